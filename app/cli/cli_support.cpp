@@ -1,0 +1,49 @@
+#include "cli/cli_support.h"
+
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace signcut::cli {
+
+bool parse_or_throw(QCommandLineParser& parser, const QStringList& arguments) {
+    const QCommandLineOption help = parser.addHelpOption();
+    if (!parser.parse(arguments)) throw UsageError(parser.errorText().toStdString());
+    if (!parser.isSet(help)) return true;
+    std::fputs(parser.helpText().toUtf8().constData(), stdout);
+    return false;
+}
+
+QString single_positional(const QCommandLineParser& parser, const char* name) {
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1) throw UsageError(std::string("expected exactly one ") + name);
+    return positional.front();
+}
+
+double parse_double(const QCommandLineParser& parser, const QString& option) {
+    bool ok = false;
+    const double value = parser.value(option).toDouble(&ok);
+    if (!ok) throw UsageError(("--" + option + " needs a number, not '" + parser.value(option) + "'").toStdString());
+    return value;
+}
+
+std::size_t parse_count(const QCommandLineParser& parser, const QString& option) {
+    bool ok = false;
+    const qulonglong value = parser.value(option).toULongLong(&ok);
+    if (!ok)
+        throw UsageError(("--" + option + " needs a non-negative whole number, not '" + parser.value(option) + "'")
+                             .toStdString());
+    return std::size_t(value);
+}
+
+void print_json(const QJsonObject& object) {
+    std::fputs(QJsonDocument(object).toJson(QJsonDocument::Compact).constData(), stdout);
+    std::fputc('\n', stdout);
+}
+
+void print_line(const QString& text) {
+    std::fputs(text.toUtf8().constData(), stdout);
+    std::fputc('\n', stdout);
+}
+
+}  // namespace signcut::cli

@@ -1,0 +1,32 @@
+#pragma once
+// Shared pieces of the signcut-cli commands: argument parsing and output.
+
+#include <QCommandLineParser>
+#include <QJsonObject>
+#include <QStringList>
+
+#include <stdexcept>
+#include <string>
+
+namespace signcut::cli {
+
+// A bad command line: reported with the usage and exit status 2.
+class UsageError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Adds --help, parses `arguments` (the command name first) or throws UsageError.
+// Returns false when --help was asked for (the help is then printed).
+bool parse_or_throw(QCommandLineParser& parser, const QStringList& arguments);
+// The single positional argument called `name`, or UsageError.
+QString single_positional(const QCommandLineParser& parser, const char* name);
+
+double parse_double(const QCommandLineParser& parser, const QString& option);
+std::size_t parse_count(const QCommandLineParser& parser, const QString& option);
+
+void print_json(const QJsonObject& object);
+// Writes a line to stdout.
+void print_line(const QString& text);
+
+}  // namespace signcut::cli

@@ -1,0 +1,31 @@
+// signcut-cli gaussian SHAPE --out FILE.npy: a reproducible N(0,1) test tensor.
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+#include "io/load_input.h"
+#include "tensor/random_tensor.h"
+
+namespace signcut::cli {
+
+int gaussian_command(const QStringList& arguments) {
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Writes a tensor of independent N(0,1) entries, the same for the same seed.");
+    parser.addPositionalArgument("SHAPE", "dimensions joined by x, e.g. 1024x1024 or 64x64x3");
+    parser.addOptions({
+        {"seed", "Random seed (default 1).", "S", "1"},
+        {"out", "Output .npy (or .csv for a matrix).", "FILE"},
+    });
+    if (!parse_or_throw(parser, arguments)) return 0;
+    Shape shape;
+    for (const QString& part : single_positional(parser, "SHAPE").split('x')) {
+        bool ok = false;
+        const qulonglong n = part.toULongLong(&ok);
+        if (!ok || n == 0) throw UsageError(("bad dimension '" + part + "' in SHAPE").toStdString());
+        shape.push_back(std::size_t(n));
+    }
+    if (!parser.isSet("out")) throw UsageError("--out FILE is required");
+    element_count(shape, std::size_t(1) << 32);  // refuse more than 16 GiB of f32 before allocating
+    save_output(parser.value("out").toStdString(), gaussian_tensor(shape, parse_count(parser, "seed")));
+    return 0;
+}
+
+}  // namespace signcut::cli

@@ -1,0 +1,62 @@
+// signcut-cli: the headless front end over signcut_core.
+#include <QCoreApplication>
+
+#include <cstdio>
+#include <exception>
+#include <functional>
+#include <map>
+
+#include "cli/cli_support.h"
+#include "cli/commands.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: signcut-cli COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  decompose INPUT      signed cut decomposition of an image, .npy or .csv\n"
+    "  info FILE.scd        what a saved decomposition holds\n"
+    "  reconstruct FILE.scd rebuild the approximation (png, npy or csv)\n"
+    "  gaussian SHAPE       write a reproducible N(0,1) tensor (.npy) for experiments\n"
+    "\n"
+    "'signcut-cli COMMAND --help' lists a command's options.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName("signcut-cli");
+    QCoreApplication::setApplicationVersion(SIGNCUT_VERSION);
+    QStringList arguments = QCoreApplication::arguments();
+    const std::map<QString, std::function<int(const QStringList&)>> commands = {
+        {"decompose", signcut::cli::decompose_command},
+        {"info", signcut::cli::info_command},
+        {"reconstruct", signcut::cli::reconstruct_command},
+        {"gaussian", signcut::cli::gaussian_command},
+    };
+    if (arguments.size() < 2 || arguments[1] == "--help" || arguments[1] == "-h") {
+        std::fputs(kUsage, arguments.size() < 2 ? stderr : stdout);
+        return arguments.size() < 2 ? 2 : 0;
+    }
+    if (arguments[1] == "--version") {
+        std::printf("signcut-cli %s\n", SIGNCUT_VERSION);
+        return 0;
+    }
+    const auto command = commands.find(arguments[1]);
+    if (command == commands.end()) {
+        std::fprintf(stderr, "signcut-cli: unknown command '%s'\n\n%s", qPrintable(arguments[1]), kUsage);
+        return 2;
+    }
+    arguments.removeFirst();  // the command's parser sees its name first
+    try {
+        return command->second(arguments);
+    } catch (const signcut::cli::UsageError& error) {
+        std::fprintf(stderr, "signcut-cli %s: %s\n(see 'signcut-cli %s --help')\n", qPrintable(arguments[0]),
+                     error.what(), qPrintable(arguments[0]));
+        return 2;
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "signcut-cli %s: error: %s\n", qPrintable(arguments[0]), error.what());
+        return 1;
+    }
+}

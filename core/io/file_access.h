@@ -1,0 +1,36 @@
+#pragma once
+// Whole-file reads with a size bound, atomic writes, and the error type every reader throws.
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace signcut {
+
+// A file could not be read or written; what() is one readable line naming the file.
+class FileError : public std::runtime_error {
+public:
+    FileError(const std::filesystem::path& path, const std::string& problem)
+        : std::runtime_error(path.string() + ": " + problem) {}
+};
+
+// Default bound on any file read whole into memory (4 GiB).
+inline constexpr std::uint64_t kDefaultMaxFileBytes = std::uint64_t(4) << 30;
+
+// Reads the whole file; throws FileError if it is missing, not a regular file or larger than max_bytes.
+std::vector<char> read_file_bytes(const std::filesystem::path& path, std::uint64_t max_bytes = kDefaultMaxFileBytes);
+
+// Writes `bytes` through a temporary file in the same folder, flushed to disk and renamed
+// over `path`, so a reader sees either the old file or the complete new one.
+void write_file_atomically(const std::filesystem::path& path, const std::vector<char>& bytes);
+
+// CRC-32 (IEEE 802.3, as zlib's crc32) of a byte range.
+std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc = 0);
+
+// Lower-case extension without the dot ("png").
+std::string lower_extension(const std::filesystem::path& path);
+
+}  // namespace signcut

@@ -1,0 +1,104 @@
+#pragma once
+// The greedy signed cut decomposition as a streaming computation: each step finds one cut
+// on the residual by alternating sign maximisation, subtracts it and appends it.
+
+#include <oneapi/tbb/task_arena.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "scd/decomposition.h"
+#include "scd/kernels.h"
+#include "tensor/tensor.h"
+
+namespace signcut {
+
+// When to stop adding cuts; the first rule reached wins. With no rule set the
+// decomposition stops at the width whose storage equals a bf16 copy (16 bits per entry).
+struct StopRule {
+    std::optional<std::size_t> width;
+    std::optional<double> bits_per_entry;         // .scd bytes · 8 / entries, headers included
+    std::optional<double> target_relative_error;  // ‖R_w‖ / ‖A‖; capped at the f32-equal width
+};
+
+struct DecomposeOptions {
+    StopRule stop;
+    std::uint64_t seed = 1;
+    int max_iterations = 100;  // alternation sweeps per cut
+    CoeffPrecision precision = CoeffPrecision::f32;
+    int threads = 0;                   // 0: all cores
+    const Kernels* kernels = nullptr;  // nullptr: active_kernels()
+};
+
+enum class StopReason { running, width, bits_per_entry, target_error, exhausted, cancelled };
+const char* stop_reason_name(StopReason reason);
+
+struct Progress {
+    std::size_t width = 0;
+    std::size_t max_width = 0;
+    double relative_error = 1.0;
+    double fraction = 0.0;  // of the work the stop rule implies, in [0, 1]
+};
+
+class Decomposer {
+public:
+    // Copies `input` into the residual; throws std::invalid_argument on bad options or
+    // non-finite input.
+    Decomposer(const Tensor& input, DecomposeOptions options);
+    ~Decomposer();
+    Decomposer(const Decomposer&) = delete;
+    Decomposer& operator=(const Decomposer&) = delete;
+
+    // Finds, subtracts and appends the next cut. Returns false, and sets stop_reason(),
+    // when a stop rule holds or cancel() was called (a cut in progress is then discarded).
+    bool step();
+    // Steps until it stops, calling on_cut after every cut; returns why it stopped.
+    StopReason run(const std::function<void(const Decomposer&)>& on_cut = {});
+    // Thread-safe; takes effect within one pass over the residual.
+    void cancel() { cancelled_.store(true, std::memory_order_relaxed); }
+
+    const Decomposition& decomposition() const { return decomposition_; }
+    StopReason stop_reason() const { return stop_reason_; }
+    // The widest the stop rule allows.
+    std::size_t max_width() const { return max_width_; }
+    Progress progress() const;
+    // Alternation sweeps the last cut took, and its value ⟨R, sign tensor⟩.
+    int last_iterations() const { return last_iterations_; }
+    double last_cut_value() const { return last_cut_value_; }
+    // The current residual in the input's mode order (a copy).
+    Tensor residual() const;
+
+private:
+    double update_mode(std::size_t mode);
+    bool should_stop();
+    void find_cut();
+
+    DecomposeOptions options_;
+    const Kernels& kernels_;
+    std::unique_ptr<oneapi::tbb::task_arena> arena_;
+    std::vector<std::size_t> order_;   // storage mode m holds input mode order_[m]
+    Shape storage_shape_;
+    Tensor residual_;                  // in storage order
+    Decomposition decomposition_;
+    std::size_t max_width_ = 0;
+    StopReason width_limit_reason_ = StopReason::width;  // the rule that set max_width_
+    StopReason stop_reason_ = StopReason::running;
+    std::atomic<bool> cancelled_{false};
+
+    // Working state of the cut being found, indexed by storage mode.
+    std::vector<std::vector<std::uint64_t>> signs_;
+    std::vector<std::uint64_t> pre_signs_, post_signs_;
+    std::vector<float> image_, partials_;
+    std::vector<std::uint64_t> cut_words_;
+    int last_iterations_ = 0;
+    double last_cut_value_ = 0.0;
+};
+
+// Runs a whole decomposition; a convenience over Decomposer.
+Decomposition decompose(const Tensor& input, const DecomposeOptions& options);
+
+}  // namespace signcut

@@ -1,0 +1,150 @@
+#include "scd/decomposition.h"
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <stdexcept>
+
+#include "scd/kernels.h"
+#include "scd/sign_bits.h"
+#include "tensor/float16.h"
+
+namespace signcut {
+
+std::size_t coefficient_bytes(CoeffPrecision precision) { return precision == CoeffPrecision::f32 ? 4 : 2; }
+
+const char* precision_name(CoeffPrecision precision) {
+    switch (precision) {
+        case CoeffPrecision::f32: return "f32";
+        case CoeffPrecision::f16: return "f16";
+        case CoeffPrecision::bf16: return "bf16";
+    }
+    return "unknown";
+}
+
+float round_to_precision(float value, CoeffPrecision precision) {
+    switch (precision) {
+        case CoeffPrecision::f16: return f16_bits_to_float(float_to_f16_bits(value));
+        case CoeffPrecision::bf16: return bf16_bits_to_float(float_to_bf16_bits(value));
+        case CoeffPrecision::f32: break;
+    }
+    return value;
+}
+
+std::uint64_t scd_file_bytes(const Shape& shape, std::size_t width, CoeffPrecision precision) {
+    // magic 4 + version 2 + precision 1 + order 1 + width 8 + ‖A‖² 8 + ‖R_w‖² 8 + shape 8·k + CRC-32 4
+    const std::uint64_t fixed = 36 + 8 * std::uint64_t(shape.size());
+    const std::uint64_t bits_per_cut = std::accumulate(shape.begin(), shape.end(), std::uint64_t(0));
+    return fixed + (std::uint64_t(width) * bits_per_cut + 7) / 8 + std::uint64_t(width) * coefficient_bytes(precision);
+}
+
+std::size_t width_for_bits_per_entry(const Shape& shape, double bits_per_entry, CoeffPrecision precision) {
+    const double budget_bytes = bits_per_entry * double(element_count(shape)) / 8.0;
+    if (!(budget_bytes >= double(scd_file_bytes(shape, 0, precision)))) return 0;
+    // Estimate from the per-cut cost, then correct for the byte padding of the sign bits.
+    const double per_cut = double(std::accumulate(shape.begin(), shape.end(), std::uint64_t(0))) / 8.0 +
+                           double(coefficient_bytes(precision));
+    std::size_t width = std::size_t((budget_bytes - double(scd_file_bytes(shape, 0, precision))) / per_cut) + 1;
+    while (width > 0 && double(scd_file_bytes(shape, width, precision)) > budget_bytes) --width;
+    return width;
+}
+
+std::vector<std::size_t> storage_order(const Shape& shape) {
+    std::vector<std::size_t> order;
+    const std::size_t largest = std::size_t(std::max_element(shape.rbegin(), shape.rend()) - shape.rbegin());
+    const std::size_t last = shape.size() - 1 - largest;  // the last of the largest modes
+    for (std::size_t m = 0; m < shape.size(); ++m)
+        if (m != last) order.push_back(m);
+    order.push_back(last);
+    return order;
+}
+
+Decomposition::Decomposition(Shape shape, CoeffPrecision precision, double input_squared_norm)
+    : shape_(std::move(shape)), entries_(element_count(shape_)), precision_(precision) {
+    for (std::size_t n : shape_) {
+        mode_word_offset_.push_back(words_per_cut_);
+        words_per_cut_ += words_for_bits(n);
+    }
+    residual_squared_norms_.push_back(input_squared_norm);
+}
+
+std::span<const std::uint64_t> Decomposition::signs(std::size_t cut, std::size_t mode) const {
+    return std::span(sign_words_).subspan(cut * words_per_cut_ + mode_word_offset_.at(mode),
+                                          words_for_bits(shape_[mode]));
+}
+
+double Decomposition::relative_error(std::size_t w) const {
+    const double input = input_squared_norm();
+    if (input <= 0.0) return 0.0;
+    return std::sqrt(std::max(0.0, residual_squared_norms_.at(w)) / input);
+}
+
+void Decomposition::append(float coeff, std::span<const std::uint64_t> cut_signs, double residual_squared_norm) {
+    if (cut_signs.size() != words_per_cut_) throw std::invalid_argument("append: wrong number of sign words");
+    coeffs_.push_back(coeff);
+    sign_words_.insert(sign_words_.end(), cut_signs.begin(), cut_signs.end());
+    residual_squared_norms_.push_back(residual_squared_norm);
+}
+
+void Decomposition::truncate(std::size_t w) {
+    if (w >= width()) return;
+    coeffs_.resize(w);
+    sign_words_.resize(w * words_per_cut_);
+    residual_squared_norms_.resize(w + 1);
+}
+
+Tensor Decomposition::reconstruct(std::size_t w) const {
+    Tensor out(shape_);
+    add_cuts(out, 0, w);
+    return out;
+}
+
+void Decomposition::add_cuts(Tensor& target, std::size_t first, std::size_t last, float scale) const {
+    if (target.shape() != shape_) throw std::invalid_argument("add_cuts: target has the wrong shape");
+    last = std::min(last, width());
+    if (first >= last) return;
+    // Work in storage order (largest mode last) so every row is long, then permute back.
+    const std::vector<std::size_t> order = storage_order(shape_);
+    const bool identity = std::is_sorted(order.begin(), order.end());
+    Tensor work = identity ? std::move(target) : target.permuted(order);
+
+    const std::size_t k = shape_.size();
+    const std::size_t row_length = shape_[order.back()];
+    const std::size_t rows = entries_ / row_length;
+    const std::size_t rows_per_task = std::max<std::size_t>(1, 8192 / row_length);
+    const Kernels& kernels = active_kernels();
+    tbb::parallel_for(std::size_t(0), (rows + rows_per_task - 1) / rows_per_task, [&](std::size_t task) {
+        const std::size_t r0 = task * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
+        // digits[(r - r0)·(k−1) + m]: the row's index along storage mode m.
+        std::vector<std::size_t> digits((r1 - r0) * (k - 1));
+        for (std::size_t r = r0; r < r1; ++r)
+            for (std::size_t m = k - 1, rest = r; m-- > 0;) {
+                digits[(r - r0) * (k - 1) + m] = rest % shape_[order[m]];
+                rest /= shape_[order[m]];
+            }
+        for (std::size_t j = first; j < last; ++j) {
+            const float c = scale * coeffs_[j];
+            const std::uint64_t* cut = sign_words_.data() + j * words_per_cut_;
+            const std::uint64_t* last_signs = cut + mode_word_offset_[order.back()];
+            for (std::size_t r = r0; r < r1; ++r) {
+                bool flip = false;
+                for (std::size_t m = 0; m + 1 < k; ++m) {
+                    const std::size_t i = digits[(r - r0) * (k - 1) + m];
+                    flip ^= bool((cut[mode_word_offset_[order[m]] + (i >> 6)] >> (i & 63)) & 1u);
+                }
+                kernels.add_signed_constant(work.data().data() + r * row_length, last_signs, flip ? -c : c, row_length);
+            }
+        }
+    });
+    if (identity) {
+        target = std::move(work);
+        return;
+    }
+    std::vector<std::size_t> inverse(k);
+    for (std::size_t m = 0; m < k; ++m) inverse[order[m]] = m;
+    target = work.permuted(inverse);
+}
+
+}  // namespace signcut

@@ -1,0 +1,79 @@
+#pragma once
+// A signed cut decomposition A ≈ Σ_{j<w} c_j · x_j^(1) ⊗ … ⊗ x_j^(k) and what it costs to store.
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace signcut {
+
+// How the coefficients c_j are stored (the engine rounds each c_j to it before using it).
+enum class CoeffPrecision : std::uint8_t { f32 = 0, f16 = 1, bf16 = 2 };
+
+std::size_t coefficient_bytes(CoeffPrecision precision);
+const char* precision_name(CoeffPrecision precision);
+float round_to_precision(float value, CoeffPrecision precision);
+
+// Exact byte count of the .scd file holding `width` cuts of a tensor of this shape
+// (header, packed sign bits, coefficients and checksum; see docs/formats.md).
+std::uint64_t scd_file_bytes(const Shape& shape, std::size_t width, CoeffPrecision precision);
+
+// The largest width whose .scd file needs at most bits_per_entry · (entries) bits.
+std::size_t width_for_bits_per_entry(const Shape& shape, double bits_per_entry, CoeffPrecision precision);
+
+// Storage order of the modes used for computing: the largest mode last so the
+// innermost loops run over long contiguous rows; the other modes keep their order.
+std::vector<std::size_t> storage_order(const Shape& shape);
+
+class Decomposition {
+public:
+    Decomposition() = default;
+    Decomposition(Shape shape, CoeffPrecision precision, double input_squared_norm);
+
+    const Shape& shape() const { return shape_; }
+    std::size_t order() const { return shape_.size(); }
+    std::size_t entries() const { return entries_; }
+    CoeffPrecision precision() const { return precision_; }
+    std::size_t width() const { return coeffs_.size(); }
+
+    std::span<const float> coeffs() const { return coeffs_; }
+    // Packed signs (sign_bits.h) of cut j along one mode.
+    std::span<const std::uint64_t> signs(std::size_t cut, std::size_t mode) const;
+    std::size_t words_per_cut() const { return words_per_cut_; }
+
+    // ‖A‖², and ‖R_w‖² = ‖A − Σ_{j<w} cuts‖² for w = 0..width().
+    double input_squared_norm() const { return residual_squared_norms_.front(); }
+    std::span<const double> residual_squared_norms() const { return residual_squared_norms_; }
+    // ‖R_w‖_F / ‖A‖_F (0 for a zero input).
+    double relative_error(std::size_t w) const;
+
+    std::uint64_t stored_bytes(std::size_t w) const { return scd_file_bytes(shape_, w, precision_); }
+    double bits_per_entry(std::size_t w) const { return 8.0 * double(stored_bytes(w)) / double(entries_); }
+
+    // Appends cut `width()`: its coefficient, the sign words of every mode (words_per_cut()
+    // words, each mode word-aligned) and the residual ‖R‖² after it.
+    void append(float coeff, std::span<const std::uint64_t> cut_signs, double residual_squared_norm);
+    // Keeps the first w cuts.
+    void truncate(std::size_t w);
+
+    // Σ_{j<w} c_j · (sign tensor j), in the input's shape: O(w · entries), parallel.
+    Tensor reconstruct(std::size_t w) const;
+    // Adds Σ_{first ≤ j < last} scale · c_j · (sign tensor j) to `target` (same shape), so a
+    // viewer can move between widths by the difference only.
+    void add_cuts(Tensor& target, std::size_t first, std::size_t last, float scale = 1.0f) const;
+
+private:
+    Shape shape_;
+    std::size_t entries_ = 0;
+    CoeffPrecision precision_ = CoeffPrecision::f32;
+    std::vector<std::size_t> mode_word_offset_;
+    std::size_t words_per_cut_ = 0;
+    std::vector<float> coeffs_;
+    std::vector<std::uint64_t> sign_words_;
+    std::vector<double> residual_squared_norms_;
+};
+
+}  // namespace signcut

@@ -1,0 +1,41 @@
+#pragma once
+// The hot loops of the decomposition, in one scalar reference and SIMD twins
+// (AVX2, AVX-512) chosen once at run time. Every twin returns bit-identical results
+// to the scalar one: sums use the same canonical order (see signed_sum).
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace signcut {
+
+enum class Isa { scalar, avx2, avx512 };
+
+struct Kernels {
+    Isa isa;
+    // Σ_i (−1)^{bit_i} x_i over n entries. Canonical order: entry i is added to lane
+    // i mod 16 (lanes start at +0), then lanes are folded l += l+8, l += l+4, l += l+2, 0 += 1.
+    float (*signed_sum)(const float* x, const std::uint64_t* signs, std::size_t n);
+    // out_i += (negate ? −x_i : x_i)
+    void (*accumulate)(float* out, const float* x, bool negate, std::size_t n);
+    // row_i += (−1)^{bit_i} c
+    void (*add_signed_constant)(float* row, const std::uint64_t* signs, float c, std::size_t n);
+};
+
+std::string_view isa_name(Isa isa);
+std::optional<Isa> isa_from_name(std::string_view name);
+bool isa_supported(Isa isa);
+
+// The kernels of one instruction set; throws if this CPU lacks it.
+const Kernels& kernels_for(Isa isa);
+// The dispatch point: the best instruction set this CPU supports, unless the
+// environment variable SIGNCUT_ISA (scalar, avx2, avx512) asks for another one.
+const Kernels& active_kernels();
+
+// Each instruction set's table, defined in its own translation unit.
+const Kernels& scalar_kernels();
+const Kernels& avx2_kernels();
+const Kernels& avx512_kernels();
+
+}  // namespace signcut

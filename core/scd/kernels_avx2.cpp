@@ -1,0 +1,81 @@
+// AVX2 twins of kernels_scalar.cpp; compiled with -mavx2 only for this file.
+#include <immintrin.h>
+
+#include "scd/kernels.h"
+
+namespace signcut {
+namespace {
+
+// 0x80000000 in each lane whose bit of `bits` (8 bits) is set.
+inline __m256 sign_mask8(std::uint32_t bits) {
+    const __m256i lane_bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
+    const __m256i set = _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(int(bits)), lane_bit), lane_bit);
+    return _mm256_castsi256_ps(_mm256_slli_epi32(set, 31));
+}
+
+// Lanes [0, count) all ones, the rest zero.
+inline __m256i first_lanes(std::size_t count) {
+    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(count)), index);
+}
+
+inline std::uint32_t bits16_at(const std::uint64_t* signs, std::size_t i) {
+    return std::uint32_t(signs[i >> 6] >> (i & 63)) & 0xFFFFu;  // i is a multiple of 16
+}
+
+float signed_sum(const float* x, const std::uint64_t* signs, std::size_t n) {
+    __m256 lo = _mm256_setzero_ps();  // lanes 0..7
+    __m256 hi = _mm256_setzero_ps();  // lanes 8..15
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const std::uint32_t bits = bits16_at(signs, i);
+        lo = _mm256_add_ps(lo, _mm256_xor_ps(_mm256_loadu_ps(x + i), sign_mask8(bits & 0xFF)));
+        hi = _mm256_add_ps(hi, _mm256_xor_ps(_mm256_loadu_ps(x + i + 8), sign_mask8(bits >> 8)));
+    }
+    if (i < n) {  // tail: absent entries load as +0 and leave their lane unchanged
+        const std::size_t rest = n - i;
+        const std::uint32_t bits = bits16_at(signs, i);
+        const __m256 a = _mm256_maskload_ps(x + i, first_lanes(rest));
+        lo = _mm256_add_ps(lo, _mm256_and_ps(_mm256_xor_ps(a, sign_mask8(bits & 0xFF)),
+                                             _mm256_castsi256_ps(first_lanes(rest))));
+        if (rest > 8) {
+            const __m256 b = _mm256_maskload_ps(x + i + 8, first_lanes(rest - 8));
+            hi = _mm256_add_ps(hi, _mm256_and_ps(_mm256_xor_ps(b, sign_mask8(bits >> 8)),
+                                                 _mm256_castsi256_ps(first_lanes(rest - 8))));
+        }
+    }
+    const __m256 s8 = _mm256_add_ps(lo, hi);
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    s4 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    s4 = _mm_add_ss(s4, _mm_shuffle_ps(s4, s4, 1));
+    return _mm_cvtss_f32(s4);
+}
+
+void accumulate(float* out, const float* x, bool negate, std::size_t n) {
+    const __m256 flip = negate ? _mm256_set1_ps(-0.0f) : _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm256_storeu_ps(out + i, _mm256_add_ps(_mm256_loadu_ps(out + i), _mm256_xor_ps(_mm256_loadu_ps(x + i), flip)));
+    for (; i < n; ++i) out[i] += negate ? -x[i] : x[i];
+}
+
+void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::size_t n) {
+    const __m256 value = _mm256_set1_ps(c);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const std::uint32_t bits = bits16_at(signs, i);
+        _mm256_storeu_ps(row + i, _mm256_add_ps(_mm256_loadu_ps(row + i), _mm256_xor_ps(value, sign_mask8(bits & 0xFF))));
+        _mm256_storeu_ps(row + i + 8,
+                         _mm256_add_ps(_mm256_loadu_ps(row + i + 8), _mm256_xor_ps(value, sign_mask8(bits >> 8))));
+    }
+    for (; i < n; ++i) row[i] += ((signs[i >> 6] >> (i & 63)) & 1u) ? -c : c;
+}
+
+}  // namespace
+
+const Kernels& avx2_kernels() {
+    static const Kernels table{Isa::avx2, signed_sum, accumulate, add_signed_constant};
+    return table;
+}
+
+}  // namespace signcut

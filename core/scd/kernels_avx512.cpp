@@ -1,0 +1,72 @@
+// AVX-512 (F) twins of kernels_scalar.cpp; compiled with -mavx512f only for this file.
+#include <immintrin.h>
+
+#include "scd/kernels.h"
+
+namespace signcut {
+namespace {
+
+inline __mmask16 bits16_at(const std::uint64_t* signs, std::size_t i) {
+    return __mmask16(signs[i >> 6] >> (i & 63));  // i is a multiple of 16
+}
+
+inline __mmask16 first_lanes(std::size_t count) { return __mmask16((1u << count) - 1u); }
+
+// Flips the sign of the lanes selected by `mask` (an exact negation, like the scalar −x).
+inline __m512 negate_where(__m512 x, __mmask16 mask) {
+    const __m512i sign = _mm512_set1_epi32(int(0x80000000u));
+    const __m512i xi = _mm512_castps_si512(x);
+    return _mm512_castsi512_ps(_mm512_mask_xor_epi32(xi, mask, xi, sign));
+}
+
+float signed_sum(const float* x, const std::uint64_t* signs, std::size_t n) {
+    __m512 acc = _mm512_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) acc = _mm512_add_ps(acc, negate_where(_mm512_loadu_ps(x + i), bits16_at(signs, i)));
+    if (i < n) {  // absent tail entries load as +0 and leave their lane unchanged
+        const __mmask16 valid = first_lanes(n - i);
+        acc = _mm512_mask_add_ps(acc, valid, acc, negate_where(_mm512_maskz_loadu_ps(valid, x + i), bits16_at(signs, i)));
+    }
+    // Lanes l + (l + 8), then the 256-bit fold of the AVX2 twin.
+    const __m512 folded = _mm512_add_ps(acc, _mm512_shuffle_f32x4(acc, acc, _MM_SHUFFLE(3, 2, 3, 2)));
+    const __m256 s8 = _mm512_castps512_ps256(folded);
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    s4 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    s4 = _mm_add_ss(s4, _mm_shuffle_ps(s4, s4, 1));
+    return _mm_cvtss_f32(s4);
+}
+
+void accumulate(float* out, const float* x, bool negate, std::size_t n) {
+    const __mmask16 flip = negate ? 0xFFFF : 0;
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(out + i, _mm512_add_ps(_mm512_loadu_ps(out + i), negate_where(_mm512_loadu_ps(x + i), flip)));
+    if (i < n) {
+        const __mmask16 valid = first_lanes(n - i);
+        const __m512 sum = _mm512_add_ps(_mm512_maskz_loadu_ps(valid, out + i),
+                                         negate_where(_mm512_maskz_loadu_ps(valid, x + i), flip));
+        _mm512_mask_storeu_ps(out + i, valid, sum);
+    }
+}
+
+void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::size_t n) {
+    const __m512 value = _mm512_set1_ps(c);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16)
+        _mm512_storeu_ps(row + i, _mm512_add_ps(_mm512_loadu_ps(row + i), negate_where(value, bits16_at(signs, i))));
+    if (i < n) {
+        const __mmask16 valid = first_lanes(n - i);
+        const __m512 sum =
+            _mm512_add_ps(_mm512_maskz_loadu_ps(valid, row + i), negate_where(value, bits16_at(signs, i)));
+        _mm512_mask_storeu_ps(row + i, valid, sum);
+    }
+}
+
+}  // namespace
+
+const Kernels& avx512_kernels() {
+    static const Kernels table{Isa::avx512, signed_sum, accumulate, add_signed_constant};
+    return table;
+}
+
+}  // namespace signcut

@@ -1,0 +1,14 @@
+#pragma once
+// Reproducible random tensors for tests, benchmarks and demos: the same seed gives the
+// same entries on every platform (no std:: distributions, whose output is unspecified).
+
+#include <cstdint>
+
+#include "tensor/tensor.h"
+
+namespace signcut {
+
+// Independent N(0, 1) entries (Box–Muller on a 64-bit Mersenne Twister).
+Tensor gaussian_tensor(const Shape& shape, std::uint64_t seed);
+
+}  // namespace signcut

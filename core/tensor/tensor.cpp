@@ -1,0 +1,90 @@
+#include "tensor/tensor.h"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace signcut {
+
+std::size_t element_count(const Shape& shape, std::size_t max_elements) {
+    if (shape.empty()) throw std::invalid_argument("a tensor needs at least one dimension");
+    std::size_t count = 1;
+    for (std::size_t n : shape) {
+        if (n == 0) throw std::invalid_argument("tensor dimension of size 0 in " + shape_to_string(shape));
+        if (count > max_elements / n)
+            throw std::invalid_argument("tensor " + shape_to_string(shape) + " has too many entries (limit " +
+                                        std::to_string(max_elements) + ")");
+        count *= n;
+    }
+    return count;
+}
+
+std::string shape_to_string(const Shape& shape) {
+    std::string text;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        if (i) text += 'x';
+        text += std::to_string(shape[i]);
+    }
+    return text.empty() ? "()" : text;
+}
+
+Tensor::Tensor(Shape shape) : shape_(std::move(shape)), data_(element_count(shape_), 0.0f) {}
+
+Tensor::Tensor(Shape shape, std::vector<float> data) : shape_(std::move(shape)), data_(std::move(data)) {
+    if (element_count(shape_) != data_.size())
+        throw std::invalid_argument("tensor data size does not match shape " + shape_to_string(shape_));
+}
+
+double Tensor::squared_norm() const {
+    double sum = 0.0;
+    for (float x : data_) sum += double(x) * double(x);
+    return sum;
+}
+
+Tensor Tensor::permuted(std::span<const std::size_t> order) const {
+    const std::size_t k = shape_.size();
+    if (order.size() != k) throw std::invalid_argument("permutation has the wrong length");
+    Shape new_shape(k);
+    std::vector<bool> seen(k, false);
+    for (std::size_t m = 0; m < k; ++m) {
+        if (order[m] >= k || seen[order[m]]) throw std::invalid_argument("not a permutation of the modes");
+        seen[order[m]] = true;
+        new_shape[m] = shape_[order[m]];
+    }
+    // Strides of this tensor, looked up in the new mode order.
+    std::vector<std::size_t> old_stride(k, 1);
+    for (std::size_t m = k - 1; m > 0; --m) old_stride[m - 1] = old_stride[m] * shape_[m];
+    std::vector<std::size_t> stride(k);
+    for (std::size_t m = 0; m < k; ++m) stride[m] = old_stride[order[m]];
+
+    Tensor out(new_shape);
+    std::vector<std::size_t> index(k, 0);
+    std::size_t source = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        out.data_[i] = data_[source];
+        // Odometer increment of the new index, moving `source` along.
+        for (std::size_t m = k; m-- > 0;) {
+            if (++index[m] < new_shape[m]) {
+                source += stride[m];
+                break;
+            }
+            source -= stride[m] * (new_shape[m] - 1);
+            index[m] = 0;
+        }
+    }
+    return out;
+}
+
+double relative_error(const Tensor& a, const Tensor& b) {
+    if (a.shape() != b.shape()) throw std::invalid_argument("relative_error: shapes differ");
+    double diff = 0.0, norm = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        const double d = double(a[i]) - double(b[i]);
+        diff += d * d;
+        norm += double(a[i]) * double(a[i]);
+    }
+    if (norm == 0.0) return diff == 0.0 ? 0.0 : std::numeric_limits<double>::infinity();
+    return std::sqrt(diff / norm);
+}
+
+}  // namespace signcut
