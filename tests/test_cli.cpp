@@ -1,0 +1,93 @@
+// signcut-cli end to end: decompose → .scd → info → reconstruct, JSON keys, and errors
+// that exit non-zero without leaving an output file.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int status = -1;
+    QByteArray out, err;
+};
+
+Run cli(const QStringList& arguments) {
+    QProcess process;
+    process.start(SIGNCUT_CLI, arguments);
+    process.waitForFinished(120000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
+            process.readAllStandardError()};
+}
+
+QJsonObject json_of(const Run& run) { return QJsonDocument::fromJson(run.out).object(); }
+
+const QString kCat = QString(SIGNCUT_RESOURCES) + "/chelsea.png";
+
+}  // namespace
+
+class CliTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void decomposeReportsTheRequiredJsonKeys() {
+        QTemporaryDir dir;
+        const Run run = cli({"decompose", kCat, "--width", "40", "--json", "--out", dir.filePath("cat.scd"), "--recon",
+                             dir.filePath("cat.png"), "--curve", dir.filePath("curve.csv")});
+        QVERIFY2(run.status == 0, run.err.constData());
+        const QJsonObject result = json_of(run);
+        for (const char* key : {"shape", "width", "bytes", "bits_per_entry", "relative_error", "seconds"})
+            QVERIFY2(result.contains(key), key);
+        QCOMPARE(result["width"].toInt(), 40);
+        QCOMPARE(result["shape"].toArray(), (QJsonArray{300, 451, 3}));
+        QCOMPARE(qint64(QFileInfo(dir.filePath("cat.scd")).size()), qint64(result["bytes"].toDouble()));
+        QVERIFY(result["relative_error"].toDouble() > 0 && result["relative_error"].toDouble() < 0.5);
+        QVERIFY(QFileInfo(dir.filePath("cat.png")).size() > 0);
+        QFile curve(dir.filePath("curve.csv"));
+        QVERIFY(curve.open(QIODevice::ReadOnly));
+        QCOMPARE(curve.readAll().count('\n'), 42);  // header + widths 0..40
+
+        const Run info = cli({"info", dir.filePath("cat.scd"), "--json"});
+        QVERIFY2(info.status == 0, info.err.constData());
+        QCOMPARE(json_of(info)["width"].toInt(), 40);
+        QVERIFY(std::abs(json_of(info)["relative_error"].toDouble() - result["relative_error"].toDouble()) < 1e-4);
+
+        const Run rebuild = cli({"reconstruct", dir.filePath("cat.scd"), "--width", "10", "--out", dir.filePath("r.npy")});
+        QVERIFY2(rebuild.status == 0, rebuild.err.constData());
+        QVERIFY(QFileInfo(dir.filePath("r.npy")).size() == 128 + 300 * 451 * 3 * 4);
+    }
+
+    void bitsPerEntryAndTargetErrorStopRules() {
+        QTemporaryDir dir;
+        QVERIFY(cli({"gaussian", "64x64", "--out", dir.filePath("g.npy")}).status == 0);
+        const QJsonObject bits = json_of(cli({"decompose", dir.filePath("g.npy"), "--bits-per-entry", "4", "--json"}));
+        QVERIFY(bits["bits_per_entry"].toDouble() <= 4.0 && bits["bits_per_entry"].toDouble() > 3.9);
+        const QJsonObject target = json_of(cli({"decompose", dir.filePath("g.npy"), "--target-error", "0.5", "--json"}));
+        QVERIFY(target["relative_error"].toDouble() <= 0.5 + 1e-4);
+        QCOMPARE(target["stop_reason"].toString(), QString("target_error"));
+    }
+
+    void errorsExitNonZeroAndWriteNothing() {
+        QTemporaryDir dir;
+        const QString bad = dir.filePath("bad.npy");
+        QFile file(bad);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write("\x93NUMPY garbage");
+        file.close();
+        const Run run = cli({"decompose", bad, "--out", dir.filePath("x.scd")});
+        QCOMPARE(run.status, 1);
+        QVERIFY(run.err.contains("bad.npy"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("x.scd")));
+        QCOMPARE(cli({"decompose"}).status, 2);
+        QCOMPARE(cli({"frobnicate"}).status, 2);
+        QCOMPARE(cli({"decompose", kCat, "--width", "many"}).status, 2);
+        const Run missing = cli({"info", dir.filePath("none.scd")});
+        QCOMPARE(missing.status, 1);
+        QVERIFY(missing.err.contains("no such file"));
+    }
+};
+
+QTEST_GUILESS_MAIN(CliTest)
+#include "test_cli.moc"
