@@ -9,8 +9,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "io/csv_file.h"
-#include "io/file_access.h"
+#include "io/curve_file.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
 #include "scd/decomposer.h"
@@ -23,20 +22,6 @@ CoeffPrecision parse_precision(const QString& name) {
     if (name == "f16") return CoeffPrecision::f16;
     if (name == "bf16") return CoeffPrecision::bf16;
     throw UsageError(("--precision must be f32, f16 or bf16, not '" + name + "'").toStdString());
-}
-
-// The error curve: one row per width 0..w.
-void write_curve(const QString& path, const Decomposition& d) {
-    std::vector<char> text;
-    const auto append = [&](const std::string& line) { text.insert(text.end(), line.begin(), line.end()); };
-    append("width,bytes,bits_per_entry,relative_error\n");
-    char line[128];
-    for (std::size_t w = 0; w <= d.width(); ++w) {
-        std::snprintf(line, sizeof line, "%zu,%llu,%.6f,%.9g\n", w, (unsigned long long)d.stored_bytes(w),
-                      d.bits_per_entry(w), d.relative_error(w));
-        append(line);
-    }
-    write_file_atomically(path.toStdString(), text);
 }
 
 // A one-line progress display on stderr, redrawn at most 10 times a second.
@@ -115,7 +100,10 @@ int decompose_command(const QStringList& arguments) {
 
     if (parser.isSet("out")) write_scd(parser.value("out").toStdString(), d);
     if (parser.isSet("recon")) save_output(parser.value("recon").toStdString(), d.reconstruct(w));
-    if (parser.isSet("curve")) write_curve(parser.value("curve"), d);
+    if (parser.isSet("curve"))
+        write_error_curve(parser.value("curve").toStdString(),
+                          {w, d.entries(), [&](std::size_t v) { return d.stored_bytes(v); },
+                           [&](std::size_t v) { return d.relative_error(v); }});
 
     const double entries = double(d.entries());
     if (json) {

@@ -1,8 +1,67 @@
+// signcut: the explorer. With no argument it opens the bundled cat photo and starts at once.
+//   signcut [INPUT] [--screenshot FILE [--width W] [--size 1280x800]]
 #include <QApplication>
-#include <QLabel>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFileInfo>
+#include <QScreen>
+#include <QTimer>
+
+#include <cstdio>
+
+#include "main_window.h"
+
+namespace {
+
+QString bundled_cat() {
+    // Next to the sources in a build tree; resources/ beside the binary's folder otherwise.
+    for (const QString& candidate : {QString(SIGNCUT_RESOURCES) + "/chelsea.png",
+                                     QCoreApplication::applicationDirPath() + "/../share/signcut/chelsea.png"})
+        if (QFileInfo::exists(candidate)) return candidate;
+    return QString(SIGNCUT_RESOURCES) + "/chelsea.png";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QLabel label("signcut");
-    label.show();
+    QApplication::setApplicationName("signcut");
+    QApplication::setOrganizationName("signcut");
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription("Explore signed cut decompositions of images and matrices.");
+    parser.addHelpOption();
+    parser.addPositionalArgument("INPUT", "image, .npy, .csv or .scd file (default: the bundled cat photo)");
+    parser.addOptions({
+        {"screenshot", "Render the window once the decomposition reaches --width, save it as FILE and quit.", "FILE"},
+        {"width", "Stop the decomposition at W cuts.", "W"},
+        {"size", "Window size for --screenshot (default 1280x800).", "WxH", "1280x800"},
+    });
+    parser.process(app);
+
+    signcut::gui::MainWindow window;
+    const bool screenshot = parser.isSet("screenshot");
+    window.set_dialogs_enabled(!screenshot);
+    if (parser.isSet("width")) window.set_width_rule(parser.value("width").toULongLong());
+    if (screenshot) {
+        const QStringList size = parser.value("size").split('x');
+        window.resize(size.value(0).toInt(), size.value(1).toInt());
+        QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&] {
+            window.set_playing(false);
+            window.show_width(window.snapshot()->width());
+            QTimer::singleShot(300, &window, [&] {
+                const QString file = parser.value("screenshot");
+                const bool saved = window.grab().save(file);
+                std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "saved" : "cannot save", qPrintable(file));
+                app.exit(saved ? 0 : 1);
+            });
+        });
+    }
+    window.show();
+    const QString input = parser.positionalArguments().value(0, bundled_cat());
+    if (!window.open_file(input) && screenshot) {
+        std::fprintf(stderr, "%s\n", qPrintable(window.last_error()));
+        return 1;
+    }
     return app.exec();
 }

@@ -79,6 +79,19 @@ LoadedImage load_image(const std::filesystem::path& path, std::size_t max_pixels
     return decode_image(read_file_bytes(path, kMaxImageFileBytes), path, max_pixels);
 }
 
+Tensor resize_image(const Tensor& image, std::size_t rows, std::size_t cols) {
+    const int channels = image.order() == 3 ? int(image.dim(2)) : 1;
+    if (image.order() < 2 || image.order() > 3 || channels > 4)
+        throw std::invalid_argument("resize_image needs a height x width (x channels) tensor");
+    const cv::Mat source(int(image.dim(0)), int(image.dim(1)), CV_MAKETYPE(CV_32F, channels),
+                         const_cast<float*>(image.data().data()));
+    cv::Mat resized;
+    cv::resize(source, resized, cv::Size(int(cols), int(rows)), 0, 0, cv::INTER_AREA);
+    Shape shape = image.order() == 3 ? Shape{rows, cols, std::size_t(channels)} : Shape{rows, cols};
+    const float* data = resized.ptr<float>(0);  // a fresh cv::Mat is continuous
+    return Tensor(std::move(shape), std::vector<float>(data, data + rows * cols * std::size_t(channels)));
+}
+
 void save_image(const std::filesystem::path& path, const Tensor& image) {
     const bool gray = image.order() == 2 || (image.order() == 3 && image.dim(2) == 1);
     if (!gray && !(image.order() == 3 && image.dim(2) == 3))

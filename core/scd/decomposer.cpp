@@ -66,22 +66,7 @@ Decomposer::Decomposer(const Tensor& input, DecomposeOptions options)
     residual_ = std::is_sorted(order_.begin(), order_.end()) ? input : input.permuted(order_);
     decomposition_ = Decomposition(input.shape(), options_.precision, input.squared_norm());
 
-    const StopRule& stop = options_.stop;
-    const Shape& shape = input.shape();
-    max_width_ = std::numeric_limits<std::size_t>::max();
-    const auto limit_width = [this](std::size_t width, StopReason reason) {
-        if (width < max_width_) {
-            max_width_ = width;
-            width_limit_reason_ = reason;
-        }
-    };
-    if (stop.width) limit_width(*stop.width, StopReason::width);
-    if (stop.bits_per_entry)
-        limit_width(width_for_bits_per_entry(shape, *stop.bits_per_entry, options_.precision), StopReason::bits_per_entry);
-    if (stop.target_relative_error)  // storing more than an f32 copy would be pointless
-        limit_width(width_for_bits_per_entry(shape, 32.0, options_.precision), StopReason::width);
-    if (!stop.width && !stop.bits_per_entry && !stop.target_relative_error)
-        limit_width(width_for_bits_per_entry(shape, 16.0, options_.precision), StopReason::width);
+    max_width_ = width_limit(input.shape(), options_, &width_limit_reason_);
 
     signs_.resize(storage_shape_.size());
     for (std::size_t m = 0; m < storage_shape_.size(); ++m) signs_[m].assign(words_for_bits(storage_shape_[m]), 0);
@@ -213,6 +198,24 @@ Tensor Decomposer::residual() const {
     std::vector<std::size_t> inverse(order_.size());
     for (std::size_t m = 0; m < order_.size(); ++m) inverse[order_[m]] = m;
     return residual_.permuted(inverse);
+}
+
+std::size_t width_limit(const Shape& shape, const DecomposeOptions& options, StopReason* reason) {
+    const StopRule& stop = options.stop;
+    std::size_t limit = std::numeric_limits<std::size_t>::max();
+    StopReason why = StopReason::width;
+    const auto tighten = [&](std::size_t width, StopReason rule) {
+        if (width < limit) limit = width, why = rule;
+    };
+    if (stop.width) tighten(*stop.width, StopReason::width);
+    if (stop.bits_per_entry)
+        tighten(width_for_bits_per_entry(shape, *stop.bits_per_entry, options.precision), StopReason::bits_per_entry);
+    if (stop.target_relative_error)  // storing more than an f32 copy would be pointless
+        tighten(width_for_bits_per_entry(shape, 32.0, options.precision), StopReason::width);
+    if (!stop.width && !stop.bits_per_entry && !stop.target_relative_error)
+        tighten(width_for_bits_per_entry(shape, 16.0, options.precision), StopReason::width);
+    if (reason) *reason = why;
+    return limit;
 }
 
 Decomposition decompose(const Tensor& input, const DecomposeOptions& options) {

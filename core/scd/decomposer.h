@@ -98,6 +98,9 @@ private:
     double last_cut_value_ = 0.0;
 };
 
+// The widest decomposition the stop rule allows for this shape, and the rule that sets it.
+std::size_t width_limit(const Shape& shape, const DecomposeOptions& options, StopReason* reason = nullptr);
+
 // Runs a whole decomposition; a convenience over Decomposer.
 Decomposition decompose(const Tensor& input, const DecomposeOptions& options);
 

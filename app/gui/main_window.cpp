@@ -1,0 +1,559 @@
+#include "main_window.h"
+
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDockWidget>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+#include "charts/error_chart.h"
+#include "io/curve_file.h"
+#include "io/file_access.h"
+#include "io/image_file.h"
+#include "io/scd_file.h"
+#include "views/image_view.h"
+#include "views/settings_panel.h"
+#include "views/tensor_image.h"
+
+namespace signcut::gui {
+namespace {
+
+// Inputs above this many entries get an offer to downscale (images) or are refused (arrays):
+// beyond it the explorer stops being interactive on a laptop.
+constexpr std::size_t kInteractiveEntries = std::size_t(4) << 20;
+constexpr int kFrameMs = 33;
+const int kSpeeds[] = {10, 30, 100, 300, 1000, 10000};  // cuts per second of playback
+constexpr int kDefaultSpeed = 2;
+constexpr int kMaxRecent = 8;
+
+bool is_photo(const LoadedInput* input) {
+    return input && input->kind == InputKind::image;
+}
+
+// 99th percentile of |x|: a legend limit that is not ruined by a few outliers.
+float robust_limit(const Tensor& tensor) {
+    std::vector<float> magnitudes(tensor.data().begin(), tensor.data().end());
+    for (float& x : magnitudes) x = std::abs(x);
+    if (magnitudes.empty()) return 0.0f;
+    auto nth = magnitudes.begin() + std::ptrdiff_t(magnitudes.size() * 99 / 100);
+    std::nth_element(magnitudes.begin(), nth, magnitudes.end());
+    return *nth;
+}
+
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+    setWindowTitle("signcut");
+    setAcceptDrops(true);
+
+    qRegisterMetaType<std::shared_ptr<const Job>>();
+    qRegisterMetaType<std::shared_ptr<const Snapshot>>();
+    worker_ = new DecompositionWorker;
+    worker_->moveToThread(&worker_thread_);
+    connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &DecompositionWorker::progressed, this, &MainWindow::on_snapshot, Qt::QueuedConnection);
+    connect(worker_, &DecompositionWorker::finished, this, &MainWindow::on_snapshot, Qt::QueuedConnection);
+    connect(worker_, &DecompositionWorker::failed, this, &MainWindow::on_failed, Qt::QueuedConnection);
+    worker_thread_.start();
+
+    original_view_ = new ImageView("Original A");
+    reconstruction_view_ = new ImageView("Reconstruction Â_w");
+    residual_view_ = new ImageView("Residual A − Â_w");
+    auto* views = new QSplitter(Qt::Horizontal);
+    for (ImageView* view : {original_view_, reconstruction_view_, residual_view_}) views->addWidget(view);
+    chart_ = new ErrorChart;
+    auto* vertical = new QSplitter(Qt::Vertical);
+    vertical->addWidget(views);
+    vertical->addWidget(chart_);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+    auto* central = new QWidget;
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(6, 6, 6, 2);
+    layout->addWidget(vertical, 1);
+    layout->addWidget(build_scrubber());
+    setCentralWidget(central);
+
+    settings_ = new SettingsPanel;
+    connect(settings_, &SettingsPanel::restart_requested, this, &MainWindow::restart);
+    numbers_ = new QLabel;
+    numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    numbers_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    numbers_->setMinimumWidth(250);
+    slice_ = new QSpinBox;
+    slice_->setToolTip("Which 2-D slice of a tensor of order > 2 to show");
+    connect(slice_, &QSpinBox::valueChanged, this, [this] { refresh_views(); });
+    auto* panel = new QWidget;
+    auto* panel_layout = new QVBoxLayout(panel);
+    panel_layout->addWidget(settings_);
+    auto* slice_row = new QHBoxLayout;
+    slice_row->addWidget(new QLabel("Slice shown"));
+    slice_row->addWidget(slice_, 1);
+    panel_layout->addLayout(slice_row);
+    panel_layout->addWidget(numbers_, 1);
+    auto* dock = new QDockWidget("Run");
+    dock->setObjectName("run-dock");
+    dock->setWidget(panel);
+    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::RightDockWidgetArea, dock);
+
+    progress_ = new QProgressBar;
+    progress_->setMaximumWidth(240);
+    progress_->setRange(0, 1000);
+    cancel_button_ = new QPushButton("Cancel (Esc)");
+    cancel_button_->setEnabled(false);
+    connect(cancel_button_, &QPushButton::clicked, this, &MainWindow::cancel);
+    statusBar()->addPermanentWidget(progress_);
+    statusBar()->addPermanentWidget(cancel_button_);
+
+    animation_ = new QTimer(this);
+    animation_->setInterval(kFrameMs);
+    connect(animation_, &QTimer::timeout, this, &MainWindow::animation_tick);
+    animation_->start();
+
+    build_menus();
+    settings_->load_settings();
+    QSettings settings;
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 800);
+    restoreState(settings.value("window/state").toByteArray());
+    original_view_->set_placeholder("Open an image, .npy, .csv or .scd file (Ctrl+O) or drop one here");
+}
+
+MainWindow::~MainWindow() {
+    worker_->cancel();
+    worker_thread_.quit();
+    worker_thread_.wait();
+}
+
+QWidget* MainWindow::build_scrubber() {
+    auto* bar = new QWidget;
+    auto* row = new QHBoxLayout(bar);
+    row->setContentsMargins(0, 0, 0, 0);
+    play_button_ = new QToolButton;
+    play_button_->setToolTip("Play / pause the reconstruction as w grows (Space)");
+    play_button_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    connect(play_button_, &QToolButton::clicked, this, [this] { set_playing(!playing_); });
+    slider_ = new QSlider(Qt::Horizontal);
+    slider_->setToolTip("Width w shown; any width already computed");
+    connect(slider_, &QSlider::valueChanged, this, [this](int value) {
+        set_playing(false);
+        show_width(std::size_t(value));
+    });
+    speed_ = new QComboBox;
+    for (int speed : kSpeeds) speed_->addItem(QString("%1 cuts/s").arg(speed));
+    speed_->setCurrentIndex(kDefaultSpeed);
+    speed_->setToolTip("Playback speed");
+    width_label_ = new QLabel("w = 0");
+    width_label_->setMinimumWidth(110);
+    row->addWidget(play_button_);
+    row->addWidget(slider_, 1);
+    row->addWidget(width_label_);
+    row->addWidget(speed_);
+    return bar;
+}
+
+void MainWindow::build_menus() {
+    QMenu* file = menuBar()->addMenu("&File");
+    file->addAction("&Open…", QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(
+            this, "Open", QFileInfo(input_path_).path(),
+            "Images, arrays and decompositions (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.npy *.csv *.scd);;"
+            "All files (*)");
+        if (!path.isEmpty()) open_file(path);
+    });
+    recent_menu_ = file->addMenu("Open &Recent");
+    rebuild_recent_menu();
+    file->addSeparator();
+    file->addAction("Export &reconstruction…", QKeySequence::Save, this, &MainWindow::export_reconstruction);
+    file->addAction("Export &decomposition (.scd)…", QKeySequence("Ctrl+Shift+S"), this,
+                    &MainWindow::export_decomposition);
+    file->addAction("Export error &curve (.csv)…", QKeySequence("Ctrl+E"), this, &MainWindow::export_curve);
+    file->addAction("Export c&hart (.png)…", QKeySequence("Ctrl+Shift+E"), this, &MainWindow::export_chart);
+    file->addSeparator();
+    file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* run = menuBar()->addMenu("&Run");
+    run->addAction("&Restart", QKeySequence(Qt::Key_F5), this, &MainWindow::restart);
+    run->addAction("&Cancel", QKeySequence(Qt::Key_Escape), this, &MainWindow::cancel);
+    run->addAction("&Play / pause", QKeySequence(Qt::Key_Space), this, [this] { set_playing(!playing_); });
+    run->addAction("Show &first width", QKeySequence(Qt::Key_Home), this, [this] { slider_->setValue(0); });
+    run->addAction("Show &last width", QKeySequence(Qt::Key_End), this, [this] { slider_->setValue(slider_->maximum()); });
+
+    QMenu* help = menuBar()->addMenu("&Help");
+    help->addAction("&About signcut", this, &MainWindow::show_about);
+}
+
+bool MainWindow::open_file(const QString& path) {
+    try {
+        if (QFileInfo(path).suffix().toLower() == "scd") {
+            auto snapshot = std::make_shared<Snapshot>();
+            snapshot->parts.push_back(read_scd(path.toStdString()));
+            snapshot->finished = true;
+            snapshot->stop_reason = "loaded";
+            cancel();
+            ++job_id_;
+            computing_ = false;
+            input_.reset();
+            input_path_ = path;
+            snapshot_ = snapshot;
+            cursor_.reset();
+            const Decomposition& d = snapshot->parts.front();
+            chart_->clear_curve();
+            chart_->set_frame(d.width(), [d](std::size_t w) { return d.bits_per_entry(w); });
+            chart_->set_curve(*snapshot);
+            slider_->setMaximum(int(d.width()));
+            slice_->setRange(0, int(slice_count(Tensor(d.shape())) - 1));
+            original_view_->set_placeholder("A .scd file stores the decomposition only, not the original");
+            residual_view_->set_placeholder("No original to compare with");
+            residual_view_->set_legend(-1);
+            setWindowTitle(QFileInfo(path).fileName() + " — signcut");
+            remember_recent(path);
+            show_width(d.width());
+            progress_->setValue(1000);
+            statusBar()->showMessage(QString("Loaded %1 cuts from %2").arg(d.width()).arg(path));
+            return true;
+        }
+        auto input = std::make_shared<LoadedInput>(load_input(path.toStdString()));
+        if (!confirm_size(*input, path)) return false;
+        input_ = input;
+        input_path_ = path;
+    } catch (const std::exception& error) {
+        report_error(QString::fromUtf8(error.what()));
+        return false;
+    }
+    const Tensor& a = input_->tensor;
+    const bool colour = is_photo(input_.get()) && a.order() == 3;
+    settings_->set_colour_choice_enabled(colour);
+    slice_->setRange(0, int(slice_count(a) - 1));
+    slice_->setEnabled(!colour && a.order() > 2);
+    setWindowTitle(QFileInfo(path).fileName() + " — signcut");
+    remember_recent(path);
+    if (!input_->notes.empty()) statusBar()->showMessage(QString::fromStdString(input_->notes.front()), 5000);
+    restart();
+    return true;
+}
+
+bool MainWindow::confirm_size(LoadedInput& input, const QString& path) {
+    const std::size_t entries = input.tensor.size();
+    if (entries <= kInteractiveEntries) return true;
+    const QString size = QString("%1 (%2 entries, %3 MB as f32)")
+                             .arg(QString::fromStdString(shape_to_string(input.tensor.shape())))
+                             .arg(entries)
+                             .arg(double(entries) * 4e-6, 0, 'f', 0);
+    if (input.kind != InputKind::image || input.tensor.order() > 3) {
+        report_error(QString("%1: %2 is too large for interactive exploring (limit %3 entries). "
+                             "Use signcut-cli decompose for batch work.")
+                         .arg(path, size)
+                         .arg(kInteractiveEntries));
+        return false;
+    }
+    const double scale = std::sqrt(double(kInteractiveEntries) / double(entries));
+    const auto rows = std::size_t(double(input.tensor.dim(0)) * scale);
+    const auto cols = std::size_t(double(input.tensor.dim(1)) * scale);
+    if (dialogs_enabled_) {
+        const auto answer = QMessageBox::question(
+            this, "Large image",
+            QString("%1 is %2.\nDecomposing it at full size would be slow and memory hungry.\n\n"
+                    "Downscale it to %3 × %4 pixels?")
+                .arg(QFileInfo(path).fileName(), size)
+                .arg(cols)
+                .arg(rows),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
+        if (answer != QMessageBox::Yes) return false;
+    }
+    input.tensor = resize_image(input.tensor, rows, cols);
+    input.notes.push_back(QString("downscaled to %1 x %2 pixels").arg(cols).arg(rows).toStdString());
+    return true;
+}
+
+void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(width); }
+
+void MainWindow::restart() {
+    if (!input_) return;
+    worker_->cancel();
+    auto job = std::make_shared<Job>();
+    job->id = ++job_id_;
+    job->input = input_->tensor;
+    job->split_channels = settings_->split_channels();
+    job->options = settings_->options();
+
+    Shape part_shape = job->input.shape();
+    if (job->split_channels) part_shape.pop_back();
+    const std::size_t max_width = width_limit(part_shape, job->options);
+    const std::size_t parts = job->split_channels ? job->input.dim(2) : 1;
+    const double entries = double(job->input.size());
+    const CoeffPrecision precision = job->options.precision;
+    chart_->clear_curve();
+    chart_->set_frame(max_width, [=](std::size_t w) {
+        return 8.0 * double(parts * scd_file_bytes(part_shape, w, precision)) / entries;
+    });
+    snapshot_.reset();
+    cursor_.reset();
+    slider_->setMaximum(0);
+    computing_ = true;
+    cancel_button_->setEnabled(true);
+    progress_->setValue(0);
+    play_position_ = 0.0;
+    displayed_width_ = 0;
+    original_view_->set_image(is_photo(input_.get()) ? photo_image(input_->tensor)
+                                                     : heat_map(matrix_slice(input_->tensor, std::size_t(slice_->value())),
+                                                                max_abs(input_->tensor)));
+    original_view_->set_legend(is_photo(input_.get()) ? -1.0 : double(max_abs(input_->tensor)));
+    residual_view_->set_title(is_photo(input_.get()) ? "Residual A − Â_w (mean over channels)" : "Residual A − Â_w");
+    reconstruction_view_->set_placeholder("Computing the first cuts…");
+    residual_view_->set_placeholder("");
+    statusBar()->showMessage(QString("Decomposing %1 (%2)…")
+                                 .arg(QFileInfo(input_path_).fileName(),
+                                      QString::fromStdString(shape_to_string(input_->tensor.shape()))));
+    QMetaObject::invokeMethod(worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
+    set_playing(true);
+}
+
+void MainWindow::cancel() {
+    if (!computing_) return;
+    worker_->cancel();
+    statusBar()->showMessage("Cancelling…");
+}
+
+void MainWindow::on_snapshot(std::shared_ptr<const Snapshot> snapshot) {
+    if (snapshot->job != job_id_) return;  // a result of a run that was restarted
+    snapshot_ = snapshot;
+    const std::size_t width = snapshot->width();
+    {
+        const QSignalBlocker block(slider_);
+        slider_->setMaximum(int(width));
+    }
+    chart_->set_curve(*snapshot);
+    const std::size_t limit = width_limit(snapshot->parts.front().shape(), settings_->options());
+    progress_->setValue(snapshot->finished ? 1000 : int(1000.0 * double(width) / double(std::max<std::size_t>(limit, 1))));
+    if (!playing_ && displayed_width_ == 0) show_width(width);
+    if (!snapshot->finished) return;
+    computing_ = false;
+    cancel_button_->setEnabled(false);
+    statusBar()->showMessage(QString("Stopped (%1) at w = %2 after %3 s: %4 cuts/s")
+                                 .arg(snapshot->stop_reason)
+                                 .arg(width)
+                                 .arg(snapshot->seconds, 0, 'f', 2)
+                                 .arg(snapshot->seconds > 0 ? double(width) / snapshot->seconds : 0.0, 0, 'f', 0));
+    refresh_numbers();
+    Q_EMIT computation_finished();
+}
+
+void MainWindow::on_failed(quint64 job, const QString& message) {
+    if (job != job_id_) return;
+    computing_ = false;
+    cancel_button_->setEnabled(false);
+    report_error(message);
+}
+
+void MainWindow::set_playing(bool playing) {
+    playing_ = playing;
+    play_button_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    if (playing && snapshot_ && displayed_width_ >= snapshot_->width() && !computing_) play_position_ = 0.0;
+}
+
+void MainWindow::animation_tick() {
+    if (!playing_ || !snapshot_) return;
+    play_position_ += kSpeeds[speed_->currentIndex()] * kFrameMs / 1000.0;
+    const std::size_t available = snapshot_->width();
+    const auto target = std::min(available, std::size_t(play_position_));
+    if (target != displayed_width_) show_width(target);
+    if (target == available && !computing_) set_playing(false);
+}
+
+void MainWindow::show_width(std::size_t width) {
+    if (!snapshot_) return;
+    displayed_width_ = std::min(width, snapshot_->width());
+    {
+        const QSignalBlocker block(slider_);
+        slider_->setValue(int(displayed_width_));
+    }
+    width_label_->setText(QString("w = %1").arg(displayed_width_));
+    chart_->set_current_width(displayed_width_, snapshot_->relative_error(displayed_width_));
+    refresh_views();
+    refresh_numbers();
+}
+
+void MainWindow::refresh_views() {
+    if (!snapshot_ || snapshot_->parts.empty()) return;
+    const Tensor& approx = cursor_.at(*snapshot_, displayed_width_);
+    const std::size_t slice = std::size_t(slice_->value());
+    if (is_photo(input_.get())) {
+        reconstruction_view_->set_image(photo_image(approx));
+    } else {
+        const float limit = input_ ? max_abs(input_->tensor) : max_abs(approx);
+        reconstruction_view_->set_image(heat_map(matrix_slice(approx, slice), limit));
+        reconstruction_view_->set_legend(limit);
+        if (input_) original_view_->set_image(heat_map(matrix_slice(input_->tensor, slice), limit));
+    }
+    if (!input_) return;
+    Tensor residual = input_->tensor;
+    for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
+    const Tensor shown = is_photo(input_.get()) ? channel_mean(residual) : matrix_slice(residual, slice);
+    const float limit = robust_limit(shown);
+    residual_view_->set_image(heat_map(shown, limit));
+    residual_view_->set_legend(limit);
+}
+
+QString MainWindow::numbers_text() const {
+    if (!snapshot_) return {};
+    const std::size_t w = displayed_width_;
+    const double entries = double(snapshot_->entries());
+    const double bytes = double(snapshot_->stored_bytes(w));
+    const double error = snapshot_->relative_error(w);
+    QString text = QString("width w          %1 of %2\n").arg(w).arg(snapshot_->width());
+    text += QString("stored           %1 bytes\n").arg(qint64(bytes));
+    text += QString("bits per entry   %1\n").arg(8.0 * bytes / entries, 0, 'f', 3);
+    text += QString("vs f32 copy      %1× smaller\n").arg(4.0 * entries / bytes, 0, 'f', 2);
+    text += QString("vs bf16 copy     %1× smaller\n").arg(2.0 * entries / bytes, 0, 'f', 2);
+    text += QString("relative error   %1\n").arg(error, 0, 'g', 4);
+    if (is_photo(input_.get())) {
+        // PSNR with peak 1: MSE = error² · ‖A‖² / N.
+        double input_energy = 0;
+        for (const Decomposition& part : snapshot_->parts) input_energy += part.input_squared_norm();
+        const double mse = error * error * input_energy / entries;
+        text += mse > 0 ? QString("PSNR             %1 dB\n").arg(10.0 * std::log10(1.0 / mse), 0, 'f', 2)
+                        : QString("PSNR             ∞\n");
+    }
+    if (snapshot_->seconds > 0)
+        text += QString("engine           %1 cuts/s\n").arg(double(snapshot_->width()) / snapshot_->seconds, 0, 'f', 0);
+    return text;
+}
+
+void MainWindow::refresh_numbers() {
+    QFont mono("Monospace");
+    mono.setStyleHint(QFont::TypeWriter);
+    numbers_->setFont(mono);
+    numbers_->setText(numbers_text());
+}
+
+void MainWindow::report_error(const QString& message) {
+    last_error_ = message;
+    statusBar()->showMessage(message, 10000);
+    if (dialogs_enabled_) QMessageBox::warning(this, "signcut", message);
+}
+
+void MainWindow::remember_recent(const QString& path) {
+    QSettings settings;
+    QStringList recent = settings.value("recent").toStringList();
+    recent.removeAll(QFileInfo(path).absoluteFilePath());
+    recent.prepend(QFileInfo(path).absoluteFilePath());
+    while (recent.size() > kMaxRecent) recent.removeLast();
+    settings.setValue("recent", recent);
+    rebuild_recent_menu();
+}
+
+void MainWindow::rebuild_recent_menu() {
+    recent_menu_->clear();
+    const QStringList recent = QSettings().value("recent").toStringList();
+    for (const QString& path : recent)
+        recent_menu_->addAction(QFileInfo(path).fileName(), this, [this, path] { open_file(path); })->setToolTip(path);
+    recent_menu_->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::export_reconstruction() {
+    if (!snapshot_) return;
+    const bool photo = is_photo(input_.get());
+    const QString path = QFileDialog::getSaveFileName(this, "Export reconstruction", {},
+                                                      photo ? "PNG image (*.png);;NumPy array (*.npy)" : "NumPy array (*.npy)");
+    if (path.isEmpty()) return;
+    try {
+        save_output(path.toStdString(), cursor_.at(*snapshot_, displayed_width_));
+        statusBar()->showMessage("Saved " + path, 5000);
+    } catch (const std::exception& error) {
+        report_error(error.what());
+    }
+}
+
+void MainWindow::export_decomposition() {
+    if (!snapshot_) return;
+    const QString path = QFileDialog::getSaveFileName(this, "Export decomposition", {}, "Signed cuts (*.scd)");
+    if (path.isEmpty()) return;
+    try {
+        if (snapshot_->parts.size() == 1) {
+            write_scd(path.toStdString(), snapshot_->parts.front(), displayed_width_);
+        } else {  // one file per colour channel
+            const QFileInfo info(path);
+            const char* names[] = {"r", "g", "b", "a"};
+            for (std::size_t c = 0; c < snapshot_->parts.size() && c < 4; ++c)
+                write_scd((info.path() + "/" + info.completeBaseName() + "." + names[c] + ".scd").toStdString(),
+                          snapshot_->parts[c], displayed_width_);
+        }
+        statusBar()->showMessage("Saved " + path, 5000);
+    } catch (const std::exception& error) {
+        report_error(error.what());
+    }
+}
+
+void MainWindow::export_curve() {
+    if (!snapshot_) return;
+    const QString path = QFileDialog::getSaveFileName(this, "Export error curve", {}, "CSV (*.csv)");
+    if (path.isEmpty()) return;
+    const std::shared_ptr<const Snapshot> s = snapshot_;
+    try {
+        write_error_curve(path.toStdString(), {s->width(), s->entries(), [s](std::size_t w) { return s->stored_bytes(w); },
+                                               [s](std::size_t w) { return s->relative_error(w); }});
+        statusBar()->showMessage("Saved " + path, 5000);
+    } catch (const std::exception& error) {
+        report_error(error.what());
+    }
+}
+
+void MainWindow::export_chart() {
+    const QString path = QFileDialog::getSaveFileName(this, "Export chart", {}, "PNG image (*.png)");
+    if (path.isEmpty()) return;
+    QSaveFile file(path);  // written whole, then renamed into place
+    if (!file.open(QIODevice::WriteOnly) || !chart_->grab().save(&file, "PNG") || !file.commit())
+        report_error(path + ": cannot write the chart");
+}
+
+void MainWindow::show_about() {
+    QMessageBox::about(
+        this, "About signcut",
+        "<h3>signcut</h3>"
+        "<p>Signed cut decompositions: A ≈ Σ<sub>j≤w</sub> c<sub>j</sub> · x<sub>j</sub> ⊗ y<sub>j</sub> (⊗ …) "
+        "with every x, y a vector of ±1, found greedily by alternating sign maximisation (a modification of "
+        "Frieze–Kannan cut decompositions). Width w costs w·(Σ n<sub>i</sub>) bits plus w coefficients.</p>"
+        "<p>Bundled photo: <i>Chelsea the cat</i> by Stefan van der Walt, CC0 (no copyright restrictions), "
+        "from the scikit-image sample data.</p>");
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    settings_->save_settings();
+    worker_->cancel();
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (!urls.isEmpty() && urls.front().isLocalFile()) open_file(urls.front().toLocalFile());
+}
+
+}  // namespace signcut::gui

@@ -1,0 +1,114 @@
+#pragma once
+// The explorer window: original, reconstruction and residual side by side, the error
+// chart below, run settings and numbers in a dock, a width scrubber with play/pause.
+
+#include <QMainWindow>
+#include <QThread>
+
+#include <memory>
+
+#include "approximation.h"
+#include "decomposition_worker.h"
+#include "io/load_input.h"
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QSlider;
+class QComboBox;
+class QSpinBox;
+class QTimer;
+class QToolButton;
+class QMenu;
+
+namespace signcut::gui {
+
+class ErrorChart;
+class ImageView;
+class SettingsPanel;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    // Loads an image, array or .scd file and starts decomposing it. On failure the current
+    // data stays; the error is shown (or only kept in last_error() when dialogs are off).
+    bool open_file(const QString& path);
+    void set_dialogs_enabled(bool enabled) { dialogs_enabled_ = enabled; }
+    void set_width_rule(std::size_t width);
+
+    void restart();
+    void cancel();
+    bool is_computing() const { return computing_; }
+    const Snapshot* snapshot() const { return snapshot_.get(); }
+    std::size_t displayed_width() const { return displayed_width_; }
+    void show_width(std::size_t width);
+    void set_playing(bool playing);
+    QString last_error() const { return last_error_; }
+    QSlider* width_slider() const { return slider_; }
+    QString numbers_text() const;
+
+Q_SIGNALS:
+    void computation_finished();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void build_menus();
+    QWidget* build_scrubber();
+    void on_snapshot(std::shared_ptr<const Snapshot> snapshot);
+    void on_failed(quint64 job, const QString& message);
+    void animation_tick();
+    void refresh_views();
+    void refresh_numbers();
+    void report_error(const QString& message);
+    void remember_recent(const QString& path);
+    void rebuild_recent_menu();
+    bool confirm_size(LoadedInput& input, const QString& path);
+    void export_reconstruction();
+    void export_decomposition();
+    void export_curve();
+    void export_chart();
+    void show_about();
+
+    // Data
+    std::shared_ptr<LoadedInput> input_;  // null when showing a .scd file alone
+    QString input_path_;
+    std::shared_ptr<const Snapshot> snapshot_;
+    ReconstructionCursor cursor_;
+    quint64 job_id_ = 0;
+    bool computing_ = false;
+    std::size_t displayed_width_ = 0;
+    double play_position_ = 0.0;
+    bool playing_ = false;
+    bool dialogs_enabled_ = true;
+    QString last_error_;
+
+    // Threads
+    QThread worker_thread_;
+    DecompositionWorker* worker_ = nullptr;
+
+    // Widgets
+    ImageView* original_view_;
+    ImageView* reconstruction_view_;
+    ImageView* residual_view_;
+    ErrorChart* chart_;
+    SettingsPanel* settings_;
+    QLabel* numbers_;
+    QSpinBox* slice_;
+    QSlider* slider_;
+    QToolButton* play_button_;
+    QComboBox* speed_;
+    QLabel* width_label_;
+    QProgressBar* progress_;
+    QPushButton* cancel_button_;
+    QTimer* animation_;
+    QMenu* recent_menu_;
+};
+
+}  // namespace signcut::gui
