@@ -48,6 +48,7 @@ public:
     void set_playing(bool playing);
     QString last_error() const { return last_error_; }
     QSlider* width_slider() const { return slider_; }
+    const ErrorChart* chart() const { return chart_; }
     QString numbers_text() const;
 
 Q_SIGNALS:

@@ -95,6 +95,13 @@ void ErrorChart::set_frame(std::size_t max_width, const std::function<double(std
     bits_per_entry_ = bits_per_entry;
     max_width = std::max<std::size_t>(max_width, 1);
     width_axis_->setRange(0, double(max_width));
+    // Ticks at round widths: 1, 2 or 5 times a power of ten, about five of them.
+    const double rough = double(max_width) / 5.0;
+    const double power = std::pow(10.0, std::floor(std::log10(std::max(rough, 1.0))));
+    const double step = rough >= 5 * power ? 5 * power : rough >= 2 * power ? 2 * power : power;
+    width_axis_->setTickType(QValueAxis::TicksDynamic);
+    width_axis_->setTickAnchor(0.0);
+    width_axis_->setTickInterval(std::max(1.0, step));
     bits_axis_->setRange(bits_per_entry(0), bits_per_entry(max_width));
     marker_widths_.clear();
     for (std::size_t i = 0; i < markers_.size(); ++i) {
@@ -112,6 +119,8 @@ void ErrorChart::set_frame(std::size_t max_width, const std::function<double(std
     }
     update_y_range(smallest_error_);
 }
+
+QList<QPointF> ErrorChart::curve_points() const { return curve_->points(); }
 
 void ErrorChart::clear_curve() {
     curve_->clear();

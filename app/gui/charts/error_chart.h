@@ -28,6 +28,9 @@ public:
     void set_current_width(std::size_t width, double relative_error);
     void clear_curve();
 
+    // The drawn curve, for tests: (w, ‖R_w‖/‖A‖) points.
+    QList<QPointF> curve_points() const;
+
     QSize sizeHint() const override { return {900, 300}; }
 
 private:

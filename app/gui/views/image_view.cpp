@@ -58,7 +58,8 @@ void ImageView::paintEvent(QPaintEvent*) {
     painter.drawImage(target, image_);
 
     if (legend_limit_ < 0) return;
-    const QRect bar(target.x() + 60, target.bottom() + 8, std::max(40, target.width() - 120), 10);
+    const int label_width = metrics.horizontalAdvance("−0.000e-00") + 6;
+    const QRect bar(target.x() + label_width, target.bottom() + 8, std::max(40, target.width() - 2 * label_width), 10);
     for (int x = 0; x < bar.width(); ++x) {
         painter.setPen(diverging_colour(float(2.0 * x / std::max(1, bar.width() - 1) - 1.0)));
         painter.drawLine(bar.x() + x, bar.y(), bar.x() + x, bar.bottom());
@@ -66,8 +67,8 @@ void ImageView::paintEvent(QPaintEvent*) {
     painter.setPen(palette().color(QPalette::WindowText));
     painter.drawRect(bar.adjusted(0, 0, -1, -1));
     const QString low = QString("−%1").arg(legend_limit_, 0, 'g', 3), high = QString("+%1").arg(legend_limit_, 0, 'g', 3);
-    painter.drawText(QRect(bar.x() - 58, bar.y() - 3, 54, line), Qt::AlignRight | Qt::AlignVCenter, low);
-    painter.drawText(QRect(bar.right() + 4, bar.y() - 3, 58, line), Qt::AlignLeft | Qt::AlignVCenter, high);
+    painter.drawText(QRect(bar.x() - label_width, bar.y() - 3, label_width - 4, line), Qt::AlignRight | Qt::AlignVCenter, low);
+    painter.drawText(QRect(bar.right() + 4, bar.y() - 3, label_width, line), Qt::AlignLeft | Qt::AlignVCenter, high);
 }
 
 }  // namespace signcut::gui

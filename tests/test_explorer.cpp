@@ -1,0 +1,130 @@
+// The explorer window, offscreen: it opens the cat and computes, its slider, numbers and
+// chart agree with the engine, cancel stops promptly, a corrupt file keeps the old data.
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <fstream>
+
+#include "charts/error_chart.h"
+#include "io/load_input.h"
+#include "io/scd_file.h"
+#include "main_window.h"
+#include "scd/decomposer.h"
+
+using namespace signcut;
+using signcut::gui::MainWindow;
+
+namespace {
+
+const QString kCat = QString(SIGNCUT_RESOURCES) + "/chelsea.png";
+
+bool wait_until_finished(MainWindow& window, int timeout_ms = 60000) {
+    QSignalSpy finished(&window, &MainWindow::computation_finished);
+    return !window.is_computing() || finished.wait(timeout_ms);
+}
+
+}  // namespace
+
+class ExplorerTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName("signcut-tests");  // keep the user's settings apart
+        QCoreApplication::setApplicationName("explorer-test");
+    }
+
+    void opensTheCatAndAgreesWithTheEngine() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(40);
+        window.show();
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        const gui::Snapshot* snapshot = window.snapshot();
+        QVERIFY(snapshot);
+        QCOMPARE(snapshot->width(), std::size_t(40));
+        QCOMPARE(window.width_slider()->maximum(), 40);
+
+        // The same run straight through the engine gives the same numbers, bit for bit.
+        DecomposeOptions options;
+        options.stop.width = 40;
+        const Decomposition engine = decompose(load_input(kCat.toStdString()).tensor, options);
+        for (std::size_t w = 0; w <= 40; ++w) QCOMPARE(snapshot->relative_error(w), engine.relative_error(w));
+
+        window.width_slider()->setValue(17);
+        QCOMPARE(window.displayed_width(), std::size_t(17));
+        QVERIFY(window.numbers_text().contains(QString::number(engine.relative_error(17), 'g', 4)));
+        QVERIFY(window.numbers_text().contains(QString("%1 bytes").arg(engine.stored_bytes(17))));
+        const QList<QPointF> curve = window.chart()->curve_points();
+        QCOMPARE(curve.size(), 41);
+        for (const QPointF& p : curve) QCOMPARE(p.y(), engine.relative_error(std::size_t(p.x())));
+    }
+
+    void cancelStopsWithinAFractionOfASecond() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(1000000);
+        QVERIFY(window.open_file(kCat));
+        QTest::qWait(300);
+        QVERIFY(window.is_computing());
+        QSignalSpy finished(&window, &MainWindow::computation_finished);
+        QElapsedTimer timer;
+        timer.start();
+        window.cancel();
+        QVERIFY(finished.wait(5000));
+        QVERIFY2(timer.elapsed() < 500, qPrintable(QString("%1 ms").arg(timer.elapsed())));
+        QCOMPARE(window.snapshot()->stop_reason, QString("cancelled"));
+        QVERIFY(window.snapshot()->width() > 0);
+    }
+
+    void corruptFileShowsAnErrorAndKeepsThePreviousData() {
+        QTemporaryDir dir;
+        const QString corrupt = dir.filePath("broken.png");
+        std::ofstream(corrupt.toStdString()) << "\x89PNG but not really";
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(20);
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        const gui::Snapshot* before = window.snapshot();
+        const QString title = window.windowTitle();
+        QVERIFY(!window.open_file(corrupt));
+        QVERIFY(window.last_error().contains("broken.png"));
+        QCOMPARE(window.snapshot(), before);
+        QCOMPARE(window.windowTitle(), title);
+        QVERIFY(!window.open_file(dir.filePath("missing.npy")));
+        QCOMPARE(window.snapshot(), before);
+    }
+
+    void restartsInQuickSuccessionKeepOnlyTheLastRun() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(30);
+        QVERIFY(window.open_file(kCat));
+        for (int i = 0; i < 20; ++i) window.restart();
+        QVERIFY(wait_until_finished(window));
+        QCOMPARE(window.snapshot()->width(), std::size_t(30));
+        QVERIFY(!window.is_computing());
+    }
+
+    void savedDecompositionOpensWithItsCurve() {
+        QTemporaryDir dir;
+        DecomposeOptions options;
+        options.stop.width = 25;
+        const Decomposition d = decompose(load_input(kCat.toStdString()).tensor, options);
+        const QString path = dir.filePath("cat.scd");
+        write_scd(path.toStdString(), d);
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        QVERIFY(window.open_file(path));
+        QCOMPARE(window.snapshot()->width(), std::size_t(25));
+        QCOMPARE(window.displayed_width(), std::size_t(25));
+    }
+};
+
+QTEST_MAIN(ExplorerTest)
+#include "test_explorer.moc"
