@@ -39,8 +39,10 @@ void check_options(const Tensor& input, const DecomposeOptions& options) {
     if (options.threads < 0) throw std::invalid_argument("threads must be 0 (all cores) or positive");
 }
 
-// Cuts between direct computations of ‖R‖² (one extra pass over R each).
+// Cuts between direct computations of ‖R‖² (one extra pass over R each); for matrices
+// this is when the waiting cuts are applied anyway.
 constexpr std::size_t kResyncCuts = 32;
+static_assert(kResyncCuts == MatrixCutEngine::kPendingCuts);
 
 }  // namespace
 
@@ -56,21 +58,23 @@ const char* stop_reason_name(StopReason reason) {
     return "unknown";
 }
 
-Decomposer::Decomposer(const Tensor& input, DecomposeOptions options)
+Decomposer::Decomposer(Tensor input, DecomposeOptions options)
     : options_(options), kernels_(options.kernels ? *options.kernels : active_kernels()) {
     check_options(input, options_);
     arena_ = options_.threads > 0 ? std::make_unique<oneapi::tbb::task_arena>(options_.threads)
                                   : std::make_unique<oneapi::tbb::task_arena>();  // all cores
+    decomposition_ = Decomposition(input.shape(), options_.precision, input.squared_norm());
+    max_width_ = width_limit(input.shape(), options_, &width_limit_reason_);
+    cut_words_.resize(decomposition_.words_per_cut());
+    if (input.order() == 2) {
+        arena_->execute([&] { matrix_ = std::make_unique<MatrixCutEngine>(std::move(input), kernels_); });
+        return;
+    }
     order_ = storage_order(input.shape());
     for (std::size_t m : order_) storage_shape_.push_back(input.dim(m));
-    residual_ = std::is_sorted(order_.begin(), order_.end()) ? input : input.permuted(order_);
-    decomposition_ = Decomposition(input.shape(), options_.precision, input.squared_norm());
-
-    max_width_ = width_limit(input.shape(), options_, &width_limit_reason_);
-
+    residual_ = std::is_sorted(order_.begin(), order_.end()) ? std::move(input) : input.permuted(order_);
     signs_.resize(storage_shape_.size());
     for (std::size_t m = 0; m < storage_shape_.size(); ++m) signs_[m].assign(words_for_bits(storage_shape_[m]), 0);
-    cut_words_.resize(decomposition_.words_per_cut());
 }
 
 Decomposer::~Decomposer() = default;
@@ -123,33 +127,47 @@ double Decomposer::update_mode(std::size_t mode) {
 }
 
 void Decomposer::find_cut() {
-    const std::size_t k = storage_shape_.size();
+    const Shape& shape = decomposition_.shape();
+    const std::size_t k = shape.size();
     const std::size_t w = decomposition_.width();
-    std::vector<std::size_t> storage_of(k);
-    for (std::size_t m = 0; m < k; ++m) storage_of[order_[m]] = m;
 
     // Random start for every mode but the input's first, which is updated first.
+    std::vector<std::vector<std::uint64_t>> start(k);
     std::mt19937_64 rng(mix(options_.seed ^ mix(w)));
     for (std::size_t mode = 1; mode < k; ++mode) {
-        std::vector<std::uint64_t>& x = signs_[storage_of[mode]];
-        for (std::uint64_t& word : x) word = rng();
-        clear_tail_bits(x, storage_shape_[storage_of[mode]]);
+        start[mode].resize(words_for_bits(shape[mode]));
+        for (std::uint64_t& word : start[mode]) word = rng();
+        clear_tail_bits(start[mode], shape[mode]);
     }
 
-    // Alternating maximisation: each mode in turn takes the sign of the contraction of R
-    // with the others; each update can only raise the value v = ⟨R, x^(1)⊗…⊗x^(k)⟩.
     double value = -1.0;
     int iterations = 0;
-    while (iterations < options_.max_iterations) {
-        ++iterations;
-        double swept = 0.0;
-        for (std::size_t mode = 0; mode < k; ++mode) {
-            if (cancelled_.load(std::memory_order_relaxed)) return;
-            swept = update_mode(storage_of[mode]);
+    std::vector<const std::vector<std::uint64_t>*> signs_by_mode(k);
+    MatrixCutEngine::Cut matrix_cut;
+    if (matrix_) {
+        matrix_cut = matrix_->find_cut(start[1], options_.max_iterations, cancelled_);
+        if (matrix_cut.cancelled) return;
+        value = matrix_cut.value;
+        iterations = matrix_cut.iterations;
+        signs_by_mode = {&matrix_cut.s, &matrix_cut.t};
+    } else {
+        std::vector<std::size_t> storage_of(k);
+        for (std::size_t m = 0; m < k; ++m) storage_of[order_[m]] = m;
+        for (std::size_t mode = 1; mode < k; ++mode) signs_[storage_of[mode]] = start[mode];
+        // Alternating maximisation: each mode in turn takes the sign of the contraction of
+        // R with the others; each update can only raise the value v = ⟨R, x^(1)⊗…⊗x^(k)⟩.
+        while (iterations < options_.max_iterations) {
+            ++iterations;
+            double swept = 0.0;
+            for (std::size_t mode = 0; mode < k; ++mode) {
+                if (cancelled_.load(std::memory_order_relaxed)) return;
+                swept = update_mode(storage_of[mode]);
+            }
+            const bool grew = swept > value;
+            value = swept;
+            if (!grew) break;
         }
-        const bool grew = swept > value;
-        value = std::max(value, swept);
-        if (!grew) break;
+        for (std::size_t mode = 0; mode < k; ++mode) signs_by_mode[mode] = &signs_[storage_of[mode]];
     }
     last_iterations_ = iterations;
     last_cut_value_ = value;
@@ -161,22 +179,26 @@ void Decomposer::find_cut() {
         return;
     }
     // R ← R − c · (sign tensor); ‖R‖² drops by 2cv − c²N (= v²/N when c is exact).
-    const std::size_t last = k - 1;
-    std::vector<const std::uint64_t*> row_modes;
-    for (std::size_t m = 0; m < last; ++m) row_modes.push_back(signs_[m].data());
-    kronecker_signs(row_modes, std::span(storage_shape_).first(last), pre_signs_);
-    add_sign_tensor(residual_.data(), storage_shape_[last], pre_signs_.data(), signs_[last].data(), -coeff, kernels_);
-
+    if (matrix_) {
+        matrix_->subtract(matrix_cut, coeff);
+    } else {
+        const std::size_t last = k - 1;
+        std::vector<const std::uint64_t*> row_modes;
+        for (std::size_t m = 0; m < last; ++m) row_modes.push_back(signs_[m].data());
+        kronecker_signs(row_modes, std::span(storage_shape_).first(last), pre_signs_);
+        add_sign_tensor(residual_.data(), storage_shape_[last], pre_signs_.data(), signs_[last].data(), -coeff,
+                        kernels_);
+    }
     const double c = coeff;
     double residual_norm = decomposition_.residual_squared_norms()[w] - (2.0 * c * value - c * c * entries);
     // The identity accumulates the rounding of every cut value; a direct sum every
     // kResyncCuts cuts keeps the curve exact where the error is far below 1e-3.
-    if ((w + 1) % kResyncCuts == 0) residual_norm = squared_norm(residual_.data());
+    if ((w + 1) % kResyncCuts == 0) residual_norm = matrix_ ? matrix_->squared_norm() : squared_norm(residual_.data());
+
     std::size_t offset = 0;
-    for (std::size_t mode = 0; mode < k; ++mode) {
-        const std::vector<std::uint64_t>& x = signs_[storage_of[mode]];
-        std::copy(x.begin(), x.end(), cut_words_.begin() + std::ptrdiff_t(offset));
-        offset += x.size();
+    for (const std::vector<std::uint64_t>* x : signs_by_mode) {
+        std::copy(x->begin(), x->end(), cut_words_.begin() + std::ptrdiff_t(offset));
+        offset += x->size();
     }
     decomposition_.append(coeff, cut_words_, std::max(0.0, residual_norm));
 }
@@ -194,6 +216,7 @@ Progress Decomposer::progress() const {
 }
 
 Tensor Decomposer::residual() const {
+    if (matrix_) return matrix_->residual();
     if (std::is_sorted(order_.begin(), order_.end())) return residual_;
     std::vector<std::size_t> inverse(order_.size());
     for (std::size_t m = 0; m < order_.size(); ++m) inverse[order_[m]] = m;

@@ -13,6 +13,7 @@
 
 #include "scd/decomposition.h"
 #include "scd/kernels.h"
+#include "scd/matrix_cut_engine.h"
 #include "tensor/tensor.h"
 
 namespace signcut {
@@ -46,9 +47,10 @@ struct Progress {
 
 class Decomposer {
 public:
-    // Copies `input` into the residual; throws std::invalid_argument on bad options or
-    // non-finite input.
-    Decomposer(const Tensor& input, DecomposeOptions options);
+    // The input becomes the residual (pass it with std::move to avoid a copy); throws
+    // std::invalid_argument on bad options or non-finite input. Matrices run on the
+    // incremental MatrixCutEngine, other orders on the general mode-contraction path.
+    Decomposer(Tensor input, DecomposeOptions options);
     ~Decomposer();
     Decomposer(const Decomposer&) = delete;
     Decomposer& operator=(const Decomposer&) = delete;
@@ -82,7 +84,8 @@ private:
     std::unique_ptr<oneapi::tbb::task_arena> arena_;
     std::vector<std::size_t> order_;   // storage mode m holds input mode order_[m]
     Shape storage_shape_;
-    Tensor residual_;                  // in storage order
+    Tensor residual_;                  // in storage order (general path)
+    std::unique_ptr<MatrixCutEngine> matrix_;  // order 2
     Decomposition decomposition_;
     std::size_t max_width_ = 0;
     StopReason width_limit_reason_ = StopReason::width;  // the rule that set max_width_

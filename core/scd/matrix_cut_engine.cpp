@@ -1,0 +1,189 @@
+#include "scd/matrix_cut_engine.h"
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+
+#include "scd/contraction.h"
+#include "scd/sign_bits.h"
+
+namespace signcut {
+namespace {
+
+// Image entries per task when updating images: depends on the length only, never on
+// the thread count, so every entry is always summed in the same order.
+std::size_t chunk_for(std::size_t length) {
+    return std::max<std::size_t>(256, (length / 8 + 15) / 16 * 16);
+}
+
+template <typename Body>
+void for_chunks(std::size_t length, const Body& body) {
+    const std::size_t chunk = chunk_for(length);
+    tbb::parallel_for(std::size_t(0), (length + chunk - 1) / chunk, [&](std::size_t task) {
+        const std::size_t begin = task * chunk;
+        body(begin, std::min(length, begin + chunk));
+    });
+}
+
+void transpose(const Tensor& from, Tensor& to) {
+    const std::size_t rows = from.dim(0), cols = from.dim(1);
+    constexpr std::size_t kTile = 64;
+    const float* src = from.data().data();
+    float* dst = to.data().data();
+    tbb::parallel_for(std::size_t(0), (rows + kTile - 1) / kTile, [&](std::size_t tile_row) {
+        const std::size_t r0 = tile_row * kTile, r1 = std::min(rows, r0 + kTile);
+        for (std::size_t c0 = 0; c0 < cols; c0 += kTile) {
+            const std::size_t c1 = std::min(cols, c0 + kTile);
+            for (std::size_t r = r0; r < r1; ++r)
+                for (std::size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
+        }
+    });
+}
+
+}  // namespace
+
+MatrixCutEngine::MatrixCutEngine(Tensor matrix, const Kernels& kernels)
+    : kernels_(kernels), rows_(matrix.dim(0)), cols_(matrix.dim(1)), r_(std::move(matrix)), rt_(Shape{cols_, rows_}),
+      s_(words_for_bits(rows_), 0), t_(words_for_bits(cols_), 0), h_(rows_), g_(cols_) {
+    transpose(r_, rt_);
+    refresh_images();
+}
+
+void MatrixCutEngine::refresh_images() {
+    // h = (R t)/2 and g = (Rᵀ s)/2 from scratch, one signed sum per entry (halving is exact).
+    for_chunks(rows_, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) h_[i] = 0.5f * kernels_.signed_sum(&r_[i * cols_], t_.data(), cols_);
+    });
+    for_chunks(cols_, [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; ++k) g_[k] = 0.5f * kernels_.signed_sum(&rt_[k * rows_], s_.data(), rows_);
+    });
+}
+
+void MatrixCutEngine::correct_for_pending(std::vector<float>& image, const std::vector<std::uint64_t>& old_signs,
+                                          const std::vector<std::uint64_t>& new_signs, bool rows_flipped) {
+    // Σ over flipped entries of new_sign · (waiting cut's sign there), by popcounts:
+    // agreements − disagreements = 2·agree − flipped.
+    for (const Pending& cut : pending_) {
+        const std::vector<std::uint64_t>& cut_signs = rows_flipped ? cut.s : cut.t;
+        long flipped = 0, agree = 0;
+        for (std::size_t w = 0; w < new_signs.size(); ++w) {
+            const std::uint64_t mask = old_signs[w] ^ new_signs[w];
+            flipped += std::popcount(mask);
+            agree += std::popcount(mask & ~(new_signs[w] ^ cut_signs[w]));
+        }
+        const long overlap = 2 * agree - flipped;
+        if (overlap == 0) continue;
+        // R_true = R − Σ c_j s_j t_jᵀ, so the image moves by −c_j · overlap · (other sign vector).
+        const std::vector<std::uint64_t>& other = rows_flipped ? cut.t : cut.s;
+        kernels_.add_signed_constant(image.data(), other.data(), -cut.coeff * float(overlap), image.size());
+    }
+}
+
+std::vector<std::uint64_t> MatrixCutEngine::signs_of(const std::vector<float>& image) {
+    std::vector<std::uint64_t> bits(words_for_bits(image.size()), 0);
+    for (std::size_t i = 0; i < image.size(); ++i)
+        if (image[i] < 0.0f) bits[i >> 6] |= std::uint64_t(1) << (i & 63);
+    return bits;
+}
+
+void MatrixCutEngine::flip_cols(const std::vector<std::uint64_t>& new_t) {
+    flipped_.clear();
+    for (std::size_t k = 0; k < cols_; ++k)
+        if (is_negative(t_, k) != is_negative(new_t, k)) flipped_.push_back(k);
+    if (flipped_.empty()) return;
+    // Flipping t_k moves (R t)/2 by t_new_k · R[:, k], a row of Rᵀ.
+    for_chunks(rows_, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t k : flipped_)
+            kernels_.accumulate(&h_[i0], &rt_[k * rows_ + i0], is_negative(new_t, k), i1 - i0);
+    });
+    correct_for_pending(h_, t_, new_t, false);
+    t_ = new_t;
+}
+
+void MatrixCutEngine::flip_rows(const std::vector<std::uint64_t>& new_s) {
+    flipped_.clear();
+    for (std::size_t i = 0; i < rows_; ++i)
+        if (is_negative(s_, i) != is_negative(new_s, i)) flipped_.push_back(i);
+    if (flipped_.empty()) return;
+    for_chunks(cols_, [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t i : flipped_)
+            kernels_.accumulate(&g_[k0], &r_[i * cols_ + k0], is_negative(new_s, i), k1 - k0);
+    });
+    correct_for_pending(g_, s_, new_s, true);
+    s_ = new_s;
+}
+
+MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> start_t, int max_iterations,
+                                               const std::atomic<bool>& cancel) {
+    Cut cut;
+    std::vector<std::uint64_t> t(start_t.begin(), start_t.end());
+    long distance = 0;
+    for (std::size_t w = 0; w < t.size(); ++w) distance += std::popcount(t[w] ^ t_[w]);
+    if (std::size_t(distance) > cols_ / 2) {  // −t gives the same cut with fewer flips
+        for (std::uint64_t& word : t) word = ~word;
+        clear_tail_bits(t, cols_);
+    }
+    flip_cols(t);
+    double value = -1.0;
+    while (cut.iterations < max_iterations) {
+        ++cut.iterations;
+        if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
+        flip_rows(signs_of(h_));  // s ← sign(R t)
+        if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
+        const std::vector<std::uint64_t> new_t = signs_of(g_);  // t ← sign(Rᵀ s)
+        double swept = 0.0;
+        for (float x : g_) swept += std::fabs(double(x));
+        swept *= 2.0;  // sᵀ R t_new = ‖Rᵀ s‖₁
+        flip_cols(new_t);
+        const bool grew = swept > value;
+        value = swept;
+        if (!grew) break;
+    }
+    cut.s = s_;
+    cut.t = t_;
+    cut.value = value;
+    return cut;
+}
+
+void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
+    pending_.push_back({coeff, cut.s, cut.t});
+    // The same s, t on R' = R − c s tᵀ: R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t (halved).
+    kernels_.add_signed_constant(h_.data(), s_.data(), float(-0.5 * double(coeff) * double(cols_)), rows_);
+    kernels_.add_signed_constant(g_.data(), t_.data(), float(-0.5 * double(coeff) * double(rows_)), cols_);
+    if (pending_.size() == kPendingCuts) {
+        apply_pending();
+        refresh_images();  // exact again, so rounding never accumulates past one block
+    }
+}
+
+void MatrixCutEngine::apply_pending() {
+    if (pending_.empty()) return;
+    for_chunks(rows_, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i)
+            for (const Pending& cut : pending_)  // row_i −= c · s_i · t
+                kernels_.add_signed_constant(&r_[i * cols_], cut.t.data(), is_negative(cut.s, i) ? cut.coeff : -cut.coeff,
+                                             cols_);
+    });
+    transpose(r_, rt_);
+    pending_.clear();
+}
+
+double MatrixCutEngine::squared_norm() {
+    if (!pending_.empty()) {
+        apply_pending();
+        refresh_images();
+    }
+    return signcut::squared_norm(r_.data());
+}
+
+Tensor MatrixCutEngine::residual() const {
+    Tensor out = r_;
+    for (std::size_t i = 0; i < rows_; ++i)
+        for (const Pending& cut : pending_)
+            kernels_.add_signed_constant(&out[i * cols_], cut.t.data(), is_negative(cut.s, i) ? cut.coeff : -cut.coeff, cols_);
+    return out;
+}
+
+}  // namespace signcut

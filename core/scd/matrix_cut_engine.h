@@ -1,0 +1,76 @@
+#pragma once
+// Signed cuts of a matrix without a full pass over the residual per alternation.
+//
+// It keeps the applied residual R twice, row-major (R) and transposed (Rᵀ), so rows and
+// columns both stream contiguously, and its half images h = (R t)/2 and g = (Rᵀ s)/2 of
+// the current sign vectors. When signs flip, only the flipped rows or columns are read:
+// flipping t_k changes R t by 2 t_k R[:,k]. New cuts are not applied to R at once: up to
+// kPendingCuts of them wait and are applied together (one pass over R, then Rᵀ is
+// re-transposed, then the images are recomputed exactly). The true residual is
+// R − Σ_j c_j s_j t_jᵀ over the waiting cuts j; the images h, g are kept for the true
+// residual: when columns K flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j, the
+// sign agreement counts being popcounts. After a cut c·s tᵀ the images of the same s, t
+// follow in O(m + n): R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t.
+// Every computation runs in a fixed order, so results do not depend on the thread count.
+
+#include <atomic>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "scd/kernels.h"
+#include "tensor/tensor.h"
+
+namespace signcut {
+
+class MatrixCutEngine {
+public:
+    // Cuts waiting to be applied to R; also the interval of exact image refreshes.
+    static constexpr std::size_t kPendingCuts = 32;
+
+    MatrixCutEngine(Tensor matrix, const Kernels& kernels);
+
+    std::size_t rows() const { return rows_; }
+    std::size_t cols() const { return cols_; }
+
+    struct Cut {
+        std::vector<std::uint64_t> s, t;  // packed signs (sign_bits.h)
+        double value = 0.0;               // sᵀ R t
+        int iterations = 0;
+        bool cancelled = false;
+    };
+    // Alternating maximisation from the column signs `start_t` (or their negation, which
+    // gives the same cut and is chosen when it flips fewer columns of the current t).
+    Cut find_cut(std::span<const std::uint64_t> start_t, int max_iterations, const std::atomic<bool>& cancel);
+    // R ← R − c · s tᵀ for the cut just found.
+    void subtract(const Cut& cut, float coeff);
+    // ‖R‖², computed directly; applies the waiting cuts first (at a kPendingCuts boundary
+    // this changes nothing in the results).
+    double squared_norm();
+    // The current residual (a copy; the waiting cuts applied to it).
+    Tensor residual() const;
+
+private:
+    void flip_rows(const std::vector<std::uint64_t>& new_s);
+    void flip_cols(const std::vector<std::uint64_t>& new_t);
+    // The image moves for the waiting cuts too when signs flip from old_signs to new_signs.
+    void correct_for_pending(std::vector<float>& image, const std::vector<std::uint64_t>& old_signs,
+                             const std::vector<std::uint64_t>& new_signs, bool rows_flipped);
+    static std::vector<std::uint64_t> signs_of(const std::vector<float>& image);
+    void apply_pending();
+    void refresh_images();
+
+    const Kernels& kernels_;
+    std::size_t rows_, cols_;
+    Tensor r_, rt_;                     // R (rows × cols) and Rᵀ (cols × rows)
+    std::vector<std::uint64_t> s_, t_;  // current sign vectors
+    std::vector<float> h_, g_;          // (R t)/2 and (Rᵀ s)/2 of the true residual
+    struct Pending {
+        float coeff;
+        std::vector<std::uint64_t> s, t;
+    };
+    std::vector<Pending> pending_;
+    std::vector<std::size_t> flipped_;  // scratch
+};
+
+}  // namespace signcut
