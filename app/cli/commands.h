@@ -10,5 +10,6 @@ int decompose_command(const QStringList& arguments);
 int info_command(const QStringList& arguments);
 int reconstruct_command(const QStringList& arguments);
 int gaussian_command(const QStringList& arguments);
+int bench_command(const QStringList& arguments);
 
 }  // namespace signcut::cli

@@ -42,7 +42,7 @@ void check_options(const Tensor& input, const DecomposeOptions& options) {
 // Cuts between direct computations of ‖R‖² (one extra pass over R each); for matrices
 // this is when the waiting cuts are applied anyway.
 constexpr std::size_t kResyncCuts = 32;
-static_assert(kResyncCuts == MatrixCutEngine::kPendingCuts);
+static_assert(kResyncCuts % MatrixCutEngine::kPendingCuts == 0);
 
 }  // namespace
 
@@ -113,6 +113,7 @@ double Decomposer::update_mode(std::size_t mode) {
 
     const ModeView view = mode_view(storage_shape_, mode);
     image_.resize(view.n);
+    floats_streamed_ += residual_.size();
     contract_mode(residual_.data(), view, pre_signs_.data(), post_signs_.data(), image_, partials_, kernels_);
 
     // x_mode ← sign(image) (sign(0) = +1); the cut value is then ‖image‖₁.
@@ -188,12 +189,16 @@ void Decomposer::find_cut() {
         kronecker_signs(row_modes, std::span(storage_shape_).first(last), pre_signs_);
         add_sign_tensor(residual_.data(), storage_shape_[last], pre_signs_.data(), signs_[last].data(), -coeff,
                         kernels_);
+        floats_streamed_ += 2 * residual_.size();
     }
     const double c = coeff;
     double residual_norm = decomposition_.residual_squared_norms()[w] - (2.0 * c * value - c * c * entries);
     // The identity accumulates the rounding of every cut value; a direct sum every
     // kResyncCuts cuts keeps the curve exact where the error is far below 1e-3.
-    if ((w + 1) % kResyncCuts == 0) residual_norm = matrix_ ? matrix_->squared_norm() : squared_norm(residual_.data());
+    if ((w + 1) % kResyncCuts == 0) {
+        if (!matrix_) floats_streamed_ += residual_.size();
+        residual_norm = matrix_ ? matrix_->squared_norm() : squared_norm(residual_.data());
+    }
 
     std::size_t offset = 0;
     for (const std::vector<std::uint64_t>* x : signs_by_mode) {
@@ -213,6 +218,10 @@ Progress Decomposer::progress() const {
         p.fraction = std::max(p.fraction, std::log(p.relative_error) / std::log(*target));
     p.fraction = std::clamp(stop_reason_ == StopReason::running ? p.fraction : 1.0, 0.0, 1.0);
     return p;
+}
+
+std::uint64_t Decomposer::floats_streamed() const {
+    return matrix_ ? matrix_->floats_streamed() : floats_streamed_;
 }
 
 Tensor Decomposer::residual() const {

@@ -73,6 +73,8 @@ public:
     double last_cut_value() const { return last_cut_value_; }
     // The current residual in the input's mode order (a copy).
     Tensor residual() const;
+    // Floats of the residual read or written so far: the memory traffic of the run.
+    std::uint64_t floats_streamed() const;
 
 private:
     double update_mode(std::size_t mode);
@@ -97,6 +99,7 @@ private:
     std::vector<std::uint64_t> pre_signs_, post_signs_;
     std::vector<float> image_, partials_;
     std::vector<std::uint64_t> cut_words_;
+    std::uint64_t floats_streamed_ = 0;  // general path
     int last_iterations_ = 0;
     double last_cut_value_ = 0.0;
 };

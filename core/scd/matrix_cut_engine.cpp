@@ -18,9 +18,16 @@ std::size_t chunk_for(std::size_t length) {
     return std::max<std::size_t>(256, (length / 8 + 15) / 16 * 16);
 }
 
+// Below this many floats of work a task switch costs more than it saves.
+constexpr std::size_t kParallelFloats = 1 << 15;
+
 template <typename Body>
-void for_chunks(std::size_t length, const Body& body) {
+void for_chunks(std::size_t length, const Body& body, std::size_t floats_of_work = kParallelFloats) {
     const std::size_t chunk = chunk_for(length);
+    if (floats_of_work < kParallelFloats) {  // same chunks, same order: the same results
+        for (std::size_t begin = 0; begin < length; begin += chunk) body(begin, std::min(length, begin + chunk));
+        return;
+    }
     tbb::parallel_for(std::size_t(0), (length + chunk - 1) / chunk, [&](std::size_t task) {
         const std::size_t begin = task * chunk;
         body(begin, std::min(length, begin + chunk));
@@ -52,6 +59,7 @@ MatrixCutEngine::MatrixCutEngine(Tensor matrix, const Kernels& kernels)
 }
 
 void MatrixCutEngine::refresh_images() {
+    floats_streamed_ += 2 * rows_ * cols_;
     // h = (R t)/2 and g = (Rᵀ s)/2 from scratch, one signed sum per entry (halving is exact).
     for_chunks(rows_, [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i) h_[i] = 0.5f * kernels_.signed_sum(&r_[i * cols_], t_.data(), cols_);
@@ -93,11 +101,15 @@ void MatrixCutEngine::flip_cols(const std::vector<std::uint64_t>& new_t) {
     for (std::size_t k = 0; k < cols_; ++k)
         if (is_negative(t_, k) != is_negative(new_t, k)) flipped_.push_back(k);
     if (flipped_.empty()) return;
+    floats_streamed_ += flipped_.size() * rows_;
     // Flipping t_k moves (R t)/2 by t_new_k · R[:, k], a row of Rᵀ.
-    for_chunks(rows_, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t k : flipped_)
-            kernels_.accumulate(&h_[i0], &rt_[k * rows_ + i0], is_negative(new_t, k), i1 - i0);
-    });
+    for_chunks(
+        rows_,
+        [&](std::size_t i0, std::size_t i1) {
+            for (std::size_t k : flipped_)
+                kernels_.accumulate(&h_[i0], &rt_[k * rows_ + i0], is_negative(new_t, k), i1 - i0);
+        },
+        flipped_.size() * rows_);
     correct_for_pending(h_, t_, new_t, false);
     t_ = new_t;
 }
@@ -107,10 +119,14 @@ void MatrixCutEngine::flip_rows(const std::vector<std::uint64_t>& new_s) {
     for (std::size_t i = 0; i < rows_; ++i)
         if (is_negative(s_, i) != is_negative(new_s, i)) flipped_.push_back(i);
     if (flipped_.empty()) return;
-    for_chunks(cols_, [&](std::size_t k0, std::size_t k1) {
-        for (std::size_t i : flipped_)
-            kernels_.accumulate(&g_[k0], &r_[i * cols_ + k0], is_negative(new_s, i), k1 - k0);
-    });
+    floats_streamed_ += flipped_.size() * cols_;
+    for_chunks(
+        cols_,
+        [&](std::size_t k0, std::size_t k1) {
+            for (std::size_t i : flipped_)
+                kernels_.accumulate(&g_[k0], &r_[i * cols_ + k0], is_negative(new_s, i), k1 - k0);
+        },
+        flipped_.size() * cols_);
     correct_for_pending(g_, s_, new_s, true);
     s_ = new_s;
 }
@@ -160,13 +176,19 @@ void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
 
 void MatrixCutEngine::apply_pending() {
     if (pending_.empty()) return;
+    floats_streamed_ += 4 * rows_ * cols_;  // R and Rᵀ, each read and written
     for_chunks(rows_, [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i)
-            for (const Pending& cut : pending_)  // row_i −= c · s_i · t
+            for (const Pending& cut : pending_)  // row i of R −= c · s_i · t
                 kernels_.add_signed_constant(&r_[i * cols_], cut.t.data(), is_negative(cut.s, i) ? cut.coeff : -cut.coeff,
                                              cols_);
     });
-    transpose(r_, rt_);
+    for_chunks(cols_, [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; ++k)
+            for (const Pending& cut : pending_)  // row k of Rᵀ −= c · t_k · s
+                kernels_.add_signed_constant(&rt_[k * rows_], cut.s.data(), is_negative(cut.t, k) ? cut.coeff : -cut.coeff,
+                                             rows_);
+    });
     pending_.clear();
 }
 
@@ -175,6 +197,7 @@ double MatrixCutEngine::squared_norm() {
         apply_pending();
         refresh_images();
     }
+    floats_streamed_ += rows_ * cols_;
     return signcut::squared_norm(r_.data());
 }
 

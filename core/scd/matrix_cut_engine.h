@@ -26,7 +26,7 @@ namespace signcut {
 class MatrixCutEngine {
 public:
     // Cuts waiting to be applied to R; also the interval of exact image refreshes.
-    static constexpr std::size_t kPendingCuts = 32;
+    static constexpr std::size_t kPendingCuts = 8;
 
     MatrixCutEngine(Tensor matrix, const Kernels& kernels);
 
@@ -49,6 +49,8 @@ public:
     double squared_norm();
     // The current residual (a copy; the waiting cuts applied to it).
     Tensor residual() const;
+    // Floats of R or Rᵀ read or written so far (the memory traffic that bounds the speed).
+    std::uint64_t floats_streamed() const { return floats_streamed_; }
 
 private:
     void flip_rows(const std::vector<std::uint64_t>& new_s);
@@ -71,6 +73,7 @@ private:
     };
     std::vector<Pending> pending_;
     std::vector<std::size_t> flipped_;  // scratch
+    std::uint64_t floats_streamed_ = 0;
 };
 
 }  // namespace signcut
