@@ -117,13 +117,9 @@ double Decomposer::update_mode(std::size_t mode) {
     contract_mode(residual_.data(), view, pre_signs_.data(), post_signs_.data(), image_, partials_, kernels_);
 
     // x_mode ← sign(image) (sign(0) = +1); the cut value is then ‖image‖₁.
-    std::vector<std::uint64_t>& x = signs_[mode];
-    std::fill(x.begin(), x.end(), 0);
+    kernels_.sign_bits(image_.data(), view.n, signs_[mode].data());
     double value = 0.0;
-    for (std::size_t j = 0; j < view.n; ++j) {
-        if (image_[j] < 0.0f) x[j >> 6] |= std::uint64_t(1) << (j & 63);
-        value += std::fabs(double(image_[j]));
-    }
+    for (float y : image_) value += std::fabs(double(y));
     return value;
 }
 

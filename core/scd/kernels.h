@@ -12,6 +12,8 @@ namespace signcut {
 
 enum class Isa { scalar, avx2, avx512 };
 
+inline constexpr std::size_t kMaxAccumulateRows = 8;
+
 struct Kernels {
     Isa isa;
     // Σ_i (−1)^{bit_i} x_i over n entries. Canonical order: entry i is added to lane
@@ -19,6 +21,17 @@ struct Kernels {
     float (*signed_sum)(const float* x, const std::uint64_t* signs, std::size_t n);
     // out_i += (negate ? −x_i : x_i)
     void (*accumulate)(float* out, const float* x, bool negate, std::size_t n);
+    // out_i += Σ_r (negate[r] ? −rows[r][i] : rows[r][i]) for r = 0..count−1 in order
+    // (count ≤ kMaxAccumulateRows): `accumulate` row after row, with out kept in registers.
+    void (*accumulate_rows)(float* out, const float* const* rows, const bool* negate, std::size_t count,
+                            std::size_t n);
+    // out_i += Σ_r scales[r] · rows[r][i] for r = 0..count−1 in order (count ≤
+    // kMaxAccumulateRows). With rows of ±1 every product is exact, so this equals adding
+    // ±scales[r] one row after another.
+    void (*add_scaled_rows)(float* out, const float* const* rows, const float* scales, std::size_t count,
+                            std::size_t n);
+    // Packs sign(x_i) into bits (set when x_i < 0, so sign(0) = +1); writes ⌈n/64⌉ words.
+    void (*sign_bits)(const float* x, std::size_t n, std::uint64_t* out);
     // row_i += (−1)^{bit_i} c
     void (*add_signed_constant)(float* row, const std::uint64_t* signs, float c, std::size_t n);
 };

@@ -59,6 +59,49 @@ void accumulate(float* out, const float* x, bool negate, std::size_t n) {
     for (; i < n; ++i) out[i] += negate ? -x[i] : x[i];
 }
 
+void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
+    __m256 flip[kMaxAccumulateRows];
+    for (std::size_t r = 0; r < count; ++r) flip[r] = negate[r] ? _mm256_set1_ps(-0.0f) : _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 sum = _mm256_loadu_ps(out + i);
+        for (std::size_t r = 0; r < count; ++r) sum = _mm256_add_ps(sum, _mm256_xor_ps(_mm256_loadu_ps(rows[r] + i), flip[r]));
+        _mm256_storeu_ps(out + i, sum);
+    }
+    for (; i < n; ++i)
+        for (std::size_t r = 0; r < count; ++r) out[i] += negate[r] ? -rows[r][i] : rows[r][i];
+}
+
+void add_scaled_rows(float* out, const float* const* rows, const float* scales, std::size_t count, std::size_t n) {
+    __m256 scale[kMaxAccumulateRows];
+    for (std::size_t r = 0; r < count; ++r) scale[r] = _mm256_set1_ps(scales[r]);
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256 sum = _mm256_loadu_ps(out + i);
+        for (std::size_t r = 0; r < count; ++r) sum = _mm256_add_ps(sum, _mm256_mul_ps(scale[r], _mm256_loadu_ps(rows[r] + i)));
+        _mm256_storeu_ps(out + i, sum);
+    }
+    for (; i < n; ++i)
+        for (std::size_t r = 0; r < count; ++r) out[i] += scales[r] * rows[r][i];
+}
+
+void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
+    const __m256 zero = _mm256_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        std::uint64_t word = 0;
+        for (int part = 0; part < 8; ++part)
+            word |= std::uint64_t(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + i + 8 * part), zero, _CMP_LT_OQ)))
+                    << (8 * part);
+        out[i / 64] = word;
+    }
+    if (i < n) {
+        std::uint64_t word = 0;
+        for (std::size_t b = 0; i + b < n; ++b) word |= std::uint64_t(x[i + b] < 0.0f) << b;
+        out[i / 64] = word;
+    }
+}
+
 void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::size_t n) {
     const __m256 value = _mm256_set1_ps(c);
     std::size_t i = 0;
@@ -74,7 +117,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 }  // namespace
 
 const Kernels& avx2_kernels() {
-    static const Kernels table{Isa::avx2, signed_sum, accumulate, add_signed_constant};
+    static const Kernels table{Isa::avx2, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant};
     return table;
 }
 

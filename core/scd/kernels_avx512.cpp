@@ -49,6 +49,56 @@ void accumulate(float* out, const float* x, bool negate, std::size_t n) {
     }
 }
 
+void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 sum = _mm512_loadu_ps(out + i);
+        for (std::size_t r = 0; r < count; ++r)
+            sum = _mm512_add_ps(sum, negate_where(_mm512_loadu_ps(rows[r] + i), negate[r] ? 0xFFFF : 0));
+        _mm512_storeu_ps(out + i, sum);
+    }
+    if (i < n) {
+        const __mmask16 valid = first_lanes(n - i);
+        __m512 sum = _mm512_maskz_loadu_ps(valid, out + i);
+        for (std::size_t r = 0; r < count; ++r)
+            sum = _mm512_add_ps(sum, negate_where(_mm512_maskz_loadu_ps(valid, rows[r] + i), negate[r] ? 0xFFFF : 0));
+        _mm512_mask_storeu_ps(out + i, valid, sum);
+    }
+}
+
+void add_scaled_rows(float* out, const float* const* rows, const float* scales, std::size_t count, std::size_t n) {
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m512 sum = _mm512_loadu_ps(out + i);
+        for (std::size_t r = 0; r < count; ++r)
+            sum = _mm512_add_ps(sum, _mm512_mul_ps(_mm512_set1_ps(scales[r]), _mm512_loadu_ps(rows[r] + i)));
+        _mm512_storeu_ps(out + i, sum);
+    }
+    if (i < n) {
+        const __mmask16 valid = first_lanes(n - i);
+        __m512 sum = _mm512_maskz_loadu_ps(valid, out + i);
+        for (std::size_t r = 0; r < count; ++r)
+            sum = _mm512_add_ps(sum, _mm512_mul_ps(_mm512_set1_ps(scales[r]), _mm512_maskz_loadu_ps(valid, rows[r] + i)));
+        _mm512_mask_storeu_ps(out + i, valid, sum);
+    }
+}
+
+void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
+    const __m512 zero = _mm512_setzero_ps();
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        std::uint64_t word = 0;
+        for (int part = 0; part < 4; ++part)
+            word |= std::uint64_t(_mm512_cmp_ps_mask(_mm512_loadu_ps(x + i + 16 * part), zero, _CMP_LT_OQ)) << (16 * part);
+        out[i / 64] = word;
+    }
+    if (i < n) {
+        std::uint64_t word = 0;
+        for (std::size_t b = 0; i + b < n; ++b) word |= std::uint64_t(x[i + b] < 0.0f) << b;
+        out[i / 64] = word;
+    }
+}
+
 void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::size_t n) {
     const __m512 value = _mm512_set1_ps(c);
     std::size_t i = 0;
@@ -65,7 +115,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 }  // namespace
 
 const Kernels& avx512_kernels() {
-    static const Kernels table{Isa::avx512, signed_sum, accumulate, add_signed_constant};
+    static const Kernels table{Isa::avx512, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant};
     return table;
 }
 

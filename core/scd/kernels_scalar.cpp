@@ -21,6 +21,23 @@ void accumulate(float* out, const float* x, bool negate, std::size_t n) {
         for (std::size_t i = 0; i < n; ++i) out[i] += x[i];
 }
 
+void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
+    for (std::size_t r = 0; r < count; ++r) accumulate(out, rows[r], negate[r], n);
+}
+
+void add_scaled_rows(float* out, const float* const* rows, const float* scales, std::size_t count, std::size_t n) {
+    for (std::size_t r = 0; r < count; ++r)
+        for (std::size_t i = 0; i < n; ++i) out[i] += scales[r] * rows[r][i];
+}
+
+void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
+    for (std::size_t w = 0; w < (n + 63) / 64; ++w) {
+        std::uint64_t word = 0;
+        for (std::size_t b = 0; b < 64 && w * 64 + b < n; ++b) word |= std::uint64_t(x[w * 64 + b] < 0.0f) << b;
+        out[w] = word;
+    }
+}
+
 void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i) row[i] += apply_sign(c, (signs[i >> 6] >> (i & 63)) & 1u);
 }
@@ -28,7 +45,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 }  // namespace
 
 const Kernels& scalar_kernels() {
-    static const Kernels table{Isa::scalar, signed_sum, accumulate, add_signed_constant};
+    static const Kernels table{Isa::scalar, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant};
     return table;
 }
 

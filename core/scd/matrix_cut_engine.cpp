@@ -15,7 +15,7 @@ namespace {
 // Image entries per task when updating images: depends on the length only, never on
 // the thread count, so every entry is always summed in the same order.
 std::size_t chunk_for(std::size_t length) {
-    return std::max<std::size_t>(256, (length / 8 + 15) / 16 * 16);
+    return std::max<std::size_t>(4096, (length / 8 + 15) / 16 * 16);
 }
 
 // Below this many floats of work a task switch costs more than it saves.
@@ -49,6 +49,23 @@ void transpose(const Tensor& from, Tensor& to) {
     });
 }
 
+// image[i0, i1) += Σ_k ±source[k][i0, i1) over the flipped k, in groups that keep the
+// image in registers; the order per entry is the order of `flipped`.
+void add_flipped(const Kernels& kernels, float* image, const float* source, std::size_t stride,
+                 const std::vector<std::size_t>& flipped, const std::vector<std::uint64_t>& new_signs, std::size_t i0,
+                 std::size_t i1) {
+    const float* rows[kMaxAccumulateRows];
+    bool negate[kMaxAccumulateRows];
+    for (std::size_t first = 0; first < flipped.size(); first += kMaxAccumulateRows) {
+        const std::size_t count = std::min(kMaxAccumulateRows, flipped.size() - first);
+        for (std::size_t r = 0; r < count; ++r) {
+            rows[r] = source + flipped[first + r] * stride + i0;
+            negate[r] = is_negative(new_signs, flipped[first + r]);
+        }
+        kernels.accumulate_rows(image + i0, rows, negate, count, i1 - i0);
+    }
+}
+
 }  // namespace
 
 MatrixCutEngine::MatrixCutEngine(Tensor matrix, const Kernels& kernels)
@@ -71,8 +88,12 @@ void MatrixCutEngine::refresh_images() {
 
 void MatrixCutEngine::correct_for_pending(std::vector<float>& image, const std::vector<std::uint64_t>& old_signs,
                                           const std::vector<std::uint64_t>& new_signs, bool rows_flipped) {
-    // Σ over flipped entries of new_sign · (waiting cut's sign there), by popcounts:
-    // agreements − disagreements = 2·agree − flipped.
+    // R_true = R − Σ_j c_j s_j t_jᵀ, so the image also moves by −c_j · overlap_j · (the cut's
+    // other sign vector), where overlap_j = Σ over flipped entries of new sign · cut sign,
+    // = agreements − disagreements = 2·agree − flipped, counted with popcounts.
+    const float* rows[kPendingCuts];
+    float scales[kPendingCuts];
+    std::size_t count = 0;
     for (const Pending& cut : pending_) {
         const std::vector<std::uint64_t>& cut_signs = rows_flipped ? cut.s : cut.t;
         long flipped = 0, agree = 0;
@@ -81,18 +102,15 @@ void MatrixCutEngine::correct_for_pending(std::vector<float>& image, const std::
             flipped += std::popcount(mask);
             agree += std::popcount(mask & ~(new_signs[w] ^ cut_signs[w]));
         }
-        const long overlap = 2 * agree - flipped;
-        if (overlap == 0) continue;
-        // R_true = R − Σ c_j s_j t_jᵀ, so the image moves by −c_j · overlap · (other sign vector).
-        const std::vector<std::uint64_t>& other = rows_flipped ? cut.t : cut.s;
-        kernels_.add_signed_constant(image.data(), other.data(), -cut.coeff * float(overlap), image.size());
+        rows[count] = rows_flipped ? cut.t_values.data() : cut.s_values.data();
+        scales[count++] = -cut.coeff * float(2 * agree - flipped);
     }
+    if (count) kernels_.add_scaled_rows(image.data(), rows, scales, count, image.size());
 }
 
-std::vector<std::uint64_t> MatrixCutEngine::signs_of(const std::vector<float>& image) {
-    std::vector<std::uint64_t> bits(words_for_bits(image.size()), 0);
-    for (std::size_t i = 0; i < image.size(); ++i)
-        if (image[i] < 0.0f) bits[i >> 6] |= std::uint64_t(1) << (i & 63);
+std::vector<std::uint64_t> MatrixCutEngine::signs_of(const std::vector<float>& image) const {
+    std::vector<std::uint64_t> bits(words_for_bits(image.size()));
+    kernels_.sign_bits(image.data(), image.size(), bits.data());
     return bits;
 }
 
@@ -106,8 +124,7 @@ void MatrixCutEngine::flip_cols(const std::vector<std::uint64_t>& new_t) {
     for_chunks(
         rows_,
         [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t k : flipped_)
-                kernels_.accumulate(&h_[i0], &rt_[k * rows_ + i0], is_negative(new_t, k), i1 - i0);
+            add_flipped(kernels_, h_.data(), rt_.data().data(), rows_, flipped_, new_t, i0, i1);
         },
         flipped_.size() * rows_);
     correct_for_pending(h_, t_, new_t, false);
@@ -123,8 +140,7 @@ void MatrixCutEngine::flip_rows(const std::vector<std::uint64_t>& new_s) {
     for_chunks(
         cols_,
         [&](std::size_t k0, std::size_t k1) {
-            for (std::size_t i : flipped_)
-                kernels_.accumulate(&g_[k0], &r_[i * cols_ + k0], is_negative(new_s, i), k1 - k0);
+            add_flipped(kernels_, g_.data(), r_.data().data(), cols_, flipped_, new_s, k0, k1);
         },
         flipped_.size() * cols_);
     correct_for_pending(g_, s_, new_s, true);
@@ -164,7 +180,12 @@ MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> st
 }
 
 void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
-    pending_.push_back({coeff, cut.s, cut.t});
+    const auto values = [](const std::vector<std::uint64_t>& bits, std::size_t length) {
+        std::vector<float> out(length);
+        for (std::size_t i = 0; i < length; ++i) out[i] = is_negative(bits, i) ? -1.0f : 1.0f;
+        return out;
+    };
+    pending_.push_back({coeff, cut.s, cut.t, values(cut.s, rows_), values(cut.t, cols_)});
     // The same s, t on R' = R − c s tᵀ: R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t (halved).
     kernels_.add_signed_constant(h_.data(), s_.data(), float(-0.5 * double(coeff) * double(cols_)), rows_);
     kernels_.add_signed_constant(g_.data(), t_.data(), float(-0.5 * double(coeff) * double(rows_)), cols_);
@@ -177,18 +198,23 @@ void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
 void MatrixCutEngine::apply_pending() {
     if (pending_.empty()) return;
     floats_streamed_ += 4 * rows_ * cols_;  // R and Rᵀ, each read and written
-    for_chunks(rows_, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; ++i)
-            for (const Pending& cut : pending_)  // row i of R −= c · s_i · t
-                kernels_.add_signed_constant(&r_[i * cols_], cut.t.data(), is_negative(cut.s, i) ? cut.coeff : -cut.coeff,
-                                             cols_);
-    });
-    for_chunks(cols_, [&](std::size_t k0, std::size_t k1) {
-        for (std::size_t k = k0; k < k1; ++k)
-            for (const Pending& cut : pending_)  // row k of Rᵀ −= c · t_k · s
-                kernels_.add_signed_constant(&rt_[k * rows_], cut.s.data(), is_negative(cut.t, k) ? cut.coeff : -cut.coeff,
-                                             rows_);
-    });
+    // Row i of R −= Σ_j c_j s_j[i] · t_j, and row k of Rᵀ −= Σ_j c_j t_j[k] · s_j.
+    const auto apply = [&](Tensor& matrix, std::size_t length, bool by_rows) {
+        for_chunks(matrix.dim(0), [&](std::size_t r0, std::size_t r1) {
+            const float* signs[kPendingCuts];
+            float scales[kPendingCuts];
+            for (std::size_t r = r0; r < r1; ++r) {
+                for (std::size_t j = 0; j < pending_.size(); ++j) {
+                    const Pending& cut = pending_[j];
+                    signs[j] = by_rows ? cut.t_values.data() : cut.s_values.data();
+                    scales[j] = is_negative(by_rows ? cut.s : cut.t, r) ? cut.coeff : -cut.coeff;
+                }
+                kernels_.add_scaled_rows(&matrix[r * length], signs, scales, pending_.size(), length);
+            }
+        });
+    };
+    apply(r_, cols_, true);
+    apply(rt_, rows_, false);
     pending_.clear();
 }
 

@@ -27,6 +27,7 @@ class MatrixCutEngine {
 public:
     // Cuts waiting to be applied to R; also the interval of exact image refreshes.
     static constexpr std::size_t kPendingCuts = 8;
+    static_assert(kPendingCuts <= kMaxAccumulateRows, "one kernel call applies all waiting cuts");
 
     MatrixCutEngine(Tensor matrix, const Kernels& kernels);
 
@@ -58,7 +59,7 @@ private:
     // The image moves for the waiting cuts too when signs flip from old_signs to new_signs.
     void correct_for_pending(std::vector<float>& image, const std::vector<std::uint64_t>& old_signs,
                              const std::vector<std::uint64_t>& new_signs, bool rows_flipped);
-    static std::vector<std::uint64_t> signs_of(const std::vector<float>& image);
+    std::vector<std::uint64_t> signs_of(const std::vector<float>& image) const;
     void apply_pending();
     void refresh_images();
 
@@ -70,6 +71,7 @@ private:
     struct Pending {
         float coeff;
         std::vector<std::uint64_t> s, t;
+        std::vector<float> s_values, t_values;  // the same signs as ±1 floats
     };
     std::vector<Pending> pending_;
     std::vector<std::size_t> flipped_;  // scratch
