@@ -80,13 +80,13 @@ int decompose_command(const QStringList& arguments) {
     options.precision = parse_precision(parser.value("precision"));
     const bool json = parser.isSet("json");
 
-    const LoadedInput input = load_input(input_path.toStdString());
+    LoadedInput input = load_input(input_path.toStdString());
     for (const std::string& note : input.notes)
         std::fprintf(stderr, "signcut-cli decompose: note: %s\n", note.c_str());
 
     QElapsedTimer timer;
     timer.start();
-    Decomposer decomposer(input.tensor, options);
+    Decomposer decomposer(std::move(input.tensor), options);  // the input becomes the residual: no copy
     ProgressLine progress(!json && ::isatty(STDERR_FILENO));
     const StopReason reason = decomposer.run([&](const Decomposer& d) { progress.update(d.progress()); });
     progress.finish();
@@ -95,8 +95,8 @@ int decompose_command(const QStringList& arguments) {
     const Decomposition& d = decomposer.decomposition();
     const std::size_t w = d.width();
     // Measured on the residual itself, not on the energy identity.
-    const double input_norm = input.tensor.squared_norm();
-    const double error = input_norm > 0 ? std::sqrt(decomposer.residual().squared_norm() / input_norm) : 0.0;
+    const double input_norm = d.input_squared_norm();
+    const double error = input_norm > 0 ? std::sqrt(decomposer.measure_residual_squared_norm() / input_norm) : 0.0;
 
     if (parser.isSet("out")) write_scd(parser.value("out").toStdString(), d);
     if (parser.isSet("recon")) save_output(parser.value("recon").toStdString(), d.reconstruct(w));

@@ -216,6 +216,12 @@ Progress Decomposer::progress() const {
     return p;
 }
 
+double Decomposer::measure_residual_squared_norm() {
+    double result = 0.0;
+    arena_->execute([&] { result = matrix_ ? matrix_->squared_norm() : squared_norm(residual_.data()); });
+    return result;
+}
+
 std::uint64_t Decomposer::floats_streamed() const {
     return matrix_ ? matrix_->floats_streamed() : floats_streamed_;
 }

@@ -73,6 +73,8 @@ public:
     double last_cut_value() const { return last_cut_value_; }
     // The current residual in the input's mode order (a copy).
     Tensor residual() const;
+    // ‖R‖² summed directly over the residual, without copying it.
+    double measure_residual_squared_norm();
     // Floats of the residual read or written so far: the memory traffic of the run.
     std::uint64_t floats_streamed() const;
 

@@ -1,0 +1,92 @@
+// Google Benchmark micro-benchmarks: each kernel on every instruction set beside Eigen's
+// GEMV, and whole cuts of the matrix engine. Run: ./build/bench/signcut-benchmarks
+#include <benchmark/benchmark.h>
+
+#include <Eigen/Dense>
+
+#include <random>
+
+#include "scd/decomposer.h"
+#include "scd/kernels.h"
+#include "scd/sign_bits.h"
+#include "tensor/random_tensor.h"
+
+namespace {
+
+using namespace signcut;
+
+void register_per_isa(const char* name, void (*body)(benchmark::State&, const Kernels&)) {
+    for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512})
+        if (isa_supported(isa))
+            benchmark::RegisterBenchmark((std::string(name) + "/" + std::string(isa_name(isa))).c_str(),
+                                         [body, isa](benchmark::State& state) { body(state, kernels_for(isa)); })
+                ->Arg(1024)
+                ->Arg(4096);
+}
+
+// One signed sum per row: R·t with packed signs, the engine's full image pass.
+void signed_matvec(benchmark::State& state, const Kernels& kernels) {
+    const auto n = std::size_t(state.range(0));
+    const Tensor r = gaussian_tensor({n, n}, 1);
+    std::vector<std::uint64_t> t(words_for_bits(n), 0x5555555555555555ull);
+    std::vector<float> y(n);
+    for (auto _ : state) {
+        for (std::size_t i = 0; i < n; ++i) y[i] = kernels.signed_sum(r.data().data() + i * n, t.data(), n);
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.SetBytesProcessed(std::int64_t(state.iterations()) * std::int64_t(n * n * sizeof(float)));
+}
+
+// Rows of R added into an image, eight at a time: the flipped-row update.
+void accumulate_rows(benchmark::State& state, const Kernels& kernels) {
+    const auto n = std::size_t(state.range(0));
+    const Tensor r = gaussian_tensor({n, n}, 2);
+    std::vector<float> image(n);
+    const bool negate[kMaxAccumulateRows] = {false, true, false, true, false, true, false, true};
+    for (auto _ : state) {
+        for (std::size_t first = 0; first < n; first += kMaxAccumulateRows) {
+            const float* rows[kMaxAccumulateRows];
+            for (std::size_t k = 0; k < kMaxAccumulateRows; ++k) rows[k] = r.data().data() + ((first + k) % n) * n;
+            kernels.accumulate_rows(image.data(), rows, negate, kMaxAccumulateRows, n);
+        }
+        benchmark::DoNotOptimize(image.data());
+    }
+    state.SetBytesProcessed(std::int64_t(state.iterations()) * std::int64_t(n * n * sizeof(float)));
+}
+
+// The roofline unit: Eigen's dense float GEMV over the same matrix.
+void BM_EigenGemv(benchmark::State& state) {
+    const auto n = Eigen::Index(state.range(0));
+    const Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> a =
+        Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>::Random(n, n);
+    const Eigen::VectorXf x = Eigen::VectorXf::Ones(n);
+    Eigen::VectorXf y(n);
+    for (auto _ : state) {
+        y.noalias() = a * x;
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.SetBytesProcessed(std::int64_t(state.iterations()) * std::int64_t(n * n) * std::int64_t(sizeof(float)));
+}
+BENCHMARK(BM_EigenGemv)->Arg(1024)->Arg(4096);
+
+// Whole cuts of an N(0,1) matrix: time per cut over the first 256 cuts.
+void BM_MatrixCuts(benchmark::State& state) {
+    const auto n = std::size_t(state.range(0));
+    const Tensor a = gaussian_tensor({n, n}, 3);
+    DecomposeOptions options;
+    options.stop.width = 256;
+    for (auto _ : state) benchmark::DoNotOptimize(decompose(a, options).width());
+    state.SetItemsProcessed(std::int64_t(state.iterations()) * 256);  // items = cuts
+}
+BENCHMARK(BM_MatrixCuts)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    register_per_isa("SignedMatVec", signed_matvec);
+    register_per_isa("AccumulateRows", accumulate_rows);
+    benchmark::Initialize(&argc, argv);
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}
