@@ -46,9 +46,9 @@ const int kSpeeds[] = {10, 30, 100, 300, 1000, 10000};  // cuts per second of pl
 constexpr int kDefaultSpeed = 2;
 constexpr int kMaxRecent = 8;
 
-bool is_photo(const LoadedInput* input) {
-    return input && input->kind == InputKind::image;
-}
+// Height × width × 3 in [0, 1] is drawn as a colour picture; .scd files do not say whether
+// they came from an image, so their shape decides.
+bool looks_like_photo(const Shape& shape) { return shape.size() == 3 && shape[2] == 3; }
 
 // 99th percentile of |x|: a legend limit that is not ruined by a few outliers.
 float robust_limit(const Tensor& tensor) {
@@ -214,15 +214,18 @@ bool MainWindow::open_file(const QString& path) {
             ++job_id_;
             computing_ = false;
             input_.reset();
+            photo_ = looks_like_photo(snapshot->parts.front().shape());
             input_path_ = path;
             snapshot_ = snapshot;
             cursor_.reset();
             const Decomposition& d = snapshot->parts.front();
             chart_->clear_curve();
+            chart_->set_width_title("width w (cuts)");
             chart_->set_frame(d.width(), [d](std::size_t w) { return d.bits_per_entry(w); });
             chart_->set_curve(*snapshot);
             slider_->setMaximum(int(d.width()));
             slice_->setRange(0, int(slice_count(Tensor(d.shape())) - 1));
+            slice_->setEnabled(!photo_ && d.order() > 2);
             original_view_->set_placeholder("A .scd file stores the decomposition only, not the original");
             residual_view_->set_placeholder("No original to compare with");
             residual_view_->set_legend(-1);
@@ -231,18 +234,20 @@ bool MainWindow::open_file(const QString& path) {
             show_width(d.width());
             progress_->setValue(1000);
             statusBar()->showMessage(QString("Loaded %1 cuts from %2").arg(d.width()).arg(path));
+            Q_EMIT computation_finished();  // nothing to compute: the file holds the cuts
             return true;
         }
         auto input = std::make_shared<LoadedInput>(load_input(path.toStdString()));
         if (!confirm_size(*input, path)) return false;
         input_ = input;
+        photo_ = input->kind == InputKind::image;
         input_path_ = path;
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
         return false;
     }
     const Tensor& a = input_->tensor;
-    const bool colour = is_photo(input_.get()) && a.order() == 3;
+    const bool colour = photo_ && looks_like_photo(a.shape());
     settings_->set_colour_choice_enabled(colour);
     slice_->setRange(0, int(slice_count(a) - 1));
     slice_->setEnabled(!colour && a.order() > 2);
@@ -304,6 +309,7 @@ void MainWindow::restart() {
     const double entries = double(job->input.size());
     const CoeffPrecision precision = job->options.precision;
     chart_->clear_curve();
+    chart_->set_width_title(job->split_channels ? "width w (cuts per colour channel)" : "width w (cuts)");
     chart_->set_frame(max_width, [=](std::size_t w) {
         return 8.0 * double(parts * scd_file_bytes(part_shape, w, precision)) / entries;
     });
@@ -315,11 +321,11 @@ void MainWindow::restart() {
     progress_->setValue(0);
     play_position_ = 0.0;
     displayed_width_ = 0;
-    original_view_->set_image(is_photo(input_.get()) ? photo_image(input_->tensor)
+    original_view_->set_image(photo_ ? photo_image(input_->tensor)
                                                      : heat_map(matrix_slice(input_->tensor, std::size_t(slice_->value())),
                                                                 max_abs(input_->tensor)));
-    original_view_->set_legend(is_photo(input_.get()) ? -1.0 : double(max_abs(input_->tensor)));
-    residual_view_->set_title(is_photo(input_.get()) ? "Residual A − Â_w (mean over channels)" : "Residual A − Â_w");
+    original_view_->set_legend(photo_ ? -1.0 : double(max_abs(input_->tensor)));
+    residual_view_->set_title(photo_ ? "Residual A − Â_w (mean over channels)" : "Residual A − Â_w");
     reconstruction_view_->set_placeholder("Computing the first cuts…");
     residual_view_->set_placeholder("");
     statusBar()->showMessage(QString("Decomposing %1 (%2)…")
@@ -398,7 +404,7 @@ void MainWindow::refresh_views() {
     if (!snapshot_ || snapshot_->parts.empty()) return;
     const Tensor& approx = cursor_.at(*snapshot_, displayed_width_);
     const std::size_t slice = std::size_t(slice_->value());
-    if (is_photo(input_.get())) {
+    if (photo_) {
         reconstruction_view_->set_image(photo_image(approx));
     } else {
         const float limit = input_ ? max_abs(input_->tensor) : max_abs(approx);
@@ -409,7 +415,7 @@ void MainWindow::refresh_views() {
     if (!input_) return;
     Tensor residual = input_->tensor;
     for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
-    const Tensor shown = is_photo(input_.get()) ? channel_mean(residual) : matrix_slice(residual, slice);
+    const Tensor shown = photo_ ? channel_mean(residual) : matrix_slice(residual, slice);
     const float limit = robust_limit(shown);
     residual_view_->set_image(heat_map(shown, limit));
     residual_view_->set_legend(limit);
@@ -427,7 +433,7 @@ QString MainWindow::numbers_text() const {
     text += QString("vs f32 copy      %1× smaller\n").arg(4.0 * entries / bytes, 0, 'f', 2);
     text += QString("vs bf16 copy     %1× smaller\n").arg(2.0 * entries / bytes, 0, 'f', 2);
     text += QString("relative error   %1\n").arg(error, 0, 'g', 4);
-    if (is_photo(input_.get())) {
+    if (photo_) {
         // PSNR with peak 1: MSE = error² · ‖A‖² / N.
         double input_energy = 0;
         for (const Decomposition& part : snapshot_->parts) input_energy += part.input_squared_norm();
@@ -473,7 +479,7 @@ void MainWindow::rebuild_recent_menu() {
 
 void MainWindow::export_reconstruction() {
     if (!snapshot_) return;
-    const bool photo = is_photo(input_.get());
+    const bool photo = photo_;
     const QString path = QFileDialog::getSaveFileName(this, "Export reconstruction", {},
                                                       photo ? "PNG image (*.png);;NumPy array (*.npy)" : "NumPy array (*.npy)");
     if (path.isEmpty()) return;

@@ -79,6 +79,7 @@ private:
 
     // Data
     std::shared_ptr<LoadedInput> input_;  // null when showing a .scd file alone
+    bool photo_ = false;                  // drawn as a picture rather than a heat map
     QString input_path_;
     std::shared_ptr<const Snapshot> snapshot_;
     ReconstructionCursor cursor_;

@@ -120,6 +120,8 @@ void ErrorChart::set_frame(std::size_t max_width, const std::function<double(std
     update_y_range(smallest_error_);
 }
 
+void ErrorChart::set_width_title(const QString& title) { width_axis_->setTitleText(title); }
+
 QList<QPointF> ErrorChart::curve_points() const { return curve_->points(); }
 
 void ErrorChart::clear_curve() {

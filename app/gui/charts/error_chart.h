@@ -27,6 +27,7 @@ public:
     void set_curve(const Snapshot& snapshot);
     void set_current_width(std::size_t width, double relative_error);
     void clear_curve();
+    void set_width_title(const QString& title);
 
     // The drawn curve, for tests: (w, ‖R_w‖/‖A‖) points.
     QList<QPointF> curve_points() const;
