@@ -114,37 +114,26 @@ std::vector<std::uint64_t> MatrixCutEngine::signs_of(const std::vector<float>& i
     return bits;
 }
 
-void MatrixCutEngine::flip_cols(const std::vector<std::uint64_t>& new_t) {
+void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_signs) {
+    // Flipping t_k moves (R t)/2 by t_new_k · R[:, k], a row of Rᵀ; flipping s_i moves
+    // (Rᵀ s)/2 by s_new_i · R[i, :], a row of R.
+    std::vector<std::uint64_t>& signs = rows ? s_ : t_;
+    std::vector<float>& image = rows ? g_ : h_;
+    const float* lines = rows ? r_.data().data() : rt_.data().data();
+    const std::size_t count = rows ? rows_ : cols_, length = image.size();
     flipped_.clear();
-    for (std::size_t k = 0; k < cols_; ++k)
-        if (is_negative(t_, k) != is_negative(new_t, k)) flipped_.push_back(k);
+    for (std::size_t i = 0; i < count; ++i)
+        if (is_negative(signs, i) != is_negative(new_signs, i)) flipped_.push_back(i);
     if (flipped_.empty()) return;
-    floats_streamed_ += flipped_.size() * rows_;
-    // Flipping t_k moves (R t)/2 by t_new_k · R[:, k], a row of Rᵀ.
+    floats_streamed_ += flipped_.size() * length;
     for_chunks(
-        rows_,
+        length,
         [&](std::size_t i0, std::size_t i1) {
-            add_flipped(kernels_, h_.data(), rt_.data().data(), rows_, flipped_, new_t, i0, i1);
+            add_flipped(kernels_, image.data(), lines, length, flipped_, new_signs, i0, i1);
         },
-        flipped_.size() * rows_);
-    correct_for_pending(h_, t_, new_t, false);
-    t_ = new_t;
-}
-
-void MatrixCutEngine::flip_rows(const std::vector<std::uint64_t>& new_s) {
-    flipped_.clear();
-    for (std::size_t i = 0; i < rows_; ++i)
-        if (is_negative(s_, i) != is_negative(new_s, i)) flipped_.push_back(i);
-    if (flipped_.empty()) return;
-    floats_streamed_ += flipped_.size() * cols_;
-    for_chunks(
-        cols_,
-        [&](std::size_t k0, std::size_t k1) {
-            add_flipped(kernels_, g_.data(), r_.data().data(), cols_, flipped_, new_s, k0, k1);
-        },
-        flipped_.size() * cols_);
-    correct_for_pending(g_, s_, new_s, true);
-    s_ = new_s;
+        flipped_.size() * length);
+    correct_for_pending(image, signs, new_signs, rows);
+    signs = new_signs;
 }
 
 MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> start_t, int max_iterations,
@@ -157,18 +146,18 @@ MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> st
         for (std::uint64_t& word : t) word = ~word;
         clear_tail_bits(t, cols_);
     }
-    flip_cols(t);
+    flip(false, t);
     double value = -1.0;
     while (cut.iterations < max_iterations) {
         ++cut.iterations;
         if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
-        flip_rows(signs_of(h_));  // s ← sign(R t)
+        flip(true, signs_of(h_));  // s ← sign(R t)
         if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
         const std::vector<std::uint64_t> new_t = signs_of(g_);  // t ← sign(Rᵀ s)
         double swept = 0.0;
         for (float x : g_) swept += std::fabs(double(x));
         swept *= 2.0;  // sᵀ R t_new = ‖Rᵀ s‖₁
-        flip_cols(new_t);
+        flip(false, new_t);
         const bool grew = swept > value;
         value = swept;
         if (!grew) break;

@@ -54,8 +54,8 @@ public:
     std::uint64_t floats_streamed() const { return floats_streamed_; }
 
 private:
-    void flip_rows(const std::vector<std::uint64_t>& new_s);
-    void flip_cols(const std::vector<std::uint64_t>& new_t);
+    // Moves s (rows) or t to new signs, updating the other side's image by the flipped lines.
+    void flip(bool rows, const std::vector<std::uint64_t>& new_signs);
     // The image moves for the waiting cuts too when signs flip from old_signs to new_signs.
     void correct_for_pending(std::vector<float>& image, const std::vector<std::uint64_t>& old_signs,
                              const std::vector<std::uint64_t>& new_signs, bool rows_flipped);
