@@ -11,5 +11,6 @@ int info_command(const QStringList& arguments);
 int reconstruct_command(const QStringList& arguments);
 int gaussian_command(const QStringList& arguments);
 int bench_command(const QStringList& arguments);
+int compare_command(const QStringList& arguments);
 
 }  // namespace signcut::cli

@@ -19,6 +19,7 @@ const char* kUsage =
     "  info FILE.scd        what a saved decomposition holds\n"
     "  reconstruct FILE.scd rebuild the approximation (png, npy or csv)\n"
     "  gaussian SHAPE       write a reproducible N(0,1) tensor (.npy) for experiments\n"
+    "  compare INPUT        every low-bit method at the same budgets, with the rate-distortion floors\n"
     "  bench                time the engine against Eigen's GEMV and a dense implementation\n"
     "\n"
     "'signcut-cli COMMAND --help' lists a command's options.\n";
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
         {"reconstruct", signcut::cli::reconstruct_command},
         {"gaussian", signcut::cli::gaussian_command},
         {"bench", signcut::cli::bench_command},
+        {"compare", signcut::cli::compare_command},
     };
     if (arguments.size() < 2 || arguments[1] == "--help" || arguments[1] == "-h") {
         std::fputs(kUsage, arguments.size() < 2 ? stderr : stdout);

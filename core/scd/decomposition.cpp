@@ -101,6 +101,47 @@ Tensor Decomposition::reconstruct(std::size_t w) const {
     return out;
 }
 
+namespace {
+
+// Visits every (row, cut) pair of a tensor held in storage order (largest mode last), row
+// blocks in parallel, cuts in order within a block: visit(block, row, cut, row_negative,
+// last-mode signs). A row's sign is the product of the cut's signs at the row's indices.
+template <typename Visit>
+void for_each_row_and_cut(const Decomposition& d, const std::vector<std::size_t>& order, float* data,
+                          std::size_t first, std::size_t last, std::size_t rows_per_block, const Visit& visit) {
+    const Shape& shape = d.shape();
+    const std::size_t k = shape.size();
+    const std::size_t row_length = shape[order.back()];
+    const std::size_t rows = d.entries() / row_length;
+    tbb::parallel_for(std::size_t(0), (rows + rows_per_block - 1) / rows_per_block, [&](std::size_t block) {
+        const std::size_t r0 = block * rows_per_block, r1 = std::min(rows, r0 + rows_per_block);
+        // digits[(r − r0)·(k−1) + m]: the row's index along storage mode m.
+        std::vector<std::size_t> digits((r1 - r0) * (k - 1));
+        for (std::size_t r = r0; r < r1; ++r)
+            for (std::size_t m = k - 1, rest = r; m-- > 0;) {
+                digits[(r - r0) * (k - 1) + m] = rest % shape[order[m]];
+                rest /= shape[order[m]];
+            }
+        for (std::size_t j = first; j < last; ++j) {
+            const std::uint64_t* last_signs = d.signs(j, order.back()).data();
+            for (std::size_t r = r0; r < r1; ++r) {
+                bool negative = false;
+                for (std::size_t m = 0; m + 1 < k; ++m)
+                    negative ^= is_negative(d.signs(j, order[m]), digits[(r - r0) * (k - 1) + m]);
+                visit(block, data + r * row_length, j, negative, last_signs);
+            }
+        }
+    });
+}
+
+std::vector<std::size_t> inverse_of(const std::vector<std::size_t>& order) {
+    std::vector<std::size_t> inverse(order.size());
+    for (std::size_t m = 0; m < order.size(); ++m) inverse[order[m]] = m;
+    return inverse;
+}
+
+}  // namespace
+
 void Decomposition::add_cuts(Tensor& target, std::size_t first, std::size_t last, float scale) const {
     if (target.shape() != shape_) throw std::invalid_argument("add_cuts: target has the wrong shape");
     last = std::min(last, width());
@@ -109,42 +150,43 @@ void Decomposition::add_cuts(Tensor& target, std::size_t first, std::size_t last
     const std::vector<std::size_t> order = storage_order(shape_);
     const bool identity = std::is_sorted(order.begin(), order.end());
     Tensor work = identity ? std::move(target) : target.permuted(order);
-
-    const std::size_t k = shape_.size();
     const std::size_t row_length = shape_[order.back()];
-    const std::size_t rows = entries_ / row_length;
-    const std::size_t rows_per_task = std::max<std::size_t>(1, 8192 / row_length);
     const Kernels& kernels = active_kernels();
-    tbb::parallel_for(std::size_t(0), (rows + rows_per_task - 1) / rows_per_task, [&](std::size_t task) {
-        const std::size_t r0 = task * rows_per_task, r1 = std::min(rows, r0 + rows_per_task);
-        // digits[(r - r0)·(k−1) + m]: the row's index along storage mode m.
-        std::vector<std::size_t> digits((r1 - r0) * (k - 1));
-        for (std::size_t r = r0; r < r1; ++r)
-            for (std::size_t m = k - 1, rest = r; m-- > 0;) {
-                digits[(r - r0) * (k - 1) + m] = rest % shape_[order[m]];
-                rest /= shape_[order[m]];
-            }
-        for (std::size_t j = first; j < last; ++j) {
-            const float c = scale * coeffs_[j];
-            const std::uint64_t* cut = sign_words_.data() + j * words_per_cut_;
-            const std::uint64_t* last_signs = cut + mode_word_offset_[order.back()];
-            for (std::size_t r = r0; r < r1; ++r) {
-                bool flip = false;
-                for (std::size_t m = 0; m + 1 < k; ++m) {
-                    const std::size_t i = digits[(r - r0) * (k - 1) + m];
-                    flip ^= bool((cut[mode_word_offset_[order[m]] + (i >> 6)] >> (i & 63)) & 1u);
-                }
-                kernels.add_signed_constant(work.data().data() + r * row_length, last_signs, flip ? -c : c, row_length);
-            }
-        }
-    });
-    if (identity) {
-        target = std::move(work);
-        return;
-    }
-    std::vector<std::size_t> inverse(k);
-    for (std::size_t m = 0; m < k; ++m) inverse[order[m]] = m;
-    target = work.permuted(inverse);
+    for_each_row_and_cut(*this, order, work.data().data(), first, last, std::max<std::size_t>(1, 8192 / row_length),
+                         [&](std::size_t, float* row, std::size_t j, bool negative, const std::uint64_t* last_signs) {
+                             const float c = scale * coeffs_[j];
+                             kernels.add_signed_constant(row, last_signs, negative ? -c : c, row_length);
+                         });
+    target = identity ? std::move(work) : work.permuted(inverse_of(order));
+}
+
+std::vector<double> Decomposition::inner_products(const Tensor& a) const {
+    if (a.shape() != shape_) throw std::invalid_argument("inner_products: tensor has the wrong shape");
+    const std::vector<std::size_t> order = storage_order(shape_);
+    Tensor work = std::is_sorted(order.begin(), order.end()) ? a : a.permuted(order);
+    const std::size_t row_length = shape_[order.back()];
+    const std::size_t rows_per_block = std::max<std::size_t>(1, 65536 / row_length);
+    const std::size_t blocks = (entries_ / row_length + rows_per_block - 1) / rows_per_block;
+    std::vector<double> partial(blocks * width(), 0.0);
+    const Kernels& kernels = active_kernels();
+    for_each_row_and_cut(*this, order, work.data().data(), 0, width(), rows_per_block,
+                         [&](std::size_t block, float* row, std::size_t j, bool negative, const std::uint64_t* last_signs) {
+                             const double sum = kernels.signed_sum(row, last_signs, row_length);
+                             partial[block * width() + j] += negative ? -sum : sum;
+                         });
+    std::vector<double> result(width(), 0.0);
+    for (std::size_t block = 0; block < blocks; ++block)  // fixed order: deterministic
+        for (std::size_t j = 0; j < width(); ++j) result[j] += partial[block * width() + j];
+    return result;
+}
+
+Decomposition Decomposition::with_coefficients(std::span<const float> coeffs) const {
+    if (coeffs.size() != width()) throw std::invalid_argument("with_coefficients: one coefficient per cut");
+    Decomposition copy = *this;
+    for (std::size_t j = 0; j < width(); ++j) copy.coeffs_[j] = round_to_precision(coeffs[j], precision_);
+    // The error curve belongs to the greedy coefficients; only its ends are known here.
+    std::fill(copy.residual_squared_norms_.begin() + 1, copy.residual_squared_norms_.end(), std::nan(""));
+    return copy;
 }
 
 }  // namespace signcut

@@ -64,6 +64,11 @@ public:
     // Adds Σ_{first ≤ j < last} scale · c_j · (sign tensor j) to `target` (same shape), so a
     // viewer can move between widths by the difference only.
     void add_cuts(Tensor& target, std::size_t first, std::size_t last, float scale = 1.0f) const;
+    // ⟨A, sign tensor j⟩ for every cut, summed in a fixed order.
+    std::vector<double> inner_products(const Tensor& a) const;
+    // The same cuts with other coefficients (rounded to the precision); the error curve
+    // after w = 0 is unknown then and reads NaN.
+    Decomposition with_coefficients(std::span<const float> coeffs) const;
 
 private:
     Shape shape_;

@@ -1,0 +1,36 @@
+#pragma once
+// Rate–distortion floors for Gaussian data, as relative errors ‖A − Â‖/‖A‖ at R bits per entry.
+//   i.i.d.: entries N(0, σ²) with σ² = ‖A‖²/N: D(R) = σ²·2^(−2R), so the floor is 2^(−R).
+//   water-filling: rows of each matrix as N(0, C), C the column covariance AᵀA/m; reverse
+//     water-filling over the eigenvalues λ of C: D(θ) = Σ min(θ, λ), R(θ) = Σ max(0, ½ log₂(λ/θ)).
+//   universal codebook (Harbuzova, Ordentlich, Polyanskiy 2026): one codebook does, for every
+//     covariance, at least as well as water-filling at 0.11 bit per dimension less rate, so its
+//     guarantee is the water-filling floor at R − 0.11 (the proof is not constructive).
+
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace signcut {
+
+inline constexpr double kUniversalCodebookGap = 0.11;  // bits per dimension
+
+double iid_gaussian_floor(double bits_per_entry);
+
+class WaterFillingFloor {
+public:
+    // Eigenvalues of every matrix of as_matrices(a), computed on the smaller Gram matrix.
+    explicit WaterFillingFloor(const Tensor& a);
+    double relative_error(double bits_per_entry) const;
+    double universal_guarantee(double bits_per_entry) const {
+        return relative_error(bits_per_entry - kUniversalCodebookGap);
+    }
+
+private:
+    std::vector<double> eigenvalues_;  // each weighted by its matrix's row count
+    std::vector<double> weights_;
+    double total_energy_ = 0.0;
+    double entries_ = 0.0;
+};
+
+}  // namespace signcut
