@@ -7,6 +7,7 @@
 
 #include "methods/baselines.h"
 #include "methods/coefficient_refit.h"
+#include "methods/double_binary.h"
 #include "methods/method.h"
 #include "methods/rate_distortion.h"
 #include "methods/rotated_quantizer.h"
@@ -33,7 +34,7 @@ private Q_SLOTS:
 
     void budgetsThatCannotBeMetSaySo() {
         const Tensor a = gaussian_tensor({40, 50}, 2);
-        for (const char* method : {"bf16", "f16", "rtn", "rotq"}) {
+        for (const char* method : {"bf16", "f16", "rtn", "rotq", "dbf"}) {
             const Approximation result = approximate(method, a, 0.5);
             QVERIFY2(!result.met_budget && !result.note.empty(), method);
         }
@@ -41,7 +42,7 @@ private Q_SLOTS:
 
     void errorFallsAsBitsGrow() {
         const Tensor a = gaussian_tensor({64, 48}, 3);
-        for (const std::string method : {"scd", "scd-refit", "rtn", "rotq", "svd"}) {
+        for (const std::string method : {"scd", "scd-refit", "dbf", "rtn", "rotq", "svd"}) {
             std::vector<double> errors;
             for (double bits : {1.5, 2.0, 4.0, 8.0}) {
                 const Approximation result = approximate(method, a, bits);
@@ -87,6 +88,29 @@ private Q_SLOTS:
         }
     }
 
+    void dbfCountsItsBitsAndItsErrorFallsWithIterations() {
+        const Tensor a = gaussian_tensor({48, 40}, 9);
+        const std::size_t k = dbf_middle_for_budget(48, 40, 2.0);
+        QVERIFY(double(dbf_bits(48, 40, k)) <= 2.0 * 48 * 40);
+        QVERIFY(double(dbf_bits(48, 40, k + 1)) > 2.0 * 48 * 40);
+        const DbfResult result = double_binary_factorisation(a, k, 15);
+        QCOMPARE(result.approximation.bits, std::uint64_t(k * (48 + 40) + 16 * (48 + k + 40)));
+        QCOMPARE(result.error_by_iteration.size(), std::size_t(15));
+        for (std::size_t i = 1; i < 15; ++i)
+            QVERIFY(result.error_by_iteration[i] <= result.error_by_iteration[i - 1] + 1e-12);
+        QVERIFY(result.error_by_iteration.back() < result.error_by_iteration.front());
+    }
+
+    void dbfWithOneMiddleColumnRecoversARankOneSignMatrix() {
+        const Tensor noise = gaussian_tensor({100}, 10);
+        Tensor a({20, 30});
+        for (std::size_t i = 0; i < 20; ++i)
+            for (std::size_t j = 0; j < 30; ++j)
+                a[i * 30 + j] = 0.5f * (noise[i] < 0 ? -1.0f : 1.0f) * (noise[50 + j] < 0 ? -1.0f : 1.0f);
+        const DbfResult result = double_binary_factorisation(a, 1, 3);
+        QVERIFY(relative_error(a, result.approximation.reconstruction) < 1e-3);  // f16 scales
+    }
+
     void oneBitLloydMaxLevelsAreTheHalfNormalMean() {
         const auto& levels = lloyd_max_gaussian_levels(1);
         QCOMPARE(levels.size(), std::size_t(2));
@@ -118,7 +142,7 @@ private Q_SLOTS:
     }
 
     void floorsLieBelowEveryMethodOnGaussianData() {
-        const Tensor a = gaussian_tensor({128, 96}, 8);
+        const Tensor a = gaussian_tensor({64, 48}, 8);
         const WaterFillingFloor floor(a);
         for (const std::string& method : method_names()) {
             for (double bits : {1.0, 2.0, 4.0, 8.0, 16.0}) {

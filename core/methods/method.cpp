@@ -4,6 +4,7 @@
 
 #include "methods/baselines.h"
 #include "methods/coefficient_refit.h"
+#include "methods/double_binary.h"
 #include "methods/rotated_quantizer.h"
 #include "scd/decomposer.h"
 
@@ -68,7 +69,7 @@ Approximation sixteen_bit(const Tensor& a, double bits_per_entry, bool brain_flo
 
 }  // namespace
 
-std::vector<std::string> method_names() { return {"scd", "scd-refit", "rtn", "rotq", "bf16", "f16", "svd"}; }
+std::vector<std::string> method_names() { return {"scd", "scd-refit", "dbf", "rtn", "rotq", "bf16", "f16", "svd"}; }
 
 Approximation approximate(const std::string& method, const Tensor& a, double bits_per_entry, std::uint64_t seed) {
     if (method == "scd") return signed_cuts(a, bits_per_entry, seed, false);
@@ -79,6 +80,18 @@ Approximation approximate(const std::string& method, const Tensor& a, double bit
     if (method == "bf16") return sixteen_bit(a, bits_per_entry, true);
     if (method == "f16") return sixteen_bit(a, bits_per_entry, false);
     if (method == "svd") return per_matrix(a, [&](const Tensor& m) { return truncated_svd(m, bits_per_entry); });
+    if (method == "dbf")
+        return per_matrix(a, [&](const Tensor& m) {
+            const std::size_t k = dbf_middle_for_budget(m.dim(0), m.dim(1), bits_per_entry);
+            if (k == 0) {
+                Approximation none;
+                none.met_budget = false;
+                none.note = "k = 1 needs " + std::to_string(double(dbf_bits(m.dim(0), m.dim(1), 1)) / double(m.size())) +
+                            " bits per entry";
+                return none;
+            }
+            return double_binary_factorisation(m, k).approximation;
+        });
     throw std::invalid_argument("unknown method '" + method + "'");
 }
 
