@@ -8,6 +8,7 @@
 #include "methods/baselines.h"
 #include "methods/coefficient_refit.h"
 #include "methods/double_binary.h"
+#include "methods/kashin.h"
 #include "methods/method.h"
 #include "methods/rate_distortion.h"
 #include "methods/rotated_quantizer.h"
@@ -34,7 +35,7 @@ private Q_SLOTS:
 
     void budgetsThatCannotBeMetSaySo() {
         const Tensor a = gaussian_tensor({40, 50}, 2);
-        for (const char* method : {"bf16", "f16", "rtn", "rotq", "dbf"}) {
+        for (const char* method : {"bf16", "f16", "rtn", "rotq", "dbf", "kashin"}) {
             const Approximation result = approximate(method, a, 0.5);
             QVERIFY2(!result.met_budget && !result.note.empty(), method);
         }
@@ -42,7 +43,7 @@ private Q_SLOTS:
 
     void errorFallsAsBitsGrow() {
         const Tensor a = gaussian_tensor({64, 48}, 3);
-        for (const std::string method : {"scd", "scd-refit", "dbf", "rtn", "rotq", "svd"}) {
+        for (const std::string method : {"scd", "scd-refit", "dbf", "kashin", "rtn", "rotq", "svd"}) {
             std::vector<double> errors;
             for (double bits : {1.5, 2.0, 4.0, 8.0}) {
                 const Approximation result = approximate(method, a, bits);
@@ -109,6 +110,47 @@ private Q_SLOTS:
                 a[i * 30 + j] = 0.5f * (noise[i] < 0 ? -1.0f : 1.0f) * (noise[50 + j] < 0 ? -1.0f : 1.0f);
         const DbfResult result = double_binary_factorisation(a, 1, 3);
         QVERIFY(relative_error(a, result.approximation.reconstruction) < 1e-3);  // f16 scales
+    }
+
+    void kashinSplitIsExactWithSmallInfinityNorms() {
+        // x = u + Q1ᵀ v Q2 to float precision, and ‖u‖∞, ‖v‖∞ ≤ C·‖x‖₂/√N with C = 3, also for
+        // a matrix whose entries include spikes 30× the typical size.
+        Tensor spiky = gaussian_tensor({96, 80}, 11);
+        for (std::size_t i = 0; i < spiky.size(); i += 97) spiky[i] *= 30.0f;
+        for (const Tensor& x : {gaussian_tensor({64, 96}, 12), spiky}) {
+            const KashinSplit split = kashin_split(x, 3);
+            QVERIFY(split.converged);
+            const Tensor synthesis = kashin_synthesis(split.v, 3);
+            double error = 0, u_max = 0, v_max = 0;
+            for (std::size_t i = 0; i < x.size(); ++i) {
+                const double d = double(x[i]) - double(split.u[i]) - double(synthesis[i]);
+                error += d * d;
+                u_max = std::max(u_max, double(std::abs(split.u[i])));
+                v_max = std::max(v_max, double(std::abs(split.v[i])));
+            }
+            QVERIFY(std::sqrt(error / x.squared_norm()) < 1e-5);
+            const double level = 3.0 * std::sqrt(x.squared_norm() / double(x.size()));
+            QVERIFY2(u_max <= level && v_max <= level, qPrintable(QString("%1 %2 %3").arg(u_max).arg(v_max).arg(level)));
+        }
+    }
+
+    void kashinBasisIsOrthonormal() {
+        const std::size_t n = 24;
+        const std::vector<float> q = kashin_basis(n, 5);
+        for (std::size_t a = 0; a < n; ++a)
+            for (std::size_t b = 0; b < n; ++b) {
+                double dot = 0;
+                for (std::size_t i = 0; i < n; ++i) dot += double(q[a * n + i]) * q[b * n + i];
+                QVERIFY(std::abs(dot - (a == b ? 1.0 : 0.0)) < 1e-5);
+            }
+    }
+
+    void kashinBitsAreCountedExactly() {
+        const Tensor a = gaussian_tensor({70, 50}, 13);
+        const Approximation result = approximate("kashin", a, 4.0);
+        QVERIFY(result.met_budget);
+        // Two 1-bit factors (2 bits each would need 4 + overhead): entries, f16 block scales, f16 centroids.
+        QCOMPARE(result.bits, std::uint64_t(2 * (1 * 3500 + 16 * 2 + 16 * 2)));
     }
 
     void oneBitLloydMaxLevelsAreTheHalfNormalMean() {

@@ -5,6 +5,7 @@
 #include "methods/baselines.h"
 #include "methods/coefficient_refit.h"
 #include "methods/double_binary.h"
+#include "methods/kashin.h"
 #include "methods/rotated_quantizer.h"
 #include "scd/decomposer.h"
 
@@ -69,7 +70,7 @@ Approximation sixteen_bit(const Tensor& a, double bits_per_entry, bool brain_flo
 
 }  // namespace
 
-std::vector<std::string> method_names() { return {"scd", "scd-refit", "dbf", "rtn", "rotq", "bf16", "f16", "svd"}; }
+std::vector<std::string> method_names() { return {"scd", "scd-refit", "dbf", "kashin", "rtn", "rotq", "bf16", "f16", "svd"}; }
 
 Approximation approximate(const std::string& method, const Tensor& a, double bits_per_entry, std::uint64_t seed) {
     if (method == "scd") return signed_cuts(a, bits_per_entry, seed, false);
@@ -80,6 +81,8 @@ Approximation approximate(const std::string& method, const Tensor& a, double bit
     if (method == "bf16") return sixteen_bit(a, bits_per_entry, true);
     if (method == "f16") return sixteen_bit(a, bits_per_entry, false);
     if (method == "svd") return per_matrix(a, [&](const Tensor& m) { return truncated_svd(m, bits_per_entry); });
+    if (method == "kashin")
+        return per_matrix(a, [&](const Tensor& m) { return kashin_quantization(m, bits_per_entry, seed); });
     if (method == "dbf")
         return per_matrix(a, [&](const Tensor& m) {
             const std::size_t k = dbf_middle_for_budget(m.dim(0), m.dim(1), bits_per_entry);

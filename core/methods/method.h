@@ -18,7 +18,7 @@ struct Approximation {
     bool met_budget = true;  // false: no stored form fits the budget (reconstruction empty)
 };
 
-// The methods by name: scd, scd-refit, dbf, rtn (int-b, per-row absmax), rotq, bf16, f16, svd.
+// The methods by name: scd, scd-refit, dbf, kashin, rtn (int-b, per-row absmax), rotq, bf16, f16, svd.
 std::vector<std::string> method_names();
 // Throws std::invalid_argument for an unknown name.
 Approximation approximate(const std::string& method, const Tensor& a, double bits_per_entry, std::uint64_t seed = 1);
