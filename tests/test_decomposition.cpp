@@ -9,6 +9,7 @@
 #include "scd/decomposer.h"
 #include "scd/sign_bits.h"
 #include "tensor/random_tensor.h"
+#include "test_support.h"
 
 using namespace signcut;
 
@@ -140,11 +141,7 @@ private Q_SLOTS:
     }
 
     void rankOneSignMatrixIsRecoveredByOneCut() {
-        const Tensor noise = gaussian_tensor({37, 23}, 12);
-        Tensor a({37, 23});
-        for (std::size_t i = 0; i < 37; ++i)
-            for (std::size_t j = 0; j < 23; ++j)
-                a[i * 23 + j] = 2.5f * (noise[i] < 0 ? -1.0f : 1.0f) * (noise[50 + j] < 0 ? -1.0f : 1.0f);
+        const Tensor a = testing::rank_one_sign_matrix(37, 23, 2.5f, 12);
         Decomposer decomposer(a, width_options(5));
         decomposer.run();
         QVERIFY(std::abs(decomposer.decomposition().coeffs()[0]) == 2.5f);

@@ -14,6 +14,7 @@
 #include "methods/rotated_quantizer.h"
 #include "scd/decomposer.h"
 #include "tensor/random_tensor.h"
+#include "test_support.h"
 
 using namespace signcut;
 
@@ -103,11 +104,7 @@ private Q_SLOTS:
     }
 
     void dbfWithOneMiddleColumnRecoversARankOneSignMatrix() {
-        const Tensor noise = gaussian_tensor({100}, 10);
-        Tensor a({20, 30});
-        for (std::size_t i = 0; i < 20; ++i)
-            for (std::size_t j = 0; j < 30; ++j)
-                a[i * 30 + j] = 0.5f * (noise[i] < 0 ? -1.0f : 1.0f) * (noise[50 + j] < 0 ? -1.0f : 1.0f);
+        const Tensor a = testing::rank_one_sign_matrix(20, 30, 0.5f, 10);
         const DbfResult result = double_binary_factorisation(a, 1, 3);
         QVERIFY(relative_error(a, result.approximation.reconstruction) < 1e-3);  // f16 scales
     }
@@ -172,11 +169,7 @@ private Q_SLOTS:
     }
 
     void rankOneSignMatrixIsExactForCutsAndRefit() {
-        const Tensor noise = gaussian_tensor({100}, 7);
-        Tensor a({20, 30});
-        for (std::size_t i = 0; i < 20; ++i)
-            for (std::size_t j = 0; j < 30; ++j)
-                a[i * 30 + j] = 0.75f * (noise[i] < 0 ? -1.0f : 1.0f) * (noise[50 + j] < 0 ? -1.0f : 1.0f);
+        const Tensor a = testing::rank_one_sign_matrix(20, 30, 0.75f, 7);
         for (const char* method : {"scd", "scd-refit"}) {
             const Approximation result = approximate(method, a, 2.0);
             QVERIFY2(relative_error(a, result.reconstruction) < 1e-6, method);

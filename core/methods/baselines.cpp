@@ -13,13 +13,6 @@ namespace {
 float to_f16(float x) { return f16_bits_to_float(float_to_f16_bits(x)); }
 float to_bf16(float x) { return bf16_bits_to_float(float_to_bf16_bits(x)); }
 
-Approximation over_budget(const std::string& why) {
-    Approximation a;
-    a.met_budget = false;
-    a.note = why;
-    return a;
-}
-
 }  // namespace
 
 Approximation round_to_f16(const Tensor& matrix) {
@@ -42,7 +35,7 @@ Approximation round_to_int(const Tensor& matrix, double bits_per_entry) {
     for (int candidate = 8; candidate >= 1 && b == 0; --candidate)
         if (double(cost(candidate)) <= bits_per_entry * entries) b = candidate;
     if (b == 0)
-        return over_budget("int-1 with per-row scales needs " + std::to_string(double(cost(1)) / entries) +
+        return unmet("int-1 with per-row scales needs " + std::to_string(double(cost(1)) / entries) +
                            " bits per entry");
     Approximation a{Tensor(matrix.shape()), cost(b), "int" + std::to_string(b), true};
     for (std::size_t r = 0; r < rows; ++r) {
@@ -70,7 +63,7 @@ Approximation truncated_svd(const Tensor& matrix, double bits_per_entry) {
     const auto m = Eigen::Index(matrix.dim(0)), n = Eigen::Index(matrix.dim(1));
     const double per_rank = 16.0 * double(m + n);
     const auto rank = std::min<Eigen::Index>(std::min(m, n), Eigen::Index(bits_per_entry * double(m * n) / per_rank));
-    if (rank == 0) return over_budget("rank 1 in bf16 needs " + std::to_string(per_rank / double(m * n)) + " bits per entry");
+    if (rank == 0) return unmet("rank 1 in bf16 needs " + std::to_string(per_rank / double(m * n)) + " bits per entry");
     using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     const Eigen::Map<const RowMatrix> a(matrix.data().data(), m, n);
     const Eigen::BDCSVD<Eigen::MatrixXf> svd(a, Eigen::ComputeThinU | Eigen::ComputeThinV);

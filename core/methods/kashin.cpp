@@ -134,11 +134,7 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
     int b = 0;
     for (int candidate = 4; candidate >= 1 && b == 0; --candidate)
         if (2.0 * candidate * entries + overhead(candidate) <= bits_per_entry * entries) b = candidate;
-    if (b == 0) {
-        out.met_budget = false;
-        out.note = "two 1-bit factors need " + std::to_string((2.0 * entries + overhead(1)) / entries) + " bits per entry";
-        return out;
-    }
+    if (b == 0) return unmet("two 1-bit factors need " + std::to_string((2.0 * entries + overhead(1)) / entries) + " bits per entry");
     KashinSplit split = kashin_split(matrix, seed);
     out.bits = quantize_with_centroids(split.u, b) + quantize_with_centroids(split.v, b);
     out.reconstruction = kashin_synthesis(split.v, seed);

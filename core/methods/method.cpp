@@ -37,12 +37,8 @@ Approximation signed_cuts(const Tensor& a, double bits_per_entry, std::uint64_t 
     Decomposer decomposer(a, options);
     decomposer.run();
     const Decomposition& d = decomposer.decomposition();
+    if (d.width() == 0) return unmet("one cut needs " + std::to_string(d.bits_per_entry(1)) + " bits per entry");
     Approximation out;
-    if (d.width() == 0) {
-        out.met_budget = false;
-        out.note = "one cut needs " + std::to_string(d.bits_per_entry(1)) + " bits per entry";
-        return out;
-    }
     out.bits = 8 * d.stored_bytes(d.width());
     out.reconstruction = d.reconstruct(d.width());
     out.note = "w = " + std::to_string(d.width());
@@ -59,12 +55,7 @@ Approximation signed_cuts(const Tensor& a, double bits_per_entry, std::uint64_t 
 }
 
 Approximation sixteen_bit(const Tensor& a, double bits_per_entry, bool brain_float) {
-    if (bits_per_entry < 16.0) {
-        Approximation none;
-        none.met_budget = false;
-        none.note = "needs 16 bits per entry";
-        return none;
-    }
+    if (bits_per_entry < 16.0) return unmet("needs 16 bits per entry");
     return per_matrix(a, [&](const Tensor& m) { return brain_float ? round_to_bf16(m) : round_to_f16(m); });
 }
 
@@ -86,13 +77,9 @@ Approximation approximate(const std::string& method, const Tensor& a, double bit
     if (method == "dbf")
         return per_matrix(a, [&](const Tensor& m) {
             const std::size_t k = dbf_middle_for_budget(m.dim(0), m.dim(1), bits_per_entry);
-            if (k == 0) {
-                Approximation none;
-                none.met_budget = false;
-                none.note = "k = 1 needs " + std::to_string(double(dbf_bits(m.dim(0), m.dim(1), 1)) / double(m.size())) +
-                            " bits per entry";
-                return none;
-            }
+            if (k == 0)
+                return unmet("k = 1 needs " + std::to_string(double(dbf_bits(m.dim(0), m.dim(1), 1)) / double(m.size())) +
+                             " bits per entry");
             return double_binary_factorisation(m, k).approximation;
         });
     throw std::invalid_argument("unknown method '" + method + "'");

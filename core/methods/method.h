@@ -18,6 +18,14 @@ struct Approximation {
     bool met_budget = true;  // false: no stored form fits the budget (reconstruction empty)
 };
 
+// A budget no stored form of the method fits, with the reason.
+inline Approximation unmet(std::string why) {
+    Approximation none;
+    none.met_budget = false;
+    none.note = std::move(why);
+    return none;
+}
+
 // The methods by name: scd, scd-refit, dbf, kashin, rtn (int-b, per-row absmax), rotq, bf16, f16, svd.
 std::vector<std::string> method_names();
 // Throws std::invalid_argument for an unknown name.

@@ -65,12 +65,7 @@ Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, 
     int b = 0;
     for (int candidate = 8; candidate >= 1 && b == 0; --candidate)
         if (double(cost(candidate)) <= bits_per_entry * entries) b = candidate;
-    if (b == 0) {
-        Approximation none;
-        none.met_budget = false;
-        none.note = "1 bit per rotated entry needs " + std::to_string(double(cost(1)) / entries) + " bits per entry";
-        return none;
-    }
+    if (b == 0) return unmet("1 bit per rotated entry needs " + std::to_string(double(cost(1)) / entries) + " bits per entry");
     const std::vector<double>& levels = lloyd_max_gaussian_levels(b);
     std::vector<double> thresholds;
     for (std::size_t i = 1; i < levels.size(); ++i) thresholds.push_back(0.5 * (levels[i - 1] + levels[i]));
