@@ -125,21 +125,24 @@ std::uint64_t quantize_with_centroids(Tensor& matrix, int bits) {
 }
 
 Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed) {
-    Approximation out;
     const double entries = double(matrix.size());
-    // Both factors take b bits per entry, plus their scales and centroids.
-    const auto overhead = [&](int b) {
-        return 2.0 * (16.0 * double((matrix.dim(0) + kKashinBlockRows - 1) / kKashinBlockRows) + 16.0 * double(1 << b));
-    };
-    int b = 0;
-    for (int candidate = 4; candidate >= 1 && b == 0; --candidate)
-        if (2.0 * candidate * entries + overhead(candidate) <= bits_per_entry * entries) b = candidate;
-    if (b == 0) return unmet("two 1-bit factors need " + std::to_string((2.0 * entries + overhead(1)) / entries) + " bits per entry");
+    const double blocks = double((matrix.dim(0) + kKashinBlockRows - 1) / kKashinBlockRows);
+    // One factor at b bits: its entries, f16 block scales and 2^b f16 centroids.
+    const auto factor_bits = [&](int b) { return double(b) * entries + 16.0 * blocks + 16.0 * double(1 << b); };
+    // The most bits in all that fit, U taking the odd one (b_u = b_v or b_v + 1, at most 4 each).
+    int bu = 0, bv = 0;
+    for (int total = 8; total >= 2 && bu == 0; --total) {
+        const int v = total / 2, u = total - v;
+        if (factor_bits(u) + factor_bits(v) <= bits_per_entry * entries) bu = u, bv = v;
+    }
+    if (bu == 0)
+        return unmet("two 1-bit factors need " + std::to_string(2.0 * factor_bits(1) / entries) + " bits per entry");
     KashinSplit split = kashin_split(matrix, seed);
-    out.bits = quantize_with_centroids(split.u, b) + quantize_with_centroids(split.v, b);
+    Approximation out;
+    out.bits = quantize_with_centroids(split.u, bu) + quantize_with_centroids(split.v, bv);
     out.reconstruction = kashin_synthesis(split.v, seed);
     for (std::size_t i = 0; i < matrix.size(); ++i) out.reconstruction[i] += split.u[i];
-    out.note = std::to_string(b) + "+" + std::to_string(b) + " bits, " + std::to_string(split.rounds) + " rounds" +
+    out.note = std::to_string(bu) + "+" + std::to_string(bv) + " bits, " + std::to_string(split.rounds) + " rounds" +
                (split.converged ? "" : ", did not converge (remainder kept in U)");
     return out;
 }

@@ -2,7 +2,8 @@
 // Kashin quantisation of a matrix: split X = U + Q1ᵀ V Q2 with Q1, Q2 orthogonal (randomised
 // DCT: C·D with D random signs, applied as dense products, so nothing of size (mn)² is
 // formed) so that both U and V have small ∞-norms, then store U and V with a few centroids
-// each (b bits per entry, 1-D k-means on entries scaled by one f16 absmax per block of rows).
+// each (b_u and b_v bits per entry, b_u − b_v ∈ {0, 1}, 1-D k-means on entries scaled by one
+// f16 absmax per block of rows).
 //
 // The split is the greedy iterative truncation: clip the residual at K·rms into U, then clip
 // its image Q1 R Q2ᵀ at K·rms into V, and repeat until ‖R‖ ≤ 1e-6‖X‖ or 40 rounds. Whatever
