@@ -1,5 +1,5 @@
 // signcut: the explorer. With no argument it opens the bundled cat photo and starts at once.
-//   signcut [INPUT] [--screenshot FILE [--width W] [--size 1280x800]]
+//   signcut [INPUT] [--compare [--budgets 1,2,4] [--methods scd,dbf]] [--screenshot FILE [--width W] [--size 1280x800]]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "main_window.h"
+#include "views/comparison_view.h"
 
 namespace {
 
@@ -36,6 +37,9 @@ int main(int argc, char** argv) {
         {"screenshot", "Render the window once the decomposition reaches --width, save it as FILE and quit.", "FILE"},
         {"width", "Stop the decomposition at W cuts.", "W"},
         {"size", "Window size for --screenshot (default 1280x800).", "WxH", "1280x800"},
+        {"compare", "Open on the Compare methods tab (a screenshot waits for the comparison)."},
+        {"budgets", "Bit budgets of the comparison (default 1,2,4,8,16).", "LIST"},
+        {"methods", "Methods of the comparison (default all).", "LIST"},
     });
     parser.process(app);
 
@@ -43,19 +47,31 @@ int main(int argc, char** argv) {
     const bool screenshot = parser.isSet("screenshot");
     window.set_dialogs_enabled(!screenshot);
     if (parser.isSet("width")) window.set_width_rule(parser.value("width").toULongLong());
+    const bool compare = parser.isSet("compare");
+    signcut::gui::ComparisonView* comparison = window.comparison();
+    if (parser.isSet("budgets")) comparison->set_budgets(parser.value("budgets"));
+    if (parser.isSet("methods")) comparison->set_methods(parser.value("methods").split(','));
+    window.show_comparison(compare);
     if (screenshot) {
         const QStringList size = parser.value("size").split('x');
         window.resize(size.value(0).toInt(), size.value(1).toInt());
-        QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&] {
-            window.set_playing(false);
-            window.show_width(window.snapshot()->width());
+        const auto save = [&] {
             QTimer::singleShot(300, &window, [&] {
                 const QString file = parser.value("screenshot");
                 const bool saved = window.grab().save(file);
                 std::fprintf(saved ? stdout : stderr, "%s %s\n", saved ? "saved" : "cannot save", qPrintable(file));
                 app.exit(saved ? 0 : 1);
             });
-        });
+        };
+        if (compare) {
+            QObject::connect(comparison, &signcut::gui::ComparisonView::comparison_finished, &window, save);
+        } else {
+            QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&, save] {
+                window.set_playing(false);
+                window.show_width(window.snapshot()->width());
+                save();
+            });
+        }
     }
     window.show();
     const QString input = parser.positionalArguments().value(0, bundled_cat());

@@ -18,6 +18,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -30,6 +31,7 @@
 #include "io/image_file.h"
 #include "io/scd_file.h"
 #include "views/image_view.h"
+#include "views/comparison_view.h"
 #include "views/settings_panel.h"
 #include "views/tensor_image.h"
 
@@ -85,12 +87,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     vertical->addWidget(chart_);
     vertical->setStretchFactor(0, 3);
     vertical->setStretchFactor(1, 2);
-    auto* central = new QWidget;
-    auto* layout = new QVBoxLayout(central);
+    auto* explore = new QWidget;
+    auto* layout = new QVBoxLayout(explore);
     layout->setContentsMargins(6, 6, 6, 2);
     layout->addWidget(vertical, 1);
     layout->addWidget(build_scrubber());
-    setCentralWidget(central);
+    comparison_ = new ComparisonView;
+    tabs_ = new QTabWidget;
+    tabs_->setDocumentMode(true);
+    tabs_->addTab(explore, "Explore");
+    tabs_->addTab(comparison_, "Compare methods");
+    tabs_->setTabToolTip(1, "Every low-bit method on the loaded data at the same bit budgets, over the "
+                            "rate-distortion floors");
+    setCentralWidget(tabs_);
 
     settings_ = new SettingsPanel;
     connect(settings_, &SettingsPanel::restart_requested, this, &MainWindow::restart);
@@ -109,11 +118,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     slice_row->addWidget(slice_, 1);
     panel_layout->addLayout(slice_row);
     panel_layout->addWidget(numbers_, 1);
-    auto* dock = new QDockWidget("Run");
-    dock->setObjectName("run-dock");
-    dock->setWidget(panel);
-    dock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
-    addDockWidget(Qt::RightDockWidgetArea, dock);
+    run_dock_ = new QDockWidget("Run");
+    run_dock_->setObjectName("run-dock");
+    run_dock_->setWidget(panel);
+    run_dock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::RightDockWidgetArea, run_dock_);
+    // The Run dock belongs to the Explore tab; Compare has its own controls and needs the room.
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) { run_dock_->setVisible(index == 0); });
 
     progress_ = new QProgressBar;
     progress_->setMaximumWidth(240);
@@ -197,6 +208,10 @@ void MainWindow::build_menus() {
     run->addAction("Show &first width", QKeySequence(Qt::Key_Home), this, [this] { slider_->setValue(0); });
     run->addAction("Show &last width", QKeySequence(Qt::Key_End), this, [this] { slider_->setValue(slider_->maximum()); });
 
+    QMenu* view = menuBar()->addMenu("&View");
+    view->addAction("&Explore", QKeySequence("Ctrl+1"), this, [this] { show_comparison(false); });
+    view->addAction("&Compare methods", QKeySequence("Ctrl+2"), this, [this] { show_comparison(true); });
+
     QMenu* help = menuBar()->addMenu("&Help");
     help->addAction("&About signcut", this, &MainWindow::show_about);
 }
@@ -225,6 +240,7 @@ bool MainWindow::open_file(const QString& path) {
             slice_->setRange(0, int(slice_count(Tensor(d.shape())) - 1));
             slice_->setEnabled(!photo_ && d.order() > 2);
             original_view_->set_placeholder("A .scd file stores the decomposition only, not the original");
+            comparison_->clear_input("A .scd file stores a decomposition only: open the original data to compare methods");
             residual_view_->set_placeholder("No original to compare with");
             residual_view_->set_legend(-1);
             setWindowTitle(QFileInfo(path).fileName() + " — signcut");
@@ -251,6 +267,7 @@ bool MainWindow::open_file(const QString& path) {
     slice_->setEnabled(!colour && a.order() > 2);
     setWindowTitle(QFileInfo(path).fileName() + " — signcut");
     remember_recent(path);
+    comparison_->set_input(std::shared_ptr<const Tensor>(input_, &input_->tensor), photo_, QFileInfo(path).fileName());
     if (!input_->notes.empty()) statusBar()->showMessage(QString::fromStdString(input_->notes.front()), 5000);
     restart();
     return true;
@@ -288,6 +305,8 @@ bool MainWindow::confirm_size(LoadedInput& input, const QString& path) {
     input.notes.push_back(QString("downscaled to %1 x %2 pixels").arg(cols).arg(rows).toStdString());
     return true;
 }
+
+void MainWindow::show_comparison(bool shown) { tabs_->setCurrentIndex(shown ? 1 : 0); }
 
 void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(width); }
 

@@ -20,9 +20,12 @@ class QSpinBox;
 class QTimer;
 class QToolButton;
 class QMenu;
+class QTabWidget;
+class QDockWidget;
 
 namespace signcut::gui {
 
+class ComparisonView;
 class ErrorChart;
 class ImageView;
 class SettingsPanel;
@@ -50,6 +53,9 @@ public:
     QSlider* width_slider() const { return slider_; }
     const ErrorChart* chart() const { return chart_; }
     QString numbers_text() const;
+    // The Compare tab (every low-bit method on the loaded data) and switching to it.
+    ComparisonView* comparison() const { return comparison_; }
+    void show_comparison(bool shown);
 
 Q_SIGNALS:
     void computation_finished();
@@ -100,6 +106,9 @@ private:
     ImageView* reconstruction_view_;
     ImageView* residual_view_;
     ErrorChart* chart_;
+    ComparisonView* comparison_;
+    QTabWidget* tabs_;
+    QDockWidget* run_dock_;
     SettingsPanel* settings_;
     QLabel* numbers_;
     QSpinBox* slice_;

@@ -3,11 +3,15 @@
 // S1 ∈ {±1}^{rows×k}, S2 ∈ {±1}^{k×cols}; inference is scale → binary → scale → binary →
 // scale. Stored: k·(rows + cols) sign bits + 16·(rows + k + cols) bits of f16 scales.
 //
-// Fitting here is alternating projected least squares, not the authors' ADMM: start from
-// the truncated SVD (S1, S2 the signs of U√Σ and √Σ Vᵀ, scales from their magnitudes),
-// then repeat: new signs of S1 from the least-squares left factor for the current right
-// factor, least-squares scales for the fixed signs, and the same for S2. The best iterate
-// is kept, so the error never rises with the iteration count.
+// Fitting here is exact sign coordinate descent with least-squares scales, not the authors'
+// ADMM: start from the truncated SVD (S1, S2 the signs of U√Σ and √Σ Vᵀ, random signs beyond
+// the rank, least-squares scales), then each iteration flips every sign of S1 that lowers
+// the error (row by row, exactly), the same for S2 (column by column), and refits the row,
+// column and middle scales by least squares. No step can raise the error, so it falls (or
+// stays) with every iteration; error_by_iteration records it.
+//
+// Cost per iteration: O(k·rows·cols + k²·(rows + cols) + k³), so budgets whose k exceeds
+// the matrix sides (above ~2 bits per entry) are slow on large matrices.
 
 #include <vector>
 

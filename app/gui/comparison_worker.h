@@ -1,0 +1,73 @@
+#pragma once
+// Runs every (method, budget) of a comparison off the GUI thread and hands each result to
+// the GUI as soon as it is ready, so the Compare chart fills in point by point.
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "methods/method.h"
+#include "tensor/tensor.h"
+
+namespace signcut::gui {
+
+struct ComparisonJob {
+    quint64 id = 0;
+    std::shared_ptr<const Tensor> input;
+    QStringList methods;  // names from method_names()
+    std::vector<double> budgets;  // bits per entry
+    std::uint64_t seed = 1;
+};
+
+// One method at one budget: what `signcut-cli compare` prints as a row, plus the picture.
+struct ComparisonPoint {
+    quint64 job = 0;
+    QString method;
+    double budget = 0.0;
+    bool met_budget = false;
+    double bits_per_entry = 0.0;  // actually used, headers included
+    double relative_error = 0.0;
+    double seconds = 0.0;
+    QString note;
+    std::shared_ptr<const Tensor> reconstruction;  // null when the budget was not met
+};
+
+// The Gaussian rate–distortion floors of the input, sampled over a range of rates.
+struct ComparisonFloors {
+    quint64 job = 0;
+    std::vector<double> bits;
+    std::vector<double> iid, waterfilling, universal;  // relative errors at `bits`
+};
+
+class ComparisonWorker : public QObject {
+    Q_OBJECT
+public:
+    // Thread-safe: results of jobs older than `job` are dropped, and their remaining points
+    // are not computed (a point already running finishes first).
+    void supersede(quint64 job) { newest_job_ = job; }
+
+public Q_SLOTS:
+    void run(std::shared_ptr<const signcut::gui::ComparisonJob> job);
+
+Q_SIGNALS:
+    void floors_ready(std::shared_ptr<const signcut::gui::ComparisonFloors> floors);
+    void point_ready(std::shared_ptr<const signcut::gui::ComparisonPoint> point);
+    void finished(quint64 job);
+
+private:
+    bool stale(quint64 job) const { return job < newest_job_; }
+    std::atomic<quint64> newest_job_{0};
+};
+
+// Rates at which the floors are drawn: 1/4 to 32 bits per entry, evenly on a log scale.
+std::vector<double> floor_sample_bits();
+
+}  // namespace signcut::gui
+
+Q_DECLARE_METATYPE(std::shared_ptr<const signcut::gui::ComparisonJob>)
+Q_DECLARE_METATYPE(std::shared_ptr<const signcut::gui::ComparisonPoint>)
+Q_DECLARE_METATYPE(std::shared_ptr<const signcut::gui::ComparisonFloors>)

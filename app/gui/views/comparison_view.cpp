@@ -1,0 +1,289 @@
+#include "views/comparison_view.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "charts/comparison_chart.h"
+#include "views/image_view.h"
+#include "views/tensor_image.h"
+
+namespace signcut::gui {
+namespace {
+
+const QString kCuts = "scd";
+const char* kDefaultBudgets = "1,2,4,8,16";
+enum Column { kMethod, kBudget, kBits, kError, kSeconds, kNote, kColumns };
+
+std::vector<double> parse_budgets(const QString& text) {
+    std::vector<double> budgets;
+    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double b = part.trimmed().toDouble(&ok);
+        if (ok && b > 0 && b <= 64) budgets.push_back(b);
+    }
+    return budgets;
+}
+
+}  // namespace
+
+ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
+    qRegisterMetaType<std::shared_ptr<const ComparisonJob>>();
+    qRegisterMetaType<std::shared_ptr<const ComparisonPoint>>();
+    qRegisterMetaType<std::shared_ptr<const ComparisonFloors>>();
+    worker_ = new ComparisonWorker;
+    worker_->moveToThread(&worker_thread_);
+    connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
+    connect(worker_, &ComparisonWorker::floors_ready, this, &ComparisonView::on_floors, Qt::QueuedConnection);
+    connect(worker_, &ComparisonWorker::point_ready, this, &ComparisonView::on_point, Qt::QueuedConnection);
+    connect(worker_, &ComparisonWorker::finished, this, &ComparisonView::on_finished, Qt::QueuedConnection);
+    worker_thread_.start();
+
+    budgets_ = new QLineEdit(kDefaultBudgets);
+    budgets_->setToolTip("Bit budgets per entry, comma separated; every method gets the same budgets");
+    budgets_->setMaximumWidth(160);
+    connect(budgets_, &QLineEdit::returnPressed, this, &ComparisonView::run);
+    methods_button_ = new QToolButton;
+    methods_button_->setText("Methods");
+    methods_button_->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(methods_button_);
+    for (const std::string& name : method_names()) {
+        QAction* action = menu->addAction(QString::fromStdString(name));
+        action->setCheckable(true);
+        action->setChecked(true);
+        action->setToolTip(comparison_description(action->text()));
+        if (action->text() == kCuts) action->setEnabled(false);  // the reference every pick is shown beside
+    }
+    menu->setToolTipsVisible(true);
+    methods_button_->setMenu(menu);
+    run_button_ = new QPushButton("Run comparison");
+    connect(run_button_, &QPushButton::clicked, this, &ComparisonView::run);
+    cancel_button_ = new QPushButton("Cancel");
+    cancel_button_->setEnabled(false);
+    connect(cancel_button_, &QPushButton::clicked, this, &ComparisonView::cancel);
+    status_ = new QLabel;
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(new QLabel("Budgets (bits per entry)"));
+    controls->addWidget(budgets_);
+    controls->addWidget(methods_button_);
+    controls->addWidget(run_button_);
+    controls->addWidget(cancel_button_);
+    controls->addWidget(status_, 1);
+
+    chart_ = new ComparisonChart;
+    connect(chart_, &ComparisonChart::point_picked, this, &ComparisonView::pick);
+    picked_view_ = new ImageView("Pick a point on the chart or in the table");
+    cuts_view_ = new ImageView("Signed cuts at the same budget");
+    table_ = new QTableWidget(0, kColumns);
+    table_->setHorizontalHeaderLabels({"method", "budget", "bits/entry", "rel. error", "seconds", "note"});
+    table_->verticalHeader()->setVisible(false);
+    table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::SingleSelection);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setWordWrap(false);  // the full note is in each row's tooltip
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    connect(table_, &QTableWidget::cellClicked, this, [this](int row, int) {
+        pick(table_->item(row, kMethod)->text(), table_->item(row, kBudget)->data(Qt::UserRole).toDouble());
+    });
+
+    auto* pictures = new QSplitter(Qt::Horizontal);
+    pictures->addWidget(picked_view_);
+    pictures->addWidget(cuts_view_);
+    pictures->addWidget(table_);
+    pictures->setStretchFactor(0, 2);
+    pictures->setStretchFactor(1, 2);
+    pictures->setStretchFactor(2, 3);
+    auto* vertical = new QSplitter(Qt::Vertical);
+    vertical->addWidget(chart_);
+    vertical->addWidget(pictures);
+    vertical->setStretchFactor(0, 3);
+    vertical->setStretchFactor(1, 2);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(controls);
+    layout->addWidget(vertical, 1);
+    clear_input("Open an image or a matrix to compare the methods on it");
+}
+
+ComparisonView::~ComparisonView() {
+    worker_->supersede(job_id_ + 1);
+    worker_thread_.quit();
+    worker_thread_.wait();
+}
+
+void ComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo, const QString& name) {
+    cancel();
+    input_ = std::move(input);
+    photo_ = photo;
+    name_ = name;
+    points_.clear();
+    table_->setRowCount(0);
+    chart_->reset(parse_budgets(budgets_->text()));
+    picked_method_.clear();
+    picked_view_->set_placeholder("Pick a point on the chart or in the table");
+    cuts_view_->set_placeholder("");
+    run_button_->setEnabled(true);
+    set_status("Not run yet on " + name_);
+    pending_ = true;
+    if (isVisible()) run();
+}
+
+void ComparisonView::clear_input(const QString& why) {
+    cancel();
+    input_.reset();
+    points_.clear();
+    table_->setRowCount(0);
+    chart_->reset(parse_budgets(budgets_->text()));
+    picked_view_->set_placeholder(why);
+    cuts_view_->set_placeholder("");
+    run_button_->setEnabled(false);
+    pending_ = false;
+    set_status(why);
+}
+
+void ComparisonView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    if (pending_ && !running_) run();
+}
+
+void ComparisonView::set_budgets(const QString& budgets) { budgets_->setText(budgets); }
+
+void ComparisonView::set_methods(const QStringList& methods) {
+    for (QAction* action : methods_button_->menu()->actions())
+        action->setChecked(action->text() == kCuts || methods.contains(action->text()));
+}
+
+QStringList ComparisonView::chosen_methods() const {
+    QStringList methods;
+    for (QAction* action : methods_button_->menu()->actions())
+        if (action->isChecked()) methods << action->text();
+    return methods;
+}
+
+void ComparisonView::run() {
+    if (!input_) return;
+    const std::vector<double> budgets = parse_budgets(budgets_->text());
+    if (budgets.empty()) {
+        set_status("Budgets: give positive numbers of bits per entry, e.g. 1,2,4,8");
+        return;
+    }
+    cancel();
+    auto job = std::make_shared<ComparisonJob>();
+    job->id = ++job_id_;
+    job->input = input_;
+    job->methods = chosen_methods();
+    job->budgets = budgets;
+    worker_->supersede(job->id);
+    pending_ = false;
+    running_ = true;
+    expected_points_ = job->methods.size() * budgets.size();
+    points_.clear();
+    table_->setRowCount(0);
+    chart_->reset(budgets);
+    picked_method_.clear();
+    picked_view_->set_placeholder("Computing…");
+    cuts_view_->set_placeholder("");
+    cancel_button_->setEnabled(true);
+    set_status(QString("Computing %1 points on %2…").arg(expected_points_).arg(name_));
+    QMetaObject::invokeMethod(worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
+}
+
+void ComparisonView::cancel() {
+    if (!running_) return;
+    worker_->supersede(job_id_ + 1);  // the point in progress finishes; its result is dropped
+    running_ = false;
+    cancel_button_->setEnabled(false);
+    set_status(QString("Cancelled after %1 of %2 points").arg(points_.size()).arg(expected_points_));
+}
+
+void ComparisonView::on_floors(std::shared_ptr<const ComparisonFloors> floors) {
+    if (floors->job == job_id_ && running_) chart_->set_floors(*floors);
+}
+
+void ComparisonView::on_point(std::shared_ptr<const ComparisonPoint> point) {
+    if (point->job != job_id_ || !running_) return;  // from a run that was cancelled or replaced
+    points_.push_back(point);
+    chart_->add_point(*point);
+    add_table_row(*point);
+    set_status(QString("%1 of %2 points on %3…").arg(points_.size()).arg(expected_points_).arg(name_));
+    if (picked_method_.isEmpty() && point->met_budget && point->method != kCuts) pick(point->method, point->budget);
+    else if (point->method == kCuts && point->budget == picked_budget_) refresh_picked();
+}
+
+void ComparisonView::on_finished(quint64 job) {
+    if (job != job_id_ || !running_) return;
+    running_ = false;
+    cancel_button_->setEnabled(false);
+    set_status(QString("Done: %1 points on %2").arg(points_.size()).arg(name_));
+    Q_EMIT comparison_finished();
+}
+
+void ComparisonView::add_table_row(const ComparisonPoint& point) {
+    const int row = table_->rowCount();
+    table_->insertRow(row);
+    const auto cell = [&](int column, const QString& text) {
+        auto* item = new QTableWidgetItem(text);
+        item->setToolTip(point.note.isEmpty() ? comparison_description(point.method) : point.note);
+        if (column != kMethod && column != kNote) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        table_->setItem(row, column, item);
+        return item;
+    };
+    cell(kMethod, point.method);
+    cell(kBudget, QString::number(point.budget))->setData(Qt::UserRole, point.budget);
+    cell(kBits, point.met_budget ? QString::number(point.bits_per_entry, 'f', 3) : "-");
+    cell(kError, point.met_budget ? QString::number(point.relative_error, 'g', 4) : "-");
+    cell(kSeconds, QString::number(point.seconds, 'f', 2));
+    cell(kNote, point.note);
+}
+
+const ComparisonPoint* ComparisonView::find_point(const QString& method, double budget) const {
+    for (const auto& point : points_)
+        if (point->method == method && point->budget == budget) return point.get();
+    return nullptr;
+}
+
+void ComparisonView::pick(const QString& method, double budget) {
+    picked_method_ = method;
+    picked_budget_ = budget;
+    chart_->set_picked(method, budget);
+    for (int row = 0; row < table_->rowCount(); ++row)
+        if (table_->item(row, kMethod)->text() == method && table_->item(row, kBudget)->data(Qt::UserRole).toDouble() == budget)
+            table_->selectRow(row);
+    refresh_picked();
+}
+
+void ComparisonView::refresh_picked() {
+    if (picked_method_.isEmpty()) return;
+    show_point(picked_view_, find_point(picked_method_, picked_budget_), picked_method_, picked_budget_);
+    show_point(cuts_view_, find_point(kCuts, picked_budget_), kCuts, picked_budget_);
+}
+
+void ComparisonView::show_point(ImageView* view, const ComparisonPoint* point, const QString& method, double budget) {
+    const QString at = QString("%1, budget %2 bit%3 per entry").arg(method).arg(budget).arg(budget == 1 ? "" : "s");
+    if (!point) return view->set_placeholder(at + ": not computed yet");
+    if (!point->met_budget || !point->reconstruction) return view->set_placeholder(at + ": " + point->note);
+    view->set_title(QString("%1: error %2 (%3 used)").arg(at).arg(point->relative_error, 0, 'g', 3)
+                        .arg(point->bits_per_entry, 0, 'f', 2));
+    const Tensor& r = *point->reconstruction;
+    if (photo_) {
+        view->set_image(photo_image(r));
+        view->set_legend(-1);
+    } else {
+        const float limit = max_abs(*input_);
+        view->set_image(heat_map(matrix_slice(r, 0), limit));
+        view->set_legend(limit);
+    }
+}
+
+void ComparisonView::set_status(const QString& text) { status_->setText(text); }
+
+}  // namespace signcut::gui

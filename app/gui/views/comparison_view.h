@@ -1,0 +1,92 @@
+#pragma once
+// The Compare view: every low-bit method on the loaded data at the same bit budgets, computed
+// in the background with points filling in as they finish, over the rate–distortion floors;
+// picking a point (chart or table) shows that method's reconstruction beside the signed-cut
+// one at the same budget.
+
+#include <QThread>
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+#include "comparison_worker.h"
+
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QTableWidget;
+class QToolButton;
+
+namespace signcut::gui {
+
+class ComparisonChart;
+class ImageView;
+
+class ComparisonView : public QWidget {
+    Q_OBJECT
+public:
+    explicit ComparisonView(QWidget* parent = nullptr);
+    ~ComparisonView() override;
+
+    // New data: the old results go; the comparison starts when the view is shown.
+    void set_input(std::shared_ptr<const Tensor> input, bool photo, const QString& name);
+    // No data to compare (e.g. a .scd file alone): says why.
+    void clear_input(const QString& why);
+
+    // Starts (again) with the budgets and methods chosen in the controls.
+    void run();
+    void cancel();
+    bool is_running() const { return running_; }
+    void set_budgets(const QString& budgets);  // "1,2,4,8"
+    void set_methods(const QStringList& methods);
+    void pick(const QString& method, double budget);
+
+    const ComparisonChart* chart() const { return chart_; }
+    const std::vector<std::shared_ptr<const ComparisonPoint>>& points() const { return points_; }
+    const ImageView* picked_view() const { return picked_view_; }
+    const ImageView* cuts_view() const { return cuts_view_; }
+
+Q_SIGNALS:
+    void comparison_finished();
+
+protected:
+    void showEvent(QShowEvent* event) override;
+
+private:
+    void on_floors(std::shared_ptr<const ComparisonFloors> floors);
+    void on_point(std::shared_ptr<const ComparisonPoint> point);
+    void on_finished(quint64 job);
+    void add_table_row(const ComparisonPoint& point);
+    void refresh_picked();
+    void show_point(ImageView* view, const ComparisonPoint* point, const QString& method, double budget);
+    const ComparisonPoint* find_point(const QString& method, double budget) const;
+    QStringList chosen_methods() const;
+    void set_status(const QString& text);
+
+    std::shared_ptr<const Tensor> input_;
+    bool photo_ = false;
+    QString name_;
+    bool pending_ = false;  // data changed since the last run
+    bool running_ = false;
+    quint64 job_id_ = 0;
+    std::size_t expected_points_ = 0;
+    std::vector<std::shared_ptr<const ComparisonPoint>> points_;
+    QString picked_method_;
+    double picked_budget_ = 0.0;
+
+    QThread worker_thread_;
+    ComparisonWorker* worker_ = nullptr;
+
+    QLineEdit* budgets_;
+    QToolButton* methods_button_;
+    QPushButton* run_button_;
+    QPushButton* cancel_button_;
+    QLabel* status_;
+    ComparisonChart* chart_;
+    ImageView* picked_view_;
+    ImageView* cuts_view_;
+    QTableWidget* table_;
+};
+
+}  // namespace signcut::gui

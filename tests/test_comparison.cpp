@@ -1,0 +1,107 @@
+// The Compare view, offscreen: points fill in and equal what core computes, the floors are
+// drawn, picking a point shows both reconstructions, and new data drops a running comparison.
+#include <QSignalSpy>
+#include <QTest>
+
+#include "charts/comparison_chart.h"
+#include "methods/method.h"
+#include "tensor/random_tensor.h"
+#include "views/comparison_view.h"
+#include "views/image_view.h"
+
+using namespace signcut;
+using signcut::gui::ComparisonView;
+
+namespace {
+
+bool wait_until_finished(ComparisonView& view, int timeout_ms = 60000) {
+    QSignalSpy finished(&view, &ComparisonView::comparison_finished);
+    return !view.is_running() || finished.wait(timeout_ms);
+}
+
+std::shared_ptr<const Tensor> shared(Tensor t) { return std::make_shared<const Tensor>(std::move(t)); }
+
+}  // namespace
+
+class ComparisonTest : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void pointsFillInAndEqualTheCoreResults() {
+        const auto a = shared(gaussian_tensor({24, 20}, 7));
+        ComparisonView view;
+        view.set_budgets("2,4");
+        view.set_methods({"scd", "rtn", "svd", "dbf"});
+        view.set_input(a, false, "gaussian");
+        QVERIFY(!view.is_running());  // waits until it is shown
+        view.show();
+        QVERIFY(view.is_running());
+        QVERIFY(wait_until_finished(view));
+        QCOMPARE(view.points().size(), std::size_t(8));
+        for (const auto& point : view.points()) {
+            const Approximation expected = approximate(point->method.toStdString(), *a, point->budget);
+            QCOMPARE(point->met_budget, expected.met_budget);
+            if (!expected.met_budget) continue;
+            QCOMPARE(point->relative_error, relative_error(*a, expected.reconstruction));
+            QCOMPARE(point->bits_per_entry, double(expected.bits) / double(a->size()));
+            QVERIFY(point->bits_per_entry <= point->budget);
+        }
+        QCOMPARE(view.chart()->method_points("scd").size(), 2);
+        // On Gaussian data the water-filling floor lies below every method's point.
+        const QList<QPointF> floor = view.chart()->floor_points("bound-waterfilling");
+        QVERIFY(floor.size() > 10);
+        for (const QString method : {"scd", "rtn", "svd", "dbf"})
+            for (const QPointF& p : view.chart()->method_points(method)) {
+                const auto below = std::find_if(floor.rbegin(), floor.rend(), [&](const QPointF& f) { return f.x() <= p.x(); });
+                QVERIFY(below != floor.rend());
+                QVERIFY2(below->y() < p.y(), qPrintable(method));
+            }
+    }
+
+    void pickingAPointShowsItBesideTheSignedCuts() {
+        ComparisonView view;
+        view.set_budgets("4");
+        view.set_methods({"scd", "svd"});
+        view.set_input(shared(gaussian_tensor({16, 18}, 8)), false, "gaussian");
+        view.show();
+        QVERIFY(wait_until_finished(view));
+        view.pick("svd", 4);
+        QVERIFY(!view.picked_view()->image().isNull());
+        QVERIFY(!view.cuts_view()->image().isNull());
+        QCOMPARE(view.picked_view()->image().size(), QSize(18, 16));
+    }
+
+    void newDataDropsTheRunningComparison() {
+        const auto first = shared(gaussian_tensor({40, 30}, 9));
+        const auto second = shared(gaussian_tensor({12, 10}, 10));
+        ComparisonView view;
+        view.set_budgets("1,2,4,8");
+        view.set_methods({"scd", "rtn"});
+        view.show();
+        for (int i = 0; i < 20; ++i) view.set_input(i % 2 ? second : first, false, "data");
+        view.set_input(second, false, "second");
+        QVERIFY(wait_until_finished(view));
+        QCOMPARE(view.points().size(), std::size_t(8));
+        for (const auto& point : view.points()) {
+            if (!point->met_budget) continue;
+            const Approximation expected = approximate(point->method.toStdString(), *second, point->budget);
+            QCOMPARE(point->relative_error, relative_error(*second, expected.reconstruction));
+        }
+    }
+
+    void cancelledResultsNeverArrive() {
+        ComparisonView view;
+        view.set_budgets("1,2,4,8,16");
+        view.set_methods({"scd", "scd-refit", "dbf"});
+        view.set_input(shared(gaussian_tensor({96, 80}, 11)), false, "gaussian");
+        view.show();
+        view.cancel();
+        QVERIFY(!view.is_running());
+        QTest::qWait(1500);  // whatever the worker still finishes is dropped
+        QCOMPARE(view.points().size(), std::size_t(0));
+        QVERIFY(!view.is_running());
+    }
+};
+
+QTEST_MAIN(ComparisonTest)
+#include "test_comparison.moc"
