@@ -16,10 +16,13 @@ const char* kUsage =
     "\n"
     "commands:\n"
     "  decompose INPUT      signed cut decomposition of an image, .npy or .csv\n"
-    "  info FILE.scd        what a saved decomposition holds\n"
+    "  info FILE.scd[z]     what a saved decomposition (or compressed checkpoint) holds\n"
     "  reconstruct FILE.scd rebuild the approximation (png, npy or csv)\n"
     "  gaussian SHAPE       write a reproducible N(0,1) tensor (.npy) for experiments\n"
     "  compare INPUT        every low-bit method at the same budgets, with the rate-distortion floors\n"
+    "  compress-model IN.safetensors --out OUT.scdz   decompose every matrix of a checkpoint\n"
+    "  expand-model IN.scdz --out OUT.safetensors     write the reconstructed checkpoint\n"
+    "  synthetic-checkpoint OUT.safetensors           a transformer-shaped checkpoint to try them on\n"
     "  bench                time the engine against Eigen's GEMV and a dense implementation\n"
     "\n"
     "'signcut-cli COMMAND --help' lists a command's options.\n";
@@ -38,6 +41,9 @@ int main(int argc, char** argv) {
         {"gaussian", signcut::cli::gaussian_command},
         {"bench", signcut::cli::bench_command},
         {"compare", signcut::cli::compare_command},
+        {"compress-model", signcut::cli::compress_model_command},
+        {"expand-model", signcut::cli::expand_model_command},
+        {"synthetic-checkpoint", signcut::cli::synthetic_checkpoint_command},
     };
     if (arguments.size() < 2 || arguments[1] == "--help" || arguments[1] == "-h") {
         std::fputs(kUsage, arguments.size() < 2 ? stderr : stdout);

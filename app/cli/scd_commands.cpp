@@ -13,11 +13,12 @@ namespace signcut::cli {
 
 int info_command(const QStringList& arguments) {
     QCommandLineParser parser;
-    parser.setApplicationDescription("What a .scd decomposition holds.");
-    parser.addPositionalArgument("FILE.scd", "a saved decomposition");
+    parser.setApplicationDescription("What a .scd decomposition holds, or the summary of a .scdz checkpoint.");
+    parser.addPositionalArgument("FILE.scd", "a saved decomposition (or a .scdz compressed checkpoint)");
     parser.addOption({"json", "Print one JSON object instead of text."});
     if (!parse_or_throw(parser, arguments)) return 0;
     const QString path = single_positional(parser, "FILE.scd");
+    if (path.endsWith(".scdz", Qt::CaseInsensitive)) return model_info_command(path, parser.isSet("json"));
     const Decomposition d = read_scd(path.toStdString());
     const std::size_t w = d.width();
     double c_min = w ? HUGE_VAL : 0.0, c_max = 0.0;

@@ -30,42 +30,52 @@ std::vector<char> read_file_bytes(const std::filesystem::path& path, std::uint64
     return bytes;
 }
 
-void write_file_atomically(const std::filesystem::path& path, const std::vector<char>& bytes) {
-    const std::filesystem::path folder = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+AtomicFileWriter::AtomicFileWriter(const std::filesystem::path& path) : path_(path) {
+    folder_ = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::random_device entropy;
-    std::string name = ".";
+    std::string name = ".";  // built step by step: GCC 12 warns falsely on one long concatenation
     name += path.filename().string();
     name += ".tmp-" + std::to_string(entropy());
-    const std::filesystem::path temporary = folder / name;
-    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd < 0) throw FileError(path, std::string("cannot create a temporary file: ") + std::strerror(errno));
+    temporary_ = folder_ / name;
+    fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw FileError(path, std::string("cannot create a temporary file: ") + std::strerror(errno));
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(temporary_.c_str());
+}
+
+void AtomicFileWriter::write(const void* data, std::size_t size) {
+    const auto* bytes = static_cast<const char*>(data);
     std::size_t written = 0;
-    while (written < bytes.size()) {
-        const ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    while (written < size) {
+        const ssize_t n = ::write(fd_, bytes + written, size - written);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            const std::string reason = std::strerror(errno);
-            ::close(fd);
-            ::unlink(temporary.c_str());
-            throw FileError(path, "write failed: " + reason);
-        }
+        if (n <= 0) throw FileError(path_, std::string("write failed: ") + std::strerror(errno));
         written += std::size_t(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
-        const std::string reason = std::strerror(errno);
-        ::unlink(temporary.c_str());
-        throw FileError(path, "cannot flush to disk: " + reason);
-    }
-    if (::rename(temporary.c_str(), path.c_str()) != 0) {
-        const std::string reason = std::strerror(errno);
-        ::unlink(temporary.c_str());
-        throw FileError(path, "cannot move the finished file into place: " + reason);
-    }
+    bytes_written_ += size;
+}
+
+void AtomicFileWriter::commit() {
+    const int fd = fd_;
+    fd_ = -1;
+    if (::fsync(fd) != 0 || ::close(fd) != 0) throw FileError(path_, std::string("cannot flush to disk: ") + std::strerror(errno));
+    if (::rename(temporary_.c_str(), path_.c_str()) != 0)
+        throw FileError(path_, std::string("cannot move the finished file into place: ") + std::strerror(errno));
+    committed_ = true;
     // Make the rename itself durable.
-    if (const int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
+    if (const int dir = ::open(folder_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); dir >= 0) {
         ::fsync(dir);
         ::close(dir);
     }
+}
+
+void write_file_atomically(const std::filesystem::path& path, const std::vector<char>& bytes) {
+    AtomicFileWriter out(path);
+    out.write(bytes.data(), bytes.size());
+    out.commit();
 }
 
 std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc) {

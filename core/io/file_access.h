@@ -27,6 +27,27 @@ std::vector<char> read_file_bytes(const std::filesystem::path& path, std::uint64
 // over `path`, so a reader sees either the old file or the complete new one.
 void write_file_atomically(const std::filesystem::path& path, const std::vector<char>& bytes);
 
+// The same, streamed: bytes go to a temporary file beside `path`; commit() flushes it to
+// disk and renames it into place. Destroyed without commit() (an error, an exception), the
+// temporary file is removed and `path` is untouched.
+class AtomicFileWriter {
+public:
+    explicit AtomicFileWriter(const std::filesystem::path& path);
+    ~AtomicFileWriter();
+    AtomicFileWriter(const AtomicFileWriter&) = delete;
+    AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+    void write(const void* data, std::size_t size);
+    std::uint64_t bytes_written() const { return bytes_written_; }
+    void commit();
+
+private:
+    std::filesystem::path path_, folder_, temporary_;
+    int fd_ = -1;
+    std::uint64_t bytes_written_ = 0;
+    bool committed_ = false;
+};
+
 // CRC-32 (IEEE 802.3, as zlib's crc32) of a byte range.
 std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc = 0);
 

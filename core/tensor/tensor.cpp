@@ -87,4 +87,10 @@ double relative_error(const Tensor& a, const Tensor& b) {
     return std::sqrt(diff / norm);
 }
 
+Tensor Tensor::reshaped(Shape shape) && {
+    if (element_count(shape) != data_.size())
+        throw std::invalid_argument("cannot reshape " + shape_to_string(shape_) + " to " + shape_to_string(shape));
+    return Tensor(std::move(shape), std::move(data_));
+}
+
 }  // namespace signcut

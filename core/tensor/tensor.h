@@ -39,6 +39,9 @@ public:
     // Squared Frobenius norm, accumulated in double.
     double squared_norm() const;
 
+    // The same values under another shape with as many entries (throws std::invalid_argument).
+    Tensor reshaped(Shape shape) &&;
+
     // The tensor with its modes reordered: result mode m is this tensor's mode `order[m]`.
     Tensor permuted(std::span<const std::size_t> order) const;
 
