@@ -12,7 +12,12 @@
 #include "io/load_input.h"
 #include "io/scd_file.h"
 #include "main_window.h"
+#include "io/safetensors_file.h"
+#include "io/scdz_file.h"
+#include "model/model_compression.h"
 #include "scd/decomposer.h"
+#include "tensor/random_tensor.h"
+#include "views/checkpoint_panel.h"
 
 using namespace signcut;
 using signcut::gui::MainWindow;
@@ -123,6 +128,38 @@ private Q_SLOTS:
         QVERIFY(window.open_file(path));
         QCOMPARE(window.snapshot()->width(), std::size_t(25));
         QCOMPARE(window.displayed_width(), std::size_t(25));
+    }
+
+    void opensACompressedCheckpointAndItsTensors() {
+        QTemporaryDir dir;
+        const std::string in = dir.filePath("m.safetensors").toStdString(), out = dir.filePath("m.scdz").toStdString();
+        {
+            SafetensorsWriter writer(in, {{"a.weight", "F32", {30, 20}}, {"a.bias", "F32", {20}}, {"b.weight", "BF16", {16, 24}}});
+            writer.write_next(gaussian_tensor({30, 20}, 1));
+            writer.write_next(gaussian_tensor({20}, 2));
+            writer.write_next(gaussian_tensor({16, 24}, 3));
+            writer.commit();
+        }
+        ModelCompressionOptions options;
+        options.bits_per_entry = 4;
+        compress_model(in, out, options);
+        const ScdzReader reader(out);
+
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.show();
+        QVERIFY(window.open_file(QString::fromStdString(out)));
+        QCOMPARE(window.checkpoint_panel()->tensor_count(), 3);
+        QVERIFY(window.checkpoint_panel()->summary_text().contains("2 tensors decomposed, 1 kept"));
+        // Each decomposed tensor shows with its own curve; the kept bias does not replace it.
+        for (int i : {0, 2}) {
+            QVERIFY(window.show_checkpoint_tensor(i));
+            const ScdzEntry& entry = reader.entries()[std::size_t(i)];
+            QCOMPARE(window.snapshot()->width(), entry.width);
+            QCOMPARE(window.snapshot()->relative_error(entry.width), reader.decomposition(entry).relative_error(entry.width));
+        }
+        QVERIFY(!window.show_checkpoint_tensor(1));
+        QCOMPARE(window.snapshot()->width(), reader.entries()[2].width);
     }
 };
 

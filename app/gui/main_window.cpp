@@ -30,6 +30,8 @@
 #include "io/file_access.h"
 #include "io/image_file.h"
 #include "io/scd_file.h"
+#include "io/scdz_file.h"
+#include "views/checkpoint_panel.h"
 #include "views/image_view.h"
 #include "views/comparison_view.h"
 #include "views/settings_panel.h"
@@ -123,6 +125,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     run_dock_->setWidget(panel);
     run_dock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::RightDockWidgetArea, run_dock_);
+    checkpoint_panel_ = new CheckpointPanel;
+    connect(checkpoint_panel_, &CheckpointPanel::tensor_picked, this, &MainWindow::show_checkpoint_tensor);
+    checkpoint_dock_ = new QDockWidget("Checkpoint");
+    checkpoint_dock_->setObjectName("checkpoint-dock");
+    checkpoint_dock_->setWidget(checkpoint_panel_);
+    addDockWidget(Qt::RightDockWidgetArea, checkpoint_dock_);
+    tabifyDockWidget(run_dock_, checkpoint_dock_);
+    checkpoint_dock_->hide();  // shown while a .scdz checkpoint is open
     // The Run dock belongs to the Explore tab; Compare has its own controls and needs the room.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) { run_dock_->setVisible(index == 0); });
 
@@ -145,7 +155,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     QSettings settings;
     if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 800);
     restoreState(settings.value("window/state").toByteArray());
-    original_view_->set_placeholder("Open an image, .npy, .csv or .scd file (Ctrl+O) or drop one here");
+    original_view_->set_placeholder("Open an image, .npy, .csv, .scd or .scdz file (Ctrl+O) or drop one here");
 }
 
 MainWindow::~MainWindow() {
@@ -186,7 +196,7 @@ void MainWindow::build_menus() {
     file->addAction("&Open…", QKeySequence::Open, this, [this] {
         const QString path = QFileDialog::getOpenFileName(
             this, "Open", QFileInfo(input_path_).path(),
-            "Images, arrays and decompositions (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.npy *.csv *.scd);;"
+            "Images, arrays and decompositions (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.npy *.csv *.scd *.scdz);;"
             "All files (*)");
         if (!path.isEmpty()) open_file(path);
     });
@@ -216,43 +226,86 @@ void MainWindow::build_menus() {
     help->addAction("&About signcut", this, &MainWindow::show_about);
 }
 
+void MainWindow::show_decomposition(Decomposition decomposition, const QString& path, const QString& title) {
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->parts.push_back(std::move(decomposition));
+    snapshot->finished = true;
+    snapshot->stop_reason = "loaded";
+    cancel();
+    ++job_id_;
+    computing_ = false;
+    input_.reset();
+    photo_ = looks_like_photo(snapshot->parts.front().shape());
+    input_path_ = path;
+    snapshot_ = snapshot;
+    cursor_.reset();
+    const Decomposition& d = snapshot->parts.front();
+    chart_->clear_curve();
+    chart_->set_width_title("width w (cuts)");
+    chart_->set_frame(d.width(), [d](std::size_t w) { return d.bits_per_entry(w); });
+    chart_->set_curve(*snapshot);
+    slider_->setMaximum(int(d.width()));
+    slice_->setRange(0, int(slice_count(Tensor(d.shape())) - 1));
+    slice_->setEnabled(!photo_ && d.order() > 2);
+    original_view_->set_placeholder("A decomposition file stores the cuts only, not the original");
+    comparison_->clear_input("A decomposition file stores the cuts only: open the original data to compare methods");
+    residual_view_->set_placeholder("No original to compare with");
+    residual_view_->set_legend(-1);
+    setWindowTitle(title + " — signcut");
+    if (QFileInfo(path).suffix().toLower() == "scd") remember_recent(path);
+    show_width(d.width());
+    progress_->setValue(1000);
+    statusBar()->showMessage(QString("Loaded %1 cuts of %2").arg(d.width()).arg(title));
+    Q_EMIT computation_finished();  // nothing to compute: the file holds the cuts
+}
+
+bool MainWindow::show_checkpoint_tensor(int index) {
+    if (!checkpoint_ || index < 0 || std::size_t(index) >= checkpoint_->entries().size()) return false;
+    const ScdzEntry& entry = checkpoint_->entries()[std::size_t(index)];
+    const QString name = QString::fromStdString(entry.name);
+    if (!entry.decomposed) {
+        statusBar()->showMessage(name + " was kept as it was (" + QString::fromStdString(entry.dtype) + "), not decomposed", 5000);
+        return false;
+    }
+    try {
+        show_decomposition(checkpoint_->decomposition(entry), QString::fromStdString(checkpoint_->path().string()),
+                           name + " in " + QString::fromStdString(checkpoint_->path().filename().string()));
+    } catch (const std::exception& error) {
+        report_error(QString::fromUtf8(error.what()));
+        return false;
+    }
+    return true;
+}
+
 bool MainWindow::open_file(const QString& path) {
     try {
-        if (QFileInfo(path).suffix().toLower() == "scd") {
-            auto snapshot = std::make_shared<Snapshot>();
-            snapshot->parts.push_back(read_scd(path.toStdString()));
-            snapshot->finished = true;
-            snapshot->stop_reason = "loaded";
-            cancel();
-            ++job_id_;
-            computing_ = false;
-            input_.reset();
-            photo_ = looks_like_photo(snapshot->parts.front().shape());
-            input_path_ = path;
-            snapshot_ = snapshot;
-            cursor_.reset();
-            const Decomposition& d = snapshot->parts.front();
-            chart_->clear_curve();
-            chart_->set_width_title("width w (cuts)");
-            chart_->set_frame(d.width(), [d](std::size_t w) { return d.bits_per_entry(w); });
-            chart_->set_curve(*snapshot);
-            slider_->setMaximum(int(d.width()));
-            slice_->setRange(0, int(slice_count(Tensor(d.shape())) - 1));
-            slice_->setEnabled(!photo_ && d.order() > 2);
-            original_view_->set_placeholder("A .scd file stores the decomposition only, not the original");
-            comparison_->clear_input("A .scd file stores a decomposition only: open the original data to compare methods");
-            residual_view_->set_placeholder("No original to compare with");
-            residual_view_->set_legend(-1);
-            setWindowTitle(QFileInfo(path).fileName() + " — signcut");
-            remember_recent(path);
-            show_width(d.width());
-            progress_->setValue(1000);
-            statusBar()->showMessage(QString("Loaded %1 cuts from %2").arg(d.width()).arg(path));
-            Q_EMIT computation_finished();  // nothing to compute: the file holds the cuts
+        const QString suffix = QFileInfo(path).suffix().toLower();
+        if (suffix == "scd") {
+            checkpoint_dock_->hide();
+            show_decomposition(read_scd(path.toStdString()), path, QFileInfo(path).fileName());
             return true;
+        }
+        if (suffix == "scdz") {
+            auto checkpoint = std::make_shared<ScdzReader>(path.toStdString());
+            const std::vector<TensorReport> reports = scdz_reports(*checkpoint);
+            checkpoint_ = checkpoint;
+            checkpoint_panel_->set_reports(QFileInfo(path).fileName(), reports);
+            checkpoint_dock_->show();
+            checkpoint_dock_->raise();
+            remember_recent(path);
+            // Start on the worst decomposed tensor: the one a user checks first.
+            int worst = -1;
+            for (int i = 0; i < int(reports.size()); ++i)
+                if (reports[std::size_t(i)].decomposed &&
+                    (worst < 0 || reports[std::size_t(i)].relative_error > reports[std::size_t(worst)].relative_error))
+                    worst = i;
+            if (worst >= 0) return show_checkpoint_tensor(worst);
+            report_error(path + ": no decomposed tensor in this checkpoint");
+            return false;
         }
         auto input = std::make_shared<LoadedInput>(load_input(path.toStdString()));
         if (!confirm_size(*input, path)) return false;
+        checkpoint_dock_->hide();
         input_ = input;
         photo_ = input->kind == InputKind::image;
         input_path_ = path;

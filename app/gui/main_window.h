@@ -10,6 +10,7 @@
 #include "approximation.h"
 #include "decomposition_worker.h"
 #include "io/load_input.h"
+#include "io/scdz_file.h"
 
 class QLabel;
 class QProgressBar;
@@ -25,6 +26,7 @@ class QDockWidget;
 
 namespace signcut::gui {
 
+class CheckpointPanel;
 class ComparisonView;
 class ErrorChart;
 class ImageView;
@@ -56,6 +58,9 @@ public:
     // The Compare tab (every low-bit method on the loaded data) and switching to it.
     ComparisonView* comparison() const { return comparison_; }
     void show_comparison(bool shown);
+    // A tensor of the open .scdz checkpoint (index into its entries); false if it was kept as is.
+    bool show_checkpoint_tensor(int index);
+    const CheckpointPanel* checkpoint_panel() const { return checkpoint_panel_; }
 
 Q_SIGNALS:
     void computation_finished();
@@ -67,6 +72,8 @@ protected:
 
 private:
     void build_menus();
+    // Shows a saved decomposition (no original to compare with).
+    void show_decomposition(Decomposition decomposition, const QString& path, const QString& title);
     QWidget* build_scrubber();
     void on_snapshot(std::shared_ptr<const Snapshot> snapshot);
     void on_failed(quint64 job, const QString& message);
@@ -84,6 +91,7 @@ private:
     void show_about();
 
     // Data
+    std::shared_ptr<const ScdzReader> checkpoint_;  // the open .scdz file, if any
     std::shared_ptr<LoadedInput> input_;  // null when showing a .scd file alone
     bool photo_ = false;                  // drawn as a picture rather than a heat map
     QString input_path_;
@@ -109,6 +117,8 @@ private:
     ComparisonView* comparison_;
     QTabWidget* tabs_;
     QDockWidget* run_dock_;
+    QDockWidget* checkpoint_dock_;
+    CheckpointPanel* checkpoint_panel_;
     SettingsPanel* settings_;
     QLabel* numbers_;
     QSpinBox* slice_;

@@ -294,8 +294,9 @@ void expand_model(const fs::path& input, const fs::path& output, const std::stri
     writer.commit();
 }
 
-std::vector<TensorReport> scdz_reports(const fs::path& path) {
-    const ScdzReader reader(path);
+std::vector<TensorReport> scdz_reports(const fs::path& path) { return scdz_reports(ScdzReader(path)); }
+
+std::vector<TensorReport> scdz_reports(const ScdzReader& reader) {
     std::vector<TensorReport> reports;
     for (const ScdzEntry& e : reader.entries()) {
         TensorReport r;

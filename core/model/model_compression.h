@@ -16,6 +16,8 @@
 
 namespace signcut {
 
+class ScdzReader;
+
 // How a tensor of order > 2 is decomposed: unfolded as n_0 × (the rest), as (the rest) ×
 // n_last, or as the order-k tensor itself.
 enum class FlattenRule { first, last, tensor };
@@ -69,6 +71,7 @@ std::vector<TensorReport> compress_model(const std::filesystem::path& input, con
 void expand_model(const std::filesystem::path& input, const std::filesystem::path& output, const std::string& dtype = "");
 
 // The per-tensor reports of a .scdz file.
+std::vector<TensorReport> scdz_reports(const ScdzReader& reader);
 std::vector<TensorReport> scdz_reports(const std::filesystem::path& path);
 
 // One CSV line per tensor: name, dtype, shape, kind, decomposed_shape, width, bits_per_entry,
