@@ -15,6 +15,7 @@ int compare_command(const QStringList& arguments);
 int compress_model_command(const QStringList& arguments);
 int expand_model_command(const QStringList& arguments);
 int synthetic_checkpoint_command(const QStringList& arguments);
+int animate_command(const QStringList& arguments);
 // The summary of a .scdz file (what `info` prints for one).
 int model_info_command(const QString& path, bool json);
 

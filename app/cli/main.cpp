@@ -19,6 +19,7 @@ const char* kUsage =
     "  info FILE.scd[z]     what a saved decomposition (or compressed checkpoint) holds\n"
     "  reconstruct FILE.scd rebuild the approximation (png, npy or csv)\n"
     "  gaussian SHAPE       write a reproducible N(0,1) tensor (.npy) for experiments\n"
+    "  animate INPUT --out FILE.mp4|FILE.gif   the reconstruction as w grows, for demos\n"
     "  compare INPUT        every low-bit method at the same budgets, with the rate-distortion floors\n"
     "  compress-model IN.safetensors --out OUT.scdz   decompose every matrix of a checkpoint\n"
     "  expand-model IN.scdz --out OUT.safetensors     write the reconstructed checkpoint\n"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
         {"compress-model", signcut::cli::compress_model_command},
         {"expand-model", signcut::cli::expand_model_command},
         {"synthetic-checkpoint", signcut::cli::synthetic_checkpoint_command},
+        {"animate", signcut::cli::animate_command},
     };
     if (arguments.size() < 2 || arguments[1] == "--help" || arguments[1] == "-h") {
         std::fputs(kUsage, arguments.size() < 2 ? stderr : stdout);

@@ -10,18 +10,11 @@
 #include <string>
 
 #include "scd/contraction.h"
+#include "scd/cut_start.h"
 #include "scd/sign_bits.h"
 
 namespace signcut {
 namespace {
-
-// SplitMix64: spreads (seed, cut index) into independent generator seeds.
-std::uint64_t mix(std::uint64_t x) {
-    x += 0x9E3779B97F4A7C15ull;
-    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-    x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-    return x ^ (x >> 31);
-}
 
 void check_options(const Tensor& input, const DecomposeOptions& options) {
     if (input.empty()) throw std::invalid_argument("cannot decompose an empty tensor");
@@ -129,13 +122,7 @@ void Decomposer::find_cut() {
     const std::size_t w = decomposition_.width();
 
     // Random start for every mode but the input's first, which is updated first.
-    std::vector<std::vector<std::uint64_t>> start(k);
-    std::mt19937_64 rng(mix(options_.seed ^ mix(w)));
-    for (std::size_t mode = 1; mode < k; ++mode) {
-        start[mode].resize(words_for_bits(shape[mode]));
-        for (std::uint64_t& word : start[mode]) word = rng();
-        clear_tail_bits(start[mode], shape[mode]);
-    }
+    const std::vector<std::vector<std::uint64_t>> start = random_cut_start(shape, options_.seed, w);
 
     double value = -1.0;
     int iterations = 0;

@@ -1,0 +1,42 @@
+#pragma once
+// The reconstruction Â_w as w grows, rendered frame by frame (OpenCV) and written as MP4
+// (OpenCV's VideoWriter, MPEG-4 Part 2) or animated GIF (io/gif_file.h), for demos.
+
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "scd/decomposition.h"
+
+namespace signcut {
+
+enum class WidthSchedule { linear, logarithmic };
+
+struct AnimationOptions {
+    int frames = 60;
+    double frames_per_second = 15.0;
+    WidthSchedule schedule = WidthSchedule::logarithmic;
+    bool photo = true;          // draw a height × width (× 3) tensor in [0, 1] as a picture; else a heat map
+    bool with_chart = false;    // the error curve under the picture, the current w marked
+    float heat_limit = 0.0f;    // heat maps: |value| drawn at full colour; 0: from the final reconstruction
+    int min_picture_height = 240;  // small inputs are scaled up (nearest neighbour) to this
+};
+
+// `frames` widths from 0 to max_width, increasing, evenly spaced or evenly on a log(1 + w) scale.
+std::vector<std::size_t> width_schedule(std::size_t max_width, int frames, WidthSchedule schedule);
+
+// One frame: the reconstruction at w with a caption (w, bits per entry, relative error) and,
+// if asked, the chart. All frames of one decomposition have the same size.
+cv::Mat animation_frame(const Decomposition& decomposition, const Tensor& reconstruction, std::size_t width,
+                        const AnimationOptions& options);
+
+// Writes FILE.mp4 or FILE.gif (by extension) atomically; returns the number of frames.
+// `on_frame` (optional) is called after each frame with its index.
+int write_animation(const std::filesystem::path& path, const Decomposition& decomposition, const AnimationOptions& options,
+                    const std::function<void(int)>& on_frame = {});
+
+}  // namespace signcut

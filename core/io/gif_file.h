@@ -1,0 +1,29 @@
+#pragma once
+// Animated GIF (GIF89a) writing, frame by frame, for exported animations (OpenCV 4.6 has no
+// GIF encoder). Colours go to one fixed 6×7×6 palette with 4×4 ordered dithering, which
+// needs no pass over all frames first; the image data is LZW-compressed as the format asks.
+// The file loops forever and is written atomically.
+
+#include <opencv2/core/mat.hpp>
+
+#include <filesystem>
+
+#include "io/file_access.h"
+
+namespace signcut {
+
+class GifWriter {
+public:
+    // Every frame must be width × height, 8-bit BGR; `delay_centiseconds` between frames.
+    GifWriter(const std::filesystem::path& path, int width, int height, int delay_centiseconds);
+    void add_frame(const cv::Mat& bgr);
+    void commit();
+    int frames() const { return frames_; }
+
+private:
+    AtomicFileWriter out_;
+    int width_, height_, delay_;
+    int frames_ = 0;
+};
+
+}  // namespace signcut
