@@ -17,7 +17,12 @@
 #include "model/model_compression.h"
 #include "scd/decomposer.h"
 #include "tensor/random_tensor.h"
+#include "scd/cut_trace.h"
+#include "tour_dialog.h"
 #include "views/checkpoint_panel.h"
+#include "views/cut_gallery_view.h"
+#include "views/cut_stepper_view.h"
+#include "views/svd_comparison_view.h"
 
 using namespace signcut;
 using signcut::gui::MainWindow;
@@ -161,6 +166,51 @@ private Q_SLOTS:
         QVERIFY(!window.show_checkpoint_tensor(1));
         QCOMPARE(window.snapshot()->width(), reader.entries()[2].width);
     }
+
+    void teachingTabsFollowTheExplorer() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(40);
+        window.show();
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        window.set_playing(false);
+        window.show_width(40);
+
+        // Inside one cut: the next cut on R_40, the engine's own cut 41.
+        window.show_tab(MainWindow::kCutTab);
+        const CutTrace& shown = window.cut_stepper()->trace();
+        DecomposeOptions options;
+        options.stop.width = 41;
+        Decomposer engine(load_input(kCat.toStdString()).tensor, options);
+        for (int i = 0; i < 40; ++i) QVERIFY(engine.step());
+        const CutTrace expected = trace_cut(engine.residual(), 40, options);
+        QVERIFY(engine.step());
+        QCOMPARE(shown.sweeps, expected.sweeps);
+        QCOMPARE(shown.signs(), expected.signs());
+        QVERIFY(std::abs(shown.coeff - engine.decomposition().coeffs()[40]) <= 1e-4f * shown.coeff);
+        QCOMPARE(window.cut_stepper()->step_count(), int(shown.steps.size()) + 1);
+        window.findChild<gui::CutStepperView*>()->show_step(1);
+        QVERIFY(window.cut_stepper()->step_text().contains("sweep 1"));
+
+        // The gallery: the first 24 of the 40 cuts, in order.
+        window.show_tab(MainWindow::kGalleryTab);
+        QCOMPARE(window.cut_gallery()->shown_cuts().size(), std::size_t(24));
+        QCOMPARE(window.cut_gallery()->shown_cuts()[5], std::size_t(5));
+
+        // SVD vs cuts at 0.1 bits per entry: the cuts shown fit the same memory.
+        window.show_tab(MainWindow::kSvdTab);
+        gui::SvdComparisonView* svd = window.svd_comparison();
+        svd->set_bits(0.1);
+        const gui::Snapshot* snapshot = window.snapshot();
+        QVERIFY(8.0 * double(snapshot->stored_bytes(svd->cuts_width())) / double(snapshot->entries()) <= 0.1);
+        QVERIFY(svd->cuts_width() > 0);
+        QCOMPARE(svd->cuts_error(), snapshot->relative_error(svd->cuts_width()));
+        svd->set_bits(2.0);
+        QVERIFY(svd->svd_error() > 0 && svd->svd_error() < 0.2);
+    }
+
+    void theTourHasItsPages() { QCOMPARE(gui::TourDialog().page_count(), 5); }
 };
 
 QTEST_MAIN(ExplorerTest)

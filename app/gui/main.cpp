@@ -1,5 +1,6 @@
 // signcut: the explorer. With no argument it opens the bundled cat photo and starts at once.
-//   signcut [INPUT] [--compare [--budgets 1,2,4] [--methods scd,dbf]] [--screenshot FILE [--width W] [--size 1280x800]]
+//   signcut [INPUT] [--tab explore|compare|cut|gallery|svd] [--budgets 1,2,4] [--methods scd,dbf] [--bits B]
+//           [--screenshot FILE [--width W] [--size 1280x800]]
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
@@ -8,9 +9,11 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <map>
 
 #include "main_window.h"
 #include "views/comparison_view.h"
+#include "views/svd_comparison_view.h"
 
 namespace {
 
@@ -37,7 +40,9 @@ int main(int argc, char** argv) {
         {"screenshot", "Render the window once the decomposition reaches --width, save it as FILE and quit.", "FILE"},
         {"width", "Stop the decomposition at W cuts.", "W"},
         {"size", "Window size for --screenshot (default 1280x800).", "WxH", "1280x800"},
-        {"compare", "Open on the Compare methods tab (a screenshot waits for the comparison)."},
+        {"tab", "Open on a tab: explore, compare, cut, gallery or svd (a screenshot of compare waits for the "
+                "comparison).", "TAB", "explore"},
+        {"bits", "Memory of the SVD vs cuts tab, in bits per entry.", "B"},
         {"budgets", "Bit budgets of the comparison (default 1,2,4,8,16).", "LIST"},
         {"methods", "Methods of the comparison (default all).", "LIST"},
     });
@@ -47,11 +52,21 @@ int main(int argc, char** argv) {
     const bool screenshot = parser.isSet("screenshot");
     window.set_dialogs_enabled(!screenshot);
     if (parser.isSet("width")) window.set_width_rule(parser.value("width").toULongLong());
-    const bool compare = parser.isSet("compare");
+    using signcut::gui::MainWindow;
+    const std::map<QString, MainWindow::Tab> tabs = {{"explore", MainWindow::kExploreTab}, {"compare", MainWindow::kCompareTab},
+                                                     {"cut", MainWindow::kCutTab},         {"gallery", MainWindow::kGalleryTab},
+                                                     {"svd", MainWindow::kSvdTab}};
+    if (!tabs.count(parser.value("tab"))) {
+        std::fprintf(stderr, "--tab takes explore, compare, cut, gallery or svd\n");
+        return 2;
+    }
+    const MainWindow::Tab tab = tabs.at(parser.value("tab"));
+    const bool compare = tab == MainWindow::kCompareTab;
     signcut::gui::ComparisonView* comparison = window.comparison();
     if (parser.isSet("budgets")) comparison->set_budgets(parser.value("budgets"));
     if (parser.isSet("methods")) comparison->set_methods(parser.value("methods").split(','));
-    window.show_comparison(compare);
+    if (parser.isSet("bits")) window.svd_comparison()->set_bits(parser.value("bits").toDouble());
+    if (compare) window.show_tab(tab);
     if (screenshot) {
         const QStringList size = parser.value("size").split('x');
         window.resize(size.value(0).toInt(), size.value(1).toInt());
@@ -66,9 +81,10 @@ int main(int argc, char** argv) {
         if (compare) {
             QObject::connect(comparison, &signcut::gui::ComparisonView::comparison_finished, &window, save);
         } else {
-            QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&, save] {
+            QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&, save, tab] {
                 window.set_playing(false);
                 window.show_width(window.snapshot()->width());
+                window.show_tab(tab);  // the teaching tabs show the finished run
                 save();
             });
         }

@@ -33,7 +33,11 @@
 #include "io/scdz_file.h"
 #include "views/checkpoint_panel.h"
 #include "views/image_view.h"
+#include "tour_dialog.h"
 #include "views/comparison_view.h"
+#include "views/cut_gallery_view.h"
+#include "views/cut_stepper_view.h"
+#include "views/svd_comparison_view.h"
 #include "views/settings_panel.h"
 #include "views/tensor_image.h"
 
@@ -99,8 +103,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabs_->setDocumentMode(true);
     tabs_->addTab(explore, "Explore");
     tabs_->addTab(comparison_, "Compare methods");
-    tabs_->setTabToolTip(1, "Every low-bit method on the loaded data at the same bit budgets, over the "
-                            "rate-distortion floors");
+    tabs_->setTabToolTip(kCompareTab, "Every low-bit method on the loaded data at the same bit budgets, over the "
+                                      "rate-distortion floors");
+    cut_view_ = new CutStepperView;
+    gallery_ = new CutGalleryView;
+    svd_view_ = new SvdComparisonView;
+    tabs_->addTab(cut_view_, "Inside one cut");
+    tabs_->setTabToolTip(kCutTab, "The next cut at the width shown, found step by step");
+    tabs_->addTab(gallery_, "Cut gallery");
+    tabs_->setTabToolTip(kGalleryTab, "The first cuts as tiles: coarse structure first, detail later");
+    tabs_->addTab(svd_view_, "SVD vs cuts");
+    tabs_->setTabToolTip(kSvdTab, "Truncated SVD and signed cuts at the same memory");
     setCentralWidget(tabs_);
 
     settings_ = new SettingsPanel;
@@ -134,7 +147,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabifyDockWidget(run_dock_, checkpoint_dock_);
     checkpoint_dock_->hide();  // shown while a .scdz checkpoint is open
     // The Run dock belongs to the Explore tab; Compare has its own controls and needs the room.
-    connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) { run_dock_->setVisible(index == 0); });
+    connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
+        run_dock_->setVisible(index == kExploreTab);
+        refresh_teaching_tab();
+    });
 
     progress_ = new QProgressBar;
     progress_->setMaximumWidth(240);
@@ -156,6 +172,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 800);
     restoreState(settings.value("window/state").toByteArray());
     original_view_->set_placeholder("Open an image, .npy, .csv, .scd or .scdz file (Ctrl+O) or drop one here");
+    // A first start gets the tour (not under tests or --screenshot, which turn dialogs off).
+    QTimer::singleShot(400, this, [this] {
+        if (dialogs_enabled_ && !QSettings().value("tour/shown", false).toBool()) show_tour();
+    });
 }
 
 MainWindow::~MainWindow() {
@@ -208,6 +228,7 @@ void MainWindow::build_menus() {
                     &MainWindow::export_decomposition);
     file->addAction("Export error &curve (.csv)…", QKeySequence("Ctrl+E"), this, &MainWindow::export_curve);
     file->addAction("Export c&hart (.png)…", QKeySequence("Ctrl+Shift+E"), this, &MainWindow::export_chart);
+    file->addAction("Export &animation (.mp4, .gif)…", QKeySequence("Ctrl+Shift+A"), this, &MainWindow::export_animation);
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
@@ -219,10 +240,14 @@ void MainWindow::build_menus() {
     run->addAction("Show &last width", QKeySequence(Qt::Key_End), this, [this] { slider_->setValue(slider_->maximum()); });
 
     QMenu* view = menuBar()->addMenu("&View");
-    view->addAction("&Explore", QKeySequence("Ctrl+1"), this, [this] { show_comparison(false); });
-    view->addAction("&Compare methods", QKeySequence("Ctrl+2"), this, [this] { show_comparison(true); });
+    view->addAction("&Explore", QKeySequence("Ctrl+1"), this, [this] { show_tab(kExploreTab); });
+    view->addAction("&Compare methods", QKeySequence("Ctrl+2"), this, [this] { show_tab(kCompareTab); });
+    view->addAction("&Inside one cut", QKeySequence("Ctrl+3"), this, [this] { show_tab(kCutTab); });
+    view->addAction("Cut &gallery", QKeySequence("Ctrl+4"), this, [this] { show_tab(kGalleryTab); });
+    view->addAction("&SVD vs cuts", QKeySequence("Ctrl+5"), this, [this] { show_tab(kSvdTab); });
 
     QMenu* help = menuBar()->addMenu("&Help");
+    help->addAction("&Tour", this, &MainWindow::show_tour);
     help->addAction("&About signcut", this, &MainWindow::show_about);
 }
 
@@ -239,6 +264,7 @@ void MainWindow::show_decomposition(Decomposition decomposition, const QString& 
     input_path_ = path;
     snapshot_ = snapshot;
     cursor_.reset();
+    refresh_teaching_tab();
     const Decomposition& d = snapshot->parts.front();
     chart_->clear_curve();
     chart_->set_width_title("width w (cuts)");
@@ -249,6 +275,7 @@ void MainWindow::show_decomposition(Decomposition decomposition, const QString& 
     slice_->setEnabled(!photo_ && d.order() > 2);
     original_view_->set_placeholder("A decomposition file stores the cuts only, not the original");
     comparison_->clear_input("A decomposition file stores the cuts only: open the original data to compare methods");
+    svd_view_->clear("A decomposition file stores the cuts only: open the original data to compare with the SVD");
     residual_view_->set_placeholder("No original to compare with");
     residual_view_->set_legend(-1);
     setWindowTitle(title + " — signcut");
@@ -321,6 +348,7 @@ bool MainWindow::open_file(const QString& path) {
     setWindowTitle(QFileInfo(path).fileName() + " — signcut");
     remember_recent(path);
     comparison_->set_input(std::shared_ptr<const Tensor>(input_, &input_->tensor), photo_, QFileInfo(path).fileName());
+    svd_view_->set_input(std::shared_ptr<const Tensor>(input_, &input_->tensor), photo_ && looks_like_photo(a.shape()));
     if (!input_->notes.empty()) statusBar()->showMessage(QString::fromStdString(input_->notes.front()), 5000);
     restart();
     return true;
@@ -359,7 +387,36 @@ bool MainWindow::confirm_size(LoadedInput& input, const QString& path) {
     return true;
 }
 
-void MainWindow::show_comparison(bool shown) { tabs_->setCurrentIndex(shown ? 1 : 0); }
+void MainWindow::show_tab(Tab tab) { tabs_->setCurrentIndex(tab); }
+
+void MainWindow::show_tour() {
+    QSettings().setValue("tour/shown", true);
+    TourDialog tour(this);
+    tour.exec();
+}
+
+void MainWindow::refresh_teaching_tab() {
+    const int tab = tabs_->currentIndex();
+    if (tab == kGalleryTab) {
+        if (snapshot_ && !snapshot_->parts.empty())
+            gallery_->set_decomposition(snapshot_->parts.front(), photo_ && !snapshot_->split_channels);
+        else
+            gallery_->clear("Decompose something to see its cuts");
+    }
+    if (tab != kCutTab) return;
+    if (!snapshot_ || !input_) return cut_view_->clear("Stepping through a cut needs the original data: open an image or a matrix");
+    Tensor residual = input_->tensor;
+    const Tensor& approx = cursor_.at(*snapshot_, displayed_width_);
+    for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
+    QString note = QString("(the width shown in Explore; move its slider to step through another cut)");
+    bool photo = photo_;
+    if (snapshot_->split_channels) {  // each channel has its own cuts: show the red one's
+        residual = split_channels(residual).front();
+        photo = false;
+        note = "of the red channel (the colour setting decomposes each channel on its own)";
+    }
+    cut_view_->set_residual(std::move(residual), displayed_width_, settings_->options(), photo, note);
+}
 
 void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(width); }
 
@@ -414,6 +471,7 @@ void MainWindow::cancel() {
 void MainWindow::on_snapshot(std::shared_ptr<const Snapshot> snapshot) {
     if (snapshot->job != job_id_) return;  // a result of a run that was restarted
     snapshot_ = snapshot;
+    svd_view_->set_snapshot(snapshot);
     const std::size_t width = snapshot->width();
     {
         const QSignalBlocker block(slider_);
@@ -432,6 +490,7 @@ void MainWindow::on_snapshot(std::shared_ptr<const Snapshot> snapshot) {
                                  .arg(snapshot->seconds, 0, 'f', 2)
                                  .arg(snapshot->seconds > 0 ? double(width) / snapshot->seconds : 0.0, 0, 'f', 0));
     refresh_numbers();
+    if (tabs_->currentIndex() == kGalleryTab) refresh_teaching_tab();
     Q_EMIT computation_finished();
 }
 

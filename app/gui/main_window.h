@@ -27,6 +27,9 @@ class QDockWidget;
 namespace signcut::gui {
 
 class CheckpointPanel;
+class CutGalleryView;
+class CutStepperView;
+class SvdComparisonView;
 class ComparisonView;
 class ErrorChart;
 class ImageView;
@@ -55,9 +58,14 @@ public:
     QSlider* width_slider() const { return slider_; }
     const ErrorChart* chart() const { return chart_; }
     QString numbers_text() const;
-    // The Compare tab (every low-bit method on the loaded data) and switching to it.
+    // The tabs: Explore, Compare methods, Inside one cut, Cut gallery, SVD vs cuts.
+    enum Tab { kExploreTab, kCompareTab, kCutTab, kGalleryTab, kSvdTab };
+    void show_tab(Tab tab);
     ComparisonView* comparison() const { return comparison_; }
-    void show_comparison(bool shown);
+    const CutStepperView* cut_stepper() const { return cut_view_; }
+    const CutGalleryView* cut_gallery() const { return gallery_; }
+    SvdComparisonView* svd_comparison() const { return svd_view_; }
+    void show_tour();
     // A tensor of the open .scdz checkpoint (index into its entries); false if it was kept as is.
     bool show_checkpoint_tensor(int index);
     const CheckpointPanel* checkpoint_panel() const { return checkpoint_panel_; }
@@ -88,6 +96,9 @@ private:
     void export_decomposition();
     void export_curve();
     void export_chart();
+    void export_animation();
+    // Brings the teaching tab on display up to date with the data and width shown.
+    void refresh_teaching_tab();
     void show_about();
 
     // Data
@@ -115,6 +126,9 @@ private:
     ImageView* residual_view_;
     ErrorChart* chart_;
     ComparisonView* comparison_;
+    CutStepperView* cut_view_;
+    CutGalleryView* gallery_;
+    SvdComparisonView* svd_view_;
     QTabWidget* tabs_;
     QDockWidget* run_dock_;
     QDockWidget* checkpoint_dock_;

@@ -1,9 +1,17 @@
-// File > Export: the reconstruction, the decomposition, the error curve and the chart.
+// File > Export: the reconstruction, the decomposition, the error curve, the chart and the animation.
+#include <QApplication>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QFileDialog>
+#include <QFormLayout>
+#include <QSpinBox>
 #include <QFileInfo>
 #include <QSaveFile>
 #include <QStatusBar>
 
+#include "animation/reconstruction_animation.h"
 #include "charts/error_chart.h"
 #include "io/curve_file.h"
 #include "io/load_input.h"
@@ -66,6 +74,51 @@ void MainWindow::export_chart() {
     QSaveFile file(path);  // written whole, then renamed into place
     if (!file.open(QIODevice::WriteOnly) || !chart_->grab().save(&file, "PNG") || !file.commit())
         report_error(path + ": cannot write the chart");
+}
+
+void MainWindow::export_animation() {
+    if (!snapshot_ || snapshot_->width() == 0) return report_error("Nothing to animate yet: decompose something first");
+    if (snapshot_->parts.size() != 1)
+        return report_error("Animations are made of one decomposition: set Colour to one order-3 tensor and restart");
+    const QString path = QFileDialog::getSaveFileName(this, "Export animation", {}, "MP4 video (*.mp4);;Animated GIF (*.gif)");
+    if (path.isEmpty()) return;
+    QDialog dialog(this);
+    dialog.setWindowTitle("Animation");
+    auto* frames = new QSpinBox;
+    frames->setRange(2, 2000);
+    frames->setValue(60);
+    auto* fps = new QSpinBox;
+    fps->setRange(1, 60);
+    fps->setValue(15);
+    auto* schedule = new QComboBox;
+    schedule->addItems({"logarithmic in w (early cuts change most)", "linear in w"});
+    auto* chart = new QCheckBox("Draw the error curve under the picture");
+    chart->setChecked(true);
+    auto* form = new QFormLayout(&dialog);
+    form->addRow("Frames", frames);
+    form->addRow("Frames per second", fps);
+    form->addRow("Widths", schedule);
+    form->addRow(chart);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialog.exec() != QDialog::Accepted) return;
+    AnimationOptions options;
+    options.frames = frames->value();
+    options.frames_per_second = fps->value();
+    options.schedule = schedule->currentIndex() == 0 ? WidthSchedule::logarithmic : WidthSchedule::linear;
+    options.with_chart = chart->isChecked();
+    options.photo = photo_;
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    try {
+        const int written = write_animation(path.toStdString(), snapshot_->parts.front(), options);
+        QApplication::restoreOverrideCursor();
+        statusBar()->showMessage(QString("Saved %1 frames to %2").arg(written).arg(path), 5000);
+    } catch (const std::exception& error) {
+        QApplication::restoreOverrideCursor();
+        report_error(error.what());
+    }
 }
 
 }  // namespace signcut::gui

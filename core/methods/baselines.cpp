@@ -59,21 +59,30 @@ Approximation round_to_int(const Tensor& matrix, double bits_per_entry) {
     return a;
 }
 
-Approximation truncated_svd(const Tensor& matrix, double bits_per_entry) {
-    const auto m = Eigen::Index(matrix.dim(0)), n = Eigen::Index(matrix.dim(1));
-    const double per_rank = 16.0 * double(m + n);
-    const auto rank = std::min<Eigen::Index>(std::min(m, n), Eigen::Index(bits_per_entry * double(m * n) / per_rank));
-    if (rank == 0) return unmet("rank 1 in bf16 needs " + std::to_string(per_rank / double(m * n)) + " bits per entry");
+TruncatedSvd::TruncatedSvd(const Tensor& matrix) : rows_(matrix.dim(0)), cols_(matrix.dim(1)) {
     using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const Eigen::Map<const RowMatrix> a(matrix.data().data(), m, n);
+    const Eigen::Map<const RowMatrix> a(matrix.data().data(), Eigen::Index(rows_), Eigen::Index(cols_));
     const Eigen::BDCSVD<Eigen::MatrixXf> svd(a, Eigen::ComputeThinU | Eigen::ComputeThinV);
-    Eigen::MatrixXf left = svd.matrixU().leftCols(rank) * svd.singularValues().head(rank).asDiagonal();
-    Eigen::MatrixXf right = svd.matrixV().leftCols(rank);
-    left = left.unaryExpr(&to_bf16);
-    right = right.unaryExpr(&to_bf16);
-    Approximation out{Tensor(matrix.shape()), std::uint64_t(rank) * std::uint64_t(per_rank), "rank " + std::to_string(rank), true};
-    Eigen::Map<RowMatrix>(out.reconstruction.data().data(), m, n) = left * right.transpose();
+    left_ = svd.matrixU() * svd.singularValues().asDiagonal();
+    right_ = svd.matrixV();
+}
+
+std::size_t TruncatedSvd::rank_for_bits(double bits_per_entry) const {
+    const double per_rank = 16.0 * double(rows_ + cols_);
+    return std::min(std::min(rows_, cols_), std::size_t(bits_per_entry * double(rows_ * cols_) / per_rank));
+}
+
+Approximation TruncatedSvd::at_bits(double bits_per_entry) const {
+    const double per_rank = 16.0 * double(rows_ + cols_);
+    const auto rank = Eigen::Index(rank_for_bits(bits_per_entry));
+    if (rank == 0) return unmet("rank 1 in bf16 needs " + std::to_string(per_rank / double(rows_ * cols_)) + " bits per entry");
+    const Eigen::MatrixXf left = left_.leftCols(rank).unaryExpr(&to_bf16), right = right_.leftCols(rank).unaryExpr(&to_bf16);
+    Approximation out{Tensor({rows_, cols_}), std::uint64_t(rank) * std::uint64_t(per_rank), "rank " + std::to_string(rank), true};
+    using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+    Eigen::Map<RowMatrix>(out.reconstruction.data().data(), Eigen::Index(rows_), Eigen::Index(cols_)) = left * right.transpose();
     return out;
 }
+
+Approximation truncated_svd(const Tensor& matrix, double bits_per_entry) { return TruncatedSvd(matrix).at_bits(bits_per_entry); }
 
 }  // namespace signcut

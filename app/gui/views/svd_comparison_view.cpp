@@ -1,0 +1,135 @@
+#include "views/svd_comparison_view.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QSlider>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include "methods/method.h"
+#include "views/image_view.h"
+#include "views/tensor_image.h"
+
+namespace signcut::gui {
+namespace {
+
+constexpr int kSliderSteps = 10;  // per bit per entry
+constexpr double kMaxBits = 16.0;
+
+}  // namespace
+
+SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
+    slider_ = new QSlider(Qt::Horizontal);
+    slider_->setRange(1, int(kMaxBits * kSliderSteps));
+    slider_->setValue(2 * kSliderSteps);
+    slider_->setToolTip("Memory for both, in bits per entry (everything stored)");
+    connect(slider_, &QSlider::valueChanged, this, &SvdComparisonView::refresh);
+    bits_label_ = new QLabel;
+    bits_label_->setMinimumWidth(300);
+    explanation_ = new QLabel(
+        "The classic demo compresses a photo by keeping the k largest singular values: rank k costs k·(m + n) "
+        "numbers, here in bf16 (16 bits each). Signed cuts spend the same memory on many more, cheaper terms: "
+        "each costs m + n (+ channels) bits and one coefficient. Move the slider: both use the same bits per entry.");
+    explanation_->setWordWrap(true);
+    svd_view_ = new ImageView("Truncated SVD");
+    cuts_view_ = new ImageView("Signed cuts");
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel("Memory"));
+    row->addWidget(slider_, 1);
+    row->addWidget(bits_label_);
+    auto* pictures = new QSplitter(Qt::Horizontal);
+    pictures->addWidget(svd_view_);
+    pictures->addWidget(cuts_view_);
+    auto* layout = new QVBoxLayout(this);
+    layout->addWidget(explanation_);
+    layout->addLayout(row);
+    layout->addWidget(pictures, 1);
+    clear("Open an image or a matrix to compare with the SVD");
+}
+
+void SvdComparisonView::clear(const QString& why) {
+    input_.reset();
+    snapshot_.reset();
+    svds_.clear();
+    svd_view_->set_placeholder(why);
+    cuts_view_->set_placeholder("");
+}
+
+void SvdComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo) {
+    input_ = std::move(input);
+    photo_ = photo;
+    svds_.clear();
+    snapshot_.reset();
+    cursor_.reset();
+    if (isVisible()) refresh();
+}
+
+void SvdComparisonView::set_snapshot(std::shared_ptr<const Snapshot> snapshot) {
+    if (!snapshot_ || snapshot->job != snapshot_->job) cursor_.reset();
+    snapshot_ = std::move(snapshot);
+    if (isVisible()) refresh();
+}
+
+void SvdComparisonView::set_bits(double bits_per_entry) { slider_->setValue(int(std::lround(bits_per_entry * kSliderSteps))); }
+
+double SvdComparisonView::bits() const { return double(slider_->value()) / kSliderSteps; }
+
+void SvdComparisonView::showEvent(QShowEvent* event) {
+    QWidget::showEvent(event);
+    refresh();
+}
+
+void SvdComparisonView::refresh() {
+    const double bits = this->bits();
+    bits_label_->setText(QString("%1 bits per entry (%2 % of a bf16 copy)").arg(bits, 0, 'f', 1).arg(100.0 * bits / 16.0, 0, 'f', 0));
+    if (!input_) return;
+    const auto draw = [&](ImageView* view, const Tensor& t) {
+        if (photo_) return view->set_image(photo_image(t));
+        const float limit = max_abs(*input_);
+        view->set_image(heat_map(matrix_slice(t, 0), limit));
+        view->set_legend(limit);
+    };
+    // SVD: one per colour channel (or the matrix, or the first-mode unfolding).
+    if (svds_.empty())
+        for (const Tensor& m : as_matrices(*input_)) svds_.emplace_back(m);
+    std::vector<Tensor> parts;
+    std::uint64_t svd_bits = 0;
+    std::size_t rank = 0;
+    for (const TruncatedSvd& svd : svds_) {
+        Approximation a = svd.at_bits(bits);
+        if (!a.met_budget) break;
+        svd_bits += a.bits;
+        rank = svd.rank_for_bits(bits);
+        parts.push_back(std::move(a.reconstruction));
+    }
+    if (parts.size() == svds_.size()) {
+        const Tensor svd = from_matrices(parts, input_->shape());
+        svd_error_ = relative_error(*input_, svd);
+        draw(svd_view_, svd);
+        svd_view_->set_title(QString("Truncated SVD, rank %1%2: error %3 (%4 bits per entry)")
+                                 .arg(rank)
+                                 .arg(svds_.size() > 1 ? " per channel" : "")
+                                 .arg(svd_error_, 0, 'g', 3)
+                                 .arg(double(svd_bits) / double(input_->size()), 0, 'f', 2));
+    } else {
+        svd_error_ = 1.0;
+        svd_view_->set_placeholder(QString("Rank 1 in bf16 needs more than %1 bits per entry").arg(bits, 0, 'f', 1));
+    }
+    // Signed cuts: the widest computed width within the same bits.
+    if (!snapshot_ || snapshot_->width() == 0) return cuts_view_->set_placeholder("The explorer has not computed any cuts yet");
+    const double entries = double(snapshot_->entries());
+    std::size_t w = 0;
+    while (w < snapshot_->width() && 8.0 * double(snapshot_->stored_bytes(w + 1)) / entries <= bits) ++w;
+    cuts_width_ = w;
+    cuts_error_ = snapshot_->relative_error(w);
+    draw(cuts_view_, cursor_.at(*snapshot_, w));
+    const double used = 8.0 * double(snapshot_->stored_bytes(w)) / entries;
+    const bool short_of_budget = w == snapshot_->width() && used + 0.05 < bits;
+    cuts_view_->set_title(QString("Signed cuts, w = %1: error %2 (%3 bits per entry)%4")
+                              .arg(w)
+                              .arg(cuts_error_, 0, 'g', 3)
+                              .arg(used, 0, 'f', 2)
+                              .arg(short_of_budget ? " — all the explorer computed so far" : ""));
+}
+
+}  // namespace signcut::gui
