@@ -3,6 +3,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QDir>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -86,6 +88,33 @@ private Q_SLOTS:
         const Run missing = cli({"info", dir.filePath("none.scd")});
         QCOMPARE(missing.status, 1);
         QVERIFY(missing.err.contains("no such file"));
+    }
+
+    // compress-model killed (SIGKILL) after its first finished tensor: no output file appears,
+    // and the same command then resumes, reusing what was finished.
+    void aKilledCompressionLeavesNoOutputAndResumes() {
+        QTemporaryDir dir;
+        const QString checkpoint = dir.filePath("ck.safetensors"), out = dir.filePath("ck.scdz");
+        QCOMPARE(cli({"synthetic-checkpoint", checkpoint, "--layers", "2", "--hidden", "384", "--intermediate", "768"}).status, 0);
+        const QStringList compress = {"compress-model", checkpoint, "--bits-per-entry", "8", "--out", out, "--json"};
+        QProcess process;
+        process.start(SIGNCUT_CLI, compress);
+        QVERIFY(process.waitForStarted());
+        bool one_finished = false;
+        for (int i = 0; i < 6000 && !one_finished; ++i) {
+            QTest::qWait(10);
+            one_finished = QDir(out + ".parts").entryList({"*.json"}).size() > 1;  // job.json and a tensor
+        }
+        process.kill();
+        process.waitForFinished();
+        QVERIFY(one_finished);
+        QVERIFY(!QFileInfo::exists(out));
+        const Run resumed = cli(compress);
+        QCOMPARE(resumed.status, 0);
+        QVERIFY(json_of(resumed)["resumed"].toInt() >= 1);
+        QCOMPARE(json_of(resumed)["decomposed"].toInt(), 14);
+        QVERIFY(QFileInfo::exists(out));
+        QVERIFY(!QFileInfo::exists(out + ".parts"));
     }
 };
 

@@ -121,6 +121,36 @@ private Q_SLOTS:
         QVERIFY(!window.is_computing());
     }
 
+    // Hundreds of starts, cancels and file switches mid-run: no deadlock, and only the last
+    // run's results reach the window (they equal the engine's on that file).
+    void startCancelAndSwitchStormsLeaveOnlyTheLastRun() {
+        QTemporaryDir dir;
+        const QString matrix = dir.filePath("m.npy");
+        save_output(matrix.toStdString(), gaussian_tensor({40, 30}, 3));
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(25);
+        window.show();
+        for (int i = 0; i < 300; ++i) {
+            switch (i % 4) {
+                case 0: QVERIFY(window.open_file(i % 8 ? matrix : kCat)); break;
+                case 1: window.restart(); break;
+                case 2: window.cancel(); break;
+                case 3: QCoreApplication::processEvents(); break;  // lets some stale results arrive
+            }
+            if (i % 50 == 0) window.show_tab(MainWindow::Tab(i / 50 % 5));
+        }
+        window.show_tab(MainWindow::kExploreTab);
+        QVERIFY(window.open_file(matrix));
+        QVERIFY(wait_until_finished(window));
+        QTest::qWait(100);  // anything still queued from older runs arrives now, and must be ignored
+        DecomposeOptions options;
+        options.stop.width = 25;
+        const Decomposition engine = decompose(gaussian_tensor({40, 30}, 3), options);
+        QCOMPARE(window.snapshot()->width(), std::size_t(25));
+        for (std::size_t w = 0; w <= 25; ++w) QCOMPARE(window.snapshot()->relative_error(w), engine.relative_error(w));
+    }
+
     void savedDecompositionOpensWithItsCurve() {
         QTemporaryDir dir;
         DecomposeOptions options;

@@ -65,10 +65,14 @@ int decompose_command(const QStringList& arguments) {
         {"out", "Save the decomposition as .scd.", "FILE.scd"},
         {"recon", "Save the reconstruction (.png for images, .npy, .csv).", "FILE"},
         {"curve", "Save relative error against width as CSV.", "FILE.csv"},
+        {"non-finite", "NaN or infinite entries: reject (default) or zero (replace them by 0, with a note).", "HOW",
+         "reject"},
         {"json", "Print one JSON object instead of text."},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
     const QString input_path = single_positional(parser, "INPUT");
+    const QString non_finite = parser.value("non-finite");
+    if (non_finite != "reject" && non_finite != "zero") throw UsageError("--non-finite takes reject or zero");
 
     DecomposeOptions options;
     if (parser.isSet("width")) options.stop.width = parse_count(parser, "width");
@@ -81,6 +85,9 @@ int decompose_command(const QStringList& arguments) {
     const bool json = parser.isSet("json");
 
     LoadedInput input = load_input(input_path.toStdString());
+    if (non_finite == "zero")
+        if (const std::size_t replaced = replace_non_finite(input.tensor, 0.0f))
+            input.notes.push_back(std::to_string(replaced) + " NaN or infinite entries replaced by 0");
     for (const std::string& note : input.notes)
         std::fprintf(stderr, "signcut-cli decompose: note: %s\n", note.c_str());
 

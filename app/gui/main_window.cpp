@@ -331,7 +331,7 @@ bool MainWindow::open_file(const QString& path) {
             return false;
         }
         auto input = std::make_shared<LoadedInput>(load_input(path.toStdString()));
-        if (!confirm_size(*input, path)) return false;
+        if (!confirm_finite(*input, path) || !confirm_size(*input, path)) return false;
         checkpoint_dock_->hide();
         input_ = input;
         photo_ = input->kind == InputKind::image;
@@ -351,6 +351,23 @@ bool MainWindow::open_file(const QString& path) {
     svd_view_->set_input(std::shared_ptr<const Tensor>(input_, &input_->tensor), photo_ && looks_like_photo(a.shape()));
     if (!input_->notes.empty()) statusBar()->showMessage(QString::fromStdString(input_->notes.front()), 5000);
     restart();
+    return true;
+}
+
+bool MainWindow::confirm_finite(LoadedInput& input, const QString& path) {
+    const std::size_t count = count_non_finite(input.tensor);
+    if (count == 0) return true;
+    const QString problem = QString("%1 has %2 NaN or infinite entries, which cannot be decomposed.")
+                                .arg(QFileInfo(path).fileName())
+                                .arg(count);
+    if (!dialogs_enabled_ ||
+        QMessageBox::question(this, "Non-finite values", problem + "\n\nReplace them by 0 and go on?",
+                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
+        report_error(problem + " Nothing was loaded.");
+        return false;
+    }
+    replace_non_finite(input.tensor, 0.0f);
+    input.notes.push_back(QString("%1 NaN or infinite entries replaced by 0").arg(count).toStdString());
     return true;
 }
 

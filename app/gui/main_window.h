@@ -92,6 +92,8 @@ private:
     void remember_recent(const QString& path);
     void rebuild_recent_menu();
     bool confirm_size(LoadedInput& input, const QString& path);
+    // NaN/Inf in the input: replaced by 0 if the user agrees, else nothing is loaded.
+    bool confirm_finite(LoadedInput& input, const QString& path);
     void export_reconstruction();
     void export_decomposition();
     void export_curve();

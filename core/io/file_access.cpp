@@ -1,5 +1,7 @@
 #include "io/file_access.h"
 
+#include "tensor/memory_guard.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -22,6 +24,7 @@ std::vector<char> read_file_bytes(const std::filesystem::path& path, std::uint64
     if (size > max_bytes)
         throw FileError(path, "file of " + std::to_string(size) + " bytes exceeds the limit of " +
                                   std::to_string(max_bytes) + " bytes");
+    require_memory(2 * size, "reading " + path.string());  // its bytes and what they decode to
     std::ifstream in(path, std::ios::binary);
     if (!in) throw FileError(path, std::string("cannot open: ") + std::strerror(errno));
     std::vector<char> bytes(size);

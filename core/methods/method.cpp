@@ -8,6 +8,7 @@
 #include "methods/kashin.h"
 #include "methods/rotated_quantizer.h"
 #include "scd/decomposer.h"
+#include "tensor/memory_guard.h"
 
 namespace signcut {
 namespace {
@@ -64,6 +65,8 @@ Approximation sixteen_bit(const Tensor& a, double bits_per_entry, bool brain_flo
 std::vector<std::string> method_names() { return {"scd", "scd-refit", "dbf", "kashin", "rtn", "rotq", "bf16", "f16", "svd"}; }
 
 Approximation approximate(const std::string& method, const Tensor& a, double bits_per_entry, std::uint64_t seed) {
+    // The dense methods (DBF, Kashin, SVD) hold several double copies of each matrix.
+    require_memory(64 * std::uint64_t(a.size()), "approximating a " + shape_to_string(a.shape()) + " tensor with " + method);
     if (method == "scd") return signed_cuts(a, bits_per_entry, seed, false);
     if (method == "scd-refit") return signed_cuts(a, bits_per_entry, seed, true);
     if (method == "rtn") return per_matrix(a, [&](const Tensor& m) { return round_to_int(m, bits_per_entry); });

@@ -15,6 +15,7 @@
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
 #include "scd/decomposer.h"
+#include "tensor/memory_guard.h"
 
 namespace signcut {
 namespace {
@@ -186,10 +187,11 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
             r.decomposed = true;
             r.decomposed_shape = shape;
             const std::uint64_t memory = decomposition_memory_bytes(entry.elements(), options.bits_per_entry);
-            if (memory > options.memory_limit_bytes)
+            if (memory > std::min(options.memory_limit_bytes, memory_limit_bytes()))
                 throw std::invalid_argument("tensor '" + entry.name + "' needs about " + std::to_string(memory >> 20) +
                                             " MiB to decompose, above the memory limit of " +
-                                            std::to_string(options.memory_limit_bytes >> 20) + " MiB");
+                                            std::to_string(std::min(options.memory_limit_bytes, memory_limit_bytes()) >> 20) +
+                                            " MiB");
             to_decompose.push_back(reports.size());
         }
         reports.push_back(std::move(r));
@@ -217,7 +219,7 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
     std::mutex progress_mutex;
     const auto started = std::chrono::steady_clock::now();
     if (progress) progress(state);
-    MemoryGate gate(options.memory_limit_bytes);
+    MemoryGate gate(std::min(options.memory_limit_bytes, memory_limit_bytes()));
     oneapi::tbb::parallel_for_each(pending.begin(), pending.end(), [&](std::size_t index) {
         const SafetensorsEntry& entry = reader.tensors()[index];
         TensorReport& report = reports[index];

@@ -27,7 +27,7 @@ struct ModelCompressionOptions {
     std::string include;          // ECMAScript regex on tensor names; empty: every tensor
     std::string exclude;          // empty: none
     FlattenRule flatten = FlattenRule::first;
-    std::uint64_t memory_limit_bytes = std::uint64_t(4) << 30;  // for the tensors in flight
+    std::uint64_t memory_limit_bytes = std::uint64_t(4) << 30;  // for the tensors in flight (capped by memory_guard.h)
     std::uint64_t seed = 1;
     CoeffPrecision precision = CoeffPrecision::f32;
     int threads = 0;  // 0: all cores

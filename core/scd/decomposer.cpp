@@ -12,17 +12,16 @@
 #include "scd/contraction.h"
 #include "scd/cut_start.h"
 #include "scd/sign_bits.h"
+#include "tensor/memory_guard.h"
 
 namespace signcut {
 namespace {
 
 void check_options(const Tensor& input, const DecomposeOptions& options) {
     if (input.empty()) throw std::invalid_argument("cannot decompose an empty tensor");
-    const std::size_t non_finite =
-        std::size_t(std::count_if(input.data().begin(), input.data().end(), [](float x) { return !std::isfinite(x); }));
-    if (non_finite)
+    if (const std::size_t non_finite = count_non_finite(input))
         throw std::invalid_argument("the input has " + std::to_string(non_finite) +
-                                    " NaN or infinite entries; replace them before decomposing");
+                                    " NaN or infinite entries; replace them before decomposing (signcut-cli decompose --non-finite zero)");
     const StopRule& stop = options.stop;
     if (stop.bits_per_entry && !(*stop.bits_per_entry > 0))
         throw std::invalid_argument("bits per entry must be positive");
@@ -54,6 +53,11 @@ const char* stop_reason_name(StopReason reason) {
 Decomposer::Decomposer(Tensor input, DecomposeOptions options)
     : options_(options), kernels_(options.kernels ? *options.kernels : active_kernels()) {
     check_options(input, options_);
+    // The input becomes the residual; a matrix also keeps its transpose; then the cuts.
+    const std::uint64_t entries = input.size();
+    const std::uint64_t cut_bytes = scd_file_bytes(input.shape(), width_limit(input.shape(), options_), options_.precision);
+    require_memory((input.order() == 2 ? 4 * entries : 0) + 2 * cut_bytes,
+                   "decomposing a " + shape_to_string(input.shape()) + " tensor");
     arena_ = options_.threads > 0 ? std::make_unique<oneapi::tbb::task_arena>(options_.threads)
                                   : std::make_unique<oneapi::tbb::task_arena>();  // all cores
     decomposition_ = Decomposition(input.shape(), options_.precision, input.squared_norm());

@@ -1,5 +1,7 @@
 #include "scd/decomposition.h"
 
+#include "tensor/memory_guard.h"
+
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
@@ -96,6 +98,7 @@ void Decomposition::truncate(std::size_t w) {
 }
 
 Tensor Decomposition::reconstruct(std::size_t w) const {
+    require_memory(4 * std::uint64_t(entries_), "reconstructing a " + shape_to_string(shape_) + " tensor");
     Tensor out(shape_);
     add_cuts(out, 0, w);
     return out;

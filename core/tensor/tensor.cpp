@@ -1,5 +1,6 @@
 #include "tensor/tensor.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -91,6 +92,17 @@ Tensor Tensor::reshaped(Shape shape) && {
     if (element_count(shape) != data_.size())
         throw std::invalid_argument("cannot reshape " + shape_to_string(shape_) + " to " + shape_to_string(shape));
     return Tensor(std::move(shape), std::move(data_));
+}
+
+std::size_t replace_non_finite(Tensor& tensor, float value) {
+    std::size_t replaced = 0;
+    for (float& x : tensor.data())
+        if (!std::isfinite(x)) x = value, ++replaced;
+    return replaced;
+}
+
+std::size_t count_non_finite(const Tensor& tensor) {
+    return std::size_t(std::count_if(tensor.data().begin(), tensor.data().end(), [](float x) { return !std::isfinite(x); }));
 }
 
 }  // namespace signcut

@@ -50,6 +50,10 @@ private:
     std::vector<float> data_;
 };
 
+// Replaces NaN and ±∞ entries by `value`; returns how many there were.
+std::size_t replace_non_finite(Tensor& tensor, float value);
+std::size_t count_non_finite(const Tensor& tensor);
+
 // Frobenius norm of a - b divided by that of a (0 when a is zero and a == b).
 double relative_error(const Tensor& a, const Tensor& b);
 

@@ -1,0 +1,7 @@
+// libFuzzer target for the safetensors reader: see reader_exercises.h.
+#include "reader_exercises.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    signcut::fuzz::exercise_safetensors(data, size);
+    return 0;
+}
