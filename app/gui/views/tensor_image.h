@@ -11,6 +11,9 @@ namespace signcut::gui {
 
 // A height × width (gray) or height × width × 3 (RGB) tensor of values in [0, 1].
 QImage photo_image(const Tensor& image);
+// Height × width × 3 is drawn as a colour picture; .scd files do not say whether they came
+// from an image, so their shape decides.
+inline bool looks_like_photo(const Shape& shape) { return shape.size() == 3 && shape[2] == 3; }
 // A matrix as a heat map: −limit → blue, 0 → white, +limit → red.
 QImage heat_map(const Tensor& matrix, float limit);
 QColor diverging_colour(float t);  // t in [−1, 1]
