@@ -68,12 +68,11 @@ QString comparison_description(const QString& name) {
     return found == text.end() ? name : found->second;
 }
 
-ComparisonChart::ComparisonChart(QWidget* parent) : QChartView(parent) {
-    auto* chart = new QChart;
+ComparisonChart::ComparisonChart(QWidget* parent) : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
+    QChart* chart = this->chart();
     chart->setTitle("Relative error ‖A − Â‖ / ‖A‖ against bits per entry, every method on the same data");
     chart->legend()->setAlignment(Qt::AlignRight);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
 
     bits_axis_ = new QLogValueAxis;

@@ -31,12 +31,11 @@ const Marker kMarkers[] = {
 
 }  // namespace
 
-ErrorChart::ErrorChart(QWidget* parent) : QChartView(parent) {
-    auto* chart = new QChart;
+ErrorChart::ErrorChart(QWidget* parent) : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
+    QChart* chart = this->chart();
     chart->setTitle("Relative error ‖A − Â_w‖ / ‖A‖ against width w");
     chart->legend()->setAlignment(Qt::AlignRight);
     chart->setMargins(QMargins(4, 4, 4, 4));
-    setChart(chart);
     setRenderHint(QPainter::Antialiasing);
 
     width_axis_ = new QValueAxis;
