@@ -25,8 +25,12 @@ struct Job {
 class DecompositionWorker : public QObject {
     Q_OBJECT
 public:
-    // Thread-safe: stops the running job within one pass over its residual.
+    // Thread-safe: stops the running job, and any queued before now, within one pass over its
+    // residual; a job stopped before it started still reports a (cancelled, empty) result.
     void cancel();
+    // Thread-safe: jobs older than `job` are stopped or skipped without a result, so a burst of
+    // restarts runs only the last one.
+    void supersede(quint64 job);
 
 public Q_SLOTS:
     void run(std::shared_ptr<const signcut::gui::Job> job);
@@ -39,7 +43,8 @@ Q_SIGNALS:
 private:
     std::mutex mutex_;
     std::vector<Decomposer*> running_;  // guarded by mutex_
-    std::atomic<bool> cancel_requested_{false};
+    std::atomic<quint64> newest_job_{0};
+    std::atomic<quint64> cancelled_through_{0};  // jobs with ids up to this one are cancelled
 };
 
 }  // namespace signcut::gui

@@ -274,9 +274,9 @@ void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(w
 
 void MainWindow::restart() {
     if (!input_) return;
-    worker_->cancel();
     auto job = std::make_shared<Job>();
     job->id = ++job_id_;
+    worker_->supersede(job->id);  // a burst of restarts runs only the last job
     job->input = input_->tensor;
     job->split_channels = settings_->split_channels();
     job->options = settings_->options();
