@@ -49,7 +49,7 @@ void kronecker_signs(std::span<const std::uint64_t* const> signs, std::span<cons
 void contract_mode(std::span<const float> tensor, const ModeView& view, const std::uint64_t* pre_signs,
                    const std::uint64_t* post_signs, std::span<float> out, std::vector<float>& partials,
                    const Kernels& kernels) {
-    const auto [pre, n, post] = view;
+    const std::size_t pre = view.pre, n = view.n, post = view.post;  // plain names: clang 14 cannot capture bindings
     // Tasks tile (pre blocks) × (n blocks); each writes its own slice of `partials`.
     const std::size_t pre_blocks = std::min(pre, kMaxPreBlocks);
     const std::size_t pre_per_block = ceil_div(pre, pre_blocks);
