@@ -27,6 +27,8 @@ CheckpointPanel::CheckpointPanel(QWidget* parent) : QWidget(parent) {
     summary_ = new QLabel;
     summary_->setWordWrap(true);
     summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    worst_ = new QLabel;
+    worst_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     histogram_ = new QChartView;
     histogram_->setRenderHint(QPainter::Antialiasing);
     histogram_->setMinimumHeight(200);
@@ -48,6 +50,7 @@ CheckpointPanel::CheckpointPanel(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(summary_);
     layout->addWidget(histogram_);
+    layout->addWidget(worst_);
     layout->addWidget(table_, 1);
 }
 
@@ -65,9 +68,10 @@ void CheckpointPanel::set_reports(const QString& file_name, const std::vector<Te
                           .arg(s.mean_bits_per_entry, 0, 'f', 2)
                           .arg(percent(s.median_error))
                           .arg(percent(s.max_error)));
-    QString worst = "Worst ten:\n";
-    for (const TensorReport& r : s.worst) worst += QString("%1  %2\n").arg(percent(r.relative_error), QString::fromStdString(r.name));
-    summary_->setToolTip(worst.trimmed());
+    QString worst = "<b>Worst ten</b> (sort the table by rel. error for all):";
+    for (const TensorReport& r : s.worst)
+        worst += QString("<br>%1 &nbsp;%2").arg(percent(r.relative_error), QString::fromStdString(r.name).toHtmlEscaped());
+    worst_->setText(worst);
 
     auto* chart = new QChart;
     chart->setTitle("Tensors by relative error");
@@ -93,6 +97,7 @@ void CheckpointPanel::set_reports(const QString& file_name, const std::vector<Te
     std::size_t most = 1;
     for (std::size_t c : s.bin_counts) most = std::max(most, c);
     counts->setRange(0, double(most));
+    counts->applyNiceNumbers();  // whole-number ticks
     chart->addAxis(categories, Qt::AlignBottom);
     chart->addAxis(counts, Qt::AlignLeft);
     series->attachAxis(categories);

@@ -29,6 +29,7 @@ Q_SIGNALS:
 
 private:
     QLabel* summary_;
+    QLabel* worst_;
     QChartView* histogram_;
     QTableWidget* table_;
 };
