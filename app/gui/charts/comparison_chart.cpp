@@ -131,6 +131,7 @@ void ComparisonChart::reset(const std::vector<double>& budgets) {
     picked_->clear();
     const auto [lo, hi] = std::minmax_element(budgets.begin(), budgets.end());
     const double low = budgets.empty() ? 1.0 : *lo, high = budgets.empty() ? 16.0 : *hi;
+    largest_budget_ = high;
     bits_axis_->setRange(std::pow(2.0, std::floor(std::log2(low * 0.7))), std::pow(2.0, std::ceil(std::log2(high * 1.3))));
     smallest_error_ = smallest_floor_ = 1.0;
     update_error_range();
@@ -202,7 +203,7 @@ void ComparisonChart::set_floors(const ComparisonFloors& floors) {
             if ((*curves[f])[i] > 0) points.append(QPointF(floors.bits[i], drawn((*curves[f])[i])));
         floors_[kFloors[f].name]->replace(points);
         for (const QPointF& p : points)
-            if (p.x() <= bits_axis_->max()) smallest_floor_ = std::min(smallest_floor_, p.y());
+            if (p.x() <= largest_budget_ * 1.01) smallest_floor_ = std::min(smallest_floor_, p.y());
     }
     update_error_range();
 }
@@ -228,7 +229,8 @@ QList<QPointF> ComparisonChart::floor_points(const QString& name) const {
 }
 
 void ComparisonChart::update_error_range() {
-    // Everything drawn within the bits range is shown, down to kSmallestDrawn.
+    // The methods' points and the floors up to the largest budget are shown; beyond it the
+    // floors fall on and are cut off at the bottom.
     const double smallest = std::min(smallest_error_, smallest_floor_);
     const double bottom = std::pow(10.0, std::floor(std::log10(smallest * 0.5)));
     error_axis_->setRange(std::min(bottom, 1e-2), 1.5);

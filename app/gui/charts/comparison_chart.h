@@ -52,7 +52,8 @@ private:
     std::map<QString, QLineSeries*> floors_;
     QScatterSeries* picked_;
     double smallest_error_ = 1.0;  // of the methods' points
-    double smallest_floor_ = 1.0;  // of the floors within the bits range
+    double smallest_floor_ = 1.0;  // of the floors up to the largest budget
+    double largest_budget_ = 16.0;
 };
 
 // One sentence on what a method or floor is, for tooltips and the table.
