@@ -149,6 +149,36 @@ PartsFolder open_parts(const fs::path& input, const fs::path& output, const Mode
     return parts;
 }
 
+// A tensor's line in the .scdz index (offset, length and checksum are the writer's), and back.
+ScdzEntry index_entry(const TensorReport& r) {
+    ScdzEntry e;
+    e.name = r.name;
+    e.dtype = r.dtype;
+    e.shape = r.shape;
+    e.decomposed = r.decomposed;
+    e.decomposed_shape = r.decomposed_shape;
+    e.width = r.width;
+    e.bits_per_entry = r.bits_per_entry;
+    e.relative_error = r.relative_error;
+    e.seconds = r.seconds;
+    return e;
+}
+
+TensorReport report_of(const ScdzEntry& e) {
+    TensorReport r;
+    r.name = e.name;
+    r.dtype = e.dtype;
+    r.shape = e.shape;
+    r.decomposed = e.decomposed;
+    r.decomposed_shape = e.decomposed_shape;
+    r.width = e.width;
+    r.bits_per_entry = e.bits_per_entry;
+    r.relative_error = e.relative_error;
+    r.seconds = e.seconds;
+    r.stored_bytes = e.length;
+    return r;
+}
+
 }  // namespace
 
 std::uint64_t decomposition_memory_bytes(std::uint64_t elements, double bits_per_entry) {
@@ -259,22 +289,8 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
     // Bundle, in the checkpoint's order; only now does the output appear.
     ScdzWriter writer(output);
     for (std::size_t i = 0; i < reports.size(); ++i) {
-        const TensorReport& r = reports[i];
-        ScdzEntry entry;
-        entry.name = r.name;
-        entry.dtype = r.dtype;
-        entry.shape = r.shape;
-        entry.decomposed = r.decomposed;
-        entry.bits_per_entry = r.bits_per_entry;
-        if (!r.decomposed) {
-            writer.add(entry, reader.raw(reader.tensors()[i]));
-            continue;
-        }
-        entry.decomposed_shape = r.decomposed_shape;
-        entry.width = r.width;
-        entry.relative_error = r.relative_error;
-        entry.seconds = r.seconds;
-        writer.add(entry, read_file_bytes(parts.scd(i)));
+        if (reports[i].decomposed) writer.add(index_entry(reports[i]), read_file_bytes(parts.scd(i)));
+        else writer.add(index_entry(reports[i]), reader.raw(reader.tensors()[i]));
     }
     writer.commit(reader.metadata());
     std::error_code error;
@@ -300,20 +316,7 @@ std::vector<TensorReport> scdz_reports(const fs::path& path) { return scdz_repor
 
 std::vector<TensorReport> scdz_reports(const ScdzReader& reader) {
     std::vector<TensorReport> reports;
-    for (const ScdzEntry& e : reader.entries()) {
-        TensorReport r;
-        r.name = e.name;
-        r.dtype = e.dtype;
-        r.shape = e.shape;
-        r.decomposed = e.decomposed;
-        r.decomposed_shape = e.decomposed_shape;
-        r.width = e.width;
-        r.bits_per_entry = e.bits_per_entry;
-        r.relative_error = e.relative_error;
-        r.seconds = e.seconds;
-        r.stored_bytes = e.length;
-        reports.push_back(std::move(r));
-    }
+    for (const ScdzEntry& e : reader.entries()) reports.push_back(report_of(e));
     return reports;
 }
 
