@@ -163,6 +163,29 @@ private Q_SLOTS:
         }
     }
 
+    void changedOverlapsCountAgreementsOnEveryPath() {
+        std::mt19937_64 bits(11);
+        for (std::size_t n : {1u, 63u, 64u, 65u, 1000u}) {
+            const std::size_t words = words_for_bits(n), count = 5;
+            const auto changed = random_signs(n, bits), signs = random_signs(n, bits);
+            std::vector<std::vector<std::uint64_t>> cuts;
+            const std::uint64_t* pointers[count];
+            for (std::size_t j = 0; j < count; ++j) cuts.push_back(random_signs(n, bits)), pointers[j] = cuts[j].data();
+            std::int64_t expected[count];
+            for (std::size_t j = 0; j < count; ++j) {
+                expected[j] = 0;
+                for (std::size_t i = 0; i < n; ++i)
+                    if (is_negative(changed, i)) expected[j] += is_negative(signs, i) == is_negative(cuts[j], i) ? 1 : -1;
+            }
+            for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
+                if (!isa_supported(isa)) continue;
+                std::int64_t out[count];
+                kernels_for(isa).changed_overlaps(changed.data(), signs.data(), pointers, count, words, out);
+                for (std::size_t j = 0; j < count; ++j) QCOMPARE(out[j], expected[j]);
+            }
+        }
+    }
+
     void dispatchPicksASupportedPath() { QVERIFY(isa_supported(active_kernels().isa)); }
 };
 

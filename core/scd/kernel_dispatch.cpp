@@ -25,8 +25,8 @@ std::optional<Isa> isa_from_name(std::string_view name) {
 bool isa_supported(Isa isa) {
     switch (isa) {
         case Isa::scalar: return true;
-        case Isa::avx2: return __builtin_cpu_supports("avx2");
-        case Isa::avx512: return __builtin_cpu_supports("avx512f");
+        case Isa::avx2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("popcnt");
+        case Isa::avx512: return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("popcnt");
     }
     return false;
 }

@@ -26,14 +26,20 @@ struct Kernels {
     void (*accumulate_rows)(float* out, const float* const* rows, const bool* negate, std::size_t count,
                             std::size_t n);
     // out_i += Σ_r scales[r] · rows[r][i] for r = 0..count−1 in order (count ≤
-    // kMaxAccumulateRows). With rows of ±1 every product is exact, so this equals adding
-    // ±scales[r] one row after another.
+    // kMaxAccumulateRows), where every rows[r][i] is ±1. The products are then exact, so
+    // this equals adding ±scales[r] one row after another, and a fused multiply-add
+    // rounds exactly like the scalar multiply then add.
     void (*add_scaled_rows)(float* out, const float* const* rows, const float* scales, std::size_t count,
                             std::size_t n);
     // Packs sign(x_i) into bits (set when x_i < 0, so sign(0) = +1); writes ⌈n/64⌉ words.
     void (*sign_bits)(const float* x, std::size_t n, std::uint64_t* out);
     // row_i += (−1)^{bit_i} c
     void (*add_signed_constant)(float* row, const std::uint64_t* signs, float c, std::size_t n);
+    // out[j] = Σ over the bits set in `changed` of ±1: +1 where `signs` and cuts[j] agree,
+    // −1 where they differ (popcounts over `words` words; see sign_overlap.h).
+    void (*changed_overlaps)(const std::uint64_t* changed, const std::uint64_t* signs,
+                             const std::uint64_t* const* cuts, std::size_t count, std::size_t words,
+                             std::int64_t* out);
 };
 
 std::string_view isa_name(Isa isa);

@@ -1,7 +1,9 @@
-// AVX2 twins of kernels_scalar.cpp; compiled with -mavx2 only for this file.
+// AVX2 (with FMA and POPCNT, which every AVX2 CPU has) twins of kernels_scalar.cpp;
+// compiled with -mavx2 -mfma -mpopcnt only for this file.
 #include <immintrin.h>
 
 #include "scd/kernels.h"
+#include "scd/sign_overlap.h"
 
 namespace signcut {
 namespace {
@@ -78,7 +80,7 @@ void add_scaled_rows(float* out, const float* const* rows, const float* scales, 
     std::size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         __m256 sum = _mm256_loadu_ps(out + i);
-        for (std::size_t r = 0; r < count; ++r) sum = _mm256_add_ps(sum, _mm256_mul_ps(scale[r], _mm256_loadu_ps(rows[r] + i)));
+        for (std::size_t r = 0; r < count; ++r) sum = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(rows[r] + i), sum);
         _mm256_storeu_ps(out + i, sum);
     }
     for (; i < n; ++i)
@@ -117,7 +119,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 }  // namespace
 
 const Kernels& avx2_kernels() {
-    static const Kernels table{Isa::avx2, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant};
+    static const Kernels table{Isa::avx2, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
     return table;
 }
 

@@ -2,6 +2,7 @@
 #include <immintrin.h>
 
 #include "scd/kernels.h"
+#include "scd/sign_overlap.h"
 
 namespace signcut {
 namespace {
@@ -71,14 +72,14 @@ void add_scaled_rows(float* out, const float* const* rows, const float* scales, 
     for (; i + 16 <= n; i += 16) {
         __m512 sum = _mm512_loadu_ps(out + i);
         for (std::size_t r = 0; r < count; ++r)
-            sum = _mm512_add_ps(sum, _mm512_mul_ps(_mm512_set1_ps(scales[r]), _mm512_loadu_ps(rows[r] + i)));
+            sum = _mm512_fmadd_ps(_mm512_set1_ps(scales[r]), _mm512_loadu_ps(rows[r] + i), sum);
         _mm512_storeu_ps(out + i, sum);
     }
     if (i < n) {
         const __mmask16 valid = first_lanes(n - i);
         __m512 sum = _mm512_maskz_loadu_ps(valid, out + i);
         for (std::size_t r = 0; r < count; ++r)
-            sum = _mm512_add_ps(sum, _mm512_mul_ps(_mm512_set1_ps(scales[r]), _mm512_maskz_loadu_ps(valid, rows[r] + i)));
+            sum = _mm512_fmadd_ps(_mm512_set1_ps(scales[r]), _mm512_maskz_loadu_ps(valid, rows[r] + i), sum);
         _mm512_mask_storeu_ps(out + i, valid, sum);
     }
 }
@@ -115,7 +116,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 }  // namespace
 
 const Kernels& avx512_kernels() {
-    static const Kernels table{Isa::avx512, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant};
+    static const Kernels table{Isa::avx512, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
     return table;
 }
 

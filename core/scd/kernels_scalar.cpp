@@ -1,5 +1,6 @@
 // The scalar reference kernels. The SIMD twins must match these bit for bit.
 #include "scd/kernels.h"
+#include "scd/sign_overlap.h"
 
 namespace signcut {
 namespace {
@@ -45,7 +46,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 }  // namespace
 
 const Kernels& scalar_kernels() {
-    static const Kernels table{Isa::scalar, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant};
+    static const Kernels table{Isa::scalar, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
     return table;
 }
 

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
 
 #include "scd/contraction.h"
 #include "scd/sign_bits.h"
@@ -12,27 +11,26 @@
 namespace signcut {
 namespace {
 
-// Image entries per task when updating images: depends on the length only, never on
-// the thread count, so every entry is always summed in the same order.
-std::size_t chunk_for(std::size_t length) {
-    return std::max<std::size_t>(4096, (length / 8 + 15) / 16 * 16);
-}
+// Below this many floats of work a task switch costs more than it saves (measured with
+// signcut-cli bench on 1024² and 4096²).
+constexpr std::size_t kParallelFloats = std::size_t(1) << 17;
 
-// Below this many floats of work a task switch costs more than it saves.
-constexpr std::size_t kParallelFloats = 1 << 15;
-
+// Runs body(begin, end) over [0, length) in pieces of `piece` (the last one shorter).
+// Each entry (or row) is computed by the same operations whichever piece holds it, so
+// the split changes only the speed.
 template <typename Body>
-void for_chunks(std::size_t length, const Body& body, std::size_t floats_of_work = kParallelFloats) {
-    const std::size_t chunk = chunk_for(length);
-    if (floats_of_work < kParallelFloats) {  // same chunks, same order: the same results
-        for (std::size_t begin = 0; begin < length; begin += chunk) body(begin, std::min(length, begin + chunk));
-        return;
-    }
-    tbb::parallel_for(std::size_t(0), (length + chunk - 1) / chunk, [&](std::size_t task) {
-        const std::size_t begin = task * chunk;
-        body(begin, std::min(length, begin + chunk));
+void for_pieces(std::size_t length, std::size_t piece, std::size_t floats_of_work, const Body& body) {
+    if (floats_of_work < kParallelFloats || length <= piece) return body(std::size_t(0), length);
+    tbb::parallel_for(std::size_t(0), (length + piece - 1) / piece, [&](std::size_t p) {
+        body(p * piece, std::min(length, (p + 1) * piece));
     });
 }
+
+// Image entries per piece: an eighth of the image, whole cache lines, at least 256.
+std::size_t image_piece(std::size_t length) { return std::max<std::size_t>(256, (length / 8 + 15) / 16 * 16); }
+
+// Matrix rows per piece: about 64 Ki floats.
+std::size_t row_piece(std::size_t length) { return std::max<std::size_t>(1, (std::size_t(1) << 16) / length); }
 
 void transpose(const Tensor& from, Tensor& to) {
     const std::size_t rows = from.dim(0), cols = from.dim(1);
@@ -47,6 +45,17 @@ void transpose(const Tensor& from, Tensor& to) {
                 for (std::size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
         }
     });
+}
+
+// out[i0, i1) += Σ_r scales[r] · rows[r][i0, i1), kMaxAccumulateRows rows per kernel call.
+void add_scaled(const Kernels& kernels, float* out, const float* const* rows, const float* scales, std::size_t count,
+                std::size_t i0, std::size_t i1) {
+    const float* shifted[kMaxAccumulateRows];
+    for (std::size_t first = 0; first < count; first += kMaxAccumulateRows) {
+        const std::size_t n = std::min(kMaxAccumulateRows, count - first);
+        for (std::size_t r = 0; r < n; ++r) shifted[r] = rows[first + r] + i0;
+        kernels.add_scaled_rows(out + i0, shifted, scales + first, n, i1 - i0);
+    }
 }
 
 // image[i0, i1) += Σ_k ±source[k][i0, i1) over the flipped k, in groups that keep the
@@ -70,7 +79,13 @@ void add_flipped(const Kernels& kernels, float* image, const float* source, std:
 
 MatrixCutEngine::MatrixCutEngine(Tensor matrix, const Kernels& kernels)
     : kernels_(kernels), rows_(matrix.dim(0)), cols_(matrix.dim(1)), r_(std::move(matrix)), rt_(Shape{cols_, rows_}),
-      s_(words_for_bits(rows_), 0), t_(words_for_bits(cols_), 0), h_(rows_), g_(cols_) {
+      s_(words_for_bits(rows_), 0), t_(words_for_bits(cols_), 0), h_(rows_), g_(cols_), pending_(kPendingCuts),
+      next_s_(s_.size()), next_t_(t_.size()), changed_(std::max(s_.size(), t_.size())) {
+    for (Pending& slot : pending_) {
+        slot.s.resize(s_.size()), slot.t.resize(t_.size());
+        slot.s_values.resize(rows_), slot.t_values.resize(cols_);
+    }
+    flipped_.reserve(std::max(rows_, cols_));
     transpose(r_, rt_);
     refresh_images();
 }
@@ -78,40 +93,12 @@ MatrixCutEngine::MatrixCutEngine(Tensor matrix, const Kernels& kernels)
 void MatrixCutEngine::refresh_images() {
     floats_streamed_ += 2 * rows_ * cols_;
     // h = (R t)/2 and g = (Rᵀ s)/2 from scratch, one signed sum per entry (halving is exact).
-    for_chunks(rows_, [&](std::size_t i0, std::size_t i1) {
+    for_pieces(rows_, row_piece(cols_), rows_ * cols_, [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i) h_[i] = 0.5f * kernels_.signed_sum(&r_[i * cols_], t_.data(), cols_);
     });
-    for_chunks(cols_, [&](std::size_t k0, std::size_t k1) {
+    for_pieces(cols_, row_piece(rows_), rows_ * cols_, [&](std::size_t k0, std::size_t k1) {
         for (std::size_t k = k0; k < k1; ++k) g_[k] = 0.5f * kernels_.signed_sum(&rt_[k * rows_], s_.data(), rows_);
     });
-}
-
-void MatrixCutEngine::correct_for_pending(std::vector<float>& image, const std::vector<std::uint64_t>& old_signs,
-                                          const std::vector<std::uint64_t>& new_signs, bool rows_flipped) {
-    // R_true = R − Σ_j c_j s_j t_jᵀ, so the image also moves by −c_j · overlap_j · (the cut's
-    // other sign vector), where overlap_j = Σ over flipped entries of new sign · cut sign,
-    // = agreements − disagreements = 2·agree − flipped, counted with popcounts.
-    const float* rows[kPendingCuts];
-    float scales[kPendingCuts];
-    std::size_t count = 0;
-    for (const Pending& cut : pending_) {
-        const std::vector<std::uint64_t>& cut_signs = rows_flipped ? cut.s : cut.t;
-        long flipped = 0, agree = 0;
-        for (std::size_t w = 0; w < new_signs.size(); ++w) {
-            const std::uint64_t mask = old_signs[w] ^ new_signs[w];
-            flipped += std::popcount(mask);
-            agree += std::popcount(mask & ~(new_signs[w] ^ cut_signs[w]));
-        }
-        rows[count] = rows_flipped ? cut.t_values.data() : cut.s_values.data();
-        scales[count++] = -cut.coeff * float(2 * agree - flipped);
-    }
-    if (count) kernels_.add_scaled_rows(image.data(), rows, scales, count, image.size());
-}
-
-std::vector<std::uint64_t> MatrixCutEngine::signs_of(const std::vector<float>& image) const {
-    std::vector<std::uint64_t> bits(words_for_bits(image.size()));
-    kernels_.sign_bits(image.data(), image.size(), bits.data());
-    return bits;
 }
 
 void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_signs) {
@@ -120,44 +107,59 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     std::vector<std::uint64_t>& signs = rows ? s_ : t_;
     std::vector<float>& image = rows ? g_ : h_;
     const float* lines = rows ? r_.data().data() : rt_.data().data();
-    const std::size_t count = rows ? rows_ : cols_, length = image.size();
+    const std::size_t length = image.size(), words = signs.size();
     flipped_.clear();
-    for (std::size_t i = 0; i < count; ++i)
-        if (is_negative(signs, i) != is_negative(new_signs, i)) flipped_.push_back(i);
+    for (std::size_t w = 0; w < words; ++w) {
+        changed_[w] = signs[w] ^ new_signs[w];
+        for (std::uint64_t bits = changed_[w]; bits; bits &= bits - 1)
+            flipped_.push_back(w * 64 + std::size_t(std::countr_zero(bits)));
+    }
     if (flipped_.empty()) return;
     floats_streamed_ += flipped_.size() * length;
-    for_chunks(
-        length,
-        [&](std::size_t i0, std::size_t i1) {
-            add_flipped(kernels_, image.data(), lines, length, flipped_, new_signs, i0, i1);
-        },
-        flipped_.size() * length);
-    correct_for_pending(image, signs, new_signs, rows);
-    signs = new_signs;
+
+    // R_true = R − Σ_j c_j s_j t_jᵀ, so the image also moves by −c_j · overlap_j · (the
+    // cut's other sign vector), overlap_j = Σ over flipped entries of new sign · cut sign.
+    const std::uint64_t* cut_signs[kPendingCuts];
+    const float* other_side[kPendingCuts];
+    std::int64_t overlaps[kPendingCuts];
+    float scales[kPendingCuts];
+    for (std::size_t j = 0; j < pending_count_; ++j) {
+        cut_signs[j] = rows ? pending_[j].s.data() : pending_[j].t.data();
+        other_side[j] = rows ? pending_[j].t_values.data() : pending_[j].s_values.data();
+    }
+    kernels_.changed_overlaps(changed_.data(), new_signs.data(), cut_signs, pending_count_, words, overlaps);
+    for (std::size_t j = 0; j < pending_count_; ++j) scales[j] = -pending_[j].coeff * float(overlaps[j]);
+
+    const std::size_t work = (flipped_.size() + pending_count_) * length;
+    for_pieces(length, image_piece(length), work, [&](std::size_t i0, std::size_t i1) {
+        add_flipped(kernels_, image.data(), lines, length, flipped_, new_signs, i0, i1);
+        add_scaled(kernels_, image.data(), other_side, scales, pending_count_, i0, i1);
+    });
+    std::copy(new_signs.begin(), new_signs.end(), signs.begin());
 }
 
 MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> start_t, int max_iterations,
                                                const std::atomic<bool>& cancel) {
     Cut cut;
-    std::vector<std::uint64_t> t(start_t.begin(), start_t.end());
+    std::copy(start_t.begin(), start_t.end(), next_t_.begin());
     long distance = 0;
-    for (std::size_t w = 0; w < t.size(); ++w) distance += std::popcount(t[w] ^ t_[w]);
+    for (std::size_t w = 0; w < t_.size(); ++w) distance += std::popcount(next_t_[w] ^ t_[w]);
     if (std::size_t(distance) > cols_ / 2) {  // −t gives the same cut with fewer flips
-        for (std::uint64_t& word : t) word = ~word;
-        clear_tail_bits(t, cols_);
+        for (std::uint64_t& word : next_t_) word = ~word;
+        clear_tail_bits(next_t_, cols_);
     }
-    flip(false, t);
+    flip(false, next_t_);
     double value = -1.0;
     while (cut.iterations < max_iterations) {
         ++cut.iterations;
         if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
-        flip(true, signs_of(h_));  // s ← sign(R t)
+        kernels_.sign_bits(h_.data(), rows_, next_s_.data());  // s ← sign(R t)
+        flip(true, next_s_);
         if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
-        const std::vector<std::uint64_t> new_t = signs_of(g_);  // t ← sign(Rᵀ s)
-        double swept = 0.0;
-        for (float x : g_) swept += std::fabs(double(x));
-        swept *= 2.0;  // sᵀ R t_new = ‖Rᵀ s‖₁
-        flip(false, new_t);
+        kernels_.sign_bits(g_.data(), cols_, next_t_.data());  // t ← sign(Rᵀ s)
+        // sᵀ R t_new = ‖Rᵀ s‖₁ = 2 Σ_k sign(g_k) g_k
+        const double swept = 2.0 * double(kernels_.signed_sum(g_.data(), next_t_.data(), cols_));
+        flip(false, next_t_);
         const bool grew = swept > value;
         value = swept;
         if (!grew) break;
@@ -169,49 +171,49 @@ MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> st
 }
 
 void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
-    const auto values = [](const std::vector<std::uint64_t>& bits, std::size_t length) {
-        std::vector<float> out(length);
-        for (std::size_t i = 0; i < length; ++i) out[i] = is_negative(bits, i) ? -1.0f : 1.0f;
-        return out;
-    };
-    pending_.push_back({coeff, cut.s, cut.t, values(cut.s, rows_), values(cut.t, cols_)});
+    Pending& slot = pending_[pending_count_++];
+    slot.coeff = coeff;
+    std::copy(cut.s.begin(), cut.s.end(), slot.s.begin());
+    std::copy(cut.t.begin(), cut.t.end(), slot.t.begin());
+    for (std::size_t i = 0; i < rows_; ++i) slot.s_values[i] = is_negative(cut.s, i) ? -1.0f : 1.0f;
+    for (std::size_t k = 0; k < cols_; ++k) slot.t_values[k] = is_negative(cut.t, k) ? -1.0f : 1.0f;
     // The same s, t on R' = R − c s tᵀ: R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t (halved).
     kernels_.add_signed_constant(h_.data(), s_.data(), float(-0.5 * double(coeff) * double(cols_)), rows_);
     kernels_.add_signed_constant(g_.data(), t_.data(), float(-0.5 * double(coeff) * double(rows_)), cols_);
-    if (pending_.size() == kPendingCuts) {
-        apply_pending();
-        refresh_images();  // exact again, so rounding never accumulates past one block
-    }
+    if (pending_count_ == kPendingCuts) apply_pending();
 }
 
 void MatrixCutEngine::apply_pending() {
-    if (pending_.empty()) return;
-    floats_streamed_ += 4 * rows_ * cols_;  // R and Rᵀ, each read and written
-    // Row i of R −= Σ_j c_j s_j[i] · t_j, and row k of Rᵀ −= Σ_j c_j t_j[k] · s_j.
-    const auto apply = [&](Tensor& matrix, std::size_t length, bool by_rows) {
-        for_chunks(matrix.dim(0), [&](std::size_t r0, std::size_t r1) {
-            const float* signs[kPendingCuts];
+    if (pending_count_ == 0) return;
+    floats_streamed_ += 4 * rows_ * cols_;  // R and Rᵀ, each read and written once
+    // Row i of R −= Σ_j c_j s_j[i] · t_j, then h_i = (row i · t)/2 while the row is in cache
+    // (exact again, so rounding never accumulates past one block); the same for Rᵀ and g.
+    const auto apply = [&](Tensor& matrix, bool by_rows) {
+        const std::size_t lines = matrix.dim(0), length = matrix.dim(1);
+        std::vector<float>& image = by_rows ? h_ : g_;
+        const std::vector<std::uint64_t>& image_signs = by_rows ? t_ : s_;
+        for_pieces(lines, row_piece(length), lines * length, [&](std::size_t r0, std::size_t r1) {
+            const float* values[kPendingCuts];
             float scales[kPendingCuts];
             for (std::size_t r = r0; r < r1; ++r) {
-                for (std::size_t j = 0; j < pending_.size(); ++j) {
+                for (std::size_t j = 0; j < pending_count_; ++j) {
                     const Pending& cut = pending_[j];
-                    signs[j] = by_rows ? cut.t_values.data() : cut.s_values.data();
+                    values[j] = by_rows ? cut.t_values.data() : cut.s_values.data();
                     scales[j] = is_negative(by_rows ? cut.s : cut.t, r) ? cut.coeff : -cut.coeff;
                 }
-                kernels_.add_scaled_rows(&matrix[r * length], signs, scales, pending_.size(), length);
+                float* row = &matrix[r * length];
+                add_scaled(kernels_, row, values, scales, pending_count_, 0, length);
+                image[r] = 0.5f * kernels_.signed_sum(row, image_signs.data(), length);
             }
         });
     };
-    apply(r_, cols_, true);
-    apply(rt_, rows_, false);
-    pending_.clear();
+    apply(r_, true);
+    apply(rt_, false);
+    pending_count_ = 0;
 }
 
 double MatrixCutEngine::squared_norm() {
-    if (!pending_.empty()) {
-        apply_pending();
-        refresh_images();
-    }
+    apply_pending();
     floats_streamed_ += rows_ * cols_;
     return signcut::squared_norm(r_.data());
 }
@@ -219,8 +221,10 @@ double MatrixCutEngine::squared_norm() {
 Tensor MatrixCutEngine::residual() const {
     Tensor out = r_;
     for (std::size_t i = 0; i < rows_; ++i)
-        for (const Pending& cut : pending_)
+        for (std::size_t j = 0; j < pending_count_; ++j) {
+            const Pending& cut = pending_[j];
             kernels_.add_signed_constant(&out[i * cols_], cut.t.data(), is_negative(cut.s, i) ? cut.coeff : -cut.coeff, cols_);
+        }
     return out;
 }
 

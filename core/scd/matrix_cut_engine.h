@@ -5,13 +5,14 @@
 // columns both stream contiguously, and its half images h = (R t)/2 and g = (Rᵀ s)/2 of
 // the current sign vectors. When signs flip, only the flipped rows or columns are read:
 // flipping t_k changes R t by 2 t_k R[:,k]. New cuts are not applied to R at once: up to
-// kPendingCuts of them wait and are applied together (one pass over R, then Rᵀ is
-// re-transposed, then the images are recomputed exactly). The true residual is
-// R − Σ_j c_j s_j t_jᵀ over the waiting cuts j; the images h, g are kept for the true
-// residual: when columns K flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j, the
-// sign agreement counts being popcounts. After a cut c·s tᵀ the images of the same s, t
-// follow in O(m + n): R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t.
-// Every computation runs in a fixed order, so results do not depend on the thread count.
+// kPendingCuts of them wait and are applied together in one pass over R and one over Rᵀ,
+// which also recompute the images exactly. The true residual is R − Σ_j c_j s_j t_jᵀ over
+// the waiting cuts j; the images h, g are kept for the true residual: when columns K
+// flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j, the sign agreement counts
+// being popcounts. After a cut c·s tᵀ the images of the same s, t follow in O(m + n):
+// R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t.
+// Every image entry and every row is computed by the same operations in the same order
+// whichever thread does it, so results do not depend on the thread count.
 
 #include <atomic>
 #include <cstdint>
@@ -25,9 +26,9 @@ namespace signcut {
 
 class MatrixCutEngine {
 public:
-    // Cuts waiting to be applied to R; also the interval of exact image refreshes.
+    // Cuts waiting to be applied to R; also the interval of exact image refreshes. More
+    // waiting cuts mean fewer passes over R and Rᵀ but longer corrections per flip.
     static constexpr std::size_t kPendingCuts = 8;
-    static_assert(kPendingCuts <= kMaxAccumulateRows, "one kernel call applies all waiting cuts");
 
     MatrixCutEngine(Tensor matrix, const Kernels& kernels);
 
@@ -54,12 +55,10 @@ public:
     std::uint64_t floats_streamed() const { return floats_streamed_; }
 
 private:
-    // Moves s (rows) or t to new signs, updating the other side's image by the flipped lines.
+    // Moves s (rows) or t to new signs, updating the other side's image by the flipped
+    // lines and, for the waiting cuts, by their sign agreement counts.
     void flip(bool rows, const std::vector<std::uint64_t>& new_signs);
-    // The image moves for the waiting cuts too when signs flip from old_signs to new_signs.
-    void correct_for_pending(std::vector<float>& image, const std::vector<std::uint64_t>& old_signs,
-                             const std::vector<std::uint64_t>& new_signs, bool rows_flipped);
-    std::vector<std::uint64_t> signs_of(const std::vector<float>& image) const;
+    // Applies the waiting cuts to R and Rᵀ and recomputes h and g from the new rows.
     void apply_pending();
     void refresh_images();
 
@@ -73,8 +72,11 @@ private:
         std::vector<std::uint64_t> s, t;
         std::vector<float> s_values, t_values;  // the same signs as ±1 floats
     };
-    std::vector<Pending> pending_;
-    std::vector<std::size_t> flipped_;  // scratch
+    std::vector<Pending> pending_;  // kPendingCuts slots, allocated once
+    std::size_t pending_count_ = 0;
+    // Scratch, sized once so the alternation allocates nothing.
+    std::vector<std::uint64_t> next_s_, next_t_, changed_;
+    std::vector<std::size_t> flipped_;
     std::uint64_t floats_streamed_ = 0;
 };
 
