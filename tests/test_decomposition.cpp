@@ -88,7 +88,7 @@ private Q_SLOTS:
     }
 
     void simdPathsGiveTheScalarDecomposition() {
-        for (const Shape& shape : {Shape{67, 45}, Shape{21, 33, 3}}) {
+        for (const Shape& shape : {Shape{67, 45}, Shape{300, 260}, Shape{21, 33, 3}}) {  // 300 rows: grouped flips
             const Tensor a = gaussian_tensor(shape, 6);
             DecomposeOptions options = width_options(80);
             options.kernels = &scalar_kernels();

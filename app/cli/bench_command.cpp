@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
@@ -75,6 +76,7 @@ EngineRun run_engine(const Tensor& input, std::size_t width, DecomposeOptions op
         run.time_at.push_back(seconds_since(start) - excluded);
         if (gemv && d.decomposition().width() % sample_every == 0) {
             const auto t0 = Clock::now();
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the engine's idle workers go to sleep
             gemv->sample(8);
             excluded += seconds_since(t0);
         }

@@ -2,17 +2,20 @@
 // compiled with -mavx2 -mfma -mpopcnt only for this file.
 #include <immintrin.h>
 
+#include <utility>
+
 #include "scd/kernels.h"
 #include "scd/sign_overlap.h"
 
 namespace signcut {
 namespace {
 
-// 0x80000000 in each lane whose bit of `bits` (8 bits) is set.
+// 0x80000000 in each lane whose bit of `bits` (8 bits) is set: each lane shifts its own
+// bit into the sign position.
 inline __m256 sign_mask8(std::uint32_t bits) {
-    const __m256i lane_bit = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
-    const __m256i set = _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(int(bits)), lane_bit), lane_bit);
-    return _mm256_castsi256_ps(_mm256_slli_epi32(set, 31));
+    const __m256i to_sign_bit = _mm256_setr_epi32(31, 30, 29, 28, 27, 26, 25, 24);
+    const __m256i shifted = _mm256_sllv_epi32(_mm256_set1_epi32(int(bits)), to_sign_bit);
+    return _mm256_castsi256_ps(_mm256_and_si256(shifted, _mm256_set1_epi32(int(0x80000000u))));
 }
 
 // Lanes [0, count) all ones, the rest zero.
@@ -61,30 +64,69 @@ void accumulate(float* out, const float* x, bool negate, std::size_t n) {
     for (; i < n; ++i) out[i] += negate ? -x[i] : x[i];
 }
 
-void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
-    __m256 flip[kMaxAccumulateRows];
-    for (std::size_t r = 0; r < count; ++r) flip[r] = negate[r] ? _mm256_set1_ps(-0.0f) : _mm256_setzero_ps();
+// The row count is a template parameter so that the signs and scales stay in registers.
+template <std::size_t kCount>
+void accumulate_rows_fixed(float* out, const float* const* rows, const bool* negate, std::size_t n) {
+    __m256 flip[kCount];
+    for (std::size_t r = 0; r < kCount; ++r) flip[r] = negate[r] ? _mm256_set1_ps(-0.0f) : _mm256_setzero_ps();
     std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {  // two independent chains hide the add latency
+        __m256 s0 = _mm256_loadu_ps(out + i), s1 = _mm256_loadu_ps(out + i + 8);
+        for (std::size_t r = 0; r < kCount; ++r) {
+            s0 = _mm256_add_ps(s0, _mm256_xor_ps(_mm256_loadu_ps(rows[r] + i), flip[r]));
+            s1 = _mm256_add_ps(s1, _mm256_xor_ps(_mm256_loadu_ps(rows[r] + i + 8), flip[r]));
+        }
+        _mm256_storeu_ps(out + i, s0), _mm256_storeu_ps(out + i + 8, s1);
+    }
+    for (; i < n; ++i)
+        for (std::size_t r = 0; r < kCount; ++r) out[i] += negate[r] ? -rows[r][i] : rows[r][i];
+}
+
+template <std::size_t kCount>
+void add_scaled_rows_fixed(float* out, const float* const* rows, const float* scales, std::size_t n) {
+    __m256 scale[kCount];
+    for (std::size_t r = 0; r < kCount; ++r) scale[r] = _mm256_set1_ps(scales[r]);
+    std::size_t i = 0;
+    for (; i + 32 <= n; i += 32) {  // four independent chains hide the FMA latency
+        __m256 s0 = _mm256_loadu_ps(out + i), s1 = _mm256_loadu_ps(out + i + 8);
+        __m256 s2 = _mm256_loadu_ps(out + i + 16), s3 = _mm256_loadu_ps(out + i + 24);
+        for (std::size_t r = 0; r < kCount; ++r) {
+            const float* row = rows[r] + i;
+            s0 = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(row), s0);
+            s1 = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(row + 8), s1);
+            s2 = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(row + 16), s2);
+            s3 = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(row + 24), s3);
+        }
+        _mm256_storeu_ps(out + i, s0), _mm256_storeu_ps(out + i + 8, s1);
+        _mm256_storeu_ps(out + i + 16, s2), _mm256_storeu_ps(out + i + 24, s3);
+    }
     for (; i + 8 <= n; i += 8) {
         __m256 sum = _mm256_loadu_ps(out + i);
-        for (std::size_t r = 0; r < count; ++r) sum = _mm256_add_ps(sum, _mm256_xor_ps(_mm256_loadu_ps(rows[r] + i), flip[r]));
+        for (std::size_t r = 0; r < kCount; ++r) sum = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(rows[r] + i), sum);
         _mm256_storeu_ps(out + i, sum);
     }
     for (; i < n; ++i)
-        for (std::size_t r = 0; r < count; ++r) out[i] += negate[r] ? -rows[r][i] : rows[r][i];
+        for (std::size_t r = 0; r < kCount; ++r) out[i] += scales[r] * rows[r][i];
+}
+
+template <std::size_t... kCounts>
+void accumulate_rows_by_count(float* out, const float* const* rows, const bool* negate, std::size_t count,
+                              std::size_t n, std::index_sequence<kCounts...>) {
+    ((count == kCounts + 1 ? accumulate_rows_fixed<kCounts + 1>(out, rows, negate, n) : void()), ...);
+}
+
+template <std::size_t... kCounts>
+void add_scaled_rows_by_count(float* out, const float* const* rows, const float* scales, std::size_t count,
+                              std::size_t n, std::index_sequence<kCounts...>) {
+    ((count == kCounts + 1 ? add_scaled_rows_fixed<kCounts + 1>(out, rows, scales, n) : void()), ...);
+}
+
+void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
+    accumulate_rows_by_count(out, rows, negate, count, n, std::make_index_sequence<kMaxAccumulateRows>());
 }
 
 void add_scaled_rows(float* out, const float* const* rows, const float* scales, std::size_t count, std::size_t n) {
-    __m256 scale[kMaxAccumulateRows];
-    for (std::size_t r = 0; r < count; ++r) scale[r] = _mm256_set1_ps(scales[r]);
-    std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        __m256 sum = _mm256_loadu_ps(out + i);
-        for (std::size_t r = 0; r < count; ++r) sum = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(rows[r] + i), sum);
-        _mm256_storeu_ps(out + i, sum);
-    }
-    for (; i < n; ++i)
-        for (std::size_t r = 0; r < count; ++r) out[i] += scales[r] * rows[r][i];
+    add_scaled_rows_by_count(out, rows, scales, count, n, std::make_index_sequence<kMaxAccumulateRows>());
 }
 
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {

@@ -61,7 +61,7 @@ void add_scaled(const Kernels& kernels, float* out, const float* const* rows, co
 // image[i0, i1) += Σ_k ±source[k][i0, i1) over the flipped k, in groups that keep the
 // image in registers; the order per entry is the order of `flipped`.
 void add_flipped(const Kernels& kernels, float* image, const float* source, std::size_t stride,
-                 const std::vector<std::size_t>& flipped, const std::vector<std::uint64_t>& new_signs, std::size_t i0,
+                 std::span<const std::size_t> flipped, const std::vector<std::uint64_t>& new_signs, std::size_t i0,
                  std::size_t i1) {
     const float* rows[kMaxAccumulateRows];
     bool negate[kMaxAccumulateRows];
@@ -86,6 +86,8 @@ MatrixCutEngine::MatrixCutEngine(Tensor matrix, const Kernels& kernels)
         slot.s_values.resize(rows_), slot.t_values.resize(cols_);
     }
     flipped_.reserve(std::max(rows_, cols_));
+    const std::size_t groups = (std::max(rows_, cols_) + kFlipGroup - 1) / kFlipGroup;
+    group_sums_.resize((groups - 1) * std::max(rows_, cols_));
     transpose(r_, rt_);
     refresh_images();
 }
@@ -130,11 +132,35 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     kernels_.changed_overlaps(changed_.data(), new_signs.data(), cut_signs, pending_count_, words, overlaps);
     for (std::size_t j = 0; j < pending_count_; ++j) scales[j] = -pending_[j].coeff * float(overlaps[j]);
 
-    const std::size_t work = (flipped_.size() + pending_count_) * length;
-    for_pieces(length, image_piece(length), work, [&](std::size_t i0, std::size_t i1) {
-        add_flipped(kernels_, image.data(), lines, length, flipped_, new_signs, i0, i1);
-        add_scaled(kernels_, image.data(), other_side, scales, pending_count_, i0, i1);
-    });
+    const std::size_t groups = (flipped_.size() + kFlipGroup - 1) / kFlipGroup;
+    const auto group = [&](std::size_t g) {
+        return std::span(flipped_).subspan(g * kFlipGroup, std::min(kFlipGroup, flipped_.size() - g * kFlipGroup));
+    };
+    if (groups == 1) {  // the common case late in a cut: one pass, the image in cache
+        for_pieces(length, image_piece(length), (flipped_.size() + pending_count_) * length,
+                   [&](std::size_t i0, std::size_t i1) {
+                       add_flipped(kernels_, image.data(), lines, length, group(0), new_signs, i0, i1);
+                       add_scaled(kernels_, image.data(), other_side, scales, pending_count_, i0, i1);
+                   });
+    } else {
+        // Group 0 goes straight into the image, group g > 0 into its own zeroed buffer;
+        // the groups run in parallel, then the buffers are added in group order.
+        tbb::parallel_for(std::size_t(0), groups, [&](std::size_t g) {
+            float* target = g == 0 ? image.data() : &group_sums_[(g - 1) * length];
+            if (g > 0) std::fill(target, target + length, 0.0f);
+            add_flipped(kernels_, target, lines, length, group(g), new_signs, 0, length);
+        });
+        const float* sums[kMaxAccumulateRows];
+        const bool keep[kMaxAccumulateRows] = {};
+        for_pieces(length, image_piece(length), (groups + pending_count_) * length, [&](std::size_t i0, std::size_t i1) {
+            for (std::size_t first = 1; first < groups; first += kMaxAccumulateRows) {
+                const std::size_t count = std::min(kMaxAccumulateRows, groups - first);
+                for (std::size_t r = 0; r < count; ++r) sums[r] = &group_sums_[(first + r - 1) * length] + i0;
+                kernels_.accumulate_rows(image.data() + i0, sums, keep, count, i1 - i0);
+            }
+            add_scaled(kernels_, image.data(), other_side, scales, pending_count_, i0, i1);
+        });
+    }
     std::copy(new_signs.begin(), new_signs.end(), signs.begin());
 }
 
@@ -186,8 +212,10 @@ void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
 void MatrixCutEngine::apply_pending() {
     if (pending_count_ == 0) return;
     floats_streamed_ += 4 * rows_ * cols_;  // R and Rᵀ, each read and written once
-    // Row i of R −= Σ_j c_j s_j[i] · t_j, then h_i = (row i · t)/2 while the row is in cache
-    // (exact again, so rounding never accumulates past one block); the same for Rᵀ and g.
+    // Row i of R −= Σ_j c_j s_j[i] · t_j. Every kRefreshBlocks blocks, h_i = (row i · t)/2
+    // is recomputed while the row is in cache (exact again, so rounding never accumulates
+    // for long); the same for Rᵀ and g.
+    const bool refresh = ++applied_blocks_ % kRefreshBlocks == 0;
     const auto apply = [&](Tensor& matrix, bool by_rows) {
         const std::size_t lines = matrix.dim(0), length = matrix.dim(1);
         std::vector<float>& image = by_rows ? h_ : g_;
@@ -203,7 +231,7 @@ void MatrixCutEngine::apply_pending() {
                 }
                 float* row = &matrix[r * length];
                 add_scaled(kernels_, row, values, scales, pending_count_, 0, length);
-                image[r] = 0.5f * kernels_.signed_sum(row, image_signs.data(), length);
+                if (refresh) image[r] = 0.5f * kernels_.signed_sum(row, image_signs.data(), length);
             }
         });
     };

@@ -5,14 +5,15 @@
 // columns both stream contiguously, and its half images h = (R t)/2 and g = (Rᵀ s)/2 of
 // the current sign vectors. When signs flip, only the flipped rows or columns are read:
 // flipping t_k changes R t by 2 t_k R[:,k]. New cuts are not applied to R at once: up to
-// kPendingCuts of them wait and are applied together in one pass over R and one over Rᵀ,
-// which also recompute the images exactly. The true residual is R − Σ_j c_j s_j t_jᵀ over
-// the waiting cuts j; the images h, g are kept for the true residual: when columns K
-// flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j, the sign agreement counts
-// being popcounts. After a cut c·s tᵀ the images of the same s, t follow in O(m + n):
-// R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t.
+// kPendingCuts of them wait and are applied together in one pass over R and one over Rᵀ
+// (every kRefreshBlocks-th such pass also recomputes the images exactly). The true
+// residual is R − Σ_j c_j s_j t_jᵀ over the waiting cuts j; the images h, g are kept for
+// the true residual: when columns K flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j,
+// the sign agreement counts being popcounts. After a cut c·s tᵀ the images of the same
+// s, t follow in O(m + n): R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t.
 // Every image entry and every row is computed by the same operations in the same order
-// whichever thread does it, so results do not depend on the thread count.
+// whichever thread does it (flipped lines are summed in fixed groups of kFlipGroup, each
+// group into its own buffer), so results do not depend on the thread count.
 
 #include <atomic>
 #include <cstdint>
@@ -29,6 +30,12 @@ public:
     // Cuts waiting to be applied to R; also the interval of exact image refreshes. More
     // waiting cuts mean fewer passes over R and Rᵀ but longer corrections per flip.
     static constexpr std::size_t kPendingCuts = 8;
+    // Applied blocks between exact recomputations of the images (each costs a signed sum
+    // per row of R and Rᵀ; in between the images are updated incrementally).
+    static constexpr std::size_t kRefreshBlocks = 4;
+    // Flipped lines summed into one buffer: the unit of work of a large flip, whose
+    // groups run in parallel, each streaming whole rows.
+    static constexpr std::size_t kFlipGroup = 128;
 
     MatrixCutEngine(Tensor matrix, const Kernels& kernels);
 
@@ -74,9 +81,11 @@ private:
     };
     std::vector<Pending> pending_;  // kPendingCuts slots, allocated once
     std::size_t pending_count_ = 0;
+    std::size_t applied_blocks_ = 0;
     // Scratch, sized once so the alternation allocates nothing.
     std::vector<std::uint64_t> next_s_, next_t_, changed_;
     std::vector<std::size_t> flipped_;
+    std::vector<float> group_sums_;  // groups 2, 3, … of a large flip, one image each
     std::uint64_t floats_streamed_ = 0;
 };
 
