@@ -86,6 +86,8 @@ MatrixCutEngine::MatrixCutEngine(Tensor matrix, const Kernels& kernels)
         slot.s_values.resize(rows_), slot.t_values.resize(cols_);
     }
     flipped_.reserve(std::max(rows_, cols_));
+    const std::size_t pattern_groups = (kPendingCuts + kCutsPerPattern - 1) / kCutsPerPattern;
+    patterns_.resize((pattern_groups << kCutsPerPattern) * std::max(rows_, cols_));
     const std::size_t groups = (std::max(rows_, cols_) + kFlipGroup - 1) / kFlipGroup;
     group_sums_.resize((groups - 1) * std::max(rows_, cols_));
     transpose(r_, rt_);
@@ -212,25 +214,48 @@ void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
 void MatrixCutEngine::apply_pending() {
     if (pending_count_ == 0) return;
     floats_streamed_ += 4 * rows_ * cols_;  // R and Rᵀ, each read and written once
-    // Row i of R −= Σ_j c_j s_j[i] · t_j. Every kRefreshBlocks blocks, h_i = (row i · t)/2
-    // is recomputed while the row is in cache (exact again, so rounding never accumulates
-    // for long); the same for Rᵀ and g.
+    // Row i of R −= Σ_j c_j s_j[i] · t_j. That sum depends on i only through the signs
+    // s_j[i], so it is built once per sign pattern, kCutsPerPattern cuts at a time, and each
+    // row adds one pattern vector per group instead of one vector per cut. Every
+    // kRefreshBlocks blocks, h_i = (row i · t)/2 is recomputed while the row is in cache
+    // (exact again, so rounding never accumulates for long). The same for Rᵀ and g.
     const bool refresh = ++applied_blocks_ % kRefreshBlocks == 0;
+    const std::size_t groups = (pending_count_ + kCutsPerPattern - 1) / kCutsPerPattern;
     const auto apply = [&](Tensor& matrix, bool by_rows) {
         const std::size_t lines = matrix.dim(0), length = matrix.dim(1);
+        const auto line_signs = [&](const Pending& cut) -> const std::vector<std::uint64_t>& { return by_rows ? cut.s : cut.t; };
+        // patterns_[(g · 2^k + p) · length …]: −Σ_{j in group g} c_j σ_j(p) v_j, where σ_j is
+        // −1 when bit j of p is set and v_j is the cut's sign vector along the rows.
+        const std::size_t patterns = std::size_t(1) << kCutsPerPattern;
+        tbb::parallel_for(std::size_t(0), groups * patterns, [&](std::size_t index) {
+            const std::size_t g = index / patterns, p = index % patterns;
+            const std::size_t first = g * kCutsPerPattern, count = std::min(kCutsPerPattern, pending_count_ - first);
+            if (p >> count) return;  // a pattern of cuts this group does not have
+            const float* values[kCutsPerPattern];
+            float scales[kCutsPerPattern];
+            for (std::size_t j = 0; j < count; ++j) {
+                const Pending& cut = pending_[first + j];
+                values[j] = by_rows ? cut.t_values.data() : cut.s_values.data();
+                scales[j] = (p >> j) & 1u ? cut.coeff : -cut.coeff;
+            }
+            float* out = &patterns_[index * length];
+            std::fill(out, out + length, 0.0f);
+            add_scaled(kernels_, out, values, scales, count, 0, length);
+        });
         std::vector<float>& image = by_rows ? h_ : g_;
         const std::vector<std::uint64_t>& image_signs = by_rows ? t_ : s_;
         for_pieces(lines, row_piece(length), lines * length, [&](std::size_t r0, std::size_t r1) {
-            const float* values[kPendingCuts];
-            float scales[kPendingCuts];
+            const float* vectors[kPendingCuts];
+            const bool keep[kPendingCuts] = {};
             for (std::size_t r = r0; r < r1; ++r) {
-                for (std::size_t j = 0; j < pending_count_; ++j) {
-                    const Pending& cut = pending_[j];
-                    values[j] = by_rows ? cut.t_values.data() : cut.s_values.data();
-                    scales[j] = is_negative(by_rows ? cut.s : cut.t, r) ? cut.coeff : -cut.coeff;
+                for (std::size_t g = 0; g < groups; ++g) {
+                    std::size_t p = 0;
+                    for (std::size_t j = g * kCutsPerPattern; j < std::min(pending_count_, (g + 1) * kCutsPerPattern); ++j)
+                        p |= std::size_t(is_negative(line_signs(pending_[j]), r)) << (j - g * kCutsPerPattern);
+                    vectors[g] = &patterns_[(g * patterns + p) * length];
                 }
                 float* row = &matrix[r * length];
-                add_scaled(kernels_, row, values, scales, pending_count_, 0, length);
+                kernels_.accumulate_rows(row, vectors, keep, groups, length);
                 if (refresh) image[r] = 0.5f * kernels_.signed_sum(row, image_signs.data(), length);
             }
         });

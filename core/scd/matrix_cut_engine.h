@@ -33,6 +33,9 @@ public:
     // Applied blocks between exact recomputations of the images (each costs a signed sum
     // per row of R and Rᵀ; in between the images are updated incrementally).
     static constexpr std::size_t kRefreshBlocks = 4;
+    // Waiting cuts combined into one vector per sign pattern when applied (2^k vectors).
+    static constexpr std::size_t kCutsPerPattern = 4;
+    static_assert(kPendingCuts <= kMaxAccumulateRows * kCutsPerPattern, "one kernel call per row");
     // Flipped lines summed into one buffer: the unit of work of a large flip, whose
     // groups run in parallel, each streaming whole rows.
     static constexpr std::size_t kFlipGroup = 128;
@@ -86,6 +89,7 @@ private:
     std::vector<std::uint64_t> next_s_, next_t_, changed_;
     std::vector<std::size_t> flipped_;
     std::vector<float> group_sums_;  // groups 2, 3, … of a large flip, one image each
+    std::vector<float> patterns_;    // the waiting cuts' sums per sign pattern (apply_pending)
     std::uint64_t floats_streamed_ = 0;
 };
 
