@@ -13,7 +13,7 @@ namespace {
 
 // Below this many floats of work a task switch costs more than it saves (measured with
 // signcut-cli bench on 1024² and 4096²).
-constexpr std::size_t kParallelFloats = std::size_t(1) << 17;
+constexpr std::size_t kParallelFloats = std::size_t(1) << 14;
 
 // Runs body(begin, end) over [0, length) in pieces of `piece` (the last one shorter).
 // Each entry (or row) is computed by the same operations whichever piece holds it, so
