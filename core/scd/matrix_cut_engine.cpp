@@ -152,9 +152,9 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
             if (g > 0) std::fill(target, target + length, 0.0f);
             add_flipped(kernels_, target, lines, length, group(g), new_signs, 0, length);
         });
-        const float* sums[kMaxAccumulateRows];
-        const bool keep[kMaxAccumulateRows] = {};
         for_pieces(length, image_piece(length), (groups + pending_count_) * length, [&](std::size_t i0, std::size_t i1) {
+            const float* sums[kMaxAccumulateRows];
+            const bool keep[kMaxAccumulateRows] = {};
             for (std::size_t first = 1; first < groups; first += kMaxAccumulateRows) {
                 const std::size_t count = std::min(kMaxAccumulateRows, groups - first);
                 for (std::size_t r = 0; r < count; ++r) sums[r] = &group_sums_[(first + r - 1) * length] + i0;
