@@ -99,8 +99,8 @@ private Q_SLOTS:
 
     void accumulateRowsEqualsRowAfterRowOnEveryPath() {
         std::mt19937 rng(8);
-        for (std::size_t n : {1u, 15u, 16u, 40u, 1000u}) {
-            for (std::size_t count = 1; count <= kMaxAccumulateRows; count += 3) {
+        for (std::size_t n : {1u, 15u, 16u, 40u, 63u, 64u, 65u, 1000u}) {
+            for (std::size_t count = 1; count <= kMaxAccumulateRows; ++count) {
                 auto base = random_floats(n, rng);
                 std::vector<std::vector<float>> rows;
                 const float* pointers[kMaxAccumulateRows];
@@ -125,25 +125,28 @@ private Q_SLOTS:
     void addScaledSignRowsEqualsAddingSignedConstants() {
         std::mt19937 rng(9);
         std::mt19937_64 bits(10);
-        const std::size_t n = 203, count = 5;
-        auto base = random_floats(n, rng);
-        std::vector<std::vector<float>> rows;
-        const float* pointers[kMaxAccumulateRows];
-        float scales[kMaxAccumulateRows];
-        auto reference = base;
-        for (std::size_t r = 0; r < count; ++r) {
-            const auto signs = random_signs(n, bits);
-            rows.emplace_back(n);
-            for (std::size_t i = 0; i < n; ++i) rows.back()[i] = is_negative(signs, i) ? -1.0f : 1.0f;
-            pointers[r] = rows.back().data();
-            scales[r] = random_floats(1, rng)[0];
-            scalar_kernels().add_signed_constant(reference.data(), signs.data(), scales[r], n);
-        }
-        for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
-            if (!isa_supported(isa)) continue;
-            auto out = base;
-            kernels_for(isa).add_scaled_rows(out.data(), pointers, scales, count, n);
-            QVERIFY2(std::memcmp(out.data(), reference.data(), n * sizeof(float)) == 0, isa_name(isa).data());
+        for (std::size_t n : {1u, 17u, 64u, 100u, 203u, 1000u}) {
+            for (std::size_t count = 1; count <= kMaxAccumulateRows; ++count) {
+                auto base = random_floats(n, rng);
+                std::vector<std::vector<float>> rows;
+                const float* pointers[kMaxAccumulateRows];
+                float scales[kMaxAccumulateRows];
+                auto reference = base;
+                for (std::size_t r = 0; r < count; ++r) {
+                    const auto signs = random_signs(n, bits);
+                    rows.emplace_back(n);
+                    for (std::size_t i = 0; i < n; ++i) rows.back()[i] = is_negative(signs, i) ? -1.0f : 1.0f;
+                    pointers[r] = rows.back().data();
+                    scales[r] = random_floats(1, rng)[0];
+                    scalar_kernels().add_signed_constant(reference.data(), signs.data(), scales[r], n);
+                }
+                for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
+                    if (!isa_supported(isa)) continue;
+                    auto out = base;
+                    kernels_for(isa).add_scaled_rows(out.data(), pointers, scales, count, n);
+                    QVERIFY2(std::memcmp(out.data(), reference.data(), n * sizeof(float)) == 0, isa_name(isa).data());
+                }
+            }
         }
     }
 

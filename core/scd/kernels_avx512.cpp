@@ -1,6 +1,8 @@
 // AVX-512 (F) twins of kernels_scalar.cpp; compiled with -mavx512f only for this file.
 #include <immintrin.h>
 
+#include <utility>
+
 #include "scd/kernels.h"
 #include "scd/sign_overlap.h"
 
@@ -50,38 +52,76 @@ void accumulate(float* out, const float* x, bool negate, std::size_t n) {
     }
 }
 
-void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
+// The row count is a template parameter so that the signs and scales stay in registers;
+// several blocks of 16 entries run side by side (independent chains hide the add latency,
+// and every entry still adds its rows in order, as the scalar twin does).
+template <std::size_t kCount>
+void accumulate_rows_fixed(float* out, const float* const* rows, const bool* negate, std::size_t n) {
+    __mmask16 flip[kCount];
+    for (std::size_t r = 0; r < kCount; ++r) flip[r] = negate[r] ? 0xFFFF : 0;
     std::size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 sum = _mm512_loadu_ps(out + i);
-        for (std::size_t r = 0; r < count; ++r)
-            sum = _mm512_add_ps(sum, negate_where(_mm512_loadu_ps(rows[r] + i), negate[r] ? 0xFFFF : 0));
-        _mm512_storeu_ps(out + i, sum);
+    for (; i + 32 <= n; i += 32) {
+        __m512 s0 = _mm512_loadu_ps(out + i), s1 = _mm512_loadu_ps(out + i + 16);
+        for (std::size_t r = 0; r < kCount; ++r) {
+            s0 = _mm512_add_ps(s0, negate_where(_mm512_loadu_ps(rows[r] + i), flip[r]));
+            s1 = _mm512_add_ps(s1, negate_where(_mm512_loadu_ps(rows[r] + i + 16), flip[r]));
+        }
+        _mm512_storeu_ps(out + i, s0), _mm512_storeu_ps(out + i + 16, s1);
     }
-    if (i < n) {
-        const __mmask16 valid = first_lanes(n - i);
+    for (; i < n; i += 16) {  // at most two blocks, the last one masked
+        const __mmask16 valid = n - i >= 16 ? __mmask16(0xFFFF) : first_lanes(n - i);
         __m512 sum = _mm512_maskz_loadu_ps(valid, out + i);
-        for (std::size_t r = 0; r < count; ++r)
-            sum = _mm512_add_ps(sum, negate_where(_mm512_maskz_loadu_ps(valid, rows[r] + i), negate[r] ? 0xFFFF : 0));
+        for (std::size_t r = 0; r < kCount; ++r)
+            sum = _mm512_add_ps(sum, negate_where(_mm512_maskz_loadu_ps(valid, rows[r] + i), flip[r]));
         _mm512_mask_storeu_ps(out + i, valid, sum);
     }
 }
 
-void add_scaled_rows(float* out, const float* const* rows, const float* scales, std::size_t count, std::size_t n) {
+template <std::size_t kCount>
+void add_scaled_rows_fixed(float* out, const float* const* rows, const float* scales, std::size_t n) {
+    __m512 scale[kCount];
+    for (std::size_t r = 0; r < kCount; ++r) scale[r] = _mm512_set1_ps(scales[r]);
     std::size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        __m512 sum = _mm512_loadu_ps(out + i);
-        for (std::size_t r = 0; r < count; ++r)
-            sum = _mm512_fmadd_ps(_mm512_set1_ps(scales[r]), _mm512_loadu_ps(rows[r] + i), sum);
-        _mm512_storeu_ps(out + i, sum);
+    for (; i + 64 <= n; i += 64) {  // four independent chains hide the FMA latency
+        __m512 s0 = _mm512_loadu_ps(out + i), s1 = _mm512_loadu_ps(out + i + 16);
+        __m512 s2 = _mm512_loadu_ps(out + i + 32), s3 = _mm512_loadu_ps(out + i + 48);
+        for (std::size_t r = 0; r < kCount; ++r) {
+            const float* row = rows[r] + i;
+            s0 = _mm512_fmadd_ps(scale[r], _mm512_loadu_ps(row), s0);
+            s1 = _mm512_fmadd_ps(scale[r], _mm512_loadu_ps(row + 16), s1);
+            s2 = _mm512_fmadd_ps(scale[r], _mm512_loadu_ps(row + 32), s2);
+            s3 = _mm512_fmadd_ps(scale[r], _mm512_loadu_ps(row + 48), s3);
+        }
+        _mm512_storeu_ps(out + i, s0), _mm512_storeu_ps(out + i + 16, s1);
+        _mm512_storeu_ps(out + i + 32, s2), _mm512_storeu_ps(out + i + 48, s3);
     }
-    if (i < n) {
-        const __mmask16 valid = first_lanes(n - i);
+    for (; i < n; i += 16) {
+        const __mmask16 valid = n - i >= 16 ? __mmask16(0xFFFF) : first_lanes(n - i);
         __m512 sum = _mm512_maskz_loadu_ps(valid, out + i);
-        for (std::size_t r = 0; r < count; ++r)
-            sum = _mm512_fmadd_ps(_mm512_set1_ps(scales[r]), _mm512_maskz_loadu_ps(valid, rows[r] + i), sum);
+        for (std::size_t r = 0; r < kCount; ++r)
+            sum = _mm512_fmadd_ps(scale[r], _mm512_maskz_loadu_ps(valid, rows[r] + i), sum);
         _mm512_mask_storeu_ps(out + i, valid, sum);
     }
+}
+
+template <std::size_t... kCounts>
+void accumulate_rows_by_count(float* out, const float* const* rows, const bool* negate, std::size_t count,
+                              std::size_t n, std::index_sequence<kCounts...>) {
+    ((count == kCounts + 1 ? accumulate_rows_fixed<kCounts + 1>(out, rows, negate, n) : void()), ...);
+}
+
+template <std::size_t... kCounts>
+void add_scaled_rows_by_count(float* out, const float* const* rows, const float* scales, std::size_t count,
+                              std::size_t n, std::index_sequence<kCounts...>) {
+    ((count == kCounts + 1 ? add_scaled_rows_fixed<kCounts + 1>(out, rows, scales, n) : void()), ...);
+}
+
+void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
+    accumulate_rows_by_count(out, rows, negate, count, n, std::make_index_sequence<kMaxAccumulateRows>());
+}
+
+void add_scaled_rows(float* out, const float* const* rows, const float* scales, std::size_t count, std::size_t n) {
+    add_scaled_rows_by_count(out, rows, scales, count, n, std::make_index_sequence<kMaxAccumulateRows>());
 }
 
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
