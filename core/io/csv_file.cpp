@@ -49,7 +49,8 @@ bool parse_row(std::string_view line, std::vector<float>& row) {
 
 Tensor decode_csv(std::span<const char> text, const std::filesystem::path& source) {
     const auto fail = [&](const std::string& problem) { return FileError(source, problem); };
-    std::vector<float> values, row;
+    FloatBuffer values;
+    std::vector<float> row;
     std::size_t columns = 0, rows = 0, line_number = 0;
     std::size_t start = 0;
     bool first_content_line = true;

@@ -66,7 +66,7 @@ LoadedImage decode_image(std::span<const char> bytes, const std::filesystem::pat
     const std::size_t rows = std::size_t(values.rows), cols = std::size_t(values.cols);
     const std::size_t channels = std::size_t(values.channels());
     Shape shape = channels == 1 ? Shape{rows, cols} : Shape{rows, cols, channels};
-    std::vector<float> data(rows * cols * channels);
+    FloatBuffer data(rows * cols * channels);
     for (std::size_t r = 0; r < rows; ++r) {
         const float* row = values.ptr<float>(int(r));
         std::copy(row, row + cols * channels, data.begin() + std::ptrdiff_t(r * cols * channels));

@@ -99,7 +99,7 @@ Tensor decode_npy(std::span<const char> bytes, const std::filesystem::path& sour
         throw fail(std::to_string(in.remaining() - data_bytes) + " unexpected bytes after the array data");
     const char* data = in.get_bytes(std::size_t(data_bytes)).data();
 
-    std::vector<float> values(count);
+    FloatBuffer values(count);
     for (std::size_t i = 0; i < count; ++i) values[i] = decode_item(data + i * header.item_bytes, header);
     if (!header.fortran_order) return Tensor(header.shape, std::move(values));
     // Fortran order is the C order of the reversed shape; reverse the modes back.

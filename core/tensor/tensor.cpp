@@ -31,10 +31,13 @@ std::string shape_to_string(const Shape& shape) {
 
 Tensor::Tensor(Shape shape) : shape_(std::move(shape)), data_(element_count(shape_), 0.0f) {}
 
-Tensor::Tensor(Shape shape, std::vector<float> data) : shape_(std::move(shape)), data_(std::move(data)) {
+Tensor::Tensor(Shape shape, FloatBuffer data) : shape_(std::move(shape)), data_(std::move(data)) {
     if (element_count(shape_) != data_.size())
         throw std::invalid_argument("tensor data size does not match shape " + shape_to_string(shape_));
 }
+
+Tensor::Tensor(Shape shape, const std::vector<float>& data)
+    : Tensor(std::move(shape), FloatBuffer(data.begin(), data.end())) {}
 
 double Tensor::squared_norm() const {
     double sum = 0.0;

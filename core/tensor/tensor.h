@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "tensor/float_buffer.h"
+
 namespace signcut {
 
 using Shape = std::vector<std::size_t>;
@@ -23,7 +25,8 @@ public:
     Tensor() = default;
     // Zero-filled tensor of the given shape.
     explicit Tensor(Shape shape);
-    Tensor(Shape shape, std::vector<float> data);
+    Tensor(Shape shape, FloatBuffer data);
+    Tensor(Shape shape, const std::vector<float>& data);
 
     const Shape& shape() const { return shape_; }
     std::size_t order() const { return shape_.size(); }
@@ -47,7 +50,7 @@ public:
 
 private:
     Shape shape_;
-    std::vector<float> data_;
+    FloatBuffer data_;
 };
 
 // Replaces NaN and ±∞ entries by `value`; returns how many there were.
