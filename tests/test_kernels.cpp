@@ -122,28 +122,28 @@ private Q_SLOTS:
         }
     }
 
-    void addScaledSignRowsEqualsAddingSignedConstants() {
+    void tableLookupsAddTheIndexedEntriesOnEveryPath() {
         std::mt19937 rng(9);
-        std::mt19937_64 bits(10);
-        for (std::size_t n : {1u, 17u, 64u, 100u, 203u, 1000u}) {
-            for (std::size_t count = 1; count <= kMaxAccumulateRows; ++count) {
-                auto base = random_floats(n, rng);
-                std::vector<std::vector<float>> rows;
-                const float* pointers[kMaxAccumulateRows];
-                float scales[kMaxAccumulateRows];
-                auto reference = base;
+        for (std::size_t n : {1u, 7u, 15u, 16u, 17u, 31u, 32u, 33u, 100u, 1000u}) {
+            for (std::size_t count = 1; count <= kMaxTables; ++count) {
+                const auto base = random_floats(n, rng);
+                std::vector<std::vector<std::uint8_t>> indices(count, std::vector<std::uint8_t>(n));
+                std::vector<std::vector<float>> tables;
+                const std::uint8_t* index_pointers[kMaxTables];
+                const float* table_pointers[kMaxTables];
                 for (std::size_t r = 0; r < count; ++r) {
-                    const auto signs = random_signs(n, bits);
-                    rows.emplace_back(n);
-                    for (std::size_t i = 0; i < n; ++i) rows.back()[i] = is_negative(signs, i) ? -1.0f : 1.0f;
-                    pointers[r] = rows.back().data();
-                    scales[r] = random_floats(1, rng)[0];
-                    scalar_kernels().add_signed_constant(reference.data(), signs.data(), scales[r], n);
+                    for (std::uint8_t& index : indices[r]) index = std::uint8_t(rng() % kTableEntries);
+                    tables.push_back(random_floats(kTableEntries, rng));
+                    index_pointers[r] = indices[r].data();
+                    table_pointers[r] = tables[r].data();
                 }
+                auto reference = base;  // the definition, table after table
+                for (std::size_t r = 0; r < count; ++r)
+                    for (std::size_t i = 0; i < n; ++i) reference[i] += tables[r][indices[r][i]];
                 for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
                     if (!isa_supported(isa)) continue;
                     auto out = base;
-                    kernels_for(isa).add_scaled_rows(out.data(), pointers, scales, count, n);
+                    kernels_for(isa).add_table_lookups(out.data(), index_pointers, table_pointers, count, n);
                     QVERIFY2(std::memcmp(out.data(), reference.data(), n * sizeof(float)) == 0, isa_name(isa).data());
                 }
             }

@@ -13,6 +13,10 @@ namespace signcut {
 enum class Isa { scalar, avx2, avx512 };
 
 inline constexpr std::size_t kMaxAccumulateRows = 8;
+// Lookup tables of add_table_lookups: 16 entries (the sign patterns of four cuts), at most
+// eight tables per call.
+inline constexpr std::size_t kTableEntries = 16;
+inline constexpr std::size_t kMaxTables = 8;
 
 struct Kernels {
     Isa isa;
@@ -25,12 +29,10 @@ struct Kernels {
     // (count ≤ kMaxAccumulateRows): `accumulate` row after row, with out kept in registers.
     void (*accumulate_rows)(float* out, const float* const* rows, const bool* negate, std::size_t count,
                             std::size_t n);
-    // out_i += Σ_r scales[r] · rows[r][i] for r = 0..count−1 in order (count ≤
-    // kMaxAccumulateRows), where every rows[r][i] is ±1. The products are then exact, so
-    // this equals adding ±scales[r] one row after another, and a fused multiply-add
-    // rounds exactly like the scalar multiply then add.
-    void (*add_scaled_rows)(float* out, const float* const* rows, const float* scales, std::size_t count,
-                            std::size_t n);
+    // out_i += Σ_r tables[r][indices[r][i]] for r = 0..count−1 in order (count ≤ kMaxTables,
+    // every index < kTableEntries): per entry, one precomputed sum for its sign pattern.
+    void (*add_table_lookups)(float* out, const std::uint8_t* const* indices, const float* const* tables,
+                              std::size_t count, std::size_t n);
     // Packs sign(x_i) into bits (set when x_i < 0, so sign(0) = +1); writes ⌈n/64⌉ words.
     void (*sign_bits)(const float* x, std::size_t n, std::uint64_t* out);
     // row_i += (−1)^{bit_i} c

@@ -2,8 +2,7 @@
 // compiled with -mavx2 -mfma -mpopcnt only for this file.
 #include <immintrin.h>
 
-#include <utility>
-
+#include "scd/kernel_row_count.h"
 #include "scd/kernels.h"
 #include "scd/sign_overlap.h"
 
@@ -82,51 +81,34 @@ void accumulate_rows_fixed(float* out, const float* const* rows, const bool* neg
         for (std::size_t r = 0; r < kCount; ++r) out[i] += negate[r] ? -rows[r][i] : rows[r][i];
 }
 
-template <std::size_t kCount>
-void add_scaled_rows_fixed(float* out, const float* const* rows, const float* scales, std::size_t n) {
-    __m256 scale[kCount];
-    for (std::size_t r = 0; r < kCount; ++r) scale[r] = _mm256_set1_ps(scales[r]);
+void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
+    detail::with_row_count<kMaxAccumulateRows>(
+        count, [&](auto rows_count) { accumulate_rows_fixed<decltype(rows_count)::value>(out, rows, negate, n); });
+}
+
+void add_table_lookups(float* out, const std::uint8_t* const* indices, const float* const* tables, std::size_t count,
+                       std::size_t n) {
+    // A 16-entry table is two 8-lane permutes (on the low three index bits) and a blend on
+    // the fourth bit, moved into the sign position that blendv reads.
+    __m256 low[kMaxTables], high[kMaxTables];
+    for (std::size_t r = 0; r < count; ++r) low[r] = _mm256_loadu_ps(tables[r]), high[r] = _mm256_loadu_ps(tables[r] + 8);
+    const auto lookup = [&](std::size_t r, std::size_t i) {
+        const __m256i index =
+            _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(indices[r] + i)));
+        const __m256 upper = _mm256_castsi256_ps(_mm256_slli_epi32(index, 28));
+        return _mm256_blendv_ps(_mm256_permutevar8x32_ps(low[r], index), _mm256_permutevar8x32_ps(high[r], index), upper);
+    };
     std::size_t i = 0;
-    for (; i + 32 <= n; i += 32) {  // four independent chains hide the FMA latency
+    for (; i + 16 <= n; i += 16) {  // two independent chains
         __m256 s0 = _mm256_loadu_ps(out + i), s1 = _mm256_loadu_ps(out + i + 8);
-        __m256 s2 = _mm256_loadu_ps(out + i + 16), s3 = _mm256_loadu_ps(out + i + 24);
-        for (std::size_t r = 0; r < kCount; ++r) {
-            const float* row = rows[r] + i;
-            s0 = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(row), s0);
-            s1 = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(row + 8), s1);
-            s2 = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(row + 16), s2);
-            s3 = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(row + 24), s3);
+        for (std::size_t r = 0; r < count; ++r) {
+            s0 = _mm256_add_ps(s0, lookup(r, i));
+            s1 = _mm256_add_ps(s1, lookup(r, i + 8));
         }
         _mm256_storeu_ps(out + i, s0), _mm256_storeu_ps(out + i + 8, s1);
-        _mm256_storeu_ps(out + i + 16, s2), _mm256_storeu_ps(out + i + 24, s3);
-    }
-    for (; i + 8 <= n; i += 8) {
-        __m256 sum = _mm256_loadu_ps(out + i);
-        for (std::size_t r = 0; r < kCount; ++r) sum = _mm256_fmadd_ps(scale[r], _mm256_loadu_ps(rows[r] + i), sum);
-        _mm256_storeu_ps(out + i, sum);
     }
     for (; i < n; ++i)
-        for (std::size_t r = 0; r < kCount; ++r) out[i] += scales[r] * rows[r][i];
-}
-
-template <std::size_t... kCounts>
-void accumulate_rows_by_count(float* out, const float* const* rows, const bool* negate, std::size_t count,
-                              std::size_t n, std::index_sequence<kCounts...>) {
-    ((count == kCounts + 1 ? accumulate_rows_fixed<kCounts + 1>(out, rows, negate, n) : void()), ...);
-}
-
-template <std::size_t... kCounts>
-void add_scaled_rows_by_count(float* out, const float* const* rows, const float* scales, std::size_t count,
-                              std::size_t n, std::index_sequence<kCounts...>) {
-    ((count == kCounts + 1 ? add_scaled_rows_fixed<kCounts + 1>(out, rows, scales, n) : void()), ...);
-}
-
-void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
-    accumulate_rows_by_count(out, rows, negate, count, n, std::make_index_sequence<kMaxAccumulateRows>());
-}
-
-void add_scaled_rows(float* out, const float* const* rows, const float* scales, std::size_t count, std::size_t n) {
-    add_scaled_rows_by_count(out, rows, scales, count, n, std::make_index_sequence<kMaxAccumulateRows>());
+        for (std::size_t r = 0; r < count; ++r) out[i] += tables[r][indices[r][i]];
 }
 
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
@@ -161,7 +143,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 }  // namespace
 
 const Kernels& avx2_kernels() {
-    static const Kernels table{Isa::avx2, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
+    static const Kernels table{Isa::avx2, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
     return table;
 }
 

@@ -1,8 +1,7 @@
 // AVX-512 (F) twins of kernels_scalar.cpp; compiled with -mavx512f only for this file.
 #include <immintrin.h>
 
-#include <utility>
-
+#include "scd/kernel_row_count.h"
 #include "scd/kernels.h"
 #include "scd/sign_overlap.h"
 
@@ -77,51 +76,35 @@ void accumulate_rows_fixed(float* out, const float* const* rows, const bool* neg
     }
 }
 
-template <std::size_t kCount>
-void add_scaled_rows_fixed(float* out, const float* const* rows, const float* scales, std::size_t n) {
-    __m512 scale[kCount];
-    for (std::size_t r = 0; r < kCount; ++r) scale[r] = _mm512_set1_ps(scales[r]);
+void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
+    detail::with_row_count<kMaxAccumulateRows>(
+        count, [&](auto rows_count) { accumulate_rows_fixed<decltype(rows_count)::value>(out, rows, negate, n); });
+}
+
+void add_table_lookups(float* out, const std::uint8_t* const* indices, const float* const* tables, std::size_t count,
+                       std::size_t n) {
+    __m512 table[kMaxTables];  // 16 floats: one register each, indexed by vpermps
+    for (std::size_t r = 0; r < count; ++r) table[r] = _mm512_loadu_ps(tables[r]);
+    const auto lookup = [&](std::size_t r, std::size_t i) {
+        const __m512i index = _mm512_cvtepu8_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(indices[r] + i)));
+        return _mm512_permutexvar_ps(index, table[r]);
+    };
     std::size_t i = 0;
-    for (; i + 64 <= n; i += 64) {  // four independent chains hide the FMA latency
+    for (; i + 32 <= n; i += 32) {  // two independent chains
         __m512 s0 = _mm512_loadu_ps(out + i), s1 = _mm512_loadu_ps(out + i + 16);
-        __m512 s2 = _mm512_loadu_ps(out + i + 32), s3 = _mm512_loadu_ps(out + i + 48);
-        for (std::size_t r = 0; r < kCount; ++r) {
-            const float* row = rows[r] + i;
-            s0 = _mm512_fmadd_ps(scale[r], _mm512_loadu_ps(row), s0);
-            s1 = _mm512_fmadd_ps(scale[r], _mm512_loadu_ps(row + 16), s1);
-            s2 = _mm512_fmadd_ps(scale[r], _mm512_loadu_ps(row + 32), s2);
-            s3 = _mm512_fmadd_ps(scale[r], _mm512_loadu_ps(row + 48), s3);
+        for (std::size_t r = 0; r < count; ++r) {
+            s0 = _mm512_add_ps(s0, lookup(r, i));
+            s1 = _mm512_add_ps(s1, lookup(r, i + 16));
         }
         _mm512_storeu_ps(out + i, s0), _mm512_storeu_ps(out + i + 16, s1);
-        _mm512_storeu_ps(out + i + 32, s2), _mm512_storeu_ps(out + i + 48, s3);
     }
-    for (; i < n; i += 16) {
-        const __mmask16 valid = n - i >= 16 ? __mmask16(0xFFFF) : first_lanes(n - i);
-        __m512 sum = _mm512_maskz_loadu_ps(valid, out + i);
-        for (std::size_t r = 0; r < kCount; ++r)
-            sum = _mm512_fmadd_ps(scale[r], _mm512_maskz_loadu_ps(valid, rows[r] + i), sum);
-        _mm512_mask_storeu_ps(out + i, valid, sum);
+    for (; i + 16 <= n; i += 16) {
+        __m512 sum = _mm512_loadu_ps(out + i);
+        for (std::size_t r = 0; r < count; ++r) sum = _mm512_add_ps(sum, lookup(r, i));
+        _mm512_storeu_ps(out + i, sum);
     }
-}
-
-template <std::size_t... kCounts>
-void accumulate_rows_by_count(float* out, const float* const* rows, const bool* negate, std::size_t count,
-                              std::size_t n, std::index_sequence<kCounts...>) {
-    ((count == kCounts + 1 ? accumulate_rows_fixed<kCounts + 1>(out, rows, negate, n) : void()), ...);
-}
-
-template <std::size_t... kCounts>
-void add_scaled_rows_by_count(float* out, const float* const* rows, const float* scales, std::size_t count,
-                              std::size_t n, std::index_sequence<kCounts...>) {
-    ((count == kCounts + 1 ? add_scaled_rows_fixed<kCounts + 1>(out, rows, scales, n) : void()), ...);
-}
-
-void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
-    accumulate_rows_by_count(out, rows, negate, count, n, std::make_index_sequence<kMaxAccumulateRows>());
-}
-
-void add_scaled_rows(float* out, const float* const* rows, const float* scales, std::size_t count, std::size_t n) {
-    add_scaled_rows_by_count(out, rows, scales, count, n, std::make_index_sequence<kMaxAccumulateRows>());
+    for (; i < n; ++i)
+        for (std::size_t r = 0; r < count; ++r) out[i] += tables[r][indices[r][i]];
 }
 
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
@@ -156,7 +139,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 }  // namespace
 
 const Kernels& avx512_kernels() {
-    static const Kernels table{Isa::avx512, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
+    static const Kernels table{Isa::avx512, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
     return table;
 }
 

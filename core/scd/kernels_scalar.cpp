@@ -26,9 +26,10 @@ void accumulate_rows(float* out, const float* const* rows, const bool* negate, s
     for (std::size_t r = 0; r < count; ++r) accumulate(out, rows[r], negate[r], n);
 }
 
-void add_scaled_rows(float* out, const float* const* rows, const float* scales, std::size_t count, std::size_t n) {
+void add_table_lookups(float* out, const std::uint8_t* const* indices, const float* const* tables, std::size_t count,
+                       std::size_t n) {
     for (std::size_t r = 0; r < count; ++r)
-        for (std::size_t i = 0; i < n; ++i) out[i] += scales[r] * rows[r][i];
+        for (std::size_t i = 0; i < n; ++i) out[i] += tables[r][indices[r][i]];
 }
 
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
@@ -46,7 +47,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 }  // namespace
 
 const Kernels& scalar_kernels() {
-    static const Kernels table{Isa::scalar, signed_sum, accumulate, accumulate_rows, add_scaled_rows, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
+    static const Kernels table{Isa::scalar, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
     return table;
 }
 

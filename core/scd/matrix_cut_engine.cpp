@@ -48,15 +48,18 @@ void transpose(const Tensor& from, Tensor& to) {
     });
 }
 
-// out[i0, i1) += Σ_r scales[r] · rows[r][i0, i1), kMaxAccumulateRows rows per kernel call.
-void add_scaled(const Kernels& kernels, float* out, const float* const* rows, const float* scales, std::size_t count,
-                std::size_t i0, std::size_t i1) {
-    const float* shifted[kMaxAccumulateRows];
-    for (std::size_t first = 0; first < count; first += kMaxAccumulateRows) {
-        const std::size_t n = std::min(kMaxAccumulateRows, count - first);
-        for (std::size_t r = 0; r < n; ++r) shifted[r] = rows[first + r] + i0;
-        kernels.add_scaled_rows(out + i0, shifted, scales + first, n, i1 - i0);
-    }
+// tables[g][p] = Σ_b weights[kCutsPerPattern·g + b] · σ_b(p) over the waiting cuts of
+// group g in order, σ_b(p) = −1 when bit b of p is set and +1 otherwise.
+using PatternTables = float[MatrixCutEngine::kPatternGroups][kTableEntries];
+void pattern_tables(const float* weights, std::size_t count, PatternTables& tables) {
+    constexpr std::size_t per_group = MatrixCutEngine::kCutsPerPattern;
+    for (std::size_t g = 0; g * per_group < count; ++g)
+        for (std::size_t p = 0; p < kTableEntries; ++p) {
+            float sum = 0.0f;
+            for (std::size_t b = 0; b < per_group && g * per_group + b < count; ++b)
+                sum += (p >> b) & 1u ? -weights[g * per_group + b] : weights[g * per_group + b];
+            tables[g][p] = sum;
+        }
 }
 
 // image[i0, i1) += Σ_k ±source[k][i0, i1) over the flipped k, in groups that keep the
@@ -81,14 +84,11 @@ void add_flipped(const Kernels& kernels, float* image, const float* source, std:
 MatrixCutEngine::MatrixCutEngine(Tensor matrix, const Kernels& kernels)
     : kernels_(kernels), rows_(matrix.dim(0)), cols_(matrix.dim(1)), r_(std::move(matrix)), rt_(Shape{cols_, rows_}),
       s_(words_for_bits(rows_), 0), t_(words_for_bits(cols_), 0), h_(rows_), g_(cols_), pending_(kPendingCuts),
-      next_s_(s_.size()), next_t_(t_.size()), changed_(std::max(s_.size(), t_.size())) {
-    for (Pending& slot : pending_) {
-        slot.s.resize(s_.size()), slot.t.resize(t_.size());
-        slot.s_values.resize(rows_), slot.t_values.resize(cols_);
-    }
+      row_patterns_(kPatternGroups * rows_), col_patterns_(kPatternGroups * cols_), next_s_(s_.size()),
+      next_t_(t_.size()), changed_(std::max(s_.size(), t_.size())) {
+    for (Pending& slot : pending_) slot.s.resize(s_.size()), slot.t.resize(t_.size());
     flipped_.reserve(std::max(rows_, cols_));
-    const std::size_t pattern_groups = (kPendingCuts + kCutsPerPattern - 1) / kCutsPerPattern;
-    patterns_.resize((pattern_groups << kCutsPerPattern) * std::max(rows_, cols_));
+    patterns_.resize(kPatternGroups * kTableEntries * std::max(rows_, cols_));
     const std::size_t groups = (std::max(rows_, cols_) + kFlipGroup - 1) / kFlipGroup;
     group_sums_.resize((groups - 1) * std::max(rows_, cols_));
     transpose(r_, rt_);
@@ -123,27 +123,34 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     floats_streamed_ += flipped_.size() * length;
 
     // R_true = R − Σ_j c_j s_j t_jᵀ, so the image also moves by −c_j · overlap_j · (the
-    // cut's other sign vector), overlap_j = Σ over flipped entries of new sign · cut sign.
+    // cut's other sign vector), overlap_j = Σ over flipped entries of new sign · cut sign;
+    // per image entry that is one table lookup per kCutsPerPattern waiting cuts.
     const std::uint64_t* cut_signs[kPendingCuts];
-    const float* other_side[kPendingCuts];
     std::int64_t overlaps[kPendingCuts];
-    float scales[kPendingCuts];
-    for (std::size_t j = 0; j < pending_count_; ++j) {
-        cut_signs[j] = rows ? pending_[j].s.data() : pending_[j].t.data();
-        other_side[j] = rows ? pending_[j].t_values.data() : pending_[j].s_values.data();
-    }
+    float weights[kPendingCuts];
+    for (std::size_t j = 0; j < pending_count_; ++j) cut_signs[j] = rows ? pending_[j].s.data() : pending_[j].t.data();
     kernels_.changed_overlaps(changed_.data(), new_signs.data(), cut_signs, pending_count_, words, overlaps);
-    for (std::size_t j = 0; j < pending_count_; ++j) scales[j] = -pending_[j].coeff * float(overlaps[j]);
+    for (std::size_t j = 0; j < pending_count_; ++j) weights[j] = -pending_[j].coeff * float(overlaps[j]);
+    PatternTables tables;
+    pattern_tables(weights, pending_count_, tables);
+    const std::size_t table_count = pattern_groups();
+    const std::vector<std::uint8_t>& other_patterns = rows ? col_patterns_ : row_patterns_;
+    const auto add_corrections = [&](std::size_t i0, std::size_t i1) {
+        const std::uint8_t* indices[kPatternGroups];
+        const float* table_rows[kPatternGroups];
+        for (std::size_t g = 0; g < table_count; ++g) indices[g] = &other_patterns[g * length + i0], table_rows[g] = tables[g];
+        kernels_.add_table_lookups(image.data() + i0, indices, table_rows, table_count, i1 - i0);
+    };
 
     const std::size_t groups = (flipped_.size() + kFlipGroup - 1) / kFlipGroup;
     const auto group = [&](std::size_t g) {
         return std::span(flipped_).subspan(g * kFlipGroup, std::min(kFlipGroup, flipped_.size() - g * kFlipGroup));
     };
     if (groups == 1) {  // the common case late in a cut: one pass, the image in cache
-        for_pieces(length, image_piece(length), (flipped_.size() + pending_count_) * length,
+        for_pieces(length, image_piece(length), (flipped_.size() + table_count) * length,
                    [&](std::size_t i0, std::size_t i1) {
                        add_flipped(kernels_, image.data(), lines, length, group(0), new_signs, i0, i1);
-                       add_scaled(kernels_, image.data(), other_side, scales, pending_count_, i0, i1);
+                       add_corrections(i0, i1);
                    });
     } else {
         // Group 0 goes straight into the image, group g > 0 into its own zeroed buffer;
@@ -153,7 +160,7 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
             if (g > 0) std::fill(target, target + length, 0.0f);
             add_flipped(kernels_, target, lines, length, group(g), new_signs, 0, length);
         });
-        for_pieces(length, image_piece(length), (groups + pending_count_) * length, [&](std::size_t i0, std::size_t i1) {
+        for_pieces(length, image_piece(length), (groups + table_count) * length, [&](std::size_t i0, std::size_t i1) {
             const float* sums[kMaxAccumulateRows];
             const bool keep[kMaxAccumulateRows] = {};
             for (std::size_t first = 1; first < groups; first += kMaxAccumulateRows) {
@@ -161,7 +168,7 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
                 for (std::size_t r = 0; r < count; ++r) sums[r] = &group_sums_[(first + r - 1) * length] + i0;
                 kernels_.accumulate_rows(image.data() + i0, sums, keep, count, i1 - i0);
             }
-            add_scaled(kernels_, image.data(), other_side, scales, pending_count_, i0, i1);
+            add_corrections(i0, i1);
         });
     }
     std::copy(new_signs.begin(), new_signs.end(), signs.begin());
@@ -200,12 +207,19 @@ MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> st
 }
 
 void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
-    Pending& slot = pending_[pending_count_++];
+    const std::size_t j = pending_count_++;
+    Pending& slot = pending_[j];
     slot.coeff = coeff;
     std::copy(cut.s.begin(), cut.s.end(), slot.s.begin());
     std::copy(cut.t.begin(), cut.t.end(), slot.t.begin());
-    for (std::size_t i = 0; i < rows_; ++i) slot.s_values[i] = is_negative(cut.s, i) ? -1.0f : 1.0f;
-    for (std::size_t k = 0; k < cols_; ++k) slot.t_values[k] = is_negative(cut.t, k) ? -1.0f : 1.0f;
+    // Bit b of group g's pattern bytes; the group's first cut starts them afresh.
+    const std::size_t g = j / kCutsPerPattern, b = j % kCutsPerPattern;
+    const auto mark = [&](std::uint8_t* patterns, const std::vector<std::uint64_t>& signs, std::size_t length) {
+        for (std::size_t i = 0; i < length; ++i)
+            patterns[i] = std::uint8_t((b ? patterns[i] : 0u) | unsigned(is_negative(signs, i)) << b);
+    };
+    mark(&row_patterns_[g * rows_], cut.s, rows_);
+    mark(&col_patterns_[g * cols_], cut.t, cols_);
     // The same s, t on R' = R − c s tᵀ: R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t (halved).
     kernels_.add_signed_constant(h_.data(), s_.data(), float(-0.5 * double(coeff) * double(cols_)), rows_);
     kernels_.add_signed_constant(g_.data(), t_.data(), float(-0.5 * double(coeff) * double(rows_)), cols_);
@@ -216,48 +230,45 @@ void MatrixCutEngine::apply_pending() {
     if (pending_count_ == 0) return;
     floats_streamed_ += 4 * rows_ * cols_;  // R and Rᵀ, each read and written once
     // Row i of R −= Σ_j c_j s_j[i] · t_j. That sum depends on i only through the signs
-    // s_j[i], so it is built once per sign pattern, kCutsPerPattern cuts at a time, and each
-    // row adds one pattern vector per group instead of one vector per cut. Every
-    // kRefreshBlocks blocks, h_i = (row i · t)/2 is recomputed while the row is in cache
-    // (exact again, so rounding never accumulates for long). The same for Rᵀ and g.
-    const bool refresh = ++applied_blocks_ % kRefreshBlocks == 0;
-    const std::size_t groups = (pending_count_ + kCutsPerPattern - 1) / kCutsPerPattern;
+    // s_j[i], so it is built once per sign pattern of each group of kCutsPerPattern cuts,
+    // and each row adds one pattern vector per group. An entry k of the vector for
+    // pattern p is −Σ_b c_b σ_b(p) σ_b(q) with q the pattern of t at k: a lookup in a table
+    // per p, symmetric in p and q, so Rᵀ uses the same tables. The images are recomputed
+    // while each row is in cache (exact again, so rounding never accumulates for long).
+    const std::size_t groups = pattern_groups();
+    PatternTables by_pattern[kTableEntries];  // [p][g][q]
+    for (std::size_t p = 0; p < kTableEntries; ++p) {
+        float weights[kPendingCuts];
+        for (std::size_t j = 0; j < pending_count_; ++j)
+            weights[j] = (p >> (j % kCutsPerPattern)) & 1u ? pending_[j].coeff : -pending_[j].coeff;
+        pattern_tables(weights, pending_count_, by_pattern[p]);
+    }
     const auto apply = [&](Tensor& matrix, bool by_rows) {
         const std::size_t lines = matrix.dim(0), length = matrix.dim(1);
-        const auto line_signs = [&](const Pending& cut) -> const std::vector<std::uint64_t>& { return by_rows ? cut.s : cut.t; };
-        // patterns_[(g · 2^k + p) · length …]: −Σ_{j in group g} c_j σ_j(p) v_j, where σ_j is
-        // −1 when bit j of p is set and v_j is the cut's sign vector along the rows.
-        const std::size_t patterns = std::size_t(1) << kCutsPerPattern;
-        tbb::parallel_for(std::size_t(0), groups * patterns, [&](std::size_t index) {
-            const std::size_t g = index / patterns, p = index % patterns;
-            const std::size_t first = g * kCutsPerPattern, count = std::min(kCutsPerPattern, pending_count_ - first);
+        const std::uint8_t* line_patterns = by_rows ? row_patterns_.data() : col_patterns_.data();
+        const std::uint8_t* entry_patterns = by_rows ? col_patterns_.data() : row_patterns_.data();
+        // patterns_[(g · 16 + p) · length …]: the vector of group g for pattern p.
+        tbb::parallel_for(std::size_t(0), groups * kTableEntries, [&](std::size_t index) {
+            const std::size_t g = index / kTableEntries, p = index % kTableEntries;
+            const std::size_t count = std::min(kCutsPerPattern, pending_count_ - g * kCutsPerPattern);
             if (p >> count) return;  // a pattern of cuts this group does not have
-            const float* values[kCutsPerPattern];
-            float scales[kCutsPerPattern];
-            for (std::size_t j = 0; j < count; ++j) {
-                const Pending& cut = pending_[first + j];
-                values[j] = by_rows ? cut.t_values.data() : cut.s_values.data();
-                scales[j] = (p >> j) & 1u ? cut.coeff : -cut.coeff;
-            }
             float* out = &patterns_[index * length];
             std::fill(out, out + length, 0.0f);
-            add_scaled(kernels_, out, values, scales, count, 0, length);
+            const std::uint8_t* indices[] = {&entry_patterns[g * length]};
+            const float* table[] = {by_pattern[p][g]};
+            kernels_.add_table_lookups(out, indices, table, 1, length);
         });
         std::vector<float>& image = by_rows ? h_ : g_;
         const std::vector<std::uint64_t>& image_signs = by_rows ? t_ : s_;
         for_pieces(lines, row_piece(length), lines * length, [&](std::size_t r0, std::size_t r1) {
-            const float* vectors[kPendingCuts];
-            const bool keep[kPendingCuts] = {};
+            const float* vectors[kPatternGroups];
+            const bool keep[kPatternGroups] = {};
             for (std::size_t r = r0; r < r1; ++r) {
-                for (std::size_t g = 0; g < groups; ++g) {
-                    std::size_t p = 0;
-                    for (std::size_t j = g * kCutsPerPattern; j < std::min(pending_count_, (g + 1) * kCutsPerPattern); ++j)
-                        p |= std::size_t(is_negative(line_signs(pending_[j]), r)) << (j - g * kCutsPerPattern);
-                    vectors[g] = &patterns_[(g * patterns + p) * length];
-                }
+                for (std::size_t g = 0; g < groups; ++g)
+                    vectors[g] = &patterns_[(g * kTableEntries + line_patterns[g * lines + r]) * length];
                 float* row = &matrix[r * length];
                 kernels_.accumulate_rows(row, vectors, keep, groups, length);
-                if (refresh) image[r] = 0.5f * kernels_.signed_sum(row, image_signs.data(), length);
+                image[r] = 0.5f * kernels_.signed_sum(row, image_signs.data(), length);
             }
         });
     };

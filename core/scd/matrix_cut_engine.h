@@ -6,10 +6,11 @@
 // the current sign vectors. When signs flip, only the flipped rows or columns are read:
 // flipping t_k changes R t by 2 t_k R[:,k]. New cuts are not applied to R at once: up to
 // kPendingCuts of them wait and are applied together in one pass over R and one over Rᵀ
-// (every kRefreshBlocks-th such pass also recomputes the images exactly). The true
-// residual is R − Σ_j c_j s_j t_jᵀ over the waiting cuts j; the images h, g are kept for
-// the true residual: when columns K flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j,
-// the sign agreement counts being popcounts. After a cut c·s tᵀ the images of the same
+// (which also recomputes the images exactly). The true residual is R − Σ_j c_j s_j t_jᵀ
+// over the waiting cuts j; the images h, g are kept for the true residual: when columns K
+// flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j, the sign agreement counts being
+// popcounts. That sum depends on a row only through the waiting cuts' signs there, so it
+// is looked up per row in tables of the sign patterns of four cuts. After a cut c·s tᵀ the images of the same
 // s, t follow in O(m + n): R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t.
 // Every image entry and every row is computed by the same operations in the same order
 // whichever thread does it (flipped lines are summed in fixed groups of kFlipGroup, each
@@ -27,15 +28,15 @@ namespace signcut {
 
 class MatrixCutEngine {
 public:
-    // Cuts waiting to be applied to R; also the interval of exact image refreshes. More
-    // waiting cuts mean fewer passes over R and Rᵀ but longer corrections per flip.
-    static constexpr std::size_t kPendingCuts = 8;
-    // Applied blocks between exact recomputations of the images (each costs a signed sum
-    // per row of R and Rᵀ; in between the images are updated incrementally).
-    static constexpr std::size_t kRefreshBlocks = 4;
-    // Waiting cuts combined into one vector per sign pattern when applied (2^k vectors).
+    // Cuts waiting to be applied to R. More waiting cuts mean fewer passes over R and Rᵀ
+    // (4 floats per entry each time); their corrections to the images cost one table
+    // lookup per entry and four waiting cuts, whatever the flip.
+    static constexpr std::size_t kPendingCuts = 32;
+    // Waiting cuts whose signs at an entry form one pattern (a table index, 2^4 entries).
     static constexpr std::size_t kCutsPerPattern = 4;
-    static_assert(kPendingCuts <= kMaxAccumulateRows * kCutsPerPattern, "one kernel call per row");
+    static constexpr std::size_t kPatternGroups = kPendingCuts / kCutsPerPattern;
+    static_assert(std::size_t(1) << kCutsPerPattern == kTableEntries);
+    static_assert(kPatternGroups <= kMaxTables && kPatternGroups <= kMaxAccumulateRows, "one kernel call per line");
     // Flipped lines summed into one buffer: the unit of work of a large flip, whose
     // groups run in parallel, each streaming whole rows.
     static constexpr std::size_t kFlipGroup = 128;
@@ -71,6 +72,7 @@ private:
     // Applies the waiting cuts to R and Rᵀ and recomputes h and g from the new rows.
     void apply_pending();
     void refresh_images();
+    std::size_t pattern_groups() const { return (pending_count_ + kCutsPerPattern - 1) / kCutsPerPattern; }
 
     const Kernels& kernels_;
     std::size_t rows_, cols_;
@@ -80,11 +82,13 @@ private:
     struct Pending {
         float coeff;
         std::vector<std::uint64_t> s, t;
-        std::vector<float> s_values, t_values;  // the same signs as ±1 floats
     };
     std::vector<Pending> pending_;  // kPendingCuts slots, allocated once
     std::size_t pending_count_ = 0;
-    std::size_t applied_blocks_ = 0;
+    // The waiting cuts' signs per entry, kCutsPerPattern cuts to a byte: bit b of
+    // row_patterns_[g · rows + i] is set when s of waiting cut kCutsPerPattern·g + b is −1 at
+    // row i; the same for t in col_patterns_.
+    std::vector<std::uint8_t> row_patterns_, col_patterns_;
     // Scratch, sized once so the alternation allocates nothing.
     std::vector<std::uint64_t> next_s_, next_t_, changed_;
     std::vector<std::size_t> flipped_;
