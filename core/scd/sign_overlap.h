@@ -17,13 +17,12 @@ namespace {
 inline void changed_overlaps_impl(const std::uint64_t* changed, const std::uint64_t* signs,
                                   const std::uint64_t* const* cuts, std::size_t count, std::size_t words,
                                   std::int64_t* out) {
-    for (std::size_t j = 0; j < count; ++j) {
-        std::int64_t flipped = 0, agree = 0;
-        for (std::size_t w = 0; w < words; ++w) {
-            flipped += std::popcount(changed[w]);
-            agree += std::popcount(changed[w] & ~(signs[w] ^ cuts[j][w]));
-        }
-        out[j] = 2 * agree - flipped;
+    std::int64_t flipped = 0;
+    for (std::size_t w = 0; w < words; ++w) flipped += std::popcount(changed[w]);
+    for (std::size_t j = 0; j < count; ++j) out[j] = -flipped;
+    for (std::size_t w = 0; w < words; ++w) {
+        if (!changed[w]) continue;  // late in a cut most words have no flip
+        for (std::size_t j = 0; j < count; ++j) out[j] += 2 * std::popcount(changed[w] & ~(signs[w] ^ cuts[j][w]));
     }
 }
 
