@@ -54,6 +54,27 @@ void accumulate_rows(benchmark::State& state, const Kernels& kernels) {
     state.SetBytesProcessed(std::int64_t(state.iterations()) * std::int64_t(n * n * sizeof(float)));
 }
 
+// The waiting cuts' corrections to an image of length n: one 16-entry table lookup per
+// entry for each group of four waiting cuts, eight groups (32 cuts), as after every flip.
+void table_lookups(benchmark::State& state, const Kernels& kernels) {
+    const auto n = std::size_t(state.range(0));
+    std::mt19937 rng(4);
+    std::vector<std::vector<std::uint8_t>> indices(kMaxTables, std::vector<std::uint8_t>(n));
+    std::vector<float> tables(kMaxTables * kTableEntries, 0.25f), image(n);
+    const std::uint8_t* index_pointers[kMaxTables];
+    const float* table_pointers[kMaxTables];
+    for (std::size_t g = 0; g < kMaxTables; ++g) {
+        for (std::uint8_t& index : indices[g]) index = std::uint8_t(rng() % kTableEntries);
+        index_pointers[g] = indices[g].data();
+        table_pointers[g] = &tables[g * kTableEntries];
+    }
+    for (auto _ : state) {
+        kernels.add_table_lookups(image.data(), index_pointers, table_pointers, kMaxTables, n);
+        benchmark::DoNotOptimize(image.data());
+    }
+    state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(n));
+}
+
 // The roofline unit: Eigen's dense float GEMV over the same matrix.
 void BM_EigenGemv(benchmark::State& state) {
     const auto n = Eigen::Index(state.range(0));
@@ -85,6 +106,7 @@ BENCHMARK(BM_MatrixCuts)->Arg(256)->Arg(1024)->Unit(benchmark::kMillisecond);
 int main(int argc, char** argv) {
     register_per_isa("SignedMatVec", signed_matvec);
     register_per_isa("AccumulateRows", accumulate_rows);
+    register_per_isa("TableLookups", table_lookups);
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
