@@ -1,4 +1,4 @@
-// Every SIMD kernel agrees with its scalar twin bit for bit.
+// Every SIMD kernel agrees with its scalar twin bit for bit; the storage they stream is aligned.
 #include <QTest>
 
 #include <cstring>
@@ -6,6 +6,7 @@
 
 #include "scd/kernels.h"
 #include "scd/sign_bits.h"
+#include "tensor/tensor.h"
 
 using namespace signcut;
 
@@ -187,6 +188,19 @@ private Q_SLOTS:
                 for (std::size_t j = 0; j < count; ++j) QCOMPARE(out[j], expected[j]);
             }
         }
+    }
+
+    void tensorStorageStartsOnACacheLineOrAHugePage() {
+        const auto offset = [](const Tensor& t, std::size_t alignment) {
+            return reinterpret_cast<std::uintptr_t>(t.data().data()) % alignment;
+        };
+        for (std::size_t n : {1u, 3u, 17u, 1000u}) QCOMPARE(offset(Tensor(Shape{n}), 64), std::uintptr_t(0));
+        const std::size_t huge_floats = detail::kHugePageThreshold / sizeof(float);
+        const Tensor large(Shape{huge_floats});
+        QCOMPARE(offset(large, detail::kHugePageBytes), std::uintptr_t(0));
+        QCOMPARE(large[huge_floats - 1], 0.0f);  // zero-filled like any tensor
+        Tensor copy = large;
+        QCOMPARE(offset(copy, detail::kHugePageBytes), std::uintptr_t(0));
     }
 
     void dispatchPicksASupportedPath() { QVERIFY(isa_supported(active_kernels().isa)); }
