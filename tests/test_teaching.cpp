@@ -124,7 +124,7 @@ class TeachingTest : public QObject {
 
 private Q_SLOTS:
     void theTraceFindsTheEnginesNextCut() {
-        for (const Shape& shape : {Shape{20, 30}, Shape{9, 8, 3}}) {
+        for (const Shape& shape : {Shape{20, 30}, Shape{9, 8, 3}, Shape{7, 6, 5}}) {
             DecomposeOptions options;
             options.seed = 4;
             options.stop.width = 12;

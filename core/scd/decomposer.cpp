@@ -53,17 +53,17 @@ const char* stop_reason_name(StopReason reason) {
 Decomposer::Decomposer(Tensor input, DecomposeOptions options)
     : options_(options), kernels_(options.kernels ? *options.kernels : active_kernels()) {
     check_options(input, options_);
-    // The input becomes the residual; a matrix also keeps its transpose; then the cuts.
-    const std::uint64_t entries = input.size();
+    // The input becomes the residual; the matrix engine keeps more beside it; then the cuts.
+    const bool incremental = MatrixCutEngine::suits(input.shape());
     const std::uint64_t cut_bytes = scd_file_bytes(input.shape(), width_limit(input.shape(), options_), options_.precision);
-    require_memory((input.order() == 2 ? 4 * entries : 0) + 2 * cut_bytes,
+    require_memory((incremental ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(input.shape())) : 0) + 2 * cut_bytes,
                    "decomposing a " + shape_to_string(input.shape()) + " tensor");
     arena_ = options_.threads > 0 ? std::make_unique<oneapi::tbb::task_arena>(options_.threads)
                                   : std::make_unique<oneapi::tbb::task_arena>();  // all cores
     decomposition_ = Decomposition(input.shape(), options_.precision, input.squared_norm());
     max_width_ = width_limit(input.shape(), options_, &width_limit_reason_);
     cut_words_.resize(decomposition_.words_per_cut());
-    if (input.order() == 2) {
+    if (incremental) {
         arena_->execute([&] { matrix_ = std::make_unique<MatrixCutEngine>(std::move(input), kernels_); });
         return;
     }
@@ -133,11 +133,13 @@ void Decomposer::find_cut() {
     std::vector<const std::vector<std::uint64_t>*> signs_by_mode(k);
     MatrixCutEngine::Cut matrix_cut;
     if (matrix_) {
-        matrix_cut = matrix_->find_cut(start[1], options_.max_iterations, cancelled_);
+        matrix_cut = matrix_->find_cut(start[1], k > 2 ? std::span(start[2]) : std::span<const std::uint64_t>(),
+                                       options_.max_iterations, cancelled_);
         if (matrix_cut.cancelled) return;
         value = matrix_cut.value;
         iterations = matrix_cut.iterations;
         signs_by_mode = {&matrix_cut.s, &matrix_cut.t};
+        if (k > 2) signs_by_mode.push_back(&matrix_cut.u);
     } else {
         std::vector<std::size_t> storage_of(k);
         for (std::size_t m = 0; m < k; ++m) storage_of[order_[m]] = m;

@@ -49,7 +49,8 @@ class Decomposer {
 public:
     // The input becomes the residual (pass it with std::move to avoid a copy); throws
     // std::invalid_argument on bad options or non-finite input. Matrices run on the
-    // incremental MatrixCutEngine, other orders on the general mode-contraction path.
+    // incremental MatrixCutEngine (order-3 tensors as matrices of channel vectors), other
+    // orders and very long, thin shapes on the general mode-contraction path.
     Decomposer(Tensor input, DecomposeOptions options);
     ~Decomposer();
     Decomposer(const Decomposer&) = delete;
@@ -89,7 +90,7 @@ private:
     std::vector<std::size_t> order_;   // storage mode m holds input mode order_[m]
     Shape storage_shape_;
     Tensor residual_;                  // in storage order (general path)
-    std::unique_ptr<MatrixCutEngine> matrix_;  // order 2
+    std::unique_ptr<MatrixCutEngine> matrix_;  // orders 2 and 3 (MatrixCutEngine::suits)
     Decomposition decomposition_;
     std::size_t max_width_ = 0;
     StopReason width_limit_reason_ = StopReason::width;  // the rule that set max_width_

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
+#include <stdexcept>
 
 #include "scd/contraction.h"
 #include "scd/sign_bits.h"
@@ -33,8 +35,8 @@ std::size_t image_piece(std::size_t length) { return std::max<std::size_t>(256, 
 // Matrix rows per piece: about 64 Ki floats.
 std::size_t row_piece(std::size_t length) { return std::max<std::size_t>(1, (std::size_t(1) << 16) / length); }
 
-void transpose(const Tensor& from, Tensor& to) {
-    const std::size_t rows = from.dim(0), cols = from.dim(1);
+// to[c][r][k] = from[r][c][k] for rows × cols entries of `channels` floats each.
+void transpose(const Tensor& from, Tensor& to, std::size_t rows, std::size_t cols, std::size_t channels) {
     constexpr std::size_t kTile = 64;
     const float* src = from.data().data();
     float* dst = to.data().data();
@@ -43,9 +45,18 @@ void transpose(const Tensor& from, Tensor& to) {
         for (std::size_t c0 = 0; c0 < cols; c0 += kTile) {
             const std::size_t c1 = std::min(cols, c0 + kTile);
             for (std::size_t r = r0; r < r1; ++r)
-                for (std::size_t c = c0; c < c1; ++c) dst[c * rows + r] = src[r * cols + c];
+                for (std::size_t c = c0; c < c1; ++c)
+                    std::copy_n(src + (r * cols + c) * channels, channels, dst + (c * rows + r) * channels);
         }
     });
+}
+
+// Bits of a ⊗ b (a's index slowest), or a itself when b has one entry that is +1.
+void outer_signs(const std::vector<std::uint64_t>& a, std::size_t a_length, const std::vector<std::uint64_t>& b,
+                 std::size_t b_length, std::vector<std::uint64_t>& out) {
+    const std::uint64_t* parts[] = {a.data(), b.data()};
+    const std::size_t dims[] = {a_length, b_length};
+    kronecker_signs(parts, dims, out);
 }
 
 // tables[g][p] = Σ_b weights[kCutsPerPattern·g + b] · σ_b(p) over the waiting cuts of
@@ -81,29 +92,77 @@ void add_flipped(const Kernels& kernels, float* image, const float* source, std:
 
 }  // namespace
 
-MatrixCutEngine::MatrixCutEngine(Tensor matrix, const Kernels& kernels)
-    : kernels_(kernels), rows_(matrix.dim(0)), cols_(matrix.dim(1)), r_(std::move(matrix)), rt_(Shape{cols_, rows_}),
-      s_(words_for_bits(rows_), 0), t_(words_for_bits(cols_), 0), h_(rows_), g_(cols_), pending_(kPendingCuts),
-      row_patterns_(kPatternGroups * rows_), col_patterns_(kPatternGroups * cols_), next_s_(s_.size()),
-      next_t_(t_.size()), changed_(std::max(s_.size(), t_.size())) {
-    for (Pending& slot : pending_) slot.s.resize(s_.size()), slot.t.resize(t_.size());
+std::size_t MatrixCutEngine::extra_floats(const Shape& shape) {
+    const std::size_t channels = shape.size() > 2 ? shape[2] : 1;
+    const std::size_t longest = std::max(shape[0], shape[1]) * channels;
+    const std::size_t groups = (std::max(shape[0], shape[1]) + kFlipGroup - 1) / kFlipGroup;
+    return shape[0] * shape[1] * channels + (kPatternGroups * kTableEntries + groups - 1) * longest;
+}
+
+bool MatrixCutEngine::suits(const Shape& shape) {
+    if (shape.size() != 2 && shape.size() != 3) return false;
+    const std::size_t entries = shape[0] * shape[1] * (shape.size() > 2 ? shape[2] : 1);
+    const std::size_t beside = extra_floats(shape) - entries;  // all but Rᵀ
+    return beside <= std::max<std::size_t>(std::size_t(1) << 24, entries / 8);
+}
+
+MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels)
+    : kernels_(kernels), rows_(tensor.dim(0)), cols_(tensor.dim(1)), channels_(tensor.order() > 2 ? tensor.dim(2) : 1),
+      r_(std::move(tensor)), rt_(channels_ > 1 ? Shape{cols_, rows_, channels_} : Shape{cols_, rows_}),
+      s_(words_for_bits(rows_), 0), t_(words_for_bits(cols_), 0), u_(words_for_bits(channels_), 0),
+      h_(rows_ * channels_), g_(cols_ * channels_), pending_(kPendingCuts), row_patterns_(kPatternGroups * rows_),
+      col_patterns_(kPatternGroups * cols_), row_entry_patterns_(kPatternGroups * rows_ * channels_),
+      col_entry_patterns_(kPatternGroups * cols_ * channels_), next_s_(s_.size()), next_t_(t_.size()),
+      changed_(std::max(s_.size(), t_.size())) {
+    if (!suits(r_.shape())) throw std::invalid_argument("MatrixCutEngine: unsuitable shape " + shape_to_string(r_.shape()));
+    if (channels_ > 1) combined_h_.resize(rows_), combined_g_.resize(cols_);
+    for (Pending& slot : pending_) slot.s.resize(s_.size()), slot.t.resize(t_.size()), slot.u.resize(u_.size());
+    const std::size_t longest = std::max(rows_, cols_) * channels_;
     flipped_.reserve(std::max(rows_, cols_));
-    patterns_.resize(kPatternGroups * kTableEntries * std::max(rows_, cols_));
+    patterns_.resize(kPatternGroups * kTableEntries * longest);
     const std::size_t groups = (std::max(rows_, cols_) + kFlipGroup - 1) / kFlipGroup;
-    group_sums_.resize((groups - 1) * std::max(rows_, cols_));
-    transpose(r_, rt_);
+    group_sums_.resize((groups - 1) * longest);
+    transpose(r_, rt_, rows_, cols_, channels_);
     refresh_images();
 }
 
+void MatrixCutEngine::line_images(const float* row, const std::vector<std::uint64_t>& signs, std::size_t count,
+                                  float* image) const {
+    if (channels_ == 1) {  // one signed sum (halving is exact)
+        *image = 0.5f * kernels_.signed_sum(row, signs.data(), count);
+        return;
+    }
+    // c channels interleaved: a plain loop, the same on every instruction set.
+    std::fill(image, image + channels_, 0.0f);
+    for (std::size_t j = 0; j < count; ++j) {
+        const bool negative = is_negative(signs, j);
+        for (std::size_t k = 0; k < channels_; ++k) image[k] += negative ? -row[j * channels_ + k] : row[j * channels_ + k];
+    }
+    for (std::size_t k = 0; k < channels_; ++k) image[k] *= 0.5f;
+}
+
 void MatrixCutEngine::refresh_images() {
-    floats_streamed_ += 2 * rows_ * cols_;
-    // h = (R t)/2 and g = (Rᵀ s)/2 from scratch, one signed sum per entry (halving is exact).
-    for_pieces(rows_, row_piece(cols_), rows_ * cols_, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; ++i) h_[i] = 0.5f * kernels_.signed_sum(&r_[i * cols_], t_.data(), cols_);
+    const std::size_t line = cols_ * channels_, column = rows_ * channels_;
+    floats_streamed_ += 2 * rows_ * line;
+    // h = (R t)/2 and g = (Rᵀ s)/2 from scratch.
+    for_pieces(rows_, row_piece(line), rows_ * line, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; ++i) line_images(&r_[i * line], t_, cols_, &h_[i * channels_]);
     });
-    for_pieces(cols_, row_piece(rows_), rows_ * cols_, [&](std::size_t k0, std::size_t k1) {
-        for (std::size_t k = k0; k < k1; ++k) g_[k] = 0.5f * kernels_.signed_sum(&rt_[k * rows_], s_.data(), rows_);
+    for_pieces(cols_, row_piece(column), rows_ * line, [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; ++k) line_images(&rt_[k * column], s_, rows_, &g_[k * channels_]);
     });
+}
+
+void MatrixCutEngine::combined_signs(const std::vector<float>& image, std::vector<float>& combined,
+                                     std::vector<std::uint64_t>& out) {
+    if (channels_ == 1) return kernels_.sign_bits(image.data(), image.size(), out.data());
+    for (std::size_t i = 0; i < combined.size(); ++i) {
+        float sum = 0.0f;
+        for (std::size_t k = 0; k < channels_; ++k)
+            sum += is_negative(u_, k) ? -image[i * channels_ + k] : image[i * channels_ + k];
+        combined[i] = sum;
+    }
+    kernels_.sign_bits(combined.data(), combined.size(), out.data());
 }
 
 void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_signs) {
@@ -134,7 +193,7 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     PatternTables tables;
     pattern_tables(weights, pending_count_, tables);
     const std::size_t table_count = pattern_groups();
-    const std::vector<std::uint8_t>& other_patterns = rows ? col_patterns_ : row_patterns_;
+    const std::vector<std::uint8_t>& other_patterns = rows ? col_entry_patterns_ : row_entry_patterns_;
     const auto add_corrections = [&](std::size_t i0, std::size_t i1) {
         const std::uint8_t* indices[kPatternGroups];
         const float* table_rows[kPatternGroups];
@@ -174,9 +233,11 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     std::copy(new_signs.begin(), new_signs.end(), signs.begin());
 }
 
-MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> start_t, int max_iterations,
+MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> start_t,
+                                               std::span<const std::uint64_t> start_u, int max_iterations,
                                                const std::atomic<bool>& cancel) {
     Cut cut;
+    if (channels_ > 1) std::copy(start_u.begin(), start_u.end(), u_.begin());
     std::copy(start_t.begin(), start_t.end(), next_t_.begin());
     long distance = 0;
     for (std::size_t w = 0; w < t_.size(); ++w) distance += std::popcount(next_t_[w] ^ t_[w]);
@@ -189,19 +250,29 @@ MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> st
     while (cut.iterations < max_iterations) {
         ++cut.iterations;
         if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
-        kernels_.sign_bits(h_.data(), rows_, next_s_.data());  // s ← sign(R t)
+        combined_signs(h_, combined_h_, next_s_);  // s ← sign(R t (u))
         flip(true, next_s_);
         if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
-        kernels_.sign_bits(g_.data(), cols_, next_t_.data());  // t ← sign(Rᵀ s)
-        // sᵀ R t_new = ‖Rᵀ s‖₁ = 2 Σ_k sign(g_k) g_k
-        const double swept = 2.0 * double(kernels_.signed_sum(g_.data(), next_t_.data(), cols_));
+        combined_signs(g_, combined_g_, next_t_);  // t ← sign(Rᵀ s (u))
+        double swept = 0.0;
+        if (channels_ == 1)  // sᵀ R t_new = ‖Rᵀ s‖₁ = 2 Σ_k sign(g_k) g_k
+            swept = 2.0 * double(kernels_.signed_sum(g_.data(), next_t_.data(), cols_));
         flip(false, next_t_);
+        if (channels_ > 1) {  // u ← sign(z), z_k = Σ_i s_i h[i,k] = ½ ⟨R, s ⊗ t ⊗ e_k⟩; the value is 2‖z‖₁
+            for (std::size_t k = 0; k < channels_; ++k) {
+                double z = 0.0;
+                for (std::size_t i = 0; i < rows_; ++i) z += is_negative(s_, i) ? -h_[i * channels_ + k] : h_[i * channels_ + k];
+                set_negative(u_, k, z < 0.0);
+                swept += 2.0 * std::fabs(z);
+            }
+        }
         const bool grew = swept > value;
         value = swept;
         if (!grew) break;
     }
     cut.s = s_;
     cut.t = t_;
+    if (channels_ > 1) cut.u = u_;
     cut.value = value;
     return cut;
 }
@@ -212,23 +283,30 @@ void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
     slot.coeff = coeff;
     std::copy(cut.s.begin(), cut.s.end(), slot.s.begin());
     std::copy(cut.t.begin(), cut.t.end(), slot.t.begin());
+    std::copy(u_.begin(), u_.end(), slot.u.begin());
+    outer_signs(cut.s, rows_, u_, channels_, su_);
+    outer_signs(cut.t, cols_, u_, channels_, tu_);
     // Bit b of group g's pattern bytes; the group's first cut starts them afresh.
     const std::size_t g = j / kCutsPerPattern, b = j % kCutsPerPattern;
-    const auto mark = [&](std::uint8_t* patterns, const std::vector<std::uint64_t>& signs, std::size_t length) {
+    const auto mark = [&](std::vector<std::uint8_t>& patterns, const std::vector<std::uint64_t>& signs,
+                          std::size_t length) {
+        std::uint8_t* group = &patterns[g * length];
         for (std::size_t i = 0; i < length; ++i)
-            patterns[i] = std::uint8_t((b ? patterns[i] : 0u) | unsigned(is_negative(signs, i)) << b);
+            group[i] = std::uint8_t((b ? group[i] : 0u) | unsigned(is_negative(signs, i)) << b);
     };
-    mark(&row_patterns_[g * rows_], cut.s, rows_);
-    mark(&col_patterns_[g * cols_], cut.t, cols_);
-    // The same s, t on R' = R − c s tᵀ: R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t (halved).
-    kernels_.add_signed_constant(h_.data(), s_.data(), float(-0.5 * double(coeff) * double(cols_)), rows_);
-    kernels_.add_signed_constant(g_.data(), t_.data(), float(-0.5 * double(coeff) * double(rows_)), cols_);
+    mark(row_patterns_, cut.s, rows_);
+    mark(col_patterns_, cut.t, cols_);
+    mark(row_entry_patterns_, su_, rows_ * channels_);
+    mark(col_entry_patterns_, tu_, cols_ * channels_);
+    // The same s, t (u) on R' = R − c s ⊗ t (⊗ u): R' t = R t − c·n·s (⊗ u) and R'ᵀ s = Rᵀ s − c·m·t (⊗ u), halved.
+    kernels_.add_signed_constant(h_.data(), su_.data(), float(-0.5 * double(coeff) * double(cols_)), h_.size());
+    kernels_.add_signed_constant(g_.data(), tu_.data(), float(-0.5 * double(coeff) * double(rows_)), g_.size());
     if (pending_count_ == kPendingCuts) apply_pending();
 }
 
 void MatrixCutEngine::apply_pending() {
     if (pending_count_ == 0) return;
-    floats_streamed_ += 4 * rows_ * cols_;  // R and Rᵀ, each read and written once
+    floats_streamed_ += 4 * r_.size();  // R and Rᵀ, each read and written once
     // Row i of R −= Σ_j c_j s_j[i] · t_j. That sum depends on i only through the signs
     // s_j[i], so it is built once per sign pattern of each group of kCutsPerPattern cuts,
     // and each row adds one pattern vector per group. An entry k of the vector for
@@ -244,9 +322,10 @@ void MatrixCutEngine::apply_pending() {
         pattern_tables(weights, pending_count_, by_pattern[p]);
     }
     const auto apply = [&](Tensor& matrix, bool by_rows) {
-        const std::size_t lines = matrix.dim(0), length = matrix.dim(1);
+        const std::size_t lines = by_rows ? rows_ : cols_, line_count = by_rows ? cols_ : rows_;
+        const std::size_t length = line_count * channels_;
         const std::uint8_t* line_patterns = by_rows ? row_patterns_.data() : col_patterns_.data();
-        const std::uint8_t* entry_patterns = by_rows ? col_patterns_.data() : row_patterns_.data();
+        const std::uint8_t* entry_patterns = by_rows ? col_entry_patterns_.data() : row_entry_patterns_.data();
         // patterns_[(g · 16 + p) · length …]: the vector of group g for pattern p.
         tbb::parallel_for(std::size_t(0), groups * kTableEntries, [&](std::size_t index) {
             const std::size_t g = index / kTableEntries, p = index % kTableEntries;
@@ -268,7 +347,7 @@ void MatrixCutEngine::apply_pending() {
                     vectors[g] = &patterns_[(g * kTableEntries + line_patterns[g * lines + r]) * length];
                 float* row = &matrix[r * length];
                 kernels_.accumulate_rows(row, vectors, keep, groups, length);
-                image[r] = 0.5f * kernels_.signed_sum(row, image_signs.data(), length);
+                line_images(row, image_signs, line_count, &image[r * channels_]);
             }
         });
     };
@@ -279,17 +358,20 @@ void MatrixCutEngine::apply_pending() {
 
 double MatrixCutEngine::squared_norm() {
     apply_pending();
-    floats_streamed_ += rows_ * cols_;
+    floats_streamed_ += r_.size();
     return signcut::squared_norm(r_.data());
 }
 
 Tensor MatrixCutEngine::residual() const {
     Tensor out = r_;
-    for (std::size_t i = 0; i < rows_; ++i)
-        for (std::size_t j = 0; j < pending_count_; ++j) {
-            const Pending& cut = pending_[j];
-            kernels_.add_signed_constant(&out[i * cols_], cut.t.data(), is_negative(cut.s, i) ? cut.coeff : -cut.coeff, cols_);
-        }
+    const std::size_t line = cols_ * channels_;
+    std::vector<std::uint64_t> tu;
+    for (std::size_t j = 0; j < pending_count_; ++j) {
+        const Pending& cut = pending_[j];
+        outer_signs(cut.t, cols_, cut.u, channels_, tu);
+        for (std::size_t i = 0; i < rows_; ++i)
+            kernels_.add_signed_constant(&out[i * line], tu.data(), is_negative(cut.s, i) ? cut.coeff : -cut.coeff, line);
+    }
     return out;
 }
 

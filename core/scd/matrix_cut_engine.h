@@ -1,5 +1,9 @@
 #pragma once
-// Signed cuts of a matrix without a full pass over the residual per alternation.
+// Signed cuts of a matrix, or of an order-3 tensor m × n × c seen as a matrix whose entries
+// are c-vectors (the colour channels of a photo), without a full pass over the residual
+// per alternation. For c > 1 every image below has c channels: h[i,k] = ½ Σ_j R[i,j,k] t_j,
+// s takes the sign of Σ_k u_k h[i,k], and the channel signs u those of z_k = Σ_i s_i h[i,k],
+// which need no pass over R at all.
 //
 // It keeps the applied residual R twice, row-major (R) and transposed (Rᵀ), so rows and
 // columns both stream contiguously, and its half images h = (R t)/2 and g = (Rᵀ s)/2 of
@@ -41,21 +45,33 @@ public:
     // groups run in parallel, each streaming whole rows.
     static constexpr std::size_t kFlipGroup = 128;
 
-    MatrixCutEngine(Tensor matrix, const Kernels& kernels);
+    // Floats the engine keeps beside the input: Rᵀ, the waiting cuts' pattern vectors and
+    // the partial images of large flips.
+    static std::size_t extra_floats(const Shape& shape);
+    // Whether the engine takes this shape: a matrix or an order-3 tensor whose pattern
+    // vectors and partial images stay small beside it (at most 16 Mi floats or an eighth
+    // of the input; a very long, thin shape goes to the general path instead).
+    static bool suits(const Shape& shape);
+
+    // A matrix, or an order-3 tensor (its last mode the channels); see suits().
+    MatrixCutEngine(Tensor tensor, const Kernels& kernels);
 
     std::size_t rows() const { return rows_; }
     std::size_t cols() const { return cols_; }
+    std::size_t channels() const { return channels_; }
 
     struct Cut {
-        std::vector<std::uint64_t> s, t;  // packed signs (sign_bits.h)
-        double value = 0.0;               // sᵀ R t
+        std::vector<std::uint64_t> s, t, u;  // packed signs (sign_bits.h); u only for c > 1
+        double value = 0.0;                  // ⟨R, s ⊗ t (⊗ u)⟩
         int iterations = 0;
         bool cancelled = false;
     };
     // Alternating maximisation from the column signs `start_t` (or their negation, which
-    // gives the same cut and is chosen when it flips fewer columns of the current t).
-    Cut find_cut(std::span<const std::uint64_t> start_t, int max_iterations, const std::atomic<bool>& cancel);
-    // R ← R − c · s tᵀ for the cut just found.
+    // gives the same cut and is chosen when it flips fewer columns of the current t) and,
+    // for c > 1, the channel signs `start_u`; each sweep updates s, t, then u.
+    Cut find_cut(std::span<const std::uint64_t> start_t, std::span<const std::uint64_t> start_u, int max_iterations,
+                 const std::atomic<bool>& cancel);
+    // R ← R − c · s ⊗ t (⊗ u) for the cut just found.
     void subtract(const Cut& cut, float coeff);
     // ‖R‖², computed directly; applies the waiting cuts first (at a kPendingCuts boundary
     // this changes nothing in the results).
@@ -72,25 +88,31 @@ private:
     // Applies the waiting cuts to R and Rᵀ and recomputes h and g from the new rows.
     void apply_pending();
     void refresh_images();
+    // image[line · c + k] = ½ Σ_j signs_j · row[j · c + k]: the images of one line.
+    void line_images(const float* row, const std::vector<std::uint64_t>& signs, std::size_t count, float* image) const;
+    // Σ_k u_k image[· , k] into `combined` (c > 1), then its signs into `out`.
+    void combined_signs(const std::vector<float>& image, std::vector<float>& combined, std::vector<std::uint64_t>& out);
     std::size_t pattern_groups() const { return (pending_count_ + kCutsPerPattern - 1) / kCutsPerPattern; }
 
     const Kernels& kernels_;
-    std::size_t rows_, cols_;
-    Tensor r_, rt_;                     // R (rows × cols) and Rᵀ (cols × rows)
-    std::vector<std::uint64_t> s_, t_;  // current sign vectors
-    std::vector<float> h_, g_;          // (R t)/2 and (Rᵀ s)/2 of the true residual
+    std::size_t rows_, cols_, channels_;
+    Tensor r_, rt_;                         // R (rows × cols × c) and Rᵀ (cols × rows × c)
+    std::vector<std::uint64_t> s_, t_, u_;  // current sign vectors
+    std::vector<float> h_, g_;              // (R t)/2 and (Rᵀ s)/2 of the true residual, c channels each
+    std::vector<float> combined_h_, combined_g_;  // Σ_k u_k h[·,k] and Σ_k u_k g[·,k] (c > 1)
     struct Pending {
         float coeff;
-        std::vector<std::uint64_t> s, t;
+        std::vector<std::uint64_t> s, t, u;
     };
     std::vector<Pending> pending_;  // kPendingCuts slots, allocated once
     std::size_t pending_count_ = 0;
-    // The waiting cuts' signs per entry, kCutsPerPattern cuts to a byte: bit b of
+    // The waiting cuts' signs, kCutsPerPattern cuts to a byte: bit b of
     // row_patterns_[g · rows + i] is set when s of waiting cut kCutsPerPattern·g + b is −1 at
-    // row i; the same for t in col_patterns_.
-    std::vector<std::uint8_t> row_patterns_, col_patterns_;
+    // row i; the same for t in col_patterns_. The entry patterns do the same for s ⊗ u at
+    // (i, k) and t ⊗ u at (j, k): the signs along a line of Rᵀ and of R.
+    std::vector<std::uint8_t> row_patterns_, col_patterns_, row_entry_patterns_, col_entry_patterns_;
     // Scratch, sized once so the alternation allocates nothing.
-    std::vector<std::uint64_t> next_s_, next_t_, changed_;
+    std::vector<std::uint64_t> next_s_, next_t_, changed_, su_, tu_;
     std::vector<std::size_t> flipped_;
     std::vector<float> group_sums_;  // groups 2, 3, … of a large flip, one image each
     std::vector<float> patterns_;    // the waiting cuts' sums per sign pattern (apply_pending)
