@@ -283,7 +283,7 @@ void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
     slot.coeff = coeff;
     std::copy(cut.s.begin(), cut.s.end(), slot.s.begin());
     std::copy(cut.t.begin(), cut.t.end(), slot.t.begin());
-    std::copy(u_.begin(), u_.end(), slot.u.begin());
+    std::copy(u_.begin(), u_.end(), slot.u.begin());  // the cut's u (+1 for a matrix)
     outer_signs(cut.s, rows_, u_, channels_, su_);
     outer_signs(cut.t, cols_, u_, channels_, tu_);
     // Bit b of group g's pattern bytes; the group's first cut starts them afresh.

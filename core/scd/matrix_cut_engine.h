@@ -14,8 +14,8 @@
 // over the waiting cuts j; the images h, g are kept for the true residual: when columns K
 // flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j, the sign agreement counts being
 // popcounts. That sum depends on a row only through the waiting cuts' signs there, so it
-// is looked up per row in tables of the sign patterns of four cuts. After a cut c·s tᵀ the images of the same
-// s, t follow in O(m + n): R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t.
+// is looked up per row in tables of the sign patterns of four cuts. After a cut c·s tᵀ the
+// images of the same s, t follow in O(m + n): R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t.
 // Every image entry and every row is computed by the same operations in the same order
 // whichever thread does it (flipped lines are summed in fixed groups of kFlipGroup, each
 // group into its own buffer), so results do not depend on the thread count.
