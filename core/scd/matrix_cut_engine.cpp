@@ -111,8 +111,8 @@ MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels)
       r_(std::move(tensor)), rt_(channels_ > 1 ? Shape{cols_, rows_, channels_} : Shape{cols_, rows_}),
       s_(words_for_bits(rows_), 0), t_(words_for_bits(cols_), 0), u_(words_for_bits(channels_), 0),
       h_(rows_ * channels_), g_(cols_ * channels_), pending_(kPendingCuts), row_patterns_(kPatternGroups * rows_),
-      col_patterns_(kPatternGroups * cols_), row_entry_patterns_(kPatternGroups * rows_ * channels_),
-      col_entry_patterns_(kPatternGroups * cols_ * channels_), next_s_(s_.size()), next_t_(t_.size()),
+      col_patterns_(kPatternGroups * cols_), row_entry_patterns_(channels_ > 1 ? kPatternGroups * rows_ * channels_ : 0),
+      col_entry_patterns_(channels_ > 1 ? kPatternGroups * cols_ * channels_ : 0), next_s_(s_.size()), next_t_(t_.size()),
       changed_(std::max(s_.size(), t_.size())) {
     if (!suits(r_.shape())) throw std::invalid_argument("MatrixCutEngine: unsuitable shape " + shape_to_string(r_.shape()));
     if (channels_ > 1) combined_h_.resize(rows_), combined_g_.resize(cols_);
@@ -193,7 +193,7 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     PatternTables tables;
     pattern_tables(weights, pending_count_, tables);
     const std::size_t table_count = pattern_groups();
-    const std::vector<std::uint8_t>& other_patterns = rows ? col_entry_patterns_ : row_entry_patterns_;
+    const std::vector<std::uint8_t>& other_patterns = rows ? col_entries() : row_entries();
     const auto add_corrections = [&](std::size_t i0, std::size_t i1) {
         const std::uint8_t* indices[kPatternGroups];
         const float* table_rows[kPatternGroups];
@@ -296,8 +296,10 @@ void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
     };
     mark(row_patterns_, cut.s, rows_);
     mark(col_patterns_, cut.t, cols_);
-    mark(row_entry_patterns_, su_, rows_ * channels_);
-    mark(col_entry_patterns_, tu_, cols_ * channels_);
+    if (channels_ > 1) {
+        mark(row_entry_patterns_, su_, rows_ * channels_);
+        mark(col_entry_patterns_, tu_, cols_ * channels_);
+    }
     // The same s, t (u) on R' = R − c s ⊗ t (⊗ u): R' t = R t − c·n·s (⊗ u) and R'ᵀ s = Rᵀ s − c·m·t (⊗ u), halved.
     kernels_.add_signed_constant(h_.data(), su_.data(), float(-0.5 * double(coeff) * double(cols_)), h_.size());
     kernels_.add_signed_constant(g_.data(), tu_.data(), float(-0.5 * double(coeff) * double(rows_)), g_.size());
@@ -325,7 +327,7 @@ void MatrixCutEngine::apply_pending() {
         const std::size_t lines = by_rows ? rows_ : cols_, line_count = by_rows ? cols_ : rows_;
         const std::size_t length = line_count * channels_;
         const std::uint8_t* line_patterns = by_rows ? row_patterns_.data() : col_patterns_.data();
-        const std::uint8_t* entry_patterns = by_rows ? col_entry_patterns_.data() : row_entry_patterns_.data();
+        const std::uint8_t* entry_patterns = by_rows ? col_entries().data() : row_entries().data();
         // patterns_[(g · 16 + p) · length …]: the vector of group g for pattern p.
         tbb::parallel_for(std::size_t(0), groups * kTableEntries, [&](std::size_t index) {
             const std::size_t g = index / kTableEntries, p = index % kTableEntries;

@@ -109,8 +109,11 @@ private:
     // The waiting cuts' signs, kCutsPerPattern cuts to a byte: bit b of
     // row_patterns_[g · rows + i] is set when s of waiting cut kCutsPerPattern·g + b is −1 at
     // row i; the same for t in col_patterns_. The entry patterns do the same for s ⊗ u at
-    // (i, k) and t ⊗ u at (j, k): the signs along a line of Rᵀ and of R.
+    // (i, k) and t ⊗ u at (j, k): the signs along a line of Rᵀ and of R. A matrix (u = +1)
+    // has no entry patterns of its own: they are the line patterns.
     std::vector<std::uint8_t> row_patterns_, col_patterns_, row_entry_patterns_, col_entry_patterns_;
+    const std::vector<std::uint8_t>& row_entries() const { return channels_ > 1 ? row_entry_patterns_ : row_patterns_; }
+    const std::vector<std::uint8_t>& col_entries() const { return channels_ > 1 ? col_entry_patterns_ : col_patterns_; }
     // Scratch, sized once so the alternation allocates nothing.
     std::vector<std::uint64_t> next_s_, next_t_, changed_, su_, tu_;
     std::vector<std::size_t> flipped_;
