@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "methods/trellis.h"
 #include "scd/decomposer.h"
 #include "scd/kernels.h"
 #include "scd/sign_bits.h"
@@ -75,6 +76,42 @@ void table_lookups(benchmark::State& state, const Kernels& kernels) {
     state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(n));
 }
 
+// Viterbi steps of the bitshift trellis at K = 2 and L = range(0): one step per entry, over a
+// 256-entry N(0, 1) sequence (items = entries).
+void viterbi_steps(benchmark::State& state, const Kernels& kernels) {
+    const int state_bits = int(state.range(0)), bits = 2;
+    const std::size_t states = std::size_t(1) << state_bits, length = 256;
+    const Tensor x = gaussian_tensor({length}, 5);
+    const std::vector<float>& values = trellis_table(state_bits);
+    std::vector<float> costs(states, 0.0f), next_costs(states);
+    std::vector<std::uint8_t> choices(length * (states >> bits));
+    for (auto _ : state) {
+        std::fill(costs.begin(), costs.end(), 0.0f);
+        for (std::size_t t = 0; t < length; ++t) {
+            kernels.viterbi_step(costs.data(), values.data(), x[t], state_bits, bits, next_costs.data(),
+                                 choices.data() + t * (states >> bits));
+            std::swap(costs, next_costs);
+        }
+        benchmark::DoNotOptimize(costs.data());
+    }
+    state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(length));
+}
+
+// Whole tail-biting quantisation (two Viterbi passes and the backtracks) of 16 sequences of
+// 256 entries at K = 2 and L = range(0), on the active kernels and one thread (items = entries).
+void BM_TrellisQuantize(benchmark::State& state) {
+    const TrellisCode code{int(state.range(0)), 2};
+    const std::size_t length = 256, count = 16;
+    const Tensor x = gaussian_tensor({count * length}, 6);
+    std::vector<std::uint8_t> symbols(length);
+    for (auto _ : state)
+        for (std::size_t i = 0; i < count; ++i)
+            benchmark::DoNotOptimize(
+                trellis_quantize(code, x.data().data() + i * length, length, 1.0f, symbols.data()));
+    state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(count * length));
+}
+BENCHMARK(BM_TrellisQuantize)->Arg(12)->Arg(16)->Unit(benchmark::kMillisecond);
+
 // The roofline unit: Eigen's dense float GEMV over the same matrix.
 void BM_EigenGemv(benchmark::State& state) {
     const auto n = Eigen::Index(state.range(0));
@@ -107,6 +144,12 @@ int main(int argc, char** argv) {
     register_per_isa("SignedMatVec", signed_matvec);
     register_per_isa("AccumulateRows", accumulate_rows);
     register_per_isa("TableLookups", table_lookups);
+    for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512})  // Arg = L
+        if (isa_supported(isa))
+            benchmark::RegisterBenchmark(("ViterbiSteps/" + std::string(isa_name(isa))).c_str(),
+                                         [isa](benchmark::State& state) { viterbi_steps(state, kernels_for(isa)); })
+                ->Arg(12)
+                ->Arg(16);
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

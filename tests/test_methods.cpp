@@ -2,8 +2,11 @@
 // least-squares refit, and the rate–distortion floor below every method on Gaussian data.
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <set>
+#include <stdexcept>
 
 #include "methods/baselines.h"
 #include "methods/coefficient_refit.h"
@@ -11,7 +14,10 @@
 #include "methods/kashin.h"
 #include "methods/method.h"
 #include "methods/rate_distortion.h"
+#include "methods/bit_allocation.h"
+#include "methods/random_rotation.h"
 #include "methods/rotated_quantizer.h"
+#include "methods/round_to_nearest.h"
 #include "scd/decomposer.h"
 #include "tensor/random_tensor.h"
 #include "test_support.h"
@@ -25,20 +31,26 @@ private Q_SLOTS:
     void bitsAreCountedExactly() {
         const Tensor a = gaussian_tensor({40, 50}, 1);
         const std::uint64_t n = 2000;
-        QCOMPARE(round_to_int(a, 4.0).bits, 3 * n + 16 * 40);  // int3 + f16 row scales fit 4 bits
         QCOMPARE(round_to_bf16(a).bits, 16 * n);
-        QCOMPARE(truncated_svd(a, 4.0).bits, std::uint64_t(16 * 5 * (40 + 50)));  // rank ⌊4·2000/(16·90)⌋ = 5
-        QCOMPARE(rotated_quantization(a, 4.0, 1).bits, std::uint64_t(2 * 40 * 64 + 16 * 40));  // padded to 64
+        // rank ⌊4·2000/(16·90)⌋ = 5, and the 800 bits left hold a sixth component at int8 + two f16 scales.
+        QCOMPARE(truncated_svd(a, 4.0).bits, std::uint64_t(16 * 5 * (40 + 50) + 8 * 90 + 32));
+        // Mixed widths (rotq): the seed, each row's width code and f16 σ, and its entries at its
+        // width; the codes take 4 bits a row, or 4 bits once and 1 a row for two adjacent widths.
+        const Approximation rotq = approximate("rotq", a, 3.3);
+        QVERIFY(double(rotq.bits) <= 3.3 * double(n));
+        const std::uint64_t entry_bits = rotq.bits - 64 - 40 * 16;
+        QVERIFY((entry_bits - (4 + 40)) % 50 == 0 || (entry_bits - 4 * 40) % 50 == 0);
         const Approximation cuts = approximate("scd", a, 4.0);
         QVERIFY(double(cuts.bits) <= 4.0 * double(n));
         QCOMPARE(cuts.bits % 8, std::uint64_t(0));  // whole bytes of the .scd file
     }
 
     void budgetsThatCannotBeMetSaySo() {
+        // Just below each method's minimum rate: refused with the reason, never more bits.
         const Tensor a = gaussian_tensor({40, 50}, 2);
-        for (const char* method : {"bf16", "f16", "rtn", "rotq", "dbf", "kashin"}) {
-            const Approximation result = approximate(method, a, 0.5);
-            QVERIFY2(!result.met_budget && !result.note.empty(), method);
+        for (const MethodInfo& method : method_registry()) {
+            const Approximation result = approximate(method.name, a, 0.99 * method.minimum_bits_per_entry(a.shape()));
+            QVERIFY2(!result.met_budget && !result.note.empty(), method.name.data());
         }
     }
 
@@ -90,23 +102,11 @@ private Q_SLOTS:
         }
     }
 
-    void dbfCountsItsBitsAndItsErrorFallsWithIterations() {
-        const Tensor a = gaussian_tensor({48, 40}, 9);
+    void dbfCountsItsBits() {
         const std::size_t k = dbf_middle_for_budget(48, 40, 2.0);
         QVERIFY(double(dbf_bits(48, 40, k)) <= 2.0 * 48 * 40);
         QVERIFY(double(dbf_bits(48, 40, k + 1)) > 2.0 * 48 * 40);
-        const DbfResult result = double_binary_factorisation(a, k, 15);
-        QCOMPARE(result.approximation.bits, std::uint64_t(k * (48 + 40) + 16 * (48 + k + 40)));
-        QCOMPARE(result.error_by_iteration.size(), std::size_t(15));
-        for (std::size_t i = 1; i < 15; ++i)
-            QVERIFY(result.error_by_iteration[i] <= result.error_by_iteration[i - 1] + 1e-12);
-        QVERIFY(result.error_by_iteration.back() < result.error_by_iteration.front());
-    }
-
-    void dbfWithOneMiddleColumnRecoversARankOneSignMatrix() {
-        const Tensor a = testing::rank_one_sign_matrix(20, 30, 0.5f, 10);
-        const DbfResult result = double_binary_factorisation(a, 1, 3);
-        QVERIFY(relative_error(a, result.approximation.reconstruction) < 1e-3);  // f16 scales
+        QCOMPARE(dbf_bits(48, 40, k), std::uint64_t(k * (48 + 40) + 16 * (48 + k + 40)));
     }
 
     void kashinSplitIsExactWithSmallInfinityNorms() {
@@ -142,12 +142,15 @@ private Q_SLOTS:
             }
     }
 
-    void kashinBitsAreCountedExactly() {
-        const Tensor a = gaussian_tensor({70, 50}, 13);
-        const Approximation result = approximate("kashin", a, 4.0);
-        QVERIFY(result.met_budget);
-        // U at 2 bits and V at 1 (2 + 2 would need 4 plus overhead): entries, f16 block scales, f16 centroids.
-        QCOMPARE(result.bits, std::uint64_t((2 * 3500 + 16 * 2 + 16 * 4) + (1 * 3500 + 16 * 2 + 16 * 2)));
+    void kashinCentroidsAreTheOneDimensionalKMeans() {
+        // Two tight clusters: the 1-bit centroids are their means.
+        std::vector<float> values;
+        for (int i = 0; i < 100; ++i) values.push_back(-1.0f + 0.001f * float(i % 5));
+        for (int i = 0; i < 100; ++i) values.push_back(2.0f + 0.001f * float(i % 5));
+        std::sort(values.begin(), values.end());
+        const std::vector<float> centroids = kmeans_centroids(values, 1);
+        QCOMPARE(centroids.size(), std::size_t(2));
+        QVERIFY(std::abs(centroids[0] - (-0.998f)) < 1e-3 && std::abs(centroids[1] - 2.002f) < 2e-3);
     }
 
     void oneBitLloydMaxLevelsAreTheHalfNormalMean() {
@@ -157,15 +160,136 @@ private Q_SLOTS:
         QVERIFY(std::abs(levels[0] + levels[1]) < 1e-12);
     }
 
-    void hadamardIsOrthonormalAndItsOwnInverse() {
-        const Tensor x = gaussian_tensor({64}, 6);
-        std::vector<float> y(x.data().begin(), x.data().end());
-        hadamard_transform(y);
-        double norm = 0;
-        for (float v : y) norm += double(v) * v;
-        QVERIFY(std::abs(norm - x.squared_norm()) < 1e-4 * x.squared_norm());
-        hadamard_transform(y);
-        for (std::size_t i = 0; i < 64; ++i) QVERIFY(std::abs(y[i] - x[i]) < 1e-5);
+    void randomRotationOfAnyLengthIsOrthogonal() {
+        // Lengths with no power of two, a power of two alone, and both (12 = 4·3, 451 = 11·41).
+        for (std::size_t n : {std::size_t(7), std::size_t(12), std::size_t(64), std::size_t(451)}) {
+            const Tensor x = gaussian_tensor({5, n}, 6);
+            Tensor y = x;
+            const RandomRotation rotation(n, 3);
+            rotation.rotate_rows(y);
+            for (std::size_t r = 0; r < 5; ++r) {  // each row keeps its norm: rows are not mixed
+                double before = 0, after = 0;
+                for (std::size_t c = 0; c < n; ++c) before += double(x[r * n + c]) * x[r * n + c], after += double(y[r * n + c]) * y[r * n + c];
+                QVERIFY(std::abs(after - before) < 1e-4 * before);
+            }
+            QVERIFY(relative_error(x, y) > 0.5);  // it did rotate
+            rotation.unrotate_rows(y);
+            QVERIFY2(relative_error(x, y) < 1e-5, qPrintable(QString::number(n)));
+        }
+    }
+
+    void aSpikeIsSpreadOverTheWholeRow() {
+        const std::size_t n = 384;
+        Tensor spike({1, n});
+        spike[17] = 1.0f;
+        RandomRotation(n, 9).rotate_rows(spike);
+        float largest = 0;
+        for (float v : spike.data()) largest = std::max(largest, std::abs(v));
+        QVERIFY(largest < 4.0f / std::sqrt(float(n)));  // a Gaussian-like row has no entry far above 1/√n
+    }
+
+    void everyMethodFillsItsBudget() {
+        // Bits used within [0.97·B, B] at every budget at or above the method's minimum rate.
+        const Tensor a = gaussian_tensor({128, 96}, 21);
+        for (const MethodInfo& method : method_registry()) {
+            for (double budget : {1.0, 2.0, 3.0, 4.0, 8.0, 16.0}) {
+                if (budget < method.minimum_bits_per_entry(a.shape())) continue;
+                if (budget > 8 && method.minimum_bits_per_entry(a.shape()) < 16) continue;  // 16 only for bf16/f16
+                const Approximation result = approximate(method.name, a, budget);
+                const QString what = QString("%1 at %2 bits").arg(method.name.data()).arg(budget);
+                QVERIFY2(result.met_budget, qPrintable(what + ": " + QString::fromStdString(result.note)));
+                const double used = double(result.bits) / double(a.size());
+                QVERIFY2(used <= budget && used >= 0.97 * budget, qPrintable(what + QString(" used %1").arg(used)));
+            }
+        }
+    }
+
+    void mixedWidthsBeatOneWidth() {
+        // Rows of unequal scale: the allocation moves bits to the large rows. The same units
+        // at the best single width that fits give a larger error.
+        Tensor a = gaussian_tensor({96, 64}, 22);
+        for (std::size_t r = 0; r < 96; ++r)
+            for (std::size_t c = 0; c < 64; ++c) a[r * 64 + c] *= float(std::exp2(double(r % 8) / 2.0));
+        std::vector<UnitCosts> units(96);
+        for (std::size_t r = 0; r < 96; ++r)
+            for (int b = 0; b <= 8; ++b) {
+                double energy = 0;
+                for (std::size_t c = 0; c < 64; ++c) energy += double(a[r * 64 + c]) * a[r * 64 + c];
+                units[r].squared_error.push_back(energy * std::exp2(-2.0 * b));  // the Gaussian D(R)
+                units[r].bits.push_back(20 + 64 * std::uint64_t(b));
+            }
+        const double budget = 2.5 * 96 * 64;
+        const WidthAllocation mixed = allocate_widths(units, budget);
+        const int uniform = uniform_width(units, budget);
+        QCOMPARE(uniform, 2);
+        double mixed_error = 0, uniform_error = 0;
+        for (std::size_t r = 0; r < 96; ++r) {
+            mixed_error += units[r].squared_error[std::size_t(mixed.widths[r])];
+            uniform_error += units[r].squared_error[2];
+        }
+        QVERIFY(double(mixed.bits) <= budget && double(mixed.bits) >= 0.97 * budget);
+        QVERIFY(mixed_error < 0.6 * uniform_error);
+        // The methods themselves: rtn and rotq at a budget between two widths beat the one width below.
+        for (const char* method : {"rtn", "rotq"}) {
+            const Approximation result = approximate(method, a, 2.5);
+            const std::string& note = result.note;
+            const auto at = note.find("one width (");
+            QVERIFY2(at != std::string::npos, note.c_str());
+            const double one_width_error = std::stod(note.substr(note.find("error ", at) + 6));
+            QVERIFY2(relative_error(a, result.reconstruction) < one_width_error, note.c_str());
+        }
+    }
+
+    void rotqStoresNoPadding() {
+        // 384 columns: no power of two; 2 bits per entry are spent on the 384 entries themselves.
+        const Tensor a = gaussian_tensor({64, 384}, 23);
+        const Approximation result = approximate("rotq", a, 2.0);
+        QVERIFY(double(result.bits) >= 0.97 * 2.0 * double(a.size()));
+        QVERIFY(relative_error(a, result.reconstruction) < 0.37);  // Lloyd–Max at 2 bits: 0.343 at best
+    }
+
+    void rtnUsesEveryCodeOnNonNegativeData() {
+        // Min–max with a zero point: values in [0.2, 0.8] at 2 bits land on 4 distinct levels.
+        Tensor a({1, 400});
+        for (std::size_t i = 0; i < 400; ++i) a[i] = 0.2f + 0.6f * float(i) / 399.0f;
+        const Approximation result = round_to_nearest(a, 2.0 + 36.0 / 400.0);
+        std::set<float> levels(result.reconstruction.data().begin(), result.reconstruction.data().end());
+        QCOMPARE(levels.size(), std::size_t(4));
+        QVERIFY(relative_error(a, result.reconstruction) < 0.11);
+    }
+
+    void rtnGroupsHaveTheirOwnScales() {
+        const Tensor a = gaussian_tensor({16, 256}, 24);
+        const Approximation rows = round_to_nearest(a, 4.0), groups = round_to_nearest(a, 4.0, 128);
+        QVERIFY(rows.met_budget && groups.met_budget);
+        QVERIFY(groups.note.find("groups of 128") != std::string::npos);
+        QVERIFY(double(groups.bits) <= 4.0 * double(a.size()));
+    }
+
+    void seedsReachEveryRandomisedMethod() {
+        const Tensor a = gaussian_tensor({48, 40}, 25);
+        for (const char* method : {"scd", "dbf", "kashin", "rotq"}) {
+            const Approximation first = approximate(method, a, 2.0, 5), again = approximate(method, a, 2.0, 5);
+            const Approximation other = approximate(method, a, 2.0, 6);
+            const auto same = [](const Tensor& x, const Tensor& y) { return std::ranges::equal(x.data(), y.data()); };
+            QVERIFY2(same(first.reconstruction, again.reconstruction), method);
+            QVERIFY2(!same(first.reconstruction, other.reconstruction), method);
+        }
+    }
+
+    void theRegistryListsEveryMethodOnce() {
+        std::set<std::string> names;
+        for (const MethodInfo& method : method_registry()) {
+            QVERIFY(names.insert(std::string(method.name)).second);
+            QVERIFY(!method.description.empty() && method.colour.size() == 7 && method.approximate);
+            QVERIFY(method.minimum_bits_per_entry({64, 48}) > 0);
+        }
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, find_method("no-such-method"));
+        QCOMPARE(bits_above_iid_floor(2.0, 0.25), 0.0);  // exactly on the floor
+        const std::vector<double> budgets = curve_budgets(1.0, 4.0);
+        QCOMPARE(budgets.size(), std::size_t(9));
+        QCOMPARE(budgets.front(), 1.0);
+        QCOMPARE(budgets.back(), 4.0);
     }
 
     void rankOneSignMatrixIsExactForCutsAndRefit() {

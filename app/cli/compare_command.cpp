@@ -1,11 +1,13 @@
-// signcut-cli compare INPUT --bits 1,2,4,8,16 [--methods ...] [--json|--csv]: every method at
-// every budget on the same data, with the rate–distortion floors beside them.
+// signcut-cli compare INPUT --bits 1,2,4,8,16 [--methods ...] [--curves] [--json|--csv]: every
+// method at every budget on the same data, with the rate–distortion floors beside them.
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
@@ -32,6 +34,24 @@ QString csv_field(QString text) {
     return text.contains(',') || text.contains('"') ? '"' + text.replace('"', "\"\"") + '"' : text;
 }
 
+// The budgets one method runs at: the asked ones, and with `curves` its curve over their range
+// (4 points per octave from its minimum rate or the lowest budget, whichever is higher).
+std::vector<std::pair<double, bool>> method_budgets(const MethodInfo& method, const Shape& shape,
+                                                    const std::vector<double>& asked, bool curves) {
+    std::set<double> curve;
+    if (curves) {
+        const double highest = *std::max_element(asked.begin(), asked.end());
+        const double lowest = std::max(*std::min_element(asked.begin(), asked.end()), method.minimum_bits_per_entry(shape));
+        for (double b : curve_budgets(lowest, highest)) curve.insert(b);
+    }
+    for (double b : asked) curve.erase(b);
+    std::vector<std::pair<double, bool>> out;  // (budget, asked for)
+    for (double b : asked) out.emplace_back(b, true);
+    for (double b : curve) out.emplace_back(b, false);
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 }  // namespace
 
 int compare_command(const QStringList& arguments) {
@@ -41,14 +61,25 @@ int compare_command(const QStringList& arguments) {
         "included) and prints one row per (method, budget), then the Gaussian rate-distortion floors:\n"
         "bound-iid (2^-R), bound-waterfilling (reverse water-filling over the column covariance) and\n"
         "bound-universal (water-filling at R - 0.11 bit: the universal codebook's guarantee).\n"
+        "bits_above_iid_floor = bits_per_entry + log2(relative_error): the bits a method spends beyond\n"
+        "what the i.i.d. Gaussian floor needs for the same error (below 0 on data with structure).\n"
         "A method that cannot meet a budget says so in `note` instead of using more bits.");
     parser.addPositionalArgument("INPUT", "image, .npy or .csv file");
-    QStringList names;
-    for (const std::string& name : method_names()) names << QString::fromStdString(name);
+    QStringList names, described;
+    for (const MethodInfo& method : method_registry()) {
+        names << QString::fromUtf8(method.name.data(), qsizetype(method.name.size()));
+        described << "  " + names.back().leftJustified(10) + QString::fromUtf8(method.description.data(), qsizetype(method.description.size()));
+    }
+    parser.setApplicationDescription(parser.applicationDescription() + "\n\nMethods:\n" + described.join('\n'));
     parser.addOptions({
         {"bits", "Budgets in bits per entry (default 1,2,4,8,16).", "LIST", "1,2,4,8,16"},
         {"methods", "Methods to run (default all: " + names.join(',') + ").", "LIST", names.join(',')},
+        {"curves", "Also run every method at 4 budgets per octave over the range of --bits (its rate-distortion "
+                   "curve); those rows have point = curve."},
         {"seed", "Seed for the randomised methods (default 1).", "S", "1"},
+        {"group-size", "rtn: entries per group of a row with its own scale and zero point (default 0: one group "
+                       "per row; LLM quantisers use 128).", "G", "0"},
+        {"dbf-iterations", "dbf: outer iterations (default 0: the authors' count).", "N", "0"},
         {"json", "Print a JSON array of objects."},
         {"csv", "Print CSV."},
     });
@@ -58,23 +89,32 @@ int compare_command(const QStringList& arguments) {
     const QStringList methods = parser.value("methods").split(',', Qt::SkipEmptyParts);
     for (const QString& m : methods)
         if (!names.contains(m)) throw UsageError(("unknown method '" + m + "' (known: " + names.join(',') + ")").toStdString());
-    const std::uint64_t seed = parse_count(parser, "seed");
+    MethodOptions options;
+    options.seed = parse_count(parser, "seed");
+    options.group_size = parse_count(parser, "group-size");
+    options.dbf_iterations = int(parse_count(parser, "dbf-iterations"));
     const Tensor a = load_input(path.toStdString()).tensor;
     const double entries = double(a.size());
 
     QJsonArray rows;
-    for (const QString& method : methods) {
-        for (double budget : budgets) {
+    for (const QString& name : methods) {
+        const MethodInfo& method = find_method(name.toStdString());
+        for (const auto& [budget, asked] : method_budgets(method, a.shape(), budgets, parser.isSet("curves"))) {
             QElapsedTimer timer;
             timer.start();
-            const Approximation result = approximate(method.toStdString(), a, budget, seed);
-            QJsonObject row{{"method", method}, {"budget", budget}, {"seconds", double(timer.nsecsElapsed()) * 1e-9}};
+            options.bits_per_entry = budget;
+            const Approximation result = approximate(method.name, a, options);
+            QJsonObject row{{"method", name}, {"budget", budget}, {"point", asked ? "budget" : "curve"},
+                            {"seconds", double(timer.nsecsElapsed()) * 1e-9}};
             if (result.met_budget) {
-                row["bits_per_entry"] = double(result.bits) / entries;
-                row["relative_error"] = relative_error(a, result.reconstruction);
+                const double bits = double(result.bits) / entries, error = relative_error(a, result.reconstruction);
+                row["bits_per_entry"] = bits;
+                row["relative_error"] = error;
+                row["bits_above_iid_floor"] = error > 0 ? QJsonValue(bits_above_iid_floor(bits, error)) : QJsonValue::Null;
             } else {
                 row["bits_per_entry"] = QJsonValue::Null;
                 row["relative_error"] = QJsonValue::Null;
+                row["bits_above_iid_floor"] = QJsonValue::Null;
             }
             if (!result.note.empty()) row["note"] = QString::fromStdString(result.note);
             rows.append(row);
@@ -86,9 +126,10 @@ int compare_command(const QStringList& arguments) {
                                                          {"bound-waterfilling", floor.relative_error(budget)},
                                                          {"bound-universal", floor.universal_guarantee(budget)}};
         for (const auto& [name, error] : bounds)
-            rows.append(QJsonObject{{"method", name}, {"budget", budget}, {"bits_per_entry", budget},
-                                    {"relative_error", error}, {"seconds", 0.0},
-                                    {"note", "Gaussian rate-distortion bound, not a method"}});
+            rows.append(QJsonObject{{"method", name}, {"budget", budget}, {"point", "budget"}, {"bits_per_entry", budget},
+                                    {"relative_error", error},
+                                    {"bits_above_iid_floor", error > 0 ? QJsonValue(bits_above_iid_floor(budget, error)) : QJsonValue::Null},
+                                    {"seconds", 0.0}, {"note", "Gaussian rate-distortion bound, not a method"}});
     }
 
     if (parser.isSet("json")) {
@@ -97,23 +138,29 @@ int compare_command(const QStringList& arguments) {
         return 0;
     }
     const bool csv = parser.isSet("csv");
-    print_line(csv ? "method,budget,bits_per_entry,relative_error,seconds,note"
-                   : QString("%1 %2 %3 %4 %5  %6").arg("method", -19).arg("budget", 7).arg("bits/entry", 11)
-                         .arg("rel. error", 11).arg("seconds", 8).arg("note"));
+    print_line(csv ? "method,budget,point,bits_per_entry,relative_error,bits_above_iid_floor,seconds,note"
+                   : QString("%1 %2 %3 %4 %5 %6  %7").arg("method", -19).arg("budget", 7).arg("bits/entry", 11)
+                         .arg("rel. error", 11).arg("above iid", 9).arg("seconds", 8).arg("note"));
+    const auto number = [](const QJsonValue& value, char format, int precision) {
+        return value.isNull() ? QString("-") : QString::number(value.toDouble(), format, precision);
+    };
     for (const QJsonValue& value : rows) {
         const QJsonObject row = value.toObject();
-        const QString bits = row["bits_per_entry"].isNull() ? "-" : QString::number(row["bits_per_entry"].toDouble(), 'f', 4);
-        const QString error = row["relative_error"].isNull() ? "-" : QString::number(row["relative_error"].toDouble(), 'g', 5);
+        const QString bits = number(row["bits_per_entry"], 'f', 4), error = number(row["relative_error"], 'g', 5),
+                      above = number(row["bits_above_iid_floor"], 'f', 3);
+        const bool curve_point = row["point"].toString() == "curve";
         if (csv)
-            print_line(QStringList{row["method"].toString(), QString::number(row["budget"].toDouble()), bits, error,
-                                   QString::number(row["seconds"].toDouble(), 'g', 4), csv_field(row["note"].toString())}
+            print_line(QStringList{row["method"].toString(), QString::number(row["budget"].toDouble()), row["point"].toString(),
+                                   bits, error, above, QString::number(row["seconds"].toDouble(), 'g', 4),
+                                   csv_field(row["note"].toString())}
                            .join(','));
         else
-            print_line(QString("%1 %2 %3 %4 %5  %6")
-                           .arg(row["method"].toString(), -19)
-                           .arg(row["budget"].toDouble(), 7)
+            print_line(QString("%1 %2 %3 %4 %5 %6  %7")
+                           .arg((curve_point ? "  " : "") + row["method"].toString(), -19)
+                           .arg(row["budget"].toDouble(), 7, 'g', 4)
                            .arg(bits, 11)
                            .arg(error, 11)
+                           .arg(above, 9)
                            .arg(row["seconds"].toDouble(), 8, 'f', 2)
                            .arg(row["note"].toString()));
     }

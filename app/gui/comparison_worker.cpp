@@ -2,6 +2,7 @@
 
 #include <QElapsedTimer>
 
+#include <algorithm>
 #include <cmath>
 
 #include "methods/rate_distortion.h"
@@ -31,34 +32,55 @@ void ComparisonWorker::run(std::shared_ptr<const ComparisonJob> job) {
     } catch (const std::exception&) {
         // The floors are a guide only; the methods still run.
     }
-    // Budgets outermost: the cheap low-bit points of every method arrive first.
-    for (double budget : job->budgets) {
-        for (const QString& method : job->methods) {
-            if (stale(job->id)) return;
-            auto point = std::make_shared<ComparisonPoint>();
-            point->job = job->id;
-            point->method = method;
-            point->budget = budget;
-            QElapsedTimer timer;
-            timer.start();
-            try {
-                Approximation result = approximate(method.toStdString(), a, budget, job->seed);
-                point->met_budget = result.met_budget;
-                point->note = QString::fromStdString(result.note);
-                if (result.met_budget) {
-                    point->bits_per_entry = double(result.bits) / double(a.size());
-                    point->relative_error = relative_error(a, result.reconstruction);
-                    point->reconstruction = std::make_shared<const Tensor>(std::move(result.reconstruction));
-                }
-            } catch (const std::exception& error) {
-                point->met_budget = false;
-                point->note = QString::fromUtf8(error.what());
-            }
-            point->seconds = double(timer.nsecsElapsed()) * 1e-9;
-            Q_EMIT point_ready(std::move(point));
-        }
+    for (const PlannedPoint& planned : comparison_plan(*job)) {
+        if (stale(job->id)) return;
+        run_point(*job, planned.method, planned.budget, planned.on_curve);
     }
     Q_EMIT finished(job->id);
+}
+
+std::vector<PlannedPoint> comparison_plan(const ComparisonJob& job) {
+    // Budgets outermost: the cheap low-bit points of every method arrive first; then the curves
+    // between them, method by method.
+    std::vector<PlannedPoint> plan;
+    for (double budget : job.budgets)
+        for (const QString& method : job.methods) plan.push_back({method, budget, false});
+    if (!job.curves || job.budgets.empty()) return plan;
+    const auto [lowest, highest] = std::minmax_element(job.budgets.begin(), job.budgets.end());
+    for (const QString& method : job.methods) {
+        const double minimum = find_method(method.toStdString()).minimum_bits_per_entry(job.input->shape());
+        for (double budget : curve_budgets(std::max(*lowest, minimum), *highest))
+            if (std::find(job.budgets.begin(), job.budgets.end(), budget) == job.budgets.end())
+                plan.push_back({method, budget, true});
+    }
+    return plan;
+}
+
+void ComparisonWorker::run_point(const ComparisonJob& job, const QString& method, double budget, bool on_curve) {
+    const Tensor& a = *job.input;
+    auto point = std::make_shared<ComparisonPoint>();
+    point->job = job.id;
+    point->method = method;
+    point->budget = budget;
+    point->on_curve = on_curve;
+    QElapsedTimer timer;
+    timer.start();
+    try {
+        Approximation result = approximate(method.toStdString(), a, budget, job.seed);
+        point->met_budget = result.met_budget;
+        point->note = QString::fromStdString(result.note);
+        if (result.met_budget) {
+            point->bits_per_entry = double(result.bits) / double(a.size());
+            point->relative_error = relative_error(a, result.reconstruction);
+            point->bits_above_iid_floor = bits_above_iid_floor(point->bits_per_entry, point->relative_error);
+            point->reconstruction = std::make_shared<const Tensor>(std::move(result.reconstruction));
+        }
+    } catch (const std::exception& error) {
+        point->met_budget = false;
+        point->note = QString::fromUtf8(error.what());
+    }
+    point->seconds = double(timer.nsecsElapsed()) * 1e-9;
+    Q_EMIT point_ready(std::move(point));
 }
 
 }  // namespace signcut::gui

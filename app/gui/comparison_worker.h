@@ -20,6 +20,7 @@ struct ComparisonJob {
     std::shared_ptr<const Tensor> input;
     QStringList methods;  // names from method_names()
     std::vector<double> budgets;  // bits per entry
+    bool curves = true;           // also each method's curve over the budgets' range (curve_budgets)
     std::uint64_t seed = 1;
 };
 
@@ -28,9 +29,11 @@ struct ComparisonPoint {
     quint64 job = 0;
     QString method;
     double budget = 0.0;
+    bool on_curve = false;  // a point of the method's curve, not one of the budgets asked for
     bool met_budget = false;
     double bits_per_entry = 0.0;  // actually used, headers included
     double relative_error = 0.0;
+    double bits_above_iid_floor = 0.0;  // bits_per_entry + log₂(relative_error)
     double seconds = 0.0;
     QString note;
     std::shared_ptr<const Tensor> reconstruction;  // null when the budget was not met
@@ -42,6 +45,14 @@ struct ComparisonFloors {
     std::vector<double> bits;
     std::vector<double> iid, waterfilling, universal;  // relative errors at `bits`
 };
+
+// One (method, budget) of a job, in the order the worker computes them.
+struct PlannedPoint {
+    QString method;
+    double budget;
+    bool on_curve;
+};
+std::vector<PlannedPoint> comparison_plan(const ComparisonJob& job);
 
 class ComparisonWorker : public QObject {
     Q_OBJECT
@@ -59,6 +70,7 @@ Q_SIGNALS:
     void finished(quint64 job);
 
 private:
+    void run_point(const ComparisonJob& job, const QString& method, double budget, bool on_curve);
     bool stale(quint64 job) const { return job < newest_job_; }
     std::atomic<quint64> newest_job_{0};
 };

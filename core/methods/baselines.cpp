@@ -27,38 +27,6 @@ Approximation round_to_bf16(const Tensor& matrix) {
     return a;
 }
 
-Approximation round_to_int(const Tensor& matrix, double bits_per_entry) {
-    const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
-    const double entries = double(matrix.size());
-    const auto cost = [&](int b) { return std::uint64_t(b) * matrix.size() + 16ull * rows; };  // + f16 scales
-    int b = 0;
-    for (int candidate = 8; candidate >= 1 && b == 0; --candidate)
-        if (double(cost(candidate)) <= bits_per_entry * entries) b = candidate;
-    if (b == 0)
-        return unmet("int-1 with per-row scales needs " + std::to_string(double(cost(1)) / entries) +
-                           " bits per entry");
-    Approximation a{Tensor(matrix.shape()), cost(b), "int" + std::to_string(b), true};
-    for (std::size_t r = 0; r < rows; ++r) {
-        const float* in = &matrix.data()[r * cols];
-        float* out = &a.reconstruction.data()[r * cols];
-        if (b == 1) {
-            double sum = 0;
-            for (std::size_t c = 0; c < cols; ++c) sum += std::fabs(in[c]);
-            const float scale = to_f16(float(sum / double(cols)));
-            for (std::size_t c = 0; c < cols; ++c) out[c] = in[c] < 0 ? -scale : scale;
-            continue;
-        }
-        float absmax = 0;
-        for (std::size_t c = 0; c < cols; ++c) absmax = std::max(absmax, std::fabs(in[c]));
-        const float levels = float((1 << (b - 1)) - 1);
-        const float scale = to_f16(absmax / levels);
-        if (scale == 0.0f) continue;
-        for (std::size_t c = 0; c < cols; ++c)
-            out[c] = std::clamp(std::nearbyint(in[c] / scale), -levels, levels) * scale;
-    }
-    return a;
-}
-
 TruncatedSvd::TruncatedSvd(const Tensor& matrix) : rows_(matrix.dim(0)), cols_(matrix.dim(1)) {
     using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     const Eigen::Map<const RowMatrix> a(matrix.data().data(), Eigen::Index(rows_), Eigen::Index(cols_));
@@ -72,12 +40,38 @@ std::size_t TruncatedSvd::rank_for_bits(double bits_per_entry) const {
     return std::min(std::min(rows_, cols_), std::size_t(bits_per_entry * double(rows_ * cols_) / per_rank));
 }
 
+int TruncatedSvd::extra_component_bits(double bits_per_entry) const {
+    const std::size_t rank = rank_for_bits(bits_per_entry);
+    if (Eigen::Index(rank) >= left_.cols()) return 0;
+    const double left_over = bits_per_entry * double(rows_ * cols_) - 16.0 * double(rank * (rows_ + cols_)) - 32.0;
+    const int b = left_over > 0 ? int(std::min(15.0, std::floor(left_over / double(rows_ + cols_)))) : 0;
+    return b >= 2 ? b : 0;
+}
+
 Approximation TruncatedSvd::at_bits(double bits_per_entry) const {
     const double per_rank = 16.0 * double(rows_ + cols_);
     const auto rank = Eigen::Index(rank_for_bits(bits_per_entry));
-    if (rank == 0) return unmet("rank 1 in bf16 needs " + std::to_string(per_rank / double(rows_ * cols_)) + " bits per entry");
-    const Eigen::MatrixXf left = left_.leftCols(rank).unaryExpr(&to_bf16), right = right_.leftCols(rank).unaryExpr(&to_bf16);
-    Approximation out{Tensor({rows_, cols_}), std::uint64_t(rank) * std::uint64_t(per_rank), "rank " + std::to_string(rank), true};
+    const int extra = extra_component_bits(bits_per_entry);
+    if (rank == 0 && extra == 0)
+        return unmet("rank 1 at 2 bits needs " + std::to_string((2.0 * double(rows_ + cols_) + 32) / double(rows_ * cols_)) +
+                     " bits per entry");
+    // Component `rank` at int-b: each vector rounded to b bits with an f16 absmax scale.
+    const auto int_b = [extra](const Eigen::VectorXf& x) -> Eigen::VectorXf {
+        const float levels = float((1 << (extra - 1)) - 1);
+        const float scale = to_f16(x.cwiseAbs().maxCoeff() / levels);
+        if (scale == 0.0f) return Eigen::VectorXf::Zero(x.size());
+        return x.unaryExpr([&](float v) { return std::clamp(std::nearbyint(v / scale), -levels, levels) * scale; });
+    };
+    const Eigen::Index stored = rank + (extra > 0 ? 1 : 0);
+    Eigen::MatrixXf left = left_.leftCols(stored).unaryExpr(&to_bf16), right = right_.leftCols(stored).unaryExpr(&to_bf16);
+    if (extra > 0) {
+        left.col(rank) = int_b(left_.col(rank));
+        right.col(rank) = int_b(right_.col(rank));
+    }
+    const std::uint64_t bits = std::uint64_t(rank) * std::uint64_t(per_rank) +
+                               (extra > 0 ? std::uint64_t(extra) * (rows_ + cols_) + 32 : 0);
+    const std::string note = "rank " + std::to_string(rank) + (extra > 0 ? " + one at int" + std::to_string(extra) : "");
+    Approximation out{Tensor({rows_, cols_}), bits, note, true};
     using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     Eigen::Map<RowMatrix>(out.reconstruction.data().data(), Eigen::Index(rows_), Eigen::Index(cols_)) = left * right.transpose();
     return out;

@@ -1,15 +1,17 @@
 #include "methods/double_binary.h"
 
+#include <Eigen/Cholesky>
 #include <Eigen/Dense>
-#include <Eigen/SVD>
 
 #include <oneapi/tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "methods/parallel_product.h"
 #include "tensor/float16.h"
+#include "tensor/random_tensor.h"
 
 namespace signcut {
 namespace {
@@ -18,10 +20,78 @@ using Matrix = Eigen::MatrixXd;
 using Vector = Eigen::VectorXd;
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
-double to_f16(double x) { return f16_bits_to_float(float_to_f16_bits(float(x))); }
-Matrix signs_of(const Matrix& x) { return x.unaryExpr([](double v) { return v < 0 ? -1.0 : 1.0; }); }
+// The authors' constants (find_other2 and svd_abs in usamec/double_binary).
+constexpr double kRidge = 0.03;   // λ, relative to the mean of diag(XᵀX) (1 for unit columns)
+constexpr double kPenalty = 1.0;  // ρ of every ADMM step but the first of each update
+constexpr int kAdmmSteps = 3;     // projections per factor update
+constexpr int kPowerSteps = 5;    // power iterations for the rank-one fit of |Z|
+// Columns per task of a solve; fixed, so the result does not depend on the thread count.
+constexpr Eigen::Index kSolveBlock = 128;
 
-// The factorisation with its scales: W ≈ diag(a) · S1 · diag(m) · S2 · diag(b).
+double to_f16(double x) { return f16_bits_to_float(float_to_f16_bits(float(x))); }
+auto signs_of(const Matrix& x) { return x.unaryExpr([](double v) { return v < 0 ? -1.0 : 1.0; }); }
+
+// One factor (k × N) of the ADMM: Z, after its first update a scaled sign matrix
+// diag(left) · sign(Z) · diag(right), and the scaled dual U of the constraint F = Z.
+struct Factor {
+    Matrix z, dual;
+    Vector left, right;
+};
+
+// The authors' projection onto scaled sign matrices: Z = sign(M) ⊙ σ·u·vᵀ with σ·u·vᵀ the
+// best rank-one fit of |M| by power iteration. It starts from the all-ones vector, which
+// cannot be orthogonal to the top singular vector of a non-negative matrix.
+void project(const Matrix& m, Factor& f) {
+    const Matrix magnitude = m.cwiseAbs();
+    Vector v = Vector::Ones(m.cols()).normalized();
+    for (int step = 0; step < kPowerSteps; ++step)
+        v = (magnitude.transpose() * (magnitude * v).normalized()).normalized();  // Eigen leaves a zero vector as it is
+    f.left = magnitude * v;  // σ·u
+    f.right = v;
+    f.z = f.left.asDiagonal() * signs_of(m) * f.right.asDiagonal();
+}
+
+// diag(1/‖z_l‖) · z: the factor as the other update sees it, with unit rows (zero rows stay zero).
+Matrix unit_rows(const Matrix& z) {
+    const Vector norms = z.rowwise().norm();
+    return norms.unaryExpr([](double n) { return n > 0 ? 1.0 / n : 0.0; }).asDiagonal() * z;
+}
+
+// (G + ρI)⁻¹ R, solved in blocks of columns on all cores.
+Matrix parallel_solve(const Eigen::LLT<Matrix>& cholesky, Matrix rhs) {
+    const Eigen::Index cols = rhs.cols();
+    const Eigen::Index blocks = (cols + kSolveBlock - 1) / kSolveBlock;
+    oneapi::tbb::parallel_for(Eigen::Index(0), blocks, [&](Eigen::Index block) {
+        const Eigen::Index first = block * kSolveBlock;
+        cholesky.solveInPlace(rhs.middleCols(first, std::min(kSolveBlock, cols - first)));
+    });
+    return rhs;
+}
+
+// Update F in Y ≈ X·F with X fixed (xt = Xᵀ, k × M, unit rows; y is M × N): ADMM on
+// ½‖X F − Y‖² + ½λ‖F‖² subject to F = Z scaled signs, whose F-step solves
+// (XᵀX + λI + ρI) F = XᵀY + ρ(Z − U). The first step uses first_penalty, the rest ρ = 1.
+template <typename Target>
+void update_factor(const Matrix& xt, const Target& y, double first_penalty, Factor& f) {
+    const Eigen::Index k = xt.rows();
+    Eigen::LLT<Matrix> first, later;
+    {
+        Matrix gram = parallel_product(xt, xt.transpose());  // XᵀX
+        const double scale = gram.diagonal().mean();         // 0 only if X = 0, i.e. W = 0
+        gram.diagonal().array() += kRidge * (scale > 0 ? scale : 1.0);
+        first.compute(gram + first_penalty * Matrix::Identity(k, k));
+        later.compute(gram + kPenalty * Matrix::Identity(k, k));
+    }
+    const Matrix correlation = parallel_product(xt, y);  // XᵀY
+    Matrix primal = parallel_solve(first, correlation + first_penalty * (f.z - f.dual));  // F
+    for (int step = 0; step < kAdmmSteps; ++step) {
+        if (step > 0) primal = parallel_solve(later, correlation + kPenalty * (f.z - f.dual));
+        project(primal + f.dual, f);
+        f.dual += primal - f.z;
+    }
+}
+
+// The stored form with its scales: W ≈ diag(a) · S1 · diag(m) · S2 · diag(b).
 struct Factors {
     Vector a, m, b;  // row, middle and column scales
     Matrix s1, s2;   // ±1, rows × k and k × cols
@@ -52,28 +122,16 @@ double fit_scales(const Matrix& w, double energy, Factors& f) {
     return std::max(0.0, energy - f.m.dot(rhs));
 }
 
-// One pass of exact coordinate descent on the signs of each row of S (rows × k) for
-// min ‖w_i − scale_i · s_i M‖²: with H = M Mᵀ and c_i = M w_iᵀ, flipping s_l changes the
-// objective by 4·scale²·(H_ll − s_l (H s)_l) + 4·scale·s_l c_l; flip while that is negative.
-// Rows are independent, so they run in parallel with the same result.
-void improve_signs(const Matrix& w, const Vector& scale, const Matrix& m, Matrix& s) {
-    const Matrix mt = m.transpose();
-    const Matrix h = parallel_product(m, mt);
-    const Matrix c = parallel_product(w, mt);  // row i: c_iᵀ
-    const Matrix hs_all = parallel_product(s, h);  // row i: (H s_i)ᵀ, H symmetric
-    oneapi::tbb::parallel_for(Eigen::Index(0), s.rows(), [&](Eigen::Index i) {
-        const double a = scale[i];
-        if (a == 0.0) return;
-        Vector hs = hs_all.row(i).transpose();
-        for (Eigen::Index l = 0; l < s.cols(); ++l) {
-            const double sl = s(i, l);
-            const double change = 4.0 * a * a * (h(l, l) - sl * hs[l]) + 4.0 * a * sl * c(i, l);
-            if (change < 0.0) {
-                s(i, l) = -sl;
-                hs -= 2.0 * sl * h.col(l);
-            }
-        }
-    });
+// Spread the magnitude evenly over a, m and b (their product is unchanged) so that f16
+// rounds each of them to its relative precision rather than underflowing one.
+void balance_scales(Factors& f) {
+    const double ra = f.a.norm() / std::sqrt(double(f.a.size())), rm = f.m.norm() / std::sqrt(double(f.m.size())),
+                 rb = f.b.norm() / std::sqrt(double(f.b.size()));
+    if (ra == 0 || rm == 0 || rb == 0) return;
+    const double level = std::cbrt(ra * rm * rb);
+    f.a *= level / ra;
+    f.m *= level / rm;
+    f.b *= level / rb;
 }
 
 }  // namespace
@@ -88,34 +146,59 @@ std::size_t dbf_middle_for_budget(std::size_t rows, std::size_t cols, double bit
     return budget > 0 ? std::size_t(budget / double(rows + cols + 16)) : 0;
 }
 
-DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, int iterations) {
+DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, const DbfOptions& options) {
+    if (matrix.order() != 2 || middle == 0 || options.iterations < 1)
+        throw std::invalid_argument("double binary factorisation needs a matrix, k ≥ 1 and at least one iteration");
     const auto rows = Eigen::Index(matrix.dim(0)), cols = Eigen::Index(matrix.dim(1)), k = Eigen::Index(middle);
     const Matrix w = Eigen::Map<const RowMatrix>(matrix.data().data(), rows, cols).cast<double>();
     const double energy = w.squaredNorm();
     const double norm = std::max(std::sqrt(energy), 1e-300);
 
-    // Start: signs of U√Σ and √Σ Vᵀ (random signs beyond the rank); scales by least squares.
-    const Eigen::Index rank = std::min({k, rows, cols});
-    const Eigen::BDCSVD<Matrix> svd(w, Eigen::ComputeThinU | Eigen::ComputeThinV);
-    const Vector root = svd.singularValues().head(rank).cwiseSqrt();
-    Matrix left = Matrix::Random(rows, k), right = Matrix::Random(k, cols);  // Eigen's fixed-seed generator
-    left.leftCols(rank) = svd.matrixU().leftCols(rank) * root.asDiagonal();
-    right.topRows(rank) = root.asDiagonal() * svd.matrixV().leftCols(rank).transpose();
-    Factors f{Vector::Ones(rows), Vector::Ones(k), Vector::Ones(cols), signs_of(left), signs_of(right)};
-    fit_scales(w, energy, f);
+    // Both factors are stored k × N, `a` holding Aᵀ (k × rows) and `b` holding B (k × cols),
+    // so W ≈ aᵀ·diag(1/d)·b. Start: N(0, 1) entries (one draw for both), duals zero.
+    Factor a, b;
+    {
+        const Tensor start = gaussian_tensor({std::size_t(k), std::size_t(rows + cols)}, options.seed);
+        const auto normal = Eigen::Map<const RowMatrix>(start.data().data(), k, rows + cols).cast<double>();
+        a.z = normal.leftCols(rows);
+        b.z = normal.rightCols(cols);
+    }
+    a.dual = Matrix::Zero(k, rows);
+    b.dual = Matrix::Zero(k, cols);
+    // The authors update the factor on the shorter side of W first (B, on the columns, when
+    // W is square). Updating A fits Wᵀ ≈ X·A, updating B fits W ≈ X·B; the error is measured
+    // after the second update, where Xᵀ·Z_second is Ŵ (or Ŵᵀ).
+    const bool rows_first = rows < cols;
+    Factor& first = rows_first ? a : b;
+    Factor& second = rows_first ? b : a;
+    const auto wt = w.transpose();
 
-    // Alternate: exact coordinate descent on the signs of S1 (rows) and of S2 (columns), then
-    // least-squares scales. Every step can only lower the error.
     DbfResult result;
     result.middle = middle;
-    for (int it = 0; it < iterations; ++it) {
-        improve_signs(w, f.a, f.m.asDiagonal() * f.s2 * f.b.asDiagonal(), f.s1);
-        Matrix s2t = f.s2.transpose();
-        improve_signs(w.transpose(), f.b, (f.a.asDiagonal() * f.s1 * f.m.asDiagonal()).transpose(), s2t);
-        f.s2 = s2t.transpose();
-        result.error_by_iteration.push_back(std::sqrt(fit_scales(w, energy, f)) / norm);
+    const int ramp = std::max(1, options.iterations - 3);
+    for (int it = 0; it < options.iterations; ++it) {
+        const double penalty = std::pow(std::min(1.0, double(it) / ramp), 3);  // the authors' ρ ramp
+        if (rows_first) {
+            update_factor(unit_rows(b.z), wt, penalty, a);
+            update_factor(unit_rows(a.z), w, penalty, b);
+        } else {
+            update_factor(unit_rows(a.z), w, penalty, b);
+            update_factor(unit_rows(b.z), wt, penalty, a);
+        }
+        const Matrix product = parallel_product(unit_rows(first.z).transpose(), second.z);
+        const double error = rows_first ? (w - product).squaredNorm() : (wt - product).squaredNorm();
+        result.error_by_iteration.push_back(std::sqrt(error) / norm);
     }
-    // Stored form: f16 scales.
+    // Ŵ = Z_aᵀ diag(1/d) Z_b with Z = diag(p) S diag(q) and d the row norms of the first
+    // factor: diag(q_a) S_aᵀ diag(p_a ⊙ p_b / d) S_b diag(q_b). Zero rows have p = 0.
+    const Vector d = first.z.rowwise().norm();
+    Factors f{a.right, a.left.cwiseProduct(b.left).cwiseQuotient(d.cwiseMax(1e-300)), b.right,
+              signs_of(a.z).transpose(), signs_of(b.z)};
+    // Least-squares scales for these signs, kept unless rounding in the normal equations made them worse.
+    const Factors admm = f;
+    const double admm_error = result.error_by_iteration.back() * norm;
+    if (fit_scales(w, energy, f) > admm_error * admm_error) f = admm;
+    balance_scales(f);
     f.a = f.a.unaryExpr(&to_f16);
     f.m = f.m.unaryExpr(&to_f16);
     f.b = f.b.unaryExpr(&to_f16);
@@ -124,7 +207,7 @@ DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, 
     out.reconstruction = Tensor(matrix.shape());
     const Matrix product = f.a.asDiagonal() * parallel_product(f.s1 * f.m.asDiagonal(), f.s2) * f.b.asDiagonal();
     Eigen::Map<RowMatrix>(out.reconstruction.data().data(), rows, cols) = product.cast<float>();
-    out.note = "k = " + std::to_string(middle) + ", " + std::to_string(iterations) + " iterations";
+    out.note = "k = " + std::to_string(middle) + ", " + std::to_string(options.iterations) + " iterations";
     return result;
 }
 

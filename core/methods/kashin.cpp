@@ -4,9 +4,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 #include <random>
 
+#include <oneapi/tbb/parallel_for.h>
+
+#include "methods/bit_allocation.h"
 #include "tensor/float16.h"
 
 namespace signcut {
@@ -82,28 +86,14 @@ Tensor kashin_synthesis(const Tensor& v, std::uint64_t seed) {
     return out;
 }
 
-std::uint64_t quantize_with_centroids(Tensor& matrix, int bits) {
-    const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
-    const std::size_t blocks = (rows + kKashinBlockRows - 1) / kKashinBlockRows;
-    std::vector<float> scales(blocks, 0.0f);
-    for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t c = 0; c < cols; ++c)
-            scales[r / kKashinBlockRows] = std::max(scales[r / kKashinBlockRows], std::fabs(matrix[r * cols + c]));
-    for (float& s : scales) s = to_f16(s);
-    std::vector<float> scaled(matrix.size());
-    for (std::size_t i = 0; i < matrix.size(); ++i) {
-        const float s = scales[(i / cols) / kKashinBlockRows];
-        scaled[i] = s > 0 ? matrix[i] / s : 0.0f;
-    }
-    // 1-D k-means (Lloyd) on the scaled entries, started at evenly spaced quantiles.
-    std::vector<float> sorted = scaled;
-    std::sort(sorted.begin(), sorted.end());
-    const std::size_t count = std::size_t(1) << bits;
+std::vector<float> kmeans_centroids(const std::vector<float>& sorted, int bits) {
+    // Lloyd's iteration in 1-D, started at evenly spaced quantiles.
+    const std::size_t count = std::size_t(1) << bits, n = sorted.size();
     std::vector<double> centroids(count);
-    for (std::size_t k = 0; k < count; ++k) centroids[k] = sorted[(2 * k + 1) * sorted.size() / (2 * count)];
-    std::vector<float> thresholds(count - 1);
+    for (std::size_t k = 0; k < count; ++k) centroids[k] = n ? sorted[(2 * k + 1) * n / (2 * count)] : 0.0;
+    std::vector<double> thresholds(count - 1);
     for (int iteration = 0; iteration < 30; ++iteration) {
-        for (std::size_t k = 0; k + 1 < count; ++k) thresholds[k] = float(0.5 * (centroids[k] + centroids[k + 1]));
+        for (std::size_t k = 0; k + 1 < count; ++k) thresholds[k] = 0.5 * (centroids[k] + centroids[k + 1]);
         std::vector<double> sum(count, 0.0);
         std::vector<std::size_t> members(count, 0);
         std::size_t k = 0;
@@ -115,34 +105,119 @@ std::uint64_t quantize_with_centroids(Tensor& matrix, int bits) {
         for (std::size_t c = 0; c < count; ++c)
             if (members[c]) centroids[c] = sum[c] / double(members[c]);
     }
-    for (double& c : centroids) c = to_f16(float(c));
-    for (std::size_t k = 0; k + 1 < count; ++k) thresholds[k] = float(0.5 * (centroids[k] + centroids[k + 1]));
-    for (std::size_t i = 0; i < matrix.size(); ++i) {
-        const auto k = std::size_t(std::upper_bound(thresholds.begin(), thresholds.end(), scaled[i]) - thresholds.begin());
-        matrix[i] = float(centroids[k]) * scales[(i / cols) / kKashinBlockRows];
-    }
-    return std::uint64_t(bits) * matrix.size() + 16ull * blocks + 16ull * count;
+    std::vector<float> out(count);
+    for (std::size_t c = 0; c < count; ++c) out[c] = to_f16(float(centroids[c]));
+    std::sort(out.begin(), out.end());
+    return out;
 }
 
-Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed) {
-    const double entries = double(matrix.size());
-    const double blocks = double((matrix.dim(0) + kKashinBlockRows - 1) / kKashinBlockRows);
-    // One factor at b bits: its entries, f16 block scales and 2^b f16 centroids.
-    const auto factor_bits = [&](int b) { return double(b) * entries + 16.0 * blocks + 16.0 * double(1 << b); };
-    // The most bits in all that fit, U taking the odd one (b_u = b_v or b_v + 1, at most 4 each).
-    int bu = 0, bv = 0;
-    for (int total = 8; total >= 2 && bu == 0; --total) {
-        const int v = total / 2, u = total - v;
-        if (factor_bits(u) + factor_bits(v) <= bits_per_entry * entries) bu = u, bv = v;
+namespace {
+
+// One factor of the split, ready to be stored row by row at any width.
+struct FactorCodebooks {
+    std::vector<float> row_scales;               // f16 absmax per row
+    std::vector<std::vector<float>> centroids;   // [b]: 2^b centroids (b = 1 … max)
+};
+
+FactorCodebooks codebooks_for(const Tensor& factor, int max_width) {
+    const std::size_t rows = factor.dim(0), cols = factor.dim(1);
+    FactorCodebooks books;
+    books.row_scales.resize(rows);
+    std::vector<float> scaled(factor.size());
+    for (std::size_t r = 0; r < rows; ++r) {
+        float absmax = 0;
+        for (std::size_t c = 0; c < cols; ++c) absmax = std::max(absmax, std::fabs(factor[r * cols + c]));
+        books.row_scales[r] = to_f16(absmax);
+        for (std::size_t c = 0; c < cols; ++c)
+            scaled[r * cols + c] = books.row_scales[r] > 0 ? factor[r * cols + c] / books.row_scales[r] : 0.0f;
     }
-    if (bu == 0)
-        return unmet("two 1-bit factors need " + std::to_string(2.0 * factor_bits(1) / entries) + " bits per entry");
+    std::sort(scaled.begin(), scaled.end());
+    books.centroids.resize(std::size_t(max_width) + 1);
+    oneapi::tbb::parallel_for(1, max_width + 1, [&](int b) { books.centroids[std::size_t(b)] = kmeans_centroids(scaled, b); });
+    return books;
+}
+
+// Row r of a factor at width b into `out`; returns its squared error.
+double quantize_row(const FactorCodebooks& books, std::size_t r, const float* in, float* out, std::size_t n, int b) {
+    double error = 0;
+    if (b == 0) {
+        double sum = 0;
+        for (std::size_t i = 0; i < n; ++i) sum += in[i];
+        const float mean = to_f16(float(sum / double(n)));
+        for (std::size_t i = 0; i < n; ++i) out[i] = mean, error += double(in[i] - mean) * double(in[i] - mean);
+        return error;
+    }
+    const std::vector<float>& centroids = books.centroids[std::size_t(b)];
+    const float scale = books.row_scales[r];
+    for (std::size_t i = 0; i < n; ++i) {
+        const float x = scale > 0 ? in[i] / scale : 0.0f;
+        // The nearest centroid: the first at or above x, or the one before it.
+        auto k = std::size_t(std::lower_bound(centroids.begin(), centroids.end(), x) - centroids.begin());
+        if (k == centroids.size() || (k > 0 && x - centroids[k - 1] <= centroids[k] - x)) --k;
+        out[i] = centroids[k] * scale;
+        error += double(in[i] - out[i]) * double(in[i] - out[i]);
+    }
+    return error;
+}
+
+}  // namespace
+
+Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed) {
+    constexpr int kMaxWidth = 8;
+    const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
+    const auto row_bits = [&](int b) { return 16 + std::uint64_t(b) * cols; };
+    // Both factors store the tables of widths 1 … c: Σ 16·2^b.
+    const auto tables_bits = [](int c) { return 2 * 16 * ((std::uint64_t(2) << c) - 2); };
+    const double budget = bits_per_entry * double(matrix.size());
+    const double smallest = double(64 + 4 + 2 * rows * (row_bits(0) + 1));
+    if (smallest > budget)
+        return unmet("width 0 in every row needs " + std::to_string(smallest / double(matrix.size())) + " bits per entry");
+
     KashinSplit split = kashin_split(matrix, seed);
+    const Tensor* factors[2] = {&split.u, &split.v};
+    const FactorCodebooks books[2] = {codebooks_for(split.u, kMaxWidth), codebooks_for(split.v, kMaxWidth)};
+    // Units: the rows of U, then those of V, each tried at every width.
+    std::vector<UnitCosts> units(2 * rows);
+    oneapi::tbb::parallel_for(std::size_t(0), units.size(), [&](std::size_t unit) {
+        const std::size_t f = unit / rows, r = unit % rows;
+        std::vector<float> scratch(cols);
+        for (int b = 0; b <= kMaxWidth; ++b) {
+            units[unit].squared_error.push_back(quantize_row(books[f], r, factors[f]->data().data() + r * cols, scratch.data(), cols, b));
+            units[unit].bits.push_back(row_bits(b));
+        }
+    });
+    // The largest width c decides which tables are stored; on a small matrix the tables of
+    // high widths cost more than they save. Each c gets its own allocation; the best is kept.
+    RowWidths best;
+    int best_cap = 0;
+    double best_error = INFINITY;
+    for (int cap = 1; cap <= kMaxWidth; ++cap) {
+        std::vector<UnitCosts> capped = units;
+        for (UnitCosts& unit : capped) unit.squared_error.resize(std::size_t(cap) + 1), unit.bits.resize(std::size_t(cap) + 1);
+        const RowWidths allocation = allocate_row_widths(capped, budget - 64.0 - double(tables_bits(cap)));
+        if (allocation.widths.empty()) break;
+        double error = 0;
+        for (std::size_t unit = 0; unit < units.size(); ++unit) error += units[unit].squared_error[std::size_t(allocation.widths[unit])];
+        if (error < best_error) best_error = error, best = allocation, best_cap = cap;
+    }
+    if (best.widths.empty()) return unmet("the k-means tables of 1 bit leave no room for the rows at this budget");
+    Tensor stored[2] = {Tensor(matrix.shape()), Tensor(matrix.shape())};
+    oneapi::tbb::parallel_for(std::size_t(0), units.size(), [&](std::size_t unit) {
+        const std::size_t f = unit / rows, r = unit % rows;
+        quantize_row(books[f], r, factors[f]->data().data() + r * cols, stored[f].data().data() + r * cols, cols, best.widths[unit]);
+    });
     Approximation out;
-    out.bits = quantize_with_centroids(split.u, bu) + quantize_with_centroids(split.v, bv);
-    out.reconstruction = kashin_synthesis(split.v, seed);
-    for (std::size_t i = 0; i < matrix.size(); ++i) out.reconstruction[i] += split.u[i];
-    out.note = std::to_string(bu) + "+" + std::to_string(bv) + " bits, " + std::to_string(split.rounds) + " rounds" +
+    out.bits = 64 + tables_bits(best_cap) + best.bits;
+    out.reconstruction = kashin_synthesis(stored[1], seed);
+    for (std::size_t i = 0; i < matrix.size(); ++i) out.reconstruction[i] += stored[0][i];
+    const auto mean_width = [&](std::size_t f) {
+        double sum = 0;
+        for (std::size_t r = 0; r < rows; ++r) sum += double(best.widths[f * rows + r]);
+        return sum / double(rows);
+    };
+    char widths[96];
+    std::snprintf(widths, sizeof widths, "U at %.2f + V at %.2f bits (widths ≤ %d), ", mean_width(0), mean_width(1), best_cap);
+    out.note = widths + std::to_string(split.rounds) + " rounds" +
                (split.converged ? "" : ", did not converge (remainder kept in U)");
     return out;
 }

@@ -1,9 +1,14 @@
 #pragma once
 // Kashin quantisation of a matrix: split X = U + Q1ᵀ V Q2 with Q1, Q2 orthogonal (randomised
 // DCT: C·D with D random signs, applied as dense products, so nothing of size (mn)² is
-// formed) so that both U and V have small ∞-norms, then store U and V with a few centroids
-// each (b_u and b_v bits per entry, b_u − b_v ∈ {0, 1}, 1-D k-means on entries scaled by one
-// f16 absmax per block of rows).
+// formed) so that both U and V have small ∞-norms, then store U and V row by row, each row at
+// its own width b (0 … 8): entries scaled by the row's f16 absmax, rounded to the nearest of
+// 2^b f16 centroids that 1-D k-means found on all of that factor's scaled entries (one table
+// per factor and width up to the largest width c, which is chosen for the lowest error);
+// width 0 stores the row's f16 mean. The widths of all rows of U
+// and V are allocated together by reverse water-filling (bit_allocation.h): Q1 and Q2 are
+// orthogonal, so an error in V costs what it costs in U.
+// bits = 64 (the seed) + the width codes (allocate_row_widths) + Σ_rows (16 + b·n) + 2·Σ_{b ≤ c} 16·2^b.
 //
 // The split is the greedy iterative truncation: clip the residual at K·rms into U, then clip
 // its image Q1 R Q2ᵀ at K·rms into V, and repeat until ‖R‖ ≤ 1e-6‖X‖ or 40 rounds. Whatever
@@ -33,9 +38,7 @@ Tensor kashin_synthesis(const Tensor& v, std::uint64_t seed);
 
 Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed);
 
-// b-bit quantisation of a matrix's entries: one f16 absmax per block of kKashinBlockRows rows,
-// 2^b f16 centroids from 1-D k-means on the scaled entries. Returns the bits it needs.
-inline constexpr std::size_t kKashinBlockRows = 64;
-std::uint64_t quantize_with_centroids(Tensor& matrix, int bits);
+// The 2^b centroids of 1-D k-means on `values` (sorted ascending), rounded to f16, ascending.
+std::vector<float> kmeans_centroids(const std::vector<float>& sorted_values, int bits);
 
 }  // namespace signcut

@@ -1,5 +1,6 @@
 #include "methods/method.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "methods/baselines.h"
@@ -7,13 +8,15 @@
 #include "methods/double_binary.h"
 #include "methods/kashin.h"
 #include "methods/rotated_quantizer.h"
+#include "methods/round_to_nearest.h"
+#include "methods/trellis_coded.h"
 #include "scd/decomposer.h"
 #include "tensor/memory_guard.h"
 
 namespace signcut {
 namespace {
 
-bool is_image_like(const Tensor& a) { return a.order() == 3 && a.dim(2) <= 4; }
+bool is_image_like(const Shape& shape) { return shape.size() == 3 && shape[2] <= 4; }
 
 // Runs a per-matrix method on every matrix of `a` and adds up the bits.
 template <typename PerMatrix>
@@ -31,10 +34,21 @@ Approximation per_matrix(const Tensor& a, const PerMatrix& method) {
     return total;
 }
 
-Approximation signed_cuts(const Tensor& a, double bits_per_entry, std::uint64_t seed, bool refit) {
+// Σ over the matrices of `shape` of a per-matrix bit count, in bits per entry.
+template <typename Bits>
+double per_matrix_rate(const Shape& shape, const Bits& bits) {
+    double total = 0, entries = 0;
+    for (const auto& [rows, cols] : matrix_sides(shape)) {
+        total += double(bits(rows, cols));
+        entries += double(rows) * double(cols);
+    }
+    return total / entries;
+}
+
+Approximation signed_cuts(const Tensor& a, const MethodOptions& o, bool refit) {
     DecomposeOptions options;
-    options.stop.bits_per_entry = bits_per_entry;
-    options.seed = seed;
+    options.stop.bits_per_entry = o.bits_per_entry;
+    options.seed = o.seed;
     Decomposer decomposer(a, options);
     decomposer.run();
     const Decomposition& d = decomposer.decomposition();
@@ -55,41 +69,140 @@ Approximation signed_cuts(const Tensor& a, double bits_per_entry, std::uint64_t 
     return out;
 }
 
+double one_cut_rate(const Shape& shape) {
+    return 8.0 * double(scd_file_bytes(shape, 1, CoeffPrecision::f32)) / double(element_count(shape));
+}
+
 Approximation sixteen_bit(const Tensor& a, double bits_per_entry, bool brain_float) {
     if (bits_per_entry < 16.0) return unmet("needs 16 bits per entry");
     return per_matrix(a, [&](const Tensor& m) { return brain_float ? round_to_bf16(m) : round_to_f16(m); });
 }
 
+Approximation double_binary(const Tensor& a, const MethodOptions& o) {
+    return per_matrix(a, [&](const Tensor& m) {
+        const std::size_t k = dbf_middle_for_budget(m.dim(0), m.dim(1), o.bits_per_entry);
+        if (k == 0)
+            return unmet("k = 1 needs " + std::to_string(double(dbf_bits(m.dim(0), m.dim(1), 1)) / double(m.size())) +
+                         " bits per entry");
+        const int iterations = o.dbf_iterations > 0 ? o.dbf_iterations : DbfOptions{}.iterations;
+        return double_binary_factorisation(m, k, {.iterations = iterations, .seed = o.seed}).approximation;
+    });
+}
+
+const std::vector<MethodInfo> kMethods = {
+    {"scd", "Signed cuts: Σ c_j s_j ⊗ t_j with ±1 vectors, found greedily; w·(m+n) bits + w coefficients.",
+     "#1f77b4", one_cut_rate, [](const Tensor& a, const MethodOptions& o) { return signed_cuts(a, o, false); }},
+    {"scd-refit", "The same signed cuts with all coefficients refitted by least squares: same bits, lower error.",
+     "#17becf", one_cut_rate, [](const Tensor& a, const MethodOptions& o) { return signed_cuts(a, o, true); }},
+    {"dbf",
+     "Double binary factorisation diag(a)·S1·diag(m)·S2·diag(b) (Boža & Macko), fitted by ADMM: two ±1 matrices "
+     "with k middle columns, f16 scales.",
+     "#d62728",
+     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t n) { return dbf_bits(m, n, 1); }); },
+     double_binary},
+    {"kashin",
+     "Kashin quantisation: X = U + Q1ᵀVQ2 with small ∞-norms, U and V in rows at mixed widths with "
+     "k-means centroids.",
+     "#9467bd",
+     [](const Shape& s) {
+         return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 64 + 4 + 2 * 17 * m; });
+     },
+     [](const Tensor& a, const MethodOptions& o) {
+         return per_matrix(a, [&](const Tensor& m) { return kashin_quantization(m, o.bits_per_entry, o.seed); });
+     }},
+    {"rtn",
+     "Round to nearest, asymmetric min–max with an f16 scale and zero point per group (LLM convention), rows at "
+     "mixed widths.",
+     "#ff7f0e",
+     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 4 + m * 17; }); },
+     [](const Tensor& a, const MethodOptions& o) {
+         return per_matrix(a, [&](const Tensor& m) { return round_to_nearest(m, o.bits_per_entry, o.group_size); });
+     }},
+    {"rotq",
+     "Random orthogonal rotation of every row (any length, no padding), then the Lloyd–Max quantiser for a Gaussian, "
+     "rows at mixed widths.",
+     "#2ca02c",
+     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 64 + 4 + m * 17; }); },
+     [](const Tensor& a, const MethodOptions& o) {
+         return per_matrix(a, [&](const Tensor& m) { return rotated_quantization(m, o.bits_per_entry, o.seed); });
+     }},
+    {"tcq",
+     "Trellis-coded quantisation (QTIP's tail-biting bitshift trellis) after a random rotation of every row, rows at "
+     "mixed widths by their energy.",
+     "#e7298a",
+     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 104 + 8 * (16 + 12) + 4 + m; }); },
+     [](const Tensor& a, const MethodOptions& o) {
+         TcqOptions options;
+         options.state_bits = o.trellis_state_bits;
+         options.seed = o.seed;
+         return per_matrix(a, [&](const Tensor& m) { return trellis_coded_quantization(m, o.bits_per_entry, options); });
+     }},
+    {"bf16", "Round every entry to bfloat16: 16 bits per entry.", "#8c564b", [](const Shape&) { return 16.0; },
+     [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, true); }},
+    {"f16", "Round every entry to IEEE half precision: 16 bits per entry.", "#e377c2", [](const Shape&) { return 16.0; },
+     [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, false); }},
+    {"svd", "Truncated SVD with bf16 factors (16·k·(m+n) bits for rank k), the bits left over in one more component at int-b.",
+     "#bcbd22",
+     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t n) { return 2 * (m + n) + 32; }); },
+     [](const Tensor& a, const MethodOptions& o) {
+         return per_matrix(a, [&](const Tensor& m) { return truncated_svd(m, o.bits_per_entry); });
+     }},
+};
+
 }  // namespace
 
-std::vector<std::string> method_names() { return {"scd", "scd-refit", "dbf", "kashin", "rtn", "rotq", "bf16", "f16", "svd"}; }
+const std::vector<MethodInfo>& method_registry() { return kMethods; }
 
-Approximation approximate(const std::string& method, const Tensor& a, double bits_per_entry, std::uint64_t seed) {
+const MethodInfo& find_method(std::string_view name) {
+    for (const MethodInfo& method : kMethods)
+        if (method.name == name) return method;
+    throw std::invalid_argument("unknown method '" + std::string(name) + "'");
+}
+
+std::vector<std::string> method_names() {
+    std::vector<std::string> names;
+    for (const MethodInfo& method : kMethods) names.emplace_back(method.name);
+    return names;
+}
+
+Approximation approximate(std::string_view method, const Tensor& a, const MethodOptions& options) {
+    const MethodInfo& info = find_method(method);
     // The dense methods (DBF, Kashin, SVD) hold several double copies of each matrix.
-    require_memory(64 * std::uint64_t(a.size()), "approximating a " + shape_to_string(a.shape()) + " tensor with " + method);
-    if (method == "scd") return signed_cuts(a, bits_per_entry, seed, false);
-    if (method == "scd-refit") return signed_cuts(a, bits_per_entry, seed, true);
-    if (method == "rtn") return per_matrix(a, [&](const Tensor& m) { return round_to_int(m, bits_per_entry); });
-    if (method == "rotq")
-        return per_matrix(a, [&](const Tensor& m) { return rotated_quantization(m, bits_per_entry, seed); });
-    if (method == "bf16") return sixteen_bit(a, bits_per_entry, true);
-    if (method == "f16") return sixteen_bit(a, bits_per_entry, false);
-    if (method == "svd") return per_matrix(a, [&](const Tensor& m) { return truncated_svd(m, bits_per_entry); });
-    if (method == "kashin")
-        return per_matrix(a, [&](const Tensor& m) { return kashin_quantization(m, bits_per_entry, seed); });
-    if (method == "dbf")
-        return per_matrix(a, [&](const Tensor& m) {
-            const std::size_t k = dbf_middle_for_budget(m.dim(0), m.dim(1), bits_per_entry);
-            if (k == 0)
-                return unmet("k = 1 needs " + std::to_string(double(dbf_bits(m.dim(0), m.dim(1), 1)) / double(m.size())) +
-                             " bits per entry");
-            return double_binary_factorisation(m, k).approximation;
-        });
-    throw std::invalid_argument("unknown method '" + method + "'");
+    require_memory(64 * std::uint64_t(a.size()),
+                   "approximating a " + shape_to_string(a.shape()) + " tensor with " + std::string(method));
+    return info.approximate(a, options);
+}
+
+Approximation approximate(std::string_view method, const Tensor& a, double bits_per_entry, std::uint64_t seed) {
+    MethodOptions options;
+    options.bits_per_entry = bits_per_entry;
+    options.seed = seed;
+    return approximate(method, a, options);
+}
+
+double bits_above_iid_floor(double bits_per_entry, double relative_error) {
+    return bits_per_entry + std::log2(relative_error);
+}
+
+std::vector<double> curve_budgets(double lowest, double highest, int per_octave) {
+    std::vector<double> budgets;
+    if (!(lowest > 0) || !(highest >= lowest) || per_octave < 1) return budgets;
+    const double octaves = std::log2(highest / lowest);
+    const auto steps = std::size_t(std::ceil(octaves * per_octave - 1e-9));
+    for (std::size_t i = 0; i <= steps; ++i)
+        budgets.push_back(i == steps ? highest : lowest * std::exp2(double(i) / per_octave));
+    return budgets;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> matrix_sides(const Shape& shape) {
+    if (is_image_like(shape)) return std::vector<std::pair<std::size_t, std::size_t>>(shape[2], {shape[0], shape[1]});
+    const std::size_t entries = element_count(shape);
+    const std::size_t rows = shape.size() <= 1 ? 1 : shape[0];
+    return {{rows, rows ? entries / rows : 0}};
 }
 
 std::vector<Tensor> as_matrices(const Tensor& a) {
-    if (is_image_like(a)) {
+    if (is_image_like(a.shape())) {
         const std::size_t rows = a.dim(0), cols = a.dim(1), channels = a.dim(2);
         std::vector<Tensor> out(channels, Tensor({rows, cols}));
         for (std::size_t i = 0; i < rows * cols; ++i)

@@ -1,10 +1,12 @@
 #pragma once
 // One interface for every low-bit approximation signcut compares: approximate A at a budget
 // of B bits per entry, return the reconstruction and the exact number of bits the stored
-// form needs (headers and scales included).
+// form needs (headers, scales, widths and seeds included). The registry below is the one list
+// of methods: the CLI, the GUI (legend, colours, tooltips) and the tests read it.
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tensor/tensor.h"
@@ -14,7 +16,7 @@ namespace signcut {
 struct Approximation {
     Tensor reconstruction;
     std::uint64_t bits = 0;  // of the stored form, everything included
-    std::string note;        // e.g. why a budget could not be met
+    std::string note;        // e.g. the widths chosen, or why a budget could not be met
     bool met_budget = true;  // false: no stored form fits the budget (reconstruction empty)
 };
 
@@ -26,14 +28,45 @@ inline Approximation unmet(std::string why) {
     return none;
 }
 
-// The methods by name: scd, scd-refit, dbf, kashin, rtn (int-b, per-row absmax), rotq, bf16, f16, svd.
-std::vector<std::string> method_names();
+struct MethodOptions {
+    double bits_per_entry = 2.0;
+    std::uint64_t seed = 1;        // every randomised method draws from this seed only
+    std::size_t group_size = 0;    // rtn: entries per group (0: one group per row)
+    int dbf_iterations = 0;        // dbf: outer iterations (0: the authors' count)
+    int trellis_state_bits = 12;   // tcq: L
+};
+
+struct MethodInfo {
+    std::string_view name;
+    std::string_view description;  // one line, for legends, tooltips and --help
+    std::string_view colour;       // "#rrggbb", the same in every chart
+    // The smallest budget (bits per entry) any stored form of the method meets on this shape.
+    double (*minimum_bits_per_entry)(const Shape& shape);
+    Approximation (*approximate)(const Tensor& a, const MethodOptions& options);
+};
+
+// Every method, in the order the CLI and the GUI list them.
+const std::vector<MethodInfo>& method_registry();
 // Throws std::invalid_argument for an unknown name.
-Approximation approximate(const std::string& method, const Tensor& a, double bits_per_entry, std::uint64_t seed = 1);
+const MethodInfo& find_method(std::string_view name);
+std::vector<std::string> method_names();
+
+Approximation approximate(std::string_view method, const Tensor& a, const MethodOptions& options);
+Approximation approximate(std::string_view method, const Tensor& a, double bits_per_entry, std::uint64_t seed = 1);
+
+// How many bits per entry a method spends beyond what the i.i.d. Gaussian rate–distortion
+// floor needs for the same error: R + log₂(error), since that floor is error = 2^(−R).
+double bits_above_iid_floor(double bits_per_entry, double relative_error);
+
+// Budgets for a method's rate–distortion curve from `lowest` to `highest` bits per entry:
+// `per_octave` points per doubling on a log scale, both ends included.
+std::vector<double> curve_budgets(double lowest, double highest, int per_octave = 4);
 
 // The matrices a method sees: a matrix as it is, an image (height × width × c) one per
 // channel, a vector as 1 × n, higher orders unfolded as n_0 × (the rest).
 std::vector<Tensor> as_matrices(const Tensor& a);
 Tensor from_matrices(const std::vector<Tensor>& matrices, const Shape& shape);
+// The (rows, cols) of each matrix of as_matrices for a tensor of this shape.
+std::vector<std::pair<std::size_t, std::size_t>> matrix_sides(const Shape& shape);
 
 }  // namespace signcut

@@ -7,6 +7,8 @@
 #include <numbers>
 #include <random>
 
+#include "methods/bit_allocation.h"
+#include "methods/random_rotation.h"
 #include "tensor/float16.h"
 
 namespace signcut {
@@ -32,6 +34,18 @@ std::vector<double> compute_levels(int bits) {
     return levels;
 }
 
+// Decision thresholds: midpoints between neighbouring levels.
+const std::vector<double>& lloyd_max_gaussian_thresholds(int bits) {
+    static std::array<std::vector<double>, 9> cache;
+    static std::mutex mutex;
+    const std::vector<double>& levels = lloyd_max_gaussian_levels(bits);
+    std::lock_guard lock(mutex);
+    std::vector<double>& thresholds = cache.at(std::size_t(bits));
+    if (thresholds.empty())
+        for (std::size_t i = 1; i < levels.size(); ++i) thresholds.push_back(0.5 * (levels[i - 1] + levels[i]));
+    return thresholds;
+}
+
 }  // namespace
 
 const std::vector<double>& lloyd_max_gaussian_levels(int bits) {
@@ -43,57 +57,39 @@ const std::vector<double>& lloyd_max_gaussian_levels(int bits) {
     return levels;
 }
 
-void hadamard_transform(std::vector<float>& x) {
-    const std::size_t n = x.size();
-    for (std::size_t half = 1; half < n; half *= 2)
-        for (std::size_t start = 0; start < n; start += 2 * half)
-            for (std::size_t i = start; i < start + half; ++i) {
-                const float a = x[i], b = x[i + half];
-                x[i] = a + b;
-                x[i + half] = a - b;
-            }
-    const float scale = float(1.0 / std::sqrt(double(n)));
-    for (float& v : x) v *= scale;
-}
-
 Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed) {
-    const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
-    std::size_t padded = 1;
-    while (padded < cols) padded *= 2;
-    const double entries = double(matrix.size());
-    const auto cost = [&](int b) { return std::uint64_t(b) * rows * padded + 16ull * rows; };
-    int b = 0;
-    for (int candidate = 8; candidate >= 1 && b == 0; --candidate)
-        if (double(cost(candidate)) <= bits_per_entry * entries) b = candidate;
-    if (b == 0) return unmet("1 bit per rotated entry needs " + std::to_string(double(cost(1)) / entries) + " bits per entry");
-    const std::vector<double>& levels = lloyd_max_gaussian_levels(b);
-    std::vector<double> thresholds;
-    for (std::size_t i = 1; i < levels.size(); ++i) thresholds.push_back(0.5 * (levels[i - 1] + levels[i]));
-    std::vector<float> flips(padded);
-    std::mt19937_64 rng(seed);
-    for (float& f : flips) f = (rng() & 1) ? -1.0f : 1.0f;
-
-    Approximation out{Tensor(matrix.shape()), cost(b), "b = " + std::to_string(b) + ", rows padded to " + std::to_string(padded), true};
-    std::vector<float> y(padded);
-    for (std::size_t r = 0; r < rows; ++r) {
-        std::fill(y.begin(), y.end(), 0.0f);
-        for (std::size_t c = 0; c < cols; ++c) y[c] = flips[c] * matrix[r * cols + c];
-        hadamard_transform(y);
+    constexpr int kMaxWidth = 8;
+    const std::size_t cols = matrix.dim(1);
+    const RandomRotation rotation(cols, seed);
+    Tensor rotated = matrix;
+    rotation.rotate_rows(rotated);
+    std::vector<float> sigmas(matrix.dim(0));
+    for (std::size_t r = 0; r < sigmas.size(); ++r) {
         double energy = 0;
-        for (float v : y) energy += double(v) * double(v);
-        const float sigma = f16_bits_to_float(float_to_f16_bits(float(std::sqrt(energy / double(padded)))));
-        for (float& v : y) {
-            if (sigma == 0.0f) {
-                v = 0.0f;
-                continue;
-            }
-            const double z = double(v) / double(sigma);
-            const auto index = std::size_t(std::upper_bound(thresholds.begin(), thresholds.end(), z) - thresholds.begin());
-            v = float(levels[index]) * sigma;
-        }
-        hadamard_transform(y);  // H is its own inverse (orthonormal and symmetric)
-        for (std::size_t c = 0; c < cols; ++c) out.reconstruction[r * cols + c] = flips[c] * y[c];
+        for (std::size_t c = 0; c < cols; ++c) energy += double(rotated[r * cols + c]) * double(rotated[r * cols + c]);
+        sigmas[r] = f16_bits_to_float(float_to_f16_bits(float(std::sqrt(energy / double(cols)))));
     }
+    // The rotation is orthogonal, so a row's error is the same before and after it.
+    const auto quantize = [&](std::size_t r, const float* in, float* out, int b) {
+        const float sigma = sigmas[r];
+        double error = 0;
+        if (b == 0 || sigma == 0.0f) {
+            for (std::size_t c = 0; c < cols; ++c) out[c] = 0.0f, error += double(in[c]) * double(in[c]);
+            return error;
+        }
+        const std::vector<double>& levels = lloyd_max_gaussian_levels(b);
+        const std::vector<double>& thresholds = lloyd_max_gaussian_thresholds(b);
+        for (std::size_t c = 0; c < cols; ++c) {
+            const double z = double(in[c]) / double(sigma);
+            const auto index = std::size_t(std::upper_bound(thresholds.begin(), thresholds.end(), z) - thresholds.begin());
+            out[c] = float(levels[index]) * sigma;
+            error += double(in[c] - out[c]) * double(in[c] - out[c]);
+        }
+        return error;
+    };
+    const auto row_bits = [&](int b) { return 16 + std::uint64_t(b) * cols; };
+    Approximation out = quantize_rows_at_mixed_widths(rotated, bits_per_entry, kMaxWidth, 64, row_bits, quantize);
+    if (out.met_budget) rotation.unrotate_rows(out.reconstruction);
     return out;
 }
 

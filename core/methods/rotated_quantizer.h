@@ -1,8 +1,10 @@
 #pragma once
-// rotq: the constructive stand-in for a universal codebook. Each row is rotated by a
-// randomised Hadamard transform (x → H D x / √P, rows zero-padded to a power of two P),
-// which makes its entries look Gaussian, then every entry is quantised with the b-bit
-// Lloyd–Max quantiser for N(0, σ²) with one f16 σ per row; bits = b·rows·P + 16·rows.
+// rotq: the constructive stand-in for a universal codebook. Every row is rotated by a seeded
+// random orthogonal transform of its own length (random_rotation.h: no padding), which makes
+// its entries look Gaussian while the row keeps its energy; then every entry of a row at
+// width b is quantised with the b-bit Lloyd–Max quantiser for N(0, σ²), σ the row's rms in
+// f16. Rows get mixed widths 0 … 8 by reverse water-filling (bit_allocation.h):
+// bits = 64 (the seed) + the width codes (allocate_row_widths) + Σ_rows (16 (σ) + b·n).
 
 #include <cstdint>
 #include <vector>
@@ -13,9 +15,6 @@ namespace signcut {
 
 // The 2^b reconstruction levels of the Lloyd–Max quantiser for N(0, 1), ascending.
 const std::vector<double>& lloyd_max_gaussian_levels(int bits);
-
-// In-place orthonormal fast Walsh–Hadamard transform (size a power of two).
-void hadamard_transform(std::vector<float>& x);
 
 Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed);
 

@@ -42,6 +42,14 @@ struct Kernels {
     void (*changed_overlaps)(const std::uint64_t* changed, const std::uint64_t* signs,
                              const std::uint64_t* const* cuts, std::size_t count, std::size_t words,
                              std::int64_t* out);
+    // One step of the Viterbi recursion of the bitshift trellis (methods/trellis.h), L = state_bits,
+    // K = bits_per_entry (1 ≤ K ≤ 8, K < L ≤ 16), on group costs: costs[g], g < 2^(L−K), is the
+    // least cost of a path whose last state has low L−K bits g. The states for x with low bits p
+    // are s = p + j·2^(L−K), j < 2^K, and s follows the states of group s >> K, so for p < 2^(L−K)
+    //   next_costs[p] = min_j fma(x − values[s], x − values[s], costs[s >> K])   (one rounding on every path)
+    //   choices[p]    = the smallest j attaining it (the top K bits of the chosen s).
+    void (*viterbi_step)(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
+                         float* next_costs, std::uint8_t* choices);
 };
 
 std::string_view isa_name(Isa isa);

@@ -140,10 +140,62 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
     for (; i < n; ++i) row[i] += ((signs[i >> 6] >> (i & 63)) & 1u) ? -c : c;
 }
 
+// Lane l holds costs[(s + l) >> K], the group of state s + l (s a multiple of 8).
+template <int kBits>
+inline __m256 group_costs8(const float* costs, std::size_t s) {
+    const float* first = costs + (s >> kBits);
+    if constexpr (kBits >= 3) {
+        return _mm256_broadcast_ss(first);  // one group for all eight lanes
+    } else {  // 8 >> K groups, each spread over 2^K lanes
+        const __m128 few = kBits == 1 ? _mm_loadu_ps(first)
+                                      : _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(first)));
+        const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        return _mm256_permutevar8x32_ps(_mm256_zextps128_ps256(few), _mm256_srli_epi32(lane, kBits));
+    }
+}
+
+// Eight groups p … p+7 at a time, their 2^K candidate states j after j.
+template <int kBits>
+void viterbi_step_fixed(const float* costs, const float* values, float x, std::size_t groups, float* next_costs,
+                        std::uint8_t* choices) {
+    const __m256 xs = _mm256_set1_ps(x);
+    // Byte 0 of each 32-bit lane to the low dword of its 128-bit half.
+    const __m256i low_bytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8,
+                                               12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const auto candidate = [&](std::size_t s) {  // fma(x − v, x − v, group cost) for states s … s+7
+        const __m256 d = _mm256_sub_ps(xs, _mm256_loadu_ps(values + s));
+        return _mm256_fmadd_ps(d, d, group_costs8<kBits>(costs, s));
+    };
+    for (std::size_t p = 0; p < groups; p += 8) {
+        __m256 best = candidate(p);
+        __m256 choice = _mm256_setzero_ps();  // j as int32 bits
+        for (int j = 1; j < (1 << kBits); ++j) {
+            const __m256 c = candidate(p + std::size_t(j) * groups);
+            const __m256 lower = _mm256_cmp_ps(c, best, _CMP_LT_OQ);
+            best = _mm256_min_ps(c, best);  // c < best ? c : best: the earlier j keeps a tie
+            choice = _mm256_blendv_ps(choice, _mm256_castsi256_ps(_mm256_set1_epi32(j)), lower);
+        }
+        _mm256_storeu_ps(next_costs + p, best);
+        const __m256i bytes = _mm256_shuffle_epi8(_mm256_castps_si256(choice), low_bytes);
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(choices + p),
+                         _mm_unpacklo_epi32(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1)));
+    }
+}
+
+void viterbi_step(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
+                  float* next_costs, std::uint8_t* choices) {
+    const std::size_t groups = std::size_t(1) << (state_bits - bits_per_entry);
+    if (groups < 8)  // fewer groups than lanes
+        return scalar_kernels().viterbi_step(costs, values, x, state_bits, bits_per_entry, next_costs, choices);
+    detail::with_row_count<8>(std::size_t(bits_per_entry), [&](auto bits) {  // K as a template parameter
+        viterbi_step_fixed<int(decltype(bits)::value)>(costs, values, x, groups, next_costs, choices);
+    });
+}
+
 }  // namespace
 
 const Kernels& avx2_kernels() {
-    static const Kernels table{Isa::avx2, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
+    static const Kernels table{Isa::avx2, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl, viterbi_step};
     return table;
 }
 

@@ -136,10 +136,62 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
     }
 }
 
+// Lane l holds costs[(s + l) >> K], the group of state s + l (s a multiple of 16).
+template <int kBits>
+inline __m512 group_costs16(const float* costs, std::size_t s) {
+    const float* first = costs + (s >> kBits);
+    if constexpr (kBits >= 4) {
+        return _mm512_set1_ps(*first);  // one group for all sixteen lanes
+    } else {  // 16 >> K groups, each spread over 2^K lanes
+        const __m512 few = [first] {
+            if constexpr (kBits == 1) return _mm512_zextps256_ps512(_mm256_loadu_ps(first));
+            else if constexpr (kBits == 2) return _mm512_zextps128_ps512(_mm_loadu_ps(first));
+            else
+                return _mm512_zextps128_ps512(
+                    _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(first))));
+        }();
+        const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        return _mm512_permutexvar_ps(_mm512_srli_epi32(lane, kBits), few);
+    }
+}
+
+// Sixteen groups p … p+15 at a time, their 2^K candidate states j after j.
+template <int kBits>
+void viterbi_step_fixed(const float* costs, const float* values, float x, std::size_t groups, float* next_costs,
+                        std::uint8_t* choices) {
+    const __m512 xs = _mm512_set1_ps(x);
+    const auto candidate = [&](std::size_t s) {  // fma(x − v, x − v, group cost) for states s … s+15
+        const __m512 d = _mm512_sub_ps(xs, _mm512_loadu_ps(values + s));
+        return _mm512_fmadd_ps(d, d, group_costs16<kBits>(costs, s));
+    };
+    for (std::size_t p = 0; p < groups; p += 16) {
+        __m512 best = candidate(p);
+        __m512i choice = _mm512_setzero_si512();
+        for (int j = 1; j < (1 << kBits); ++j) {
+            const __m512 c = candidate(p + std::size_t(j) * groups);
+            const __mmask16 lower = _mm512_cmp_ps_mask(c, best, _CMP_LT_OQ);  // the earlier j keeps a tie
+            best = _mm512_mask_mov_ps(best, lower, c);
+            choice = _mm512_mask_mov_epi32(choice, lower, _mm512_set1_epi32(j));
+        }
+        _mm512_storeu_ps(next_costs + p, best);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(choices + p), _mm512_cvtepi32_epi8(choice));
+    }
+}
+
+void viterbi_step(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
+                  float* next_costs, std::uint8_t* choices) {
+    const std::size_t groups = std::size_t(1) << (state_bits - bits_per_entry);
+    if (groups < 16)  // fewer groups than lanes
+        return scalar_kernels().viterbi_step(costs, values, x, state_bits, bits_per_entry, next_costs, choices);
+    detail::with_row_count<8>(std::size_t(bits_per_entry), [&](auto bits) {  // K as a template parameter
+        viterbi_step_fixed<int(decltype(bits)::value)>(costs, values, x, groups, next_costs, choices);
+    });
+}
+
 }  // namespace
 
 const Kernels& avx512_kernels() {
-    static const Kernels table{Isa::avx512, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
+    static const Kernels table{Isa::avx512, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl, viterbi_step};
     return table;
 }
 

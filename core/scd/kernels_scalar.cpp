@@ -1,4 +1,6 @@
 // The scalar reference kernels. The SIMD twins must match these bit for bit.
+#include <cmath>
+
 #include "scd/kernels.h"
 #include "scd/sign_overlap.h"
 
@@ -44,10 +46,29 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
     for (std::size_t i = 0; i < n; ++i) row[i] += apply_sign(c, (signs[i >> 6] >> (i & 63)) & 1u);
 }
 
+// The fma is explicit on every path: GCC contracts a separate d·d and + cost into one FMA in
+// the twins built with -mfma (its default -ffp-contract=fast), so only an fma everywhere rounds alike.
+void viterbi_step(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
+                  float* next_costs, std::uint8_t* choices) {
+    const std::size_t groups = std::size_t(1) << (state_bits - bits_per_entry);  // 2^(L−K)
+    for (std::size_t p = 0; p < groups; ++p) {
+        float best = 0.0f;
+        int choice = 0;
+        for (int j = 0; j < 1 << bits_per_entry; ++j) {
+            const std::size_t s = p + std::size_t(j) * groups;
+            const float d = x - values[s];
+            const float c = std::fma(d, d, costs[s >> bits_per_entry]);
+            if (j == 0 || c < best) best = c, choice = j;
+        }
+        next_costs[p] = best;
+        choices[p] = std::uint8_t(choice);
+    }
+}
+
 }  // namespace
 
 const Kernels& scalar_kernels() {
-    static const Kernels table{Isa::scalar, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl};
+    static const Kernels table{Isa::scalar, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl, viterbi_step};
     return table;
 }
 

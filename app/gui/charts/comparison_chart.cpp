@@ -10,6 +10,7 @@
 #include <cmath>
 
 #include "comparison_worker.h"
+#include "methods/method.h"
 
 namespace signcut::gui {
 namespace {
@@ -18,13 +19,21 @@ namespace {
 constexpr double kSmallestDrawn = 1e-7;
 
 QColor method_colour(const QString& method) {
-    static const std::map<QString, QColor> colours{
-        {"scd", QColor(0x1f, 0x77, 0xb4)},   {"scd-refit", QColor(0x17, 0xbe, 0xcf)}, {"dbf", QColor(0xd6, 0x27, 0x28)},
-        {"kashin", QColor(0x94, 0x67, 0xbd)}, {"rtn", QColor(0xff, 0x7f, 0x0e)},      {"rotq", QColor(0x2c, 0xa0, 0x2c)},
-        {"bf16", QColor(0x8c, 0x56, 0x4b)},   {"f16", QColor(0xe3, 0x77, 0xc2)},      {"svd", QColor(0xbc, 0xbd, 0x22)},
-    };
-    const auto found = colours.find(method);
-    return found == colours.end() ? QColor(Qt::darkGray) : found->second;
+    for (const MethodInfo& info : method_registry())
+        if (QString::fromUtf8(info.name.data(), qsizetype(info.name.size())) == method)
+            return QColor(QString::fromUtf8(info.colour.data(), qsizetype(info.colour.size())));
+    return QColor(Qt::darkGray);
+}
+
+// The tooltip of one point: what it used, its error and how far it is above the i.i.d. floor.
+QString point_tooltip(const QString& method, const QPointF& point) {
+    return QString("<b>%1</b>: %2 bits per entry, relative error %3<br>%4 bits above the i.i.d. Gaussian floor "
+                   "(R + log₂ error)<br>%5")
+        .arg(method)
+        .arg(point.x(), 0, 'f', 3)
+        .arg(point.y(), 0, 'g', 4)
+        .arg(bits_above_iid_floor(point.x(), point.y()), 0, 'f', 2)
+        .arg(comparison_description(method));
 }
 
 struct FloorStyle {
@@ -44,18 +53,10 @@ double drawn(double error) { return std::max(error, kSmallestDrawn); }
 }  // namespace
 
 QString comparison_description(const QString& name) {
+    for (const MethodInfo& info : method_registry())
+        if (QString::fromUtf8(info.name.data(), qsizetype(info.name.size())) == name)
+            return QString::fromUtf8(info.description.data(), qsizetype(info.description.size()));
     static const std::map<QString, QString> text{
-        {"scd", "Signed cuts: Σ c_j s_j ⊗ t_j with ±1 vectors, found greedily; w·(m+n) bits + w coefficients."},
-        {"scd-refit", "The same signed cuts with all coefficients refitted by least squares: same bits, lower error."},
-        {"dbf", "Double binary factorisation diag(a)·S1·diag(m)·S2·diag(b): two ±1 matrices with k middle columns, "
-                "f16 scales; per colour channel."},
-        {"kashin", "Kashin quantisation: X = U + Q1ᵀVQ2 with small ∞-norms, U and V stored with a few k-means "
-                   "centroids each."},
-        {"rtn", "Round to nearest int-b with one f16 absmax scale per row (the largest b that fits)."},
-        {"rotq", "Random Hadamard rotation per row, then the Lloyd–Max quantiser for a Gaussian at b bits."},
-        {"bf16", "Round every entry to bfloat16: 16 bits per entry."},
-        {"f16", "Round every entry to IEEE half precision: 16 bits per entry."},
-        {"svd", "Truncated SVD with bf16 factors: 16·k·(m+n) bits for rank k."},
         {"bound-iid", "Rate–distortion floor for i.i.d. Gaussian entries of the same energy: error 2^(−R). "
                       "No code at R bits per entry does better on such data."},
         {"bound-waterfilling", "Rate–distortion floor for Gaussian rows with this data's column covariance "
@@ -142,8 +143,10 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     if (found != methods_.end()) return found->second;
     MethodSeries& series = methods_[method];
     const QColor colour = method_colour(method);
-    series.line = new QLineSeries;
+    series.line = new QLineSeries;  // the method's curve: every point, asked for or not
     series.line->setPen(QPen(colour, 1.8));
+    series.line->setPointsVisible(true);
+    series.line->setMarkerSize(5);
     series.markers = new QScatterSeries;
     series.markers->setName(method);
     series.markers->setColor(colour);
@@ -160,13 +163,13 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
         if (!on) return QToolTip::hideText();
         const MethodSeries& s = methods_[method];
         const auto budget = s.budget_by_bits.find(point.x());
-        QToolTip::showText(QCursor::pos(), QString("<b>%1</b> at a budget of %2 bits per entry<br>"
-                                                   "uses %3 bits per entry, relative error %4<br>%5<br><i>click to see it</i>")
-                                               .arg(method)
-                                               .arg(budget == s.budget_by_bits.end() ? 0.0 : budget->second)
-                                               .arg(point.x(), 0, 'f', 3)
-                                               .arg(point.y(), 0, 'g', 4)
-                                               .arg(comparison_description(method)));
+        QToolTip::showText(QCursor::pos(), QString("At a budget of %1 bits per entry: ")
+                                                   .arg(budget == s.budget_by_bits.end() ? 0.0 : budget->second) +
+                                               point_tooltip(method, point) + "<br><i>click to see it</i>");
+    });
+    connect(series.line, &QLineSeries::hovered, this, [method](const QPointF& point, bool on) {
+        if (!on) return QToolTip::hideText();
+        QToolTip::showText(QCursor::pos(), "On the curve near " + point_tooltip(method, point));
     });
     connect(series.markers, &QScatterSeries::clicked, this, [this, method](const QPointF& point) {
         const MethodSeries& s = methods_[method];
@@ -185,12 +188,17 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
 void ComparisonChart::add_point(const ComparisonPoint& point) {
     if (!point.met_budget) return;
     MethodSeries& series = series_for(point.method);
-    series.budget_by_bits[point.bits_per_entry] = point.budget;
-    QList<QPointF> points = series.markers->points();
-    points.append(QPointF(point.bits_per_entry, drawn(point.relative_error)));
-    std::sort(points.begin(), points.end(), [](const QPointF& p, const QPointF& q) { return p.x() < q.x(); });
-    series.markers->replace(points);
-    series.line->replace(points);
+    const QPointF drawn_point(point.bits_per_entry, drawn(point.relative_error));
+    const auto by_bits = [](const QPointF& p, const QPointF& q) { return p.x() < q.x(); };
+    QList<QPointF> curve = series.line->points();
+    curve.insert(std::upper_bound(curve.begin(), curve.end(), drawn_point, by_bits), drawn_point);
+    series.line->replace(curve);
+    if (!point.on_curve) {  // the budgets asked for get the large markers (and can be picked)
+        series.budget_by_bits[point.bits_per_entry] = point.budget;
+        QList<QPointF> points = series.markers->points();
+        points.insert(std::upper_bound(points.begin(), points.end(), drawn_point, by_bits), drawn_point);
+        series.markers->replace(points);
+    }
     smallest_error_ = std::min(smallest_error_, drawn(point.relative_error));
     update_error_range();
 }

@@ -1,5 +1,6 @@
 #include "views/comparison_view.h"
 
+#include <QCheckBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -20,7 +21,7 @@ namespace {
 
 const QString kCuts = "scd";
 const char* kDefaultBudgets = "1,2,4,8,16";
-enum Column { kMethod, kBudget, kBits, kError, kSeconds, kNote, kColumns };
+enum Column { kMethod, kBudget, kBits, kError, kAboveFloor, kSeconds, kNote, kColumns };
 
 std::vector<double> parse_budgets(const QString& text) {
     std::vector<double> budgets;
@@ -63,6 +64,10 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     }
     menu->setToolTipsVisible(true);
     methods_button_->setMenu(menu);
+    curves_ = new QCheckBox("Curves");
+    curves_->setChecked(true);
+    curves_->setToolTip("Also run every method at 4 budgets per octave between the budgets, to draw its "
+                        "rate–distortion curve (the budgets asked for get the large markers)");
     run_button_ = new QPushButton("Run comparison");
     connect(run_button_, &QPushButton::clicked, this, &ComparisonView::run);
     cancel_button_ = new QPushButton("Cancel");
@@ -73,6 +78,7 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     controls->addWidget(new QLabel("Budgets (bits per entry)"));
     controls->addWidget(budgets_);
     controls->addWidget(methods_button_);
+    controls->addWidget(curves_);
     controls->addWidget(run_button_);
     controls->addWidget(cancel_button_);
     controls->addWidget(status_, 1);
@@ -82,7 +88,7 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     picked_view_ = new ImageView("Pick a point on the chart or in the table");
     cuts_view_ = new ImageView("Signed cuts at the same budget");
     table_ = new QTableWidget(0, kColumns);
-    table_->setHorizontalHeaderLabels({"method", "budget", "bits/entry", "rel. error", "seconds", "note"});
+    table_->setHorizontalHeaderLabels({"method", "budget", "bits/entry", "rel. error", "above iid floor", "seconds", "note"});
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -157,6 +163,8 @@ void ComparisonView::showEvent(QShowEvent* event) {
 
 void ComparisonView::set_budgets(const QString& budgets) { budgets_->setText(budgets); }
 
+void ComparisonView::set_curves(bool on) { curves_->setChecked(on); }
+
 void ComparisonView::set_methods(const QStringList& methods) {
     for (QAction* action : methods_button_->menu()->actions())
         action->setChecked(action->text() == kCuts || methods.contains(action->text()));
@@ -182,10 +190,11 @@ void ComparisonView::run() {
     job->input = input_;
     job->methods = chosen_methods();
     job->budgets = budgets;
+    job->curves = curves_->isChecked();
     worker_->supersede(job->id);
     pending_ = false;
     running_ = true;
-    expected_points_ = job->methods.size() * budgets.size();
+    expected_points_ = comparison_plan(*job).size();
     points_.clear();
     table_->setRowCount(0);
     chart_->reset(budgets);
@@ -213,7 +222,7 @@ void ComparisonView::on_point(std::shared_ptr<const ComparisonPoint> point) {
     if (point->job != job_id_ || !running_) return;  // from a run that was cancelled or replaced
     points_.push_back(point);
     chart_->add_point(*point);
-    add_table_row(*point);
+    if (!point->on_curve) add_table_row(*point);
     set_status(QString("%1 of %2 points on %3…").arg(points_.size()).arg(expected_points_).arg(name_));
     if (picked_method_.isEmpty() && point->met_budget && point->method != kCuts) pick(point->method, point->budget);
     else if (point->method == kCuts && point->budget == picked_budget_) refresh_picked();
@@ -241,6 +250,9 @@ void ComparisonView::add_table_row(const ComparisonPoint& point) {
     cell(kBudget, QString::number(point.budget))->setData(Qt::UserRole, point.budget);
     cell(kBits, point.met_budget ? QString::number(point.bits_per_entry, 'f', 3) : "-");
     cell(kError, point.met_budget ? QString::number(point.relative_error, 'g', 4) : "-");
+    cell(kAboveFloor, point.met_budget && point.relative_error > 0 ? QString::number(point.bits_above_iid_floor, 'f', 2) : "-")
+        ->setToolTip("bits per entry + log₂(relative error): the bits spent beyond what the i.i.d. Gaussian "
+                     "floor needs for the same error (below 0 on data with structure the floor ignores)");
     cell(kSeconds, QString::number(point.seconds, 'f', 2));
     cell(kNote, point.note);
 }

@@ -12,6 +12,7 @@
 
 #include "comparison_worker.h"
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -40,6 +41,7 @@ public:
     bool is_running() const { return running_; }
     void set_budgets(const QString& budgets);  // "1,2,4,8"
     void set_methods(const QStringList& methods);
+    void set_curves(bool on);  // each method's curve between the budgets, or the budgets alone
     void pick(const QString& method, double budget);
 
     const ComparisonChart* chart() const { return chart_; }
@@ -80,6 +82,7 @@ private:
 
     QLineEdit* budgets_;
     QToolButton* methods_button_;
+    QCheckBox* curves_;
     QPushButton* run_button_;
     QPushButton* cancel_button_;
     QLabel* status_;

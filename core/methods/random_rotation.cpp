@@ -1,0 +1,84 @@
+#include "methods/random_rotation.h"
+
+#include <Eigen/Dense>
+
+#include <oneapi/tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "methods/kashin.h"
+
+namespace signcut {
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Rows per task: fixed by the length alone, so every row is computed the same way whatever the
+// thread count; about 256 pieces a task, so that each pass over C_r serves many rows.
+std::size_t row_block(std::size_t pieces) { return std::max<std::size_t>(1, 256 / pieces); }
+
+}  // namespace
+
+void hadamard_transform_pieces(float* x, std::size_t count, std::size_t piece_length) {
+    for (std::size_t half = 1; half < count; half *= 2)
+        for (std::size_t start = 0; start < count; start += 2 * half)
+            for (std::size_t k = start; k < start + half; ++k) {
+                float* a = x + k * piece_length;
+                float* b = x + (k + half) * piece_length;
+                for (std::size_t j = 0; j < piece_length; ++j) {
+                    const float u = a[j], v = b[j];
+                    a[j] = u + v;
+                    b[j] = u - v;
+                }
+            }
+    const float scale = float(1.0 / std::sqrt(double(count)));
+    for (std::size_t i = 0; i < count * piece_length; ++i) x[i] *= scale;
+}
+
+RandomRotation::RandomRotation(std::size_t n, std::uint64_t seed) : pieces_(1), piece_length_(n), signs_(n) {
+    while (piece_length_ > 0 && piece_length_ % 2 == 0) {
+        piece_length_ /= 2;
+        pieces_ *= 2;
+    }
+    std::mt19937_64 rng(seed);
+    for (float& s : signs_) s = (rng() & 1) ? -1.0f : 1.0f;
+    if (n > 0) cosines_ = kashin_basis(piece_length_, seed ^ 0x9e3779b97f4a7c15ull);
+}
+
+void RandomRotation::rotate_rows(Tensor& matrix) const {
+    const std::size_t rows = matrix.dim(0), n = length(), r = piece_length_;
+    if (n == 0) return;
+    const Eigen::Map<const RowMatrix> cosines(cosines_.data(), Eigen::Index(r), Eigen::Index(r));
+    const std::size_t rows_per_task = row_block(pieces_);
+    oneapi::tbb::parallel_for(std::size_t(0), (rows + rows_per_task - 1) / rows_per_task, [&](std::size_t task) {
+        const std::size_t first = task * rows_per_task, count = std::min(rows_per_task, rows - first);
+        float* data = matrix.data().data() + first * n;
+        for (std::size_t i = 0; i < count * n; ++i) data[i] *= signs_[i % n];
+        if (r > 1) {  // every length-r piece of these rows times C_rᵀ
+            Eigen::Map<RowMatrix> pieces(data, Eigen::Index(count * pieces_), Eigen::Index(r));
+            pieces = (pieces * cosines.transpose()).eval();
+        }
+        for (std::size_t row = 0; row < count; ++row) hadamard_transform_pieces(data + row * n, pieces_, r);
+    });
+}
+
+void RandomRotation::unrotate_rows(Tensor& matrix) const {
+    const std::size_t rows = matrix.dim(0), n = length(), r = piece_length_;
+    if (n == 0) return;
+    const Eigen::Map<const RowMatrix> cosines(cosines_.data(), Eigen::Index(r), Eigen::Index(r));
+    const std::size_t rows_per_task = row_block(pieces_);
+    oneapi::tbb::parallel_for(std::size_t(0), (rows + rows_per_task - 1) / rows_per_task, [&](std::size_t task) {
+        const std::size_t first = task * rows_per_task, count = std::min(rows_per_task, rows - first);
+        float* data = matrix.data().data() + first * n;
+        for (std::size_t row = 0; row < count; ++row) hadamard_transform_pieces(data + row * n, pieces_, r);  // H is its own inverse
+        if (r > 1) {
+            Eigen::Map<RowMatrix> pieces(data, Eigen::Index(count * pieces_), Eigen::Index(r));
+            pieces = (pieces * cosines).eval();
+        }
+        for (std::size_t i = 0; i < count * n; ++i) data[i] *= signs_[i % n];
+    });
+}
+
+}  // namespace signcut

@@ -1,0 +1,18 @@
+#pragma once
+// rtn: round to nearest as LLM quantisers store weights. Each row is cut into groups of
+// `group_size` entries (0: one group per row; GPTQ/AWQ configurations use 128), and each group
+// at width b ≥ 1 is stored asymmetrically by min–max: an f16 scale s = (max − min)/(2^b − 1),
+// an f16 zero point z = min, and x̂ = z + s·round((x − z)/s) with codes 0 … 2^b − 1, so a
+// non-negative row (an image) uses every code. Width 0 stores the group's f16 mean alone.
+// Rows get mixed widths 0 … 8 by reverse water-filling (bit_allocation.h), with their width
+// codes (allocate_row_widths): bits = codes + Σ_rows Σ_groups (b·g + 32), or 16 per group at width 0.
+
+#include <cstddef>
+
+#include "methods/method.h"
+
+namespace signcut {
+
+Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std::size_t group_size = 0);
+
+}  // namespace signcut
