@@ -6,10 +6,15 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QSpinBox>
+
+#include <opencv2/imgcodecs.hpp>
+
 #include <fstream>
 
 #include "charts/error_chart.h"
 #include "io/load_input.h"
+#include "io/npy_file.h"
 #include "io/safetensors_file.h"
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
@@ -240,6 +245,36 @@ private Q_SLOTS:
         QCOMPARE(svd->cuts_error(), snapshot->relative_error(svd->cuts_width()));
         svd->set_bits(2.0);
         QVERIFY(svd->svd_error() > 0 && svd->svd_error() < 0.2);
+    }
+
+    void aNewInputNeverMeetsTheOldDecomposition() {
+        // The crash of issue 21: a 64×64×5 array shown at slice 4, then a photo too large for
+        // exploring, downscaled: the slice range shrinks while the new input is in place, and
+        // the views were refreshed with the old reconstruction against the new input.
+        QTemporaryDir dir;
+        const QString array = dir.filePath("cube.npy"), photo = dir.filePath("large.png");
+        write_npy(array.toStdString(), gaussian_tensor({64, 64, 5}, 3));
+        cv::Mat large(1800, 2400, CV_8UC3);
+        for (int y = 0; y < large.rows; ++y)
+            for (int x = 0; x < large.cols; ++x) large.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x / 10), uchar(y / 8), uchar((x + y) / 20));
+        QVERIFY(cv::imwrite(photo.toStdString(), large));
+        MainWindow window;
+        window.set_dialogs_enabled(false);  // accepts the offer to downscale
+        window.set_width_rule(20);
+        window.show();
+        QVERIFY(window.open_file(array));
+        QVERIFY(wait_until_finished(window));
+        window.slice_box()->setValue(4);
+        QCOMPARE(window.slice_box()->value(), 4);
+        QVERIFY(window.open_file(photo));
+        QVERIFY(wait_until_finished(window));
+        QCOMPARE(window.snapshot()->shape().size(), std::size_t(3));
+        QVERIFY(window.snapshot()->shape()[0] < 1800);  // downscaled
+        window.show_width(10);
+        // And back to a smaller input, which once read garbage instead of crashing.
+        QVERIFY(window.open_file(array));
+        QVERIFY(wait_until_finished(window));
+        QCOMPARE(window.snapshot()->shape(), (Shape{64, 64, 5}));
     }
 
     void theTourHasItsPages() { QCOMPARE(gui::TourDialog().page_count(), 5); }

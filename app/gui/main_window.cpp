@@ -258,6 +258,7 @@ void MainWindow::refresh_teaching_tab() {
     if (tab != kCutTab) return;
     if (!snapshot_ || !input_) return cut_view_->clear("Stepping through a cut needs the original data: open an image or a matrix");
     Tensor residual = input_->tensor;
+    if (input_ && input_->tensor.shape() != snapshot_->shape()) return;  // a decomposition of other data
     const Tensor& approx = cursor_.at(*snapshot_, displayed_width_);
     for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
     QString note = QString("(the width shown in Explore; move its slider to step through another cut)");

@@ -56,6 +56,7 @@ public:
     void set_playing(bool playing);
     QString last_error() const { return last_error_; }
     QSlider* width_slider() const { return slider_; }
+    QSpinBox* slice_box() const { return slice_; }
     const ErrorChart* chart() const { return chart_; }
     QString numbers_text() const;
     // The tabs: Explore, Compare methods, Inside one cut, Cut gallery, SVD vs cuts.
@@ -79,6 +80,8 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    // The one way a new input replaces the old one: the old decomposition is dropped first.
+    void replace_input(std::shared_ptr<LoadedInput> input, const QString& path);
     void build_menus();
     // Shows a saved decomposition (no original to compare with).
     void show_decomposition(Decomposition decomposition, const QString& path, const QString& title);

@@ -36,6 +36,20 @@ constexpr int kMaxRecent = 8;
 
 }  // namespace
 
+void MainWindow::replace_input(std::shared_ptr<LoadedInput> input, const QString& path) {
+    // The old results go first: until restart() computes new ones, nothing on screen may
+    // combine the old decomposition with the new input (a slice range clamped below refreshes
+    // the views at once).
+    cancel();
+    ++job_id_;
+    snapshot_.reset();
+    cursor_.reset();
+    displayed_width_ = 0;
+    input_ = std::move(input);
+    photo_ = input_->kind == InputKind::image;
+    input_path_ = path;
+}
+
 void MainWindow::show_decomposition(Decomposition decomposition, const QString& path, const QString& title) {
     auto snapshot = std::make_shared<Snapshot>();
     snapshot->parts.push_back(std::move(decomposition));
@@ -118,9 +132,7 @@ bool MainWindow::open_file(const QString& path) {
         auto input = std::make_shared<LoadedInput>(load_input(path.toStdString()));
         if (!confirm_finite(*input, path) || !confirm_size(*input, path)) return false;
         checkpoint_dock_->hide();
-        input_ = input;
-        photo_ = input->kind == InputKind::image;
-        input_path_ = path;
+        replace_input(input, path);
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
         return false;
