@@ -13,6 +13,8 @@ int gaussian_command(const QStringList& arguments) {
     parser.addOptions({
         {"seed", "Random seed (default 1).", "S", "1"},
         {"out", "Output .npy (or .csv for a matrix).", "FILE"},
+        {"row-scales", "Multiply row i (index along the first axis) by a factor drawn log-uniformly from [LO, HI] "
+                       "(from the same seed): rows of unequal energy, as in trained weights.", "LO,HI"},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
     Shape shape;
@@ -24,7 +26,17 @@ int gaussian_command(const QStringList& arguments) {
     }
     if (!parser.isSet("out")) throw UsageError("--out FILE is required");
     element_count(shape, std::size_t(1) << 32);  // refuse more than 16 GiB of f32 before allocating
-    save_output(parser.value("out").toStdString(), gaussian_tensor(shape, parse_count(parser, "seed")));
+    const std::uint64_t seed = parse_count(parser, "seed");
+    Tensor a = gaussian_tensor(shape, seed);
+    if (parser.isSet("row-scales")) {
+        const QStringList range = parser.value("row-scales").split(',');
+        bool ok_lo = false, ok_hi = false;
+        const double lo = range.value(0).toDouble(&ok_lo), hi = range.value(1).toDouble(&ok_hi);
+        if (range.size() != 2 || !ok_lo || !ok_hi || !(lo > 0) || !(hi >= lo))
+            throw UsageError("--row-scales takes LO,HI with 0 < LO <= HI");
+        a = row_scaled_gaussian_tensor(shape, lo, hi, seed);
+    }
+    save_output(parser.value("out").toStdString(), a);
     return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "methods/rate_distortion.h"
+#include "methods/universality.h"
 
 namespace signcut::gui {
 
@@ -35,6 +36,21 @@ void ComparisonWorker::run(std::shared_ptr<const ComparisonJob> job) {
     for (const PlannedPoint& planned : comparison_plan(*job)) {
         if (stale(job->id)) return;
         run_point(*job, planned.method, planned.budget, planned.on_curve);
+    }
+    if (job->methods.contains("tcq") && !stale(job->id)) {
+        try {
+            QStringList parts;
+            for (const UniversalityCase& c : one_code_for_all(a, "tcq", 2.0, job->seed))
+                parts << QString("%1: %2 (%3%4 bit)")
+                             .arg(QString::fromStdString(c.data))
+                             .arg(c.relative_error, 0, 'f', 3)
+                             .arg(c.bits_above_iid_floor >= 0 ? "+" : "")
+                             .arg(c.bits_above_iid_floor, 0, 'f', 2);
+            Q_EMIT universality_ready(job->id, "<b>One code for all</b> — tcq at 2 bits per entry, error "
+                                               "(bits above the i.i.d. Gaussian floor): " + parts.join(" · "));
+        } catch (const std::exception&) {
+            // A guide only, like the floors.
+        }
     }
     Q_EMIT finished(job->id);
 }

@@ -67,6 +67,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void floors_ready(std::shared_ptr<const signcut::gui::ComparisonFloors> floors);
     void point_ready(std::shared_ptr<const signcut::gui::ComparisonPoint> point);
+    // "One code for all" (methods/universality.h), as a sentence for the view.
+    void universality_ready(quint64 job, const QString& text);
     void finished(quint64 job);
 
 private:

@@ -4,6 +4,7 @@
 #include <Eigen/Dense>
 
 #include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/parallel_invoke.h>
 
 #include <algorithm>
 #include <cmath>
@@ -39,8 +40,9 @@ struct Factor {
 };
 
 // The authors' projection onto scaled sign matrices: Z = sign(M) ⊙ σ·u·vᵀ with σ·u·vᵀ the
-// best rank-one fit of |M| by power iteration. It starts from the all-ones vector, which
-// cannot be orthogonal to the top singular vector of a non-negative matrix.
+// best rank-one fit of |M| by power iteration. Where they start it from a random vector,
+// this starts from the all-ones vector, which no non-negative matrix's top singular vector
+// is orthogonal to (and needs no random state).
 void project(const Matrix& m, Factor& f) {
     const Matrix magnitude = m.cwiseAbs();
     Vector v = Vector::Ones(m.cols()).normalized();
@@ -79,15 +81,16 @@ void update_factor(const Matrix& xt, const Target& y, double first_penalty, Fact
         Matrix gram = parallel_product(xt, xt.transpose());  // XᵀX
         const double scale = gram.diagonal().mean();         // 0 only if X = 0, i.e. W = 0
         gram.diagonal().array() += kRidge * (scale > 0 ? scale : 1.0);
-        first.compute(gram + first_penalty * Matrix::Identity(k, k));
-        later.compute(gram + kPenalty * Matrix::Identity(k, k));
+        oneapi::tbb::parallel_invoke([&] { first.compute(gram + first_penalty * Matrix::Identity(k, k)); },
+                                     [&] { later.compute(gram + kPenalty * Matrix::Identity(k, k)); });
     }
     const Matrix correlation = parallel_product(xt, y);  // XᵀY
     Matrix primal = parallel_solve(first, correlation + first_penalty * (f.z - f.dual));  // F
     for (int step = 0; step < kAdmmSteps; ++step) {
         if (step > 0) primal = parallel_solve(later, correlation + kPenalty * (f.z - f.dual));
-        project(primal + f.dual, f);
-        f.dual += primal - f.z;
+        f.dual += primal;  // U + F, the point to project
+        project(f.dual, f);
+        f.dual -= f.z;  // U ← U + F − Z
     }
 }
 

@@ -47,36 +47,40 @@ RandomRotation::RandomRotation(std::size_t n, std::uint64_t seed) : pieces_(1), 
     if (n > 0) cosines_ = kashin_basis(piece_length_, seed ^ 0x9e3779b97f4a7c15ull);
 }
 
-void RandomRotation::rotate_rows(Tensor& matrix) const {
-    const std::size_t rows = matrix.dim(0), n = length(), r = piece_length_;
-    if (n == 0) return;
-    const Eigen::Map<const RowMatrix> cosines(cosines_.data(), Eigen::Index(r), Eigen::Index(r));
-    const std::size_t rows_per_task = row_block(pieces_);
+namespace {
+
+// Runs `body(rows, count, pieces)` on fixed blocks of rows in parallel: `rows` points at the
+// first row of the block, `pieces` views its count · s pieces of r entries each.
+template <typename Body>
+void for_row_blocks(Tensor& matrix, std::size_t pieces_per_row, std::size_t r, const Body& body) {
+    const std::size_t rows = matrix.dim(0), n = pieces_per_row * r, rows_per_task = row_block(pieces_per_row);
     oneapi::tbb::parallel_for(std::size_t(0), (rows + rows_per_task - 1) / rows_per_task, [&](std::size_t task) {
         const std::size_t first = task * rows_per_task, count = std::min(rows_per_task, rows - first);
         float* data = matrix.data().data() + first * n;
+        body(data, count, Eigen::Map<RowMatrix>(data, Eigen::Index(count * pieces_per_row), Eigen::Index(r)));
+    });
+}
+
+}  // namespace
+
+void RandomRotation::rotate_rows(Tensor& matrix) const {
+    const std::size_t n = length(), r = piece_length_;
+    if (n == 0) return;
+    const Eigen::Map<const RowMatrix> cosines(cosines_.data(), Eigen::Index(r), Eigen::Index(r));
+    for_row_blocks(matrix, pieces_, r, [&](float* data, std::size_t count, Eigen::Map<RowMatrix> pieces) {
         for (std::size_t i = 0; i < count * n; ++i) data[i] *= signs_[i % n];
-        if (r > 1) {  // every length-r piece of these rows times C_rᵀ
-            Eigen::Map<RowMatrix> pieces(data, Eigen::Index(count * pieces_), Eigen::Index(r));
-            pieces = (pieces * cosines.transpose()).eval();
-        }
+        if (r > 1) pieces = (pieces * cosines.transpose()).eval();  // every length-r piece times C_rᵀ
         for (std::size_t row = 0; row < count; ++row) hadamard_transform_pieces(data + row * n, pieces_, r);
     });
 }
 
 void RandomRotation::unrotate_rows(Tensor& matrix) const {
-    const std::size_t rows = matrix.dim(0), n = length(), r = piece_length_;
+    const std::size_t n = length(), r = piece_length_;
     if (n == 0) return;
     const Eigen::Map<const RowMatrix> cosines(cosines_.data(), Eigen::Index(r), Eigen::Index(r));
-    const std::size_t rows_per_task = row_block(pieces_);
-    oneapi::tbb::parallel_for(std::size_t(0), (rows + rows_per_task - 1) / rows_per_task, [&](std::size_t task) {
-        const std::size_t first = task * rows_per_task, count = std::min(rows_per_task, rows - first);
-        float* data = matrix.data().data() + first * n;
-        for (std::size_t row = 0; row < count; ++row) hadamard_transform_pieces(data + row * n, pieces_, r);  // H is its own inverse
-        if (r > 1) {
-            Eigen::Map<RowMatrix> pieces(data, Eigen::Index(count * pieces_), Eigen::Index(r));
-            pieces = (pieces * cosines).eval();
-        }
+    for_row_blocks(matrix, pieces_, r, [&](float* data, std::size_t count, Eigen::Map<RowMatrix> pieces) {
+        for (std::size_t row = 0; row < count; ++row) hadamard_transform_pieces(data + row * n, pieces_, r);  // H = H⁻¹
+        if (r > 1) pieces = (pieces * cosines).eval();
         for (std::size_t i = 0; i < count * n; ++i) data[i] *= signs_[i % n];
     });
 }

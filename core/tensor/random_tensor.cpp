@@ -21,4 +21,16 @@ Tensor gaussian_tensor(const Shape& shape, std::uint64_t seed) {
     return tensor;
 }
 
+Tensor row_scaled_gaussian_tensor(const Shape& shape, double lowest, double highest, std::uint64_t seed) {
+    Tensor tensor = gaussian_tensor(shape, seed);
+    std::mt19937_64 rng(seed ^ 0x5eedull);
+    const std::size_t rows = shape.empty() ? 1 : shape.front(), per_row = rows ? tensor.size() / rows : 0;
+    for (std::size_t r = 0; r < rows; ++r) {
+        const double u = double(rng() >> 11) * 0x1.0p-53;  // uniform in [0, 1)
+        const auto factor = float(lowest * std::pow(highest / lowest, u));
+        for (std::size_t i = 0; i < per_row; ++i) tensor[r * per_row + i] *= factor;
+    }
+    return tensor;
+}
+
 }  // namespace signcut

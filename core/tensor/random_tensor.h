@@ -11,4 +11,9 @@ namespace signcut {
 // Independent N(0, 1) entries (Box–Muller on a 64-bit Mersenne Twister).
 Tensor gaussian_tensor(const Shape& shape, std::uint64_t seed);
 
+// The same with slice i along the first axis (row i of a matrix) multiplied by a factor drawn
+// log-uniformly from [lowest, highest] (0 < lowest ≤ highest): rows of unequal energy, as in
+// trained weights.
+Tensor row_scaled_gaussian_tensor(const Shape& shape, double lowest, double highest, std::uint64_t seed);
+
 }  // namespace signcut

@@ -5,6 +5,16 @@
 #include <limits>
 #include <stdexcept>
 
+#ifdef SIGNCUT_OPENBLAS
+// Eigen's products go through OpenBLAS (core/CMakeLists.txt), called from several oneTBB
+// threads at once: one OpenBLAS thread per call, set before any call. It lives here because
+// every program that uses the core links this file.
+extern "C" void openblas_set_num_threads(int);
+namespace {
+[[maybe_unused]] const bool kOneBlasThreadPerCall = (openblas_set_num_threads(1), true);
+}  // namespace
+#endif
+
 namespace signcut {
 
 std::size_t element_count(const Shape& shape, std::size_t max_elements) {

@@ -86,6 +86,7 @@ private:
     QPushButton* run_button_;
     QPushButton* cancel_button_;
     QLabel* status_;
+    QLabel* universality_;  // "one code for all", when tcq is among the methods
     ComparisonChart* chart_;
     ImageView* picked_view_;
     ImageView* cuts_view_;
