@@ -268,12 +268,41 @@ private Q_SLOTS:
 
     void seedsReachEveryRandomisedMethod() {
         const Tensor a = gaussian_tensor({48, 40}, 25);
-        for (const char* method : {"scd", "dbf", "kashin", "rotq"}) {
+        for (const char* method : {"scd", "dbf", "kashin", "rotq", "tcq"}) {
             const Approximation first = approximate(method, a, 2.0, 5), again = approximate(method, a, 2.0, 5);
             const Approximation other = approximate(method, a, 2.0, 6);
             const auto same = [](const Tensor& x, const Tensor& y) { return std::ranges::equal(x.data(), y.data()); };
             QVERIFY2(same(first.reconstruction, again.reconstruction), method);
             QVERIFY2(!same(first.reconstruction, other.reconstruction), method);
+        }
+    }
+
+    void tcqIsNearTheFloorAndBelowItWhereTheEnergyIs() {
+        // i.i.d. N(0, 1): about 0.1 bit above the floor 2^(−R) (bounds measured, with a small margin).
+        const Tensor gaussian = gaussian_tensor({256, 192}, 1);
+        for (const auto& [bits, bound] : {std::pair{1.0, 0.54}, {2.0, 0.28}, {4.0, 0.075}}) {
+            const Approximation result = approximate("tcq", gaussian, bits);
+            const double used = double(result.bits) / double(gaussian.size()), error = relative_error(gaussian, result.reconstruction);
+            QVERIFY2(error <= bound && used >= 0.97 * bits && used <= bits, qPrintable(QString("%1 bits: %2").arg(bits).arg(error)));
+        }
+        // Rows of unequal energy: the bits go where the energy is, below the i.i.d. floor.
+        const Tensor rows = row_scaled_gaussian_tensor({256, 192}, 0.3, 3.0, 1);
+        for (double bits : {1.0, 2.0, 4.0}) {
+            const Approximation result = approximate("tcq", rows, bits);
+            const double used = double(result.bits) / double(rows.size());
+            QVERIFY2(relative_error(rows, result.reconstruction) < iid_gaussian_floor(used), qPrintable(QString::number(bits)));
+        }
+    }
+
+    void imagesKeepTheirRowMeansApart() {
+        // A bright image: the rotation would spread each row's mean over the row; kept apart,
+        // tcq and rotq at 2 bits are far below their error on the centred noise alone.
+        Tensor image = gaussian_tensor({64, 96}, 4);
+        for (float& x : image.data()) x = 0.6f + 0.05f * x;
+        for (const char* method : {"tcq", "rotq"}) {
+            const Approximation result = approximate(method, image, 2.0);
+            QVERIFY2(result.note.find("row means apart") != std::string::npos, method);
+            QVERIFY2(relative_error(image, result.reconstruction) < 0.05, method);
         }
     }
 

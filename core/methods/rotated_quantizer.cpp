@@ -9,6 +9,7 @@
 
 #include "methods/bit_allocation.h"
 #include "methods/random_rotation.h"
+#include "methods/row_means.h"
 #include "tensor/float16.h"
 
 namespace signcut {
@@ -62,6 +63,7 @@ Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, 
     const std::size_t cols = matrix.dim(1);
     const RandomRotation rotation(cols, seed);
     Tensor rotated = matrix;
+    const std::vector<float> means = take_out_row_means(rotated);
     rotation.rotate_rows(rotated);
     std::vector<float> sigmas(matrix.dim(0));
     for (std::size_t r = 0; r < sigmas.size(); ++r) {
@@ -88,8 +90,12 @@ Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, 
         return error;
     };
     const auto row_bits = [&](int b) { return 16 + std::uint64_t(b) * cols; };
-    Approximation out = quantize_rows_at_mixed_widths(rotated, bits_per_entry, kMaxWidth, 64, row_bits, quantize);
-    if (out.met_budget) rotation.unrotate_rows(out.reconstruction);
+    const std::uint64_t fixed = 64 + 16 * means.size();
+    Approximation out = quantize_rows_at_mixed_widths(rotated, bits_per_entry, kMaxWidth, fixed, row_bits, quantize);
+    if (!out.met_budget) return out;
+    rotation.unrotate_rows(out.reconstruction);
+    put_back_row_means(out.reconstruction, means);
+    if (!means.empty()) out.note = "row means apart; " + out.note;
     return out;
 }
 

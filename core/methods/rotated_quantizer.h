@@ -4,7 +4,9 @@
 // its entries look Gaussian while the row keeps its energy; then every entry of a row at
 // width b is quantised with the b-bit Lloyd–Max quantiser for N(0, σ²), σ the row's rms in
 // f16. Rows get mixed widths 0 … 8 by reverse water-filling (bit_allocation.h):
-// bits = 64 (the seed) + the width codes (allocate_row_widths) + Σ_rows (16 (σ) + b·n).
+// Row means are stored apart (f16) when they hold a real share of the energy (row_means.h).
+// bits = 64 (the seed) + the width codes (allocate_row_widths) + Σ_rows (16 (σ) + b·n)
+//        (+ 16 a row for the means).
 
 #include <cstdint>
 #include <vector>

@@ -7,6 +7,7 @@
 
 #include "methods/bit_allocation.h"
 #include "methods/random_rotation.h"
+#include "methods/row_means.h"
 #include "methods/trellis.h"
 #include "tensor/float16.h"
 
@@ -136,9 +137,15 @@ Approximation trellis_coded_quantization(const Tensor& matrix, double bits_per_e
     // Each width in use stores a table scale, and a stream too short for the state is padded:
     // both are reserved before the allocation (8 · 16 bits, and up to L bits per width).
     const std::uint64_t fixed = kHeaderBits + kMaxWidth * (kTableScaleBits + std::uint64_t(options.state_bits));
-    const double budget = bits_per_entry * double(matrix.size()) - double(fixed);
     const RandomRotation rotation(cols, options.seed);
     Tensor rotated = matrix;
+    std::vector<float> means = take_out_row_means(rotated);
+    double budget = bits_per_entry * double(matrix.size()) - double(fixed + 16 * means.size());
+    if (!means.empty() && budget < double(4 + rows)) {  // no room for the means: keep them in the rows
+        put_back_row_means(rotated, means);
+        budget += double(16 * means.size());
+        means.clear();
+    }
     rotation.rotate_rows(rotated);
     std::vector<double> energy(rows, 0.0);
     for (std::size_t r = 0; r < rows; ++r)
@@ -151,7 +158,9 @@ Approximation trellis_coded_quantization(const Tensor& matrix, double bits_per_e
     Coded scaled = code_rows(rotated, energy, true, budget, options);
     if (scaled.rows.size() > 0 && scaled.squared_error < best.squared_error) best = std::move(scaled);
     rotation.unrotate_rows(best.rows);
-    Approximation out{std::move(best.rows), kHeaderBits + best.bits, best.note, true};
+    put_back_row_means(best.rows, means);
+    Approximation out{std::move(best.rows), kHeaderBits + 16 * means.size() + best.bits,
+                      (means.empty() ? "" : "row means apart; ") + best.note, true};
     return out;
 }
 

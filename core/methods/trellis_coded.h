@@ -1,5 +1,6 @@
 #pragma once
 // tcq: trellis-coded quantisation after a random rotation, with the bits where the energy is.
+//   0. Row means are stored apart (f16) when they hold a real share of the energy (row_means.h).
 //   1. Every row is rotated by a seeded random orthogonal transform of its own length
 //      (random_rotation.h), so its entries look Gaussian and the row keeps its energy.
 //   2. Each row gets an 8-bit log scale σ̂_r = σ_max · 2^(−q/16) (σ_max, the largest row rms, in
@@ -15,7 +16,7 @@
 //      minimise the error.
 // bits = 64 (seed) + 32 (σ_max or the rms) + 8 (L, T) + 16 per width in use (table scale)
 //        + width codes (allocate_row_widths) + Σ_rows (8-bit scale if any + K_r·n)
-//        (+ the padding of a stream too short for L).
+//        (+ 16 a row for the means) (+ the padding of a stream too short for L).
 
 #include <cstdint>
 
