@@ -1,6 +1,7 @@
 #include "methods/method.h"
 
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 #include "methods/baselines.h"
@@ -84,8 +85,20 @@ Approximation double_binary(const Tensor& a, const MethodOptions& o) {
         if (k == 0)
             return unmet("k = 1 needs " + std::to_string(double(dbf_bits(m.dim(0), m.dim(1), 1)) / double(m.size())) +
                          " bits per entry");
+        // The ADMM holds about a dozen k × max(m, n) double matrices.
+        require_memory(96 * std::uint64_t(k) * (m.dim(0) + m.dim(1)), "DBF with k = " + std::to_string(k));
         const int iterations = o.dbf_iterations > 0 ? o.dbf_iterations : DbfOptions{}.iterations;
-        return double_binary_factorisation(m, k, {.iterations = iterations, .seed = o.seed}).approximation;
+        DbfResult result = double_binary_factorisation(m, k, {.iterations = iterations, .seed = o.seed});
+        // The error along the outer iterations (at 1, 2, 4, … and the last), for the tooltips.
+        std::string trace;
+        const std::vector<double>& errors = result.error_by_iteration;
+        for (std::size_t i = 1; i <= errors.size(); i = i * 2 > errors.size() && i < errors.size() ? errors.size() : i * 2) {
+            char step[32];
+            std::snprintf(step, sizeof step, "%s%zu: %.4f", trace.empty() ? "" : ", ", i, errors[i - 1]);
+            trace += step;
+        }
+        result.approximation.note += "; error after iteration " + trace;
+        return result.approximation;
     });
 }
 
