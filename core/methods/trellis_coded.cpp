@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "methods/bit_allocation.h"
@@ -82,7 +81,7 @@ Coded code_rows(const Tensor& rotated, const std::vector<double>& energy, bool r
     const int state_bits = options.state_bits;
     double total = 0;
     for (double e : energy) total += e;
-    const double largest = std::sqrt(*std::max_element(energy.begin(), energy.end()) / double(cols));
+    const double largest = float(std::sqrt(*std::max_element(energy.begin(), energy.end()) / double(cols)));  // stored in f32
     std::vector<float> scales(rows, float(std::sqrt(total / double(rotated.size()))));
     std::vector<UnitCosts> units(rows);
     for (std::size_t r = 0; r < rows; ++r) {
