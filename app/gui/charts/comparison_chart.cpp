@@ -18,11 +18,18 @@ namespace {
 // A log axis cannot show zero: exact fits are drawn at this floor.
 constexpr double kSmallestDrawn = 1e-7;
 
-QColor method_colour(const QString& method) {
+QString qstring(std::string_view text) { return QString::fromUtf8(text.data(), qsizetype(text.size())); }
+
+// The registry's entry for a method, or null for a floor or an unknown name.
+const MethodInfo* registered(const QString& name) {
     for (const MethodInfo& info : method_registry())
-        if (QString::fromUtf8(info.name.data(), qsizetype(info.name.size())) == method)
-            return QColor(QString::fromUtf8(info.colour.data(), qsizetype(info.colour.size())));
-    return QColor(Qt::darkGray);
+        if (qstring(info.name) == name) return &info;
+    return nullptr;
+}
+
+QColor method_colour(const QString& method) {
+    const MethodInfo* info = registered(method);
+    return info ? QColor(qstring(info->colour)) : QColor(Qt::darkGray);
 }
 
 // The tooltip of one point: what it used, its error and how far it is above the i.i.d. floor.
@@ -53,9 +60,7 @@ double drawn(double error) { return std::max(error, kSmallestDrawn); }
 }  // namespace
 
 QString comparison_description(const QString& name) {
-    for (const MethodInfo& info : method_registry())
-        if (QString::fromUtf8(info.name.data(), qsizetype(info.name.size())) == name)
-            return QString::fromUtf8(info.description.data(), qsizetype(info.description.size()));
+    if (const MethodInfo* info = registered(name)) return qstring(info->description);
     static const std::map<QString, QString> text{
         {"bound-iid", "Rate–distortion floor for i.i.d. Gaussian entries of the same energy: error 2^(−R). "
                       "No code at R bits per entry does better on such data."},
