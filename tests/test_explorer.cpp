@@ -7,6 +7,7 @@
 #include <QTest>
 
 #include <QSpinBox>
+#include <QWheelEvent>
 
 #include <opencv2/imgcodecs.hpp>
 
@@ -19,6 +20,7 @@
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
 #include "main_window.h"
+#include "playback.h"
 #include "model/model_compression.h"
 #include "scd/cut_trace.h"
 #include "scd/decomposer.h"
@@ -27,7 +29,9 @@
 #include "views/checkpoint_panel.h"
 #include "views/cut_gallery_view.h"
 #include "views/cut_stepper_view.h"
+#include "views/image_view.h"
 #include "views/svd_comparison_view.h"
+#include "views/zoom_link.h"
 
 using namespace signcut;
 using signcut::gui::MainWindow;
@@ -275,6 +279,162 @@ private Q_SLOTS:
         QVERIFY(window.open_file(array));
         QVERIFY(wait_until_finished(window));
         QCOMPARE(window.snapshot()->shape(), (Shape{64, 64, 5}));
+    }
+
+    void logarithmicPlaybackGivesEveryDoublingTheSameTime() {
+        gui::PlaybackClock clock;
+        clock.set_speed({gui::PlaybackSpeed::logarithmic, 10.0});
+        clock.start_from(0);
+        // Over 1023 cuts, log2(1 + w) grows by 10 in 10 s: one doubling of 1 + w per second.
+        std::vector<std::size_t> seen;
+        for (int second = 1; second <= 10; ++second) seen.push_back(clock.advance(1.0, 1023));
+        QCOMPARE(seen, (std::vector<std::size_t>{1, 3, 7, 15, 31, 63, 127, 255, 511, 1023}));
+        QCOMPARE(clock.advance(5.0, 1023), std::size_t(1023));  // and stays at the end
+        clock.start_from(31);
+        QCOMPARE(clock.advance(1.0, 1023), std::size_t(63));
+        clock.set_speed({gui::PlaybackSpeed::linear, 100.0});
+        clock.start_from(31);
+        QCOMPARE(clock.advance(0.5, 1023), std::size_t(81));
+    }
+
+    void playStartsFromTheWidthShown() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(300);
+        window.show();
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        window.set_playing(false);
+        // Rewind: Home (the slider at 0), then Play: the first widths, not a jump to the end.
+        window.width_slider()->setValue(0);
+        QCOMPARE(window.displayed_width(), std::size_t(0));
+        window.set_playing(true);
+        QTest::qWait(400);
+        QVERIFY2(window.displayed_width() < 10, qPrintable(QString::number(window.displayed_width())));
+        // From a width dragged to, playback goes on from there.
+        window.width_slider()->setValue(31);
+        QVERIFY(!window.is_playing());
+        window.set_playing(true);
+        QTest::qWait(400);
+        QVERIFY(window.displayed_width() >= 31 && window.displayed_width() < 60);
+        QVERIFY(window.is_playing());
+        // Play at the end of a finished run replays from the start.
+        window.set_playing(false);
+        window.show_width(300);
+        window.set_playing(true);
+        QTest::qWait(200);
+        QVERIFY(window.displayed_width() < 10);
+    }
+
+    void homeAndEndBelongToTheFocusedSlider() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(60);
+        window.show();
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        window.set_playing(false);
+        window.show_width(20);
+        window.show_tab(MainWindow::kSvdTab);
+        QSlider* svd_slider = window.svd_comparison()->findChild<QSlider*>();
+        QVERIFY(svd_slider);
+        svd_slider->setFocus();
+        QTest::keyClick(svd_slider, Qt::Key_End);
+        QCOMPARE(window.displayed_width(), std::size_t(20));  // the hidden Explore slider did not move
+        QCOMPARE(svd_slider->value(), svd_slider->maximum());
+        window.show_tab(MainWindow::kExploreTab);
+        window.width_slider()->setFocus();
+        QTest::keyClick(window.width_slider(), Qt::Key_End);
+        QCOMPARE(window.displayed_width(), std::size_t(60));
+        QTest::keyClick(window.width_slider(), Qt::Key_Home);
+        QCOMPARE(window.displayed_width(), std::size_t(0));
+        QVERIFY(!window.numbers_text().contains("smaller"));  // no ratio to a header alone
+    }
+
+    void aClickOnTheChartShowsThatWidth() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(100);
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        window.set_playing(false);
+        auto* chart = const_cast<gui::ErrorChart*>(window.chart());
+        for (const bool log_width : {false, true}) {
+            window.set_log_width(log_width);
+            QCoreApplication::processEvents();
+            const QList<QPointF> curve = chart->curve_points();
+            const QPointF at_40 = *std::find_if(curve.begin(), curve.end(), [](const QPointF& p) { return p.x() == 40; });
+            const QPoint position =
+                chart->mapFromScene(chart->chart()->mapToScene(chart->chart()->mapToPosition(at_40, chart->chart()->series().front())));
+            QCOMPARE(chart->width_at(position), std::optional<std::size_t>(40));
+            QTest::mouseClick(chart->viewport(), Qt::LeftButton, {}, position);
+            QCOMPARE(window.displayed_width(), std::size_t(40));
+            window.show_width(0);
+        }
+        window.set_log_width(false);
+    }
+
+    void panesZoomTogetherAndOneCanBeShownAlone() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(20);
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        const std::vector<const gui::ImageView*> panes = window.explore_panes();
+        auto* original = const_cast<gui::ImageView*>(panes[0]);
+        const QRectF whole = original->source_rect();
+        QCOMPARE(whole, QRectF(QPointF(0, 0), QSizeF(original->image().size())));
+        // Two notches of the wheel over the centre of the original.
+        const QPointF centre = QRectF(original->picture_rect()).center();
+        QWheelEvent wheel(centre, original->mapToGlobal(centre), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(original, &wheel);
+        const QRectF zoomed = original->source_rect();
+        QVERIFY(zoomed.width() < whole.width() / 1.5);
+        QVERIFY(std::abs(zoomed.center().x() - whole.center().x()) < 2.0);  // about the cursor
+        for (const gui::ImageView* pane : panes) QCOMPARE(pane->source_rect(), zoomed);
+        // A drag to the right shows what lies to the left.
+        QTest::mousePress(original, Qt::LeftButton, {}, centre.toPoint());
+        QTest::mouseMove(original, centre.toPoint() + QPoint(40, 0));
+        QTest::mouseRelease(original, Qt::LeftButton, {}, centre.toPoint() + QPoint(40, 0));
+        QVERIFY(original->source_rect().x() < zoomed.x());
+        QCOMPARE(panes[2]->source_rect(), original->source_rect());
+        // One pane alone, then all again.
+        QTest::mouseDClick(const_cast<gui::ImageView*>(panes[1]), Qt::LeftButton);
+        QVERIFY(!panes[0]->isVisible() && panes[1]->isVisible() && !panes[2]->isVisible());
+        QTest::mouseDClick(const_cast<gui::ImageView*>(panes[1]), Qt::LeftButton);
+        QVERIFY(panes[0]->isVisible() && panes[2]->isVisible());
+        // A new input shows all of itself.
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(!window.zoom()->is_zoomed());
+        QCOMPARE(original->source_rect(), whole);
+    }
+
+    void nothingStaleAfterSwitchingInputs() {
+        QTemporaryDir dir;
+        const QString matrix = dir.filePath("matrix.npy");
+        write_npy(matrix.toStdString(), gaussian_tensor({48, 40}, 5));
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(20);
+        window.show();
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        const std::vector<const gui::ImageView*> panes = window.explore_panes();
+        QVERIFY(panes[2]->title().contains("mean over channels"));
+        QVERIFY(window.open_file(matrix));
+        QVERIFY(wait_until_finished(window));
+        QVERIFY(!panes[2]->title().contains("channels"));
+        QVERIFY(panes[1]->has_legend());
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        window.show_width(10);
+        QVERIFY(!panes[1]->has_legend());  // a heat map's legend does not stay under the photo
+        QVERIFY(!panes[0]->has_legend());
     }
 
     void theTourHasItsPages() { QCOMPARE(gui::TourDialog().page_count(), 5); }

@@ -12,6 +12,7 @@
 #include <map>
 
 #include "main_window.h"
+#include "views/zoom_link.h"
 #include "views/comparison_view.h"
 #include "views/svd_comparison_view.h"
 
@@ -45,12 +46,17 @@ int main(int argc, char** argv) {
         {"bits", "Memory of the SVD vs cuts tab, in bits per entry.", "B"},
         {"budgets", "Bit budgets of the comparison (default 1,2,4,8,16).", "LIST"},
         {"methods", "Methods of the comparison (default all).", "LIST"},
+        {"at", "For --screenshot: show width W instead of the last one.", "W"},
+        {"play", "For --screenshot: play from w = 0 and take the picture after S seconds.", "S"},
+        {"zoom", "For --screenshot: magnify F times about the point X,Y of the picture (fractions).", "X,Y,F"},
+        {"log-width", "Slider and error chart on a log width scale."},
     });
     parser.process(app);
 
     signcut::gui::MainWindow window;
     const bool screenshot = parser.isSet("screenshot");
     window.set_dialogs_enabled(!screenshot);
+    if (parser.isSet("log-width")) window.set_log_width(true);
     if (parser.isSet("width")) window.set_width_rule(parser.value("width").toULongLong());
     using signcut::gui::MainWindow;
     const std::map<QString, MainWindow::Tab> tabs = {{"explore", MainWindow::kExploreTab}, {"compare", MainWindow::kCompareTab},
@@ -83,9 +89,19 @@ int main(int argc, char** argv) {
         } else {
             QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&, save, tab] {
                 window.set_playing(false);
-                window.show_width(window.snapshot()->width());
+                window.show_width(parser.isSet("at") ? parser.value("at").toULongLong() : window.snapshot()->width());
                 window.show_tab(tab);  // the teaching tabs show the finished run
-                save();
+                if (parser.isSet("zoom")) {
+                    const QStringList zoom = parser.value("zoom").split(',');
+                    window.zoom()->zoom(zoom.value(2).toDouble(), QPointF(zoom.value(0).toDouble(), zoom.value(1).toDouble()));
+                }
+                if (!parser.isSet("play")) return save();
+                window.show_width(0);
+                window.set_playing(true);
+                QTimer::singleShot(int(1000 * parser.value("play").toDouble()), &window, [&, save] {
+                    window.set_playing(false);
+                    save();
+                });
             });
         }
     }

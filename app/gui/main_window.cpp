@@ -11,6 +11,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
+#include <QScreen>
 #include <QPushButton>
 #include <QSettings>
 #include <QSlider>
@@ -33,15 +34,13 @@
 #include "views/cut_gallery_view.h"
 #include "views/cut_stepper_view.h"
 #include "views/svd_comparison_view.h"
+#include "views/width_scrubber.h"
+#include "views/zoom_link.h"
 #include "views/settings_panel.h"
 #include "views/tensor_image.h"
 
 namespace signcut::gui {
 namespace {
-
-constexpr int kFrameMs = 33;
-const int kSpeeds[] = {10, 30, 100, 300, 1000, 10000};  // cuts per second of playback
-constexpr int kDefaultSpeed = 2;
 
 
 // 99th percentile of |x|: a legend limit that is not ruined by a few outliers.
@@ -79,13 +78,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     auto* vertical = new QSplitter(Qt::Vertical);
     vertical->addWidget(views);
     vertical->addWidget(chart_);
-    vertical->setStretchFactor(0, 3);
-    vertical->setStretchFactor(1, 2);
+    vertical->setStretchFactor(0, 1);  // pictures are wide: the chart can have half the height
+    vertical->setStretchFactor(1, 1);
+    chart_->setMinimumHeight(200);
     auto* explore = new QWidget;
     auto* layout = new QVBoxLayout(explore);
     layout->setContentsMargins(6, 6, 6, 2);
     layout->addWidget(vertical, 1);
-    layout->addWidget(build_scrubber());
+    scrubber_ = new WidthScrubber;
+    connect(scrubber_, &WidthScrubber::width_chosen, this, &MainWindow::show_width);
+    chart_->set_log_width(scrubber_->log_width());
+    connect(scrubber_, &WidthScrubber::log_width_toggled, chart_, &ErrorChart::set_log_width);
+    connect(chart_, &ErrorChart::width_clicked, this, [this](std::size_t width) {
+        set_playing(false);
+        show_width(width);
+    });
+    layout->addWidget(scrubber_);
     comparison_ = new ComparisonView;
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
@@ -103,6 +111,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabs_->addTab(svd_view_, "SVD vs cuts");
     tabs_->setTabToolTip(kSvdTab, "Truncated SVD and signed cuts at the same memory");
     setCentralWidget(tabs_);
+    // One zoom for the pictures of the same data, in each tab's panes alike; in each tab, one
+    // pane can be shown alone.
+    zoom_ = new ZoomLink(this);
+    const QList<ImageView*> compare_panes = comparison_->findChildren<ImageView*>();
+    const QList<ImageView*> svd_panes = svd_view_->findChildren<ImageView*>();
+    for (const std::vector<ImageView*>& panes : {std::vector<ImageView*>{original_view_, reconstruction_view_, residual_view_},
+                                                 std::vector<ImageView*>(compare_panes.begin(), compare_panes.end()),
+                                                 std::vector<ImageView*>(svd_panes.begin(), svd_panes.end())}) {
+        for (ImageView* pane : panes) pane->set_zoom_link(zoom_);
+        make_enlargeable(panes);
+    }
 
     settings_ = new SettingsPanel;
     connect(settings_, &SettingsPanel::restart_requested, this, &MainWindow::restart);
@@ -149,20 +168,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     statusBar()->addPermanentWidget(progress_);
     statusBar()->addPermanentWidget(cancel_button_);
 
-    animation_ = new QTimer(this);
-    animation_->setInterval(kFrameMs);
-    connect(animation_, &QTimer::timeout, this, &MainWindow::animation_tick);
-    animation_->start();
-
     build_menus();
     settings_->load_settings();
     QSettings settings;
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1280, 800);
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+        // 1280 × 800, or less on a small (or 2× scaled) screen.
+        const QSize room = screen() ? screen()->availableGeometry().size() * 0.92 : QSize(1280, 800);
+        resize(QSize(1280, 800).boundedTo(room));
+    }
     restoreState(settings.value("window/state").toByteArray());
     original_view_->set_placeholder("Open an image, .npy, .csv, .scd or .scdz file (Ctrl+O) or drop one here");
-    // A first start gets the tour (not under tests or --screenshot, which turn dialogs off).
+    // A first start gets the tour (not under tests or --screenshot, which turn dialogs off); the
+    // animation waits at w = 0 until it closes.
+    tour_pending_ = !QSettings().value("tour/shown", false).toBool();
     QTimer::singleShot(400, this, [this] {
-        if (dialogs_enabled_ && !QSettings().value("tour/shown", false).toBool()) show_tour();
+        if (dialogs_enabled_ && tour_pending_) show_tour();
+        tour_pending_ = false;
     });
 }
 
@@ -170,33 +191,6 @@ MainWindow::~MainWindow() {
     worker_->cancel();
     worker_thread_.quit();
     worker_thread_.wait();
-}
-
-QWidget* MainWindow::build_scrubber() {
-    auto* bar = new QWidget;
-    auto* row = new QHBoxLayout(bar);
-    row->setContentsMargins(0, 0, 0, 0);
-    play_button_ = new QToolButton;
-    play_button_->setToolTip("Play / pause the reconstruction as w grows (Space)");
-    play_button_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-    connect(play_button_, &QToolButton::clicked, this, [this] { set_playing(!playing_); });
-    slider_ = new QSlider(Qt::Horizontal);
-    slider_->setToolTip("Width w shown; any width already computed");
-    connect(slider_, &QSlider::valueChanged, this, [this](int value) {
-        set_playing(false);
-        show_width(std::size_t(value));
-    });
-    speed_ = new QComboBox;
-    for (int speed : kSpeeds) speed_->addItem(QString("%1 cuts/s").arg(speed));
-    speed_->setCurrentIndex(kDefaultSpeed);
-    speed_->setToolTip("Playback speed");
-    width_label_ = new QLabel("w = 0");
-    width_label_->setMinimumWidth(110);
-    row->addWidget(play_button_);
-    row->addWidget(slider_, 1);
-    row->addWidget(width_label_);
-    row->addWidget(speed_);
-    return bar;
 }
 
 void MainWindow::build_menus() {
@@ -223,9 +217,19 @@ void MainWindow::build_menus() {
     QMenu* run = menuBar()->addMenu("&Run");
     run->addAction("&Restart", QKeySequence(Qt::Key_F5), this, &MainWindow::restart);
     run->addAction("&Cancel", QKeySequence(Qt::Key_Escape), this, &MainWindow::cancel);
-    run->addAction("&Play / pause", QKeySequence(Qt::Key_Space), this, [this] { set_playing(!playing_); });
-    run->addAction("Show &first width", QKeySequence(Qt::Key_Home), this, [this] { slider_->setValue(0); });
-    run->addAction("Show &last width", QKeySequence(Qt::Key_End), this, [this] { slider_->setValue(slider_->maximum()); });
+    run->addAction("&Play / pause", QKeySequence(Qt::Key_Space), this, [this] { set_playing(!is_playing()); });
+    // Home and End act while the focus is in the Explore tab: elsewhere a focused slider (SVD vs
+    // cuts, Compare) keeps them for itself.
+    QWidget* explore = tabs_->widget(kExploreTab);
+    for (const bool last : {false, true}) {
+        QAction* action = run->addAction(last ? "Show &last width" : "Show &first width", this, [this, last] {
+            set_playing(false);
+            show_width(last ? scrubber_->available() : 0);
+        });
+        action->setShortcut(last ? Qt::Key_End : Qt::Key_Home);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        explore->addAction(action);
+    }
 
     QMenu* view = menuBar()->addMenu("&View");
     view->addAction("&Explore", QKeySequence("Ctrl+1"), this, [this] { show_tab(kExploreTab); });
@@ -243,9 +247,20 @@ void MainWindow::show_tab(Tab tab) { tabs_->setCurrentIndex(tab); }
 
 void MainWindow::show_tour() {
     QSettings().setValue("tour/shown", true);
+    const bool first = tour_pending_;
+    const bool was_playing = is_playing();
+    set_playing(false);  // the tour must not run over the animation
     TourDialog tour(this);
     tour.exec();
+    tour_pending_ = false;
+    if (first || was_playing) set_playing(true);
 }
+
+QSlider* MainWindow::width_slider() const { return scrubber_->slider(); }
+
+bool MainWindow::is_playing() const { return scrubber_->is_playing(); }
+
+void MainWindow::set_log_width(bool on) { scrubber_->set_log_width(on); }
 
 void MainWindow::refresh_teaching_tab() {
     const int tab = tabs_->currentIndex();
@@ -295,24 +310,26 @@ void MainWindow::restart() {
     });
     snapshot_.reset();
     cursor_.reset();
-    slider_->setMaximum(0);
+    scrubber_->set_available(0, true);
     computing_ = true;
     cancel_button_->setEnabled(true);
     progress_->setValue(0);
-    play_position_ = 0.0;
     displayed_width_ = 0;
+    scrubber_->show_width(0);
     original_view_->set_image(photo_ ? photo_image(input_->tensor)
                                                      : heat_map(matrix_slice(input_->tensor, std::size_t(slice_->value())),
                                                                 max_abs(input_->tensor)));
     original_view_->set_legend(photo_ ? -1.0 : double(max_abs(input_->tensor)));
-    residual_view_->set_title(photo_ ? "Residual A − Â_w (mean over channels)" : "Residual A − Â_w");
+    // Colour photos show the residual's mean over their channels; anything else a slice of it.
+    const bool channels = photo_ && input_->tensor.order() == 3 && input_->tensor.dim(2) > 1;
+    residual_view_->set_title(channels ? "Residual A − Â_w (mean over channels)" : "Residual A − Â_w");
     reconstruction_view_->set_placeholder("Computing the first cuts…");
     residual_view_->set_placeholder("");
     statusBar()->showMessage(QString("Decomposing %1 (%2)…")
                                  .arg(QFileInfo(input_path_).fileName(),
                                       QString::fromStdString(shape_to_string(input_->tensor.shape()))));
     QMetaObject::invokeMethod(worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
-    set_playing(true);
+    set_playing(!(tour_pending_ && dialogs_enabled_));
 }
 
 void MainWindow::cancel() {
@@ -323,17 +340,17 @@ void MainWindow::cancel() {
 
 void MainWindow::on_snapshot(std::shared_ptr<const Snapshot> snapshot) {
     if (snapshot->job != job_id_) return;  // a result of a run that was restarted
+    const bool first = !snapshot_;
     snapshot_ = snapshot;
     svd_view_->set_snapshot(snapshot);
     const std::size_t width = snapshot->width();
-    {
-        const QSignalBlocker block(slider_);
-        slider_->setMaximum(int(width));
-    }
+    scrubber_->set_available(width, !snapshot->finished);
     chart_->set_curve(*snapshot);
     const std::size_t limit = width_limit(snapshot->parts.front().shape(), settings_->options());
-    progress_->setValue(snapshot->finished ? 1000 : int(1000.0 * double(width) / double(std::max<std::size_t>(limit, 1))));
-    if (!playing_ && displayed_width_ == 0) show_width(width);
+    const bool complete = snapshot->finished && snapshot->stop_reason != "cancelled";  // a cancel is not 100 %
+    progress_->setValue(complete ? 1000 : int(1000.0 * double(width) / double(std::max<std::size_t>(limit, 1))));
+    if (first && (is_playing() || tour_pending_)) show_width(0);  // playback starts from the empty picture
+    else if (!is_playing() && displayed_width_ == 0 && !tour_pending_) show_width(width);
     if (!snapshot->finished) return;
     computing_ = false;
     cancel_button_->setEnabled(false);
@@ -354,29 +371,12 @@ void MainWindow::on_failed(quint64 job, const QString& message) {
     report_error(message);
 }
 
-void MainWindow::set_playing(bool playing) {
-    playing_ = playing;
-    play_button_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
-    if (playing && snapshot_ && displayed_width_ >= snapshot_->width() && !computing_) play_position_ = 0.0;
-}
-
-void MainWindow::animation_tick() {
-    if (!playing_ || !snapshot_) return;
-    play_position_ += kSpeeds[speed_->currentIndex()] * kFrameMs / 1000.0;
-    const std::size_t available = snapshot_->width();
-    const auto target = std::min(available, std::size_t(play_position_));
-    if (target != displayed_width_) show_width(target);
-    if (target == available && !computing_) set_playing(false);
-}
+void MainWindow::set_playing(bool playing) { scrubber_->set_playing(playing); }
 
 void MainWindow::show_width(std::size_t width) {
     if (!snapshot_) return;
     displayed_width_ = std::min(width, snapshot_->width());
-    {
-        const QSignalBlocker block(slider_);
-        slider_->setValue(int(displayed_width_));
-    }
-    width_label_->setText(QString("w = %1").arg(displayed_width_));
+    scrubber_->show_width(displayed_width_);
     chart_->set_current_width(displayed_width_, snapshot_->relative_error(displayed_width_));
     refresh_views();
     refresh_numbers();
@@ -388,6 +388,7 @@ void MainWindow::refresh_views() {
     const std::size_t slice = std::size_t(slice_->value());
     if (photo_) {
         reconstruction_view_->set_image(photo_image(approx));
+        reconstruction_view_->set_legend(-1);  // a heat map's legend must not stay under a photo
     } else {
         const float limit = input_ ? max_abs(input_->tensor) : max_abs(approx);
         reconstruction_view_->set_image(heat_map(matrix_slice(approx, slice), limit));
@@ -397,7 +398,7 @@ void MainWindow::refresh_views() {
     if (!input_) return;
     Tensor residual = input_->tensor;
     for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
-    const Tensor shown = photo_ ? channel_mean(residual) : matrix_slice(residual, slice);
+    const Tensor shown = photo_ && residual.order() == 3 ? channel_mean(residual) : matrix_slice(residual, slice);
     const float limit = robust_limit(shown);
     residual_view_->set_image(heat_map(shown, limit));
     residual_view_->set_legend(limit);
@@ -412,8 +413,10 @@ QString MainWindow::numbers_text() const {
     QString text = QString("width w          %1 of %2\n").arg(w).arg(snapshot_->width());
     text += QString("stored           %1 bytes\n").arg(qint64(bytes));
     text += QString("bits per entry   %1\n").arg(8.0 * bytes / entries, 0, 'f', 3);
-    text += QString("vs f32 copy      %1× smaller\n").arg(4.0 * entries / bytes, 0, 'f', 2);
-    text += QString("vs bf16 copy     %1× smaller\n").arg(2.0 * entries / bytes, 0, 'f', 2);
+    if (w > 0) {  // at w = 0 only the header is stored: a ratio would say nothing
+        text += QString("vs f32 copy      %1× smaller\n").arg(4.0 * entries / bytes, 0, 'f', 2);
+        text += QString("vs bf16 copy     %1× smaller\n").arg(2.0 * entries / bytes, 0, 'f', 2);
+    }
     text += QString("relative error   %1\n").arg(error, 0, 'g', 4);
     if (photo_) {
         // PSNR with peak 1: MSE = error² · ‖A‖² / N.

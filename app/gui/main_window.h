@@ -6,6 +6,7 @@
 #include <QThread>
 
 #include <memory>
+#include <vector>
 
 #include "approximation.h"
 #include "decomposition_worker.h"
@@ -16,10 +17,7 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSlider;
-class QComboBox;
 class QSpinBox;
-class QTimer;
-class QToolButton;
 class QMenu;
 class QTabWidget;
 class QDockWidget;
@@ -34,6 +32,8 @@ class ComparisonView;
 class ErrorChart;
 class ImageView;
 class SettingsPanel;
+class WidthScrubber;
+class ZoomLink;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -55,7 +55,9 @@ public:
     void show_width(std::size_t width);
     void set_playing(bool playing);
     QString last_error() const { return last_error_; }
-    QSlider* width_slider() const { return slider_; }
+    QSlider* width_slider() const;
+    bool is_playing() const;
+    void set_log_width(bool on);
     QSpinBox* slice_box() const { return slice_; }
     const ErrorChart* chart() const { return chart_; }
     QString numbers_text() const;
@@ -70,6 +72,9 @@ public:
     // A tensor of the open .scdz checkpoint (index into its entries); false if it was kept as is.
     bool show_checkpoint_tensor(int index);
     const CheckpointPanel* checkpoint_panel() const { return checkpoint_panel_; }
+    // The region that the Explore, Compare and SVD vs cuts pictures show.
+    ZoomLink* zoom() const { return zoom_; }
+    std::vector<const ImageView*> explore_panes() const { return {original_view_, reconstruction_view_, residual_view_}; }
 
 Q_SIGNALS:
     void computation_finished();
@@ -85,10 +90,8 @@ private:
     void build_menus();
     // Shows a saved decomposition (no original to compare with).
     void show_decomposition(Decomposition decomposition, const QString& path, const QString& title);
-    QWidget* build_scrubber();
     void on_snapshot(std::shared_ptr<const Snapshot> snapshot);
     void on_failed(quint64 job, const QString& message);
-    void animation_tick();
     void refresh_views();
     void refresh_numbers();
     void report_error(const QString& message);
@@ -116,8 +119,7 @@ private:
     quint64 job_id_ = 0;
     bool computing_ = false;
     std::size_t displayed_width_ = 0;
-    double play_position_ = 0.0;
-    bool playing_ = false;
+    bool tour_pending_ = false;  // a first start: play once the tour closes
     bool dialogs_enabled_ = true;
     QString last_error_;
 
@@ -141,13 +143,10 @@ private:
     SettingsPanel* settings_;
     QLabel* numbers_;
     QSpinBox* slice_;
-    QSlider* slider_;
-    QToolButton* play_button_;
-    QComboBox* speed_;
-    QLabel* width_label_;
+    WidthScrubber* scrubber_;
+    ZoomLink* zoom_;
     QProgressBar* progress_;
     QPushButton* cancel_button_;
-    QTimer* animation_;
     QMenu* recent_menu_;
 };
 

@@ -19,6 +19,8 @@
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
 #include "main_window.h"
+#include "views/width_scrubber.h"
+#include "views/zoom_link.h"
 #include "views/checkpoint_panel.h"
 #include "views/comparison_view.h"
 #include "views/image_view.h"
@@ -48,6 +50,7 @@ void MainWindow::replace_input(std::shared_ptr<LoadedInput> input, const QString
     input_ = std::move(input);
     photo_ = input_->kind == InputKind::image;
     input_path_ = path;
+    zoom_->reset();  // a region of the old picture means nothing in the new one
 }
 
 void MainWindow::show_decomposition(Decomposition decomposition, const QString& path, const QString& title) {
@@ -63,18 +66,21 @@ void MainWindow::show_decomposition(Decomposition decomposition, const QString& 
     input_path_ = path;
     snapshot_ = snapshot;
     cursor_.reset();
+    zoom_->reset();
     refresh_teaching_tab();
     const Decomposition& d = snapshot->parts.front();
     chart_->clear_curve();
     chart_->set_width_title("width w (cuts)");
     chart_->set_frame(d.width(), [d](std::size_t w) { return d.bits_per_entry(w); });
     chart_->set_curve(*snapshot);
-    slider_->setMaximum(int(d.width()));
+    scrubber_->set_available(d.width(), false);
     slice_->setRange(0, int(slice_count(Tensor(d.shape())) - 1));
     slice_->setEnabled(!photo_ && d.order() > 2);
     original_view_->set_placeholder("A decomposition file stores the cuts only, not the original");
+    original_view_->set_legend(-1);
     comparison_->clear_input("A decomposition file stores the cuts only: open the original data to compare methods");
     svd_view_->clear("A decomposition file stores the cuts only: open the original data to compare with the SVD");
+    residual_view_->set_title("Residual A − Â_w");
     residual_view_->set_placeholder("No original to compare with");
     residual_view_->set_legend(-1);
     setWindowTitle(title + " — signcut");
@@ -182,15 +188,17 @@ bool MainWindow::confirm_size(LoadedInput& input, const QString& path) {
                          .arg(kInteractiveEntries));
         return false;
     }
+    // Pictures are spoken of as width × height, as image viewers do; tensors as rows x columns.
+    const QString pixels = QString("%1 × %2 pixels").arg(input.tensor.dim(1)).arg(input.tensor.dim(0));
     const double scale = std::sqrt(double(kInteractiveEntries) / double(entries));
     const auto rows = std::size_t(double(input.tensor.dim(0)) * scale);
     const auto cols = std::size_t(double(input.tensor.dim(1)) * scale);
     if (dialogs_enabled_) {
         const auto answer = QMessageBox::question(
             this, "Large image",
-            QString("%1 is %2.\nDecomposing it at full size would be slow and memory hungry.\n\n"
-                    "Downscale it to %3 × %4 pixels?")
-                .arg(QFileInfo(path).fileName(), size)
+            QString("%1 is %2: %3.\nDecomposing it at full size would be slow and memory hungry.\n\n"
+                    "Downscale it to %4 × %5 pixels?")
+                .arg(QFileInfo(path).fileName(), pixels, size)
                 .arg(cols)
                 .arg(rows),
             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);

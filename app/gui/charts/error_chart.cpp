@@ -1,5 +1,6 @@
 #include "charts/error_chart.h"
 
+#include <QMouseEvent>
 #include <QToolTip>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
@@ -16,6 +17,7 @@ namespace signcut::gui {
 namespace {
 
 constexpr std::size_t kMaxCurvePoints = 2000;
+constexpr int kTooltipMs = 30000;  // stays while the mouse rests; moves with it
 
 struct Marker {
     const char* name;
@@ -29,21 +31,42 @@ const Marker kMarkers[] = {
     {"f32 memory", 32, QColor(0x7f, 0x7f, 0x7f)},
 };
 
+// Ticks at round values (1, 2 or 5 times a power of ten), about five over `range`, labelled with
+// just the decimals they need.
+void set_round_ticks(QValueAxis* axis, double low, double high) {
+    const double rough = std::max(high - low, 1e-12) / 5.0;
+    const double power = std::pow(10.0, std::floor(std::log10(rough)));
+    const double step = rough >= 5 * power ? 5 * power : rough >= 2 * power ? 2 * power : power;
+    axis->setRange(low, high);
+    axis->setTickType(QValueAxis::TicksDynamic);
+    axis->setTickAnchor(0.0);
+    axis->setTickInterval(step);
+    const int decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
+    axis->setLabelFormat(QString("%.%1f").arg(decimals));
+}
+
 }  // namespace
 
 ErrorChart::ErrorChart(QWidget* parent) : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
     QChart* chart = this->chart();
     chart->setTitle("Relative error ‖A − Â_w‖ / ‖A‖ against width w");
     chart->legend()->setAlignment(Qt::AlignRight);
-    chart->setMargins(QMargins(4, 4, 4, 4));
+    chart->setMargins(QMargins(2, 2, 2, 2));
     setRenderHint(QPainter::Antialiasing);
+    setMouseTracking(true);
 
     width_axis_ = new QValueAxis;
     width_axis_->setTitleText("width w (cuts)");
+    set_round_ticks(width_axis_, 0, 1);
+    width_axis_->setTickInterval(1);  // empty: 0 and 1, not 0.2 steps printed as integers
     width_axis_->setLabelFormat("%d");
+    log_width_axis_ = new QLogValueAxis;
+    log_width_axis_->setBase(10);
+    log_width_axis_->setLabelFormat("%g");
+    log_width_axis_->setMinorTickCount(-1);
     bits_axis_ = new QValueAxis;
     bits_axis_->setTitleText("bits per entry");
-    bits_axis_->setLabelFormat("%.1f");
+    set_round_ticks(bits_axis_, 0, 1);
     error_axis_ = new QLogValueAxis;
     error_axis_->setTitleText("relative error");
     error_axis_->setBase(10);
@@ -59,14 +82,6 @@ ErrorChart::ErrorChart(QWidget* parent) : QChartView(new QChart, parent) {  // o
     chart->addSeries(curve_);
     curve_->attachAxis(width_axis_);
     curve_->attachAxis(error_axis_);
-    connect(curve_, &QLineSeries::hovered, this, [this](const QPointF& point, bool on) {
-        if (!on) return QToolTip::hideText();
-        const auto w = std::size_t(std::max(0.0, std::round(point.x())));
-        QToolTip::showText(QCursor::pos(), QString("w = %1\n%2 bits per entry\nrelative error %3")
-                                               .arg(w)
-                                               .arg(bits_per_entry_ ? bits_per_entry_(w) : 0.0, 0, 'f', 3)
-                                               .arg(point.y(), 0, 'g', 4));
-    });
 
     for (const Marker& m : kMarkers) {
         auto* series = new QLineSeries;
@@ -90,43 +105,60 @@ ErrorChart::ErrorChart(QWidget* parent) : QChartView(new QChart, parent) {  // o
     error_axis_->setRange(1e-3, 1.0);
 }
 
+QAbstractAxis* ErrorChart::shown_width_axis() const {
+    return log_width_ ? static_cast<QAbstractAxis*>(log_width_axis_) : width_axis_;
+}
+
 void ErrorChart::set_frame(std::size_t max_width, const std::function<double(std::size_t)>& bits_per_entry) {
     bits_per_entry_ = bits_per_entry;
-    max_width = std::max<std::size_t>(max_width, 1);
-    width_axis_->setRange(0, double(max_width));
-    // Ticks at round widths: 1, 2 or 5 times a power of ten, about five of them.
-    const double rough = double(max_width) / 5.0;
-    const double power = std::pow(10.0, std::floor(std::log10(std::max(rough, 1.0))));
-    const double step = rough >= 5 * power ? 5 * power : rough >= 2 * power ? 2 * power : power;
-    width_axis_->setTickType(QValueAxis::TicksDynamic);
-    width_axis_->setTickAnchor(0.0);
-    width_axis_->setTickInterval(std::max(1.0, step));
-    bits_axis_->setRange(bits_per_entry(0), bits_per_entry(max_width));
+    max_width_ = std::max<std::size_t>(max_width, 1);
+    set_round_ticks(width_axis_, 0, double(max_width_));
+    width_axis_->setTickInterval(std::max(1.0, width_axis_->tickInterval()));
+    width_axis_->setLabelFormat("%d");
+    log_width_axis_->setRange(1, std::max(2.0, double(max_width_)));
+    set_round_ticks(bits_axis_, bits_per_entry(0), bits_per_entry(max_width_));
     marker_widths_.clear();
     for (std::size_t i = 0; i < markers_.size(); ++i) {
         // The widest width whose storage fits the copy's bits, found by bisection (monotone).
-        std::size_t lo = 0, hi = max_width * 64 + 64;
+        std::size_t lo = 0, hi = max_width_ * 64 + 64;
         while (lo < hi) {
             const std::size_t mid = (lo + hi + 1) / 2;
             if (bits_per_entry(mid) <= kMarkers[i].bits) lo = mid;
             else hi = mid - 1;
         }
         marker_widths_.push_back(lo);
-        markers_[i]->setVisible(lo <= max_width);
+        const bool inside = lo <= max_width_ && lo >= 1;
+        markers_[i]->setVisible(inside);
         auto* legend_marker = chart()->legend()->markers(markers_[i]).value(0);
-        if (legend_marker) legend_marker->setVisible(lo <= max_width);
+        if (legend_marker) legend_marker->setVisible(inside);
     }
     update_y_range(smallest_error_);
 }
 
-void ErrorChart::set_width_title(const QString& title) { width_axis_->setTitleText(title); }
+void ErrorChart::set_width_title(const QString& title) {
+    width_axis_->setTitleText(title);
+    log_width_axis_->setTitleText(title + ", log scale");
+}
+
+void ErrorChart::set_log_width(bool on) {
+    if (on == log_width_) return;
+    QAbstractAxis* from = shown_width_axis();
+    log_width_ = on;
+    QAbstractAxis* to = shown_width_axis();
+    chart()->removeAxis(from);  // detaches the series; the axis stays ours
+    chart()->addAxis(to, Qt::AlignBottom);
+    for (QAbstractSeries* series : chart()->series()) series->attachAxis(to);
+    bits_axis_->setVisible(!on);  // bits are affine in w: a linear top axis would not line up
+    show_points();
+}
 
 QList<QPointF> ErrorChart::curve_points() const { return curve_->points(); }
 
 void ErrorChart::clear_curve() {
-    curve_->clear();
-    current_->clear();
+    points_.clear();
+    shown_.reset();
     smallest_error_ = 1.0;
+    show_points();
     update_y_range(1.0);
 }
 
@@ -142,12 +174,23 @@ void ErrorChart::set_curve(const Snapshot& snapshot) {
         if (p.y() > 0) smallest = std::min(smallest, p.y());
     // A log axis cannot show zero: an exact fit is drawn at the bottom of the axis.
     for (QPointF& p : points) p.setY(std::max(p.y(), smallest * 0.5));
-    curve_->replace(points);
+    points_ = std::move(points);
     update_y_range(smallest);
+    show_points();
 }
 
 void ErrorChart::set_current_width(std::size_t width, double relative_error) {
-    current_->replace(QList<QPointF>{QPointF(double(width), std::max(relative_error, smallest_error_ * 0.5))});
+    shown_ = QPointF(double(width), std::max(relative_error, smallest_error_ * 0.5));
+    show_points();
+}
+
+void ErrorChart::show_points() {
+    // A log width axis starts at w = 1.
+    QList<QPointF> points = points_;
+    if (log_width_) points.removeIf([](const QPointF& p) { return p.x() < 1; });
+    curve_->replace(points);
+    if (shown_ && (!log_width_ || shown_->x() >= 1)) current_->replace(QList<QPointF>{*shown_});
+    else current_->clear();
 }
 
 void ErrorChart::update_y_range(double smallest) {
@@ -157,6 +200,42 @@ void ErrorChart::update_y_range(double smallest) {
     for (std::size_t i = 0; i < markers_.size() && i < marker_widths_.size(); ++i)
         markers_[i]->replace(QList<QPointF>{QPointF(double(marker_widths_[i]), error_axis_->min()),
                                             QPointF(double(marker_widths_[i]), error_axis_->max())});
+}
+
+std::optional<std::size_t> ErrorChart::width_at(const QPoint& position) const {
+    const QPointF in_chart = chart()->mapFromScene(mapToScene(position));
+    if (points_.isEmpty() || !chart()->plotArea().contains(in_chart)) return std::nullopt;
+    const double x = chart()->mapToValue(in_chart, curve_).x();
+    const double last = points_.back().x();
+    return std::size_t(std::clamp(std::round(x), 0.0, last));
+}
+
+void ErrorChart::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton)
+        if (const auto w = width_at(event->pos())) return Q_EMIT width_clicked(*w);
+    QChartView::mousePressEvent(event);
+}
+
+void ErrorChart::mouseMoveEvent(QMouseEvent* event) {
+    QChartView::mouseMoveEvent(event);
+    const auto w = width_at(event->pos());
+    if (!w) return QToolTip::hideText();
+    // The curve's point nearest to w (the curve is thinned to at most kMaxCurvePoints).
+    const auto nearest = std::lower_bound(points_.begin(), points_.end(), double(*w),
+                                          [](const QPointF& p, double x) { return p.x() < x; });
+    const QPointF point = nearest == points_.end() ? points_.back() : *nearest;
+    const auto width = std::size_t(point.x());
+    QToolTip::showText(event->globalPosition().toPoint(),
+                       QString("w = %1\n%2 bits per entry\nrelative error %3\n(click to show this width)")
+                           .arg(width)
+                           .arg(bits_per_entry_ ? bits_per_entry_(width) : 0.0, 0, 'f', 3)
+                           .arg(point.y(), 0, 'g', 4),
+                       this, QRect(), kTooltipMs);
+}
+
+void ErrorChart::leaveEvent(QEvent* event) {
+    QToolTip::hideText();
+    QChartView::leaveEvent(event);
 }
 
 }  // namespace signcut::gui

@@ -6,11 +6,13 @@
 #include <QtCharts/QChartView>
 
 #include <functional>
+#include <optional>
 
 class QLineSeries;
 class QScatterSeries;
 class QValueAxis;
 class QLogValueAxis;
+class QAbstractAxis;
 
 namespace signcut::gui {
 
@@ -29,23 +31,45 @@ public:
     void clear_curve();
     void set_width_title(const QString& title);
 
+    // The width axis on a log scale (w ≥ 1; the bits axis is hidden then, the tooltip has the bits).
+    void set_log_width(bool on);
+    bool log_width() const { return log_width_; }
+
     // The drawn curve, for tests: (w, ‖R_w‖/‖A‖) points.
     QList<QPointF> curve_points() const;
+    // The width under a point of the widget, if it is over the plot.
+    std::optional<std::size_t> width_at(const QPoint& position) const;
+
+Q_SIGNALS:
+    // A click on the plot: show this width.
+    void width_clicked(std::size_t width);
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void leaveEvent(QEvent* event) override;
 
     QSize sizeHint() const override { return {900, 300}; }
 
 private:
     void update_y_range(double smallest);
+    void show_points();
+    QAbstractAxis* shown_width_axis() const;
 
     QLineSeries* curve_;
     QScatterSeries* current_;
     QValueAxis* width_axis_;
+    QLogValueAxis* log_width_axis_;
     QValueAxis* bits_axis_;
     QLogValueAxis* error_axis_;
     std::vector<QLineSeries*> markers_;
     std::vector<std::size_t> marker_widths_;
     std::function<double(std::size_t)> bits_per_entry_;
     double smallest_error_ = 1.0;
+    bool log_width_ = false;
+    QList<QPointF> points_;       // the whole curve, w = 0 included (a log axis leaves it out)
+    std::size_t max_width_ = 1;
+    std::optional<QPointF> shown_;  // the width on display
 };
 
 }  // namespace signcut::gui

@@ -1,13 +1,25 @@
 #include "views/image_view.h"
 
+#include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
+#include <QWheelEvent>
+
+#include <cmath>
 
 #include "views/tensor_image.h"
+#include "views/zoom_link.h"
 
 namespace signcut::gui {
+namespace {
+
+constexpr double kZoomStep = 1.25;  // per wheel notch or key press
+
+}  // namespace
 
 ImageView::ImageView(const QString& title, QWidget* parent) : QWidget(parent), title_(title) {
     setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Expanding);
+    setFocusPolicy(Qt::ClickFocus);
 }
 
 void ImageView::set_image(const QImage& image) {
@@ -32,6 +44,44 @@ void ImageView::set_placeholder(const QString& text) {
     update();
 }
 
+void ImageView::set_zoom_link(ZoomLink* link) {
+    if (zoom_) disconnect(zoom_, nullptr, this, nullptr);
+    zoom_ = link;
+    if (link) connect(link, &ZoomLink::changed, this, qOverload<>(&QWidget::update));
+    setToolTip(link ? "Wheel or + − to zoom (all panes alike), drag to pan, 0 for the whole picture; "
+                      "double-click or F to show this pane alone"
+                    : "Double-click or F to show this pane alone");
+    update();
+}
+
+QRectF ImageView::region() const { return zoom_ ? zoom_->region() : QRectF(0, 0, 1, 1); }
+
+QRectF ImageView::source_rect() const {
+    const QRectF r = region();
+    return QRectF(r.x() * image_.width(), r.y() * image_.height(), r.width() * image_.width(), r.height() * image_.height());
+}
+
+QRect ImageView::picture_area() const {
+    const int line = fontMetrics().height();
+    const int legend_height = legend_limit_ >= 0 ? line + 16 : 0;
+    return QRect(6, line + 8, width() - 12, height() - line - 14 - legend_height);
+}
+
+QRect ImageView::picture_rect() const {
+    const QRect area = picture_area();
+    const QSizeF source = source_rect().size();
+    const QSize fitted = QSizeF(source).scaled(QSizeF(area.size()), Qt::KeepAspectRatio).toSize();
+    return QRect(area.x() + (area.width() - fitted.width()) / 2, area.y() + (area.height() - fitted.height()) / 2,
+                 fitted.width(), fitted.height());
+}
+
+QPointF ImageView::fraction_at(QPointF position) const {
+    const QRect target = picture_rect();
+    const QRectF r = region();
+    return {r.x() + (position.x() - target.x()) / std::max(1, target.width()) * r.width(),
+            r.y() + (position.y() - target.y()) / std::max(1, target.height()) * r.height()};
+}
+
 void ImageView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), palette().window());
@@ -40,22 +90,22 @@ void ImageView::paintEvent(QPaintEvent*) {
     QFont bold = font();
     bold.setBold(true);
     painter.setFont(bold);
-    painter.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter, title_);
+    const QString title = zoom_ && zoom_->is_zoomed() && !image_.isNull()
+                              ? QString("%1  (×%2)").arg(title_).arg(1.0 / zoom_->region().width(), 0, 'g', 3)
+                              : title_;
+    painter.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter, metrics.elidedText(title, Qt::ElideRight, width()));
     painter.setFont(font());
 
-    const int legend_height = legend_limit_ >= 0 ? line + 16 : 0;
-    QRect area(6, line + 8, width() - 12, height() - line - 14 - legend_height);
     if (image_.isNull()) {
         painter.setPen(palette().color(QPalette::PlaceholderText));
-        painter.drawText(area, Qt::AlignCenter | Qt::TextWordWrap, placeholder_);
+        painter.drawText(picture_area(), Qt::AlignCenter | Qt::TextWordWrap, placeholder_);
         return;
     }
-    const QSize fitted = image_.size().scaled(area.size(), Qt::KeepAspectRatio);
-    const QRect target(area.x() + (area.width() - fitted.width()) / 2, area.y() + (area.height() - fitted.height()) / 2,
-                       fitted.width(), fitted.height());
-    // Smooth when shrinking a photo; crisp cells when enlarging a small matrix.
-    painter.setRenderHint(QPainter::SmoothPixmapTransform, fitted.width() < image_.width());
-    painter.drawImage(target, image_);
+    const QRect target = picture_rect();
+    const QRectF source = source_rect();
+    // Smooth when shrinking a photo; crisp squares when magnifying pixels.
+    painter.setRenderHint(QPainter::SmoothPixmapTransform, target.width() < source.width());
+    painter.drawImage(QRectF(target), image_, source);
 
     if (legend_limit_ < 0) return;
     const int label_width = metrics.horizontalAdvance("−0.000e-00") + 6;
@@ -69,6 +119,65 @@ void ImageView::paintEvent(QPaintEvent*) {
     const QString low = QString("−%1").arg(legend_limit_, 0, 'g', 3), high = QString("+%1").arg(legend_limit_, 0, 'g', 3);
     painter.drawText(QRect(bar.x() - label_width, bar.y() - 3, label_width - 4, line), Qt::AlignRight | Qt::AlignVCenter, low);
     painter.drawText(QRect(bar.right() + 4, bar.y() - 3, label_width, line), Qt::AlignLeft | Qt::AlignVCenter, high);
+}
+
+void ImageView::wheelEvent(QWheelEvent* event) {
+    if (!zoom_ || image_.isNull()) return QWidget::wheelEvent(event);
+    const double notches = event->angleDelta().y() / 120.0;
+    zoom_->zoom(std::pow(kZoomStep, notches), fraction_at(event->position()));
+    event->accept();
+}
+
+void ImageView::mousePressEvent(QMouseEvent* event) {
+    if (event->button() == Qt::LeftButton && zoom_) {
+        drag_from_ = event->position();
+        setCursor(Qt::ClosedHandCursor);
+    }
+    QWidget::mousePressEvent(event);
+}
+
+void ImageView::mouseMoveEvent(QMouseEvent* event) {
+    if (!drag_from_ || !zoom_) return QWidget::mouseMoveEvent(event);
+    // The picture follows the mouse: a drag to the right shows what lies to the left.
+    const QPointF moved = fraction_at(*drag_from_) - fraction_at(event->position());
+    drag_from_ = event->position();
+    zoom_->pan(moved);
+}
+
+void ImageView::mouseReleaseEvent(QMouseEvent* event) {
+    drag_from_.reset();
+    unsetCursor();
+    QWidget::mouseReleaseEvent(event);
+}
+
+void ImageView::mouseDoubleClickEvent(QMouseEvent*) { Q_EMIT enlarge_requested(); }
+
+void ImageView::keyPressEvent(QKeyEvent* event) {
+    const QPointF centre = region().center();
+    switch (event->key()) {
+    case Qt::Key_F: return Q_EMIT enlarge_requested();
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        if (zoom_) zoom_->zoom(kZoomStep, centre);
+        return;
+    case Qt::Key_Minus:
+        if (zoom_) zoom_->zoom(1.0 / kZoomStep, centre);
+        return;
+    case Qt::Key_0:
+        if (zoom_) zoom_->reset();
+        return;
+    default: QWidget::keyPressEvent(event);
+    }
+}
+
+void make_enlargeable(const std::vector<ImageView*>& panes) {
+    for (ImageView* pane : panes)
+        QObject::connect(pane, &ImageView::enlarge_requested, pane, [pane, panes] {
+            bool others_shown = false;
+            for (ImageView* other : panes) others_shown |= other != pane && other->isVisible();
+            for (ImageView* other : panes)
+                if (other != pane) other->setVisible(!others_shown);
+        });
 }
 
 }  // namespace signcut::gui

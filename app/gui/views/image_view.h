@@ -1,11 +1,20 @@
 #pragma once
 // One titled picture, scaled to fit with its aspect ratio kept, with an optional colour
-// legend for heat maps.
+// legend for heat maps. Panes sharing a ZoomLink zoom and pan together: mouse wheel (or + and
+// −) zooms about the cursor, a drag pans, 0 shows the whole picture; magnified pixels are
+// drawn as crisp squares. A double-click (or F) asks for this pane alone, large.
 
 #include <QImage>
+#include <QPoint>
+#include <QPointer>
 #include <QWidget>
 
+#include <optional>
+#include <vector>
+
 namespace signcut::gui {
+
+class ZoomLink;
 
 class ImageView : public QWidget {
     Q_OBJECT
@@ -18,17 +27,44 @@ public:
     void set_title(const QString& title);
     void set_placeholder(const QString& text);
     const QImage& image() const { return image_; }
+    const QString& title() const { return title_; }
+    bool has_legend() const { return legend_limit_ >= 0; }
+    void set_zoom_link(ZoomLink* link);
+
+    // Where the picture is drawn in the widget and which part of it (in image pixels).
+    QRect picture_rect() const;
+    QRectF source_rect() const;
 
     QSize sizeHint() const override { return {420, 360}; }
     QSize minimumSizeHint() const override { return {160, 140}; }
 
+Q_SIGNALS:
+    void enlarge_requested();
+
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
 
 private:
+    QRect picture_area() const;
+    QRectF region() const;  // the part shown, as a fraction of the picture
+    // A point of the widget as a fraction of the picture.
+    QPointF fraction_at(QPointF position) const;
+
     QString title_, placeholder_;
     QImage image_;
     double legend_limit_ = -1.0;
+    QPointer<ZoomLink> zoom_;
+    std::optional<QPointF> drag_from_;
 };
+
+// Panes of which one at a time can be shown alone: its enlarge request hides the others, the
+// next one shows them all again.
+void make_enlargeable(const std::vector<ImageView*>& panes);
 
 }  // namespace signcut::gui
