@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages signcut needs, if any are missing.
 set -euo pipefail
-packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev libopencv-dev libeigen3-dev libtbb-dev
+packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev qt6-svg-dev libopencv-dev libeigen3-dev libtbb-dev
           libbenchmark-dev nlohmann-json3-dev libopenblas-pthread-dev xvfb xauth)
 missing=()
 for package in "${packages[@]}"; do

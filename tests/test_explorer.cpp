@@ -13,6 +13,7 @@
 
 #include <fstream>
 
+#include "charts/chart_export.h"
 #include "charts/error_chart.h"
 #include "io/load_input.h"
 #include "io/npy_file.h"
@@ -435,6 +436,36 @@ private Q_SLOTS:
         window.show_width(10);
         QVERIFY(!panes[1]->has_legend());  // a heat map's legend does not stay under the photo
         QVERIFY(!panes[0]->has_legend());
+    }
+
+    void chartsExportAtSlideResolution() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(100);
+        window.show();
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        QTemporaryDir dir;
+        dir.setAutoRemove(qEnvironmentVariableIsEmpty("SIGNCUT_KEEP_TEST_FILES"));  // to look at them
+        const QString png = dir.filePath("chart.png"), svg = dir.filePath("chart.svg");
+        const QSize on_screen = window.chart()->size();
+        gui::export_chart(*window.chart(), png, QSize(1920, 1080), 2.0);
+        gui::export_chart(*window.chart(), svg, QSize(1920, 1080), 2.0);
+        QCOMPARE(window.chart()->size(), on_screen);  // the window's chart is left as it was
+        const QImage image(png);
+        QCOMPARE(image.size(), QSize(1920, 1080));
+        // Drawn, not blank: the curve's blue is there.
+        bool blue = false;
+        for (int y = 0; y < image.height() && !blue; y += 2)
+            for (int x = 0; x < image.width() && !blue; x += 2) blue = image.pixelColor(x, y) == QColor(0x1f, 0x77, 0xb4);
+        QVERIFY(blue);
+        QFile drawing(svg);
+        QVERIFY(drawing.open(QIODevice::ReadOnly));
+        const QByteArray text = drawing.readAll();
+        QVERIFY(text.contains("<svg") && text.contains("960") && text.contains("540"));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, gui::export_chart(*window.chart(), dir.filePath("chart.bmp"), QSize(800, 600), 1));
+        QVERIFY(!QFileInfo::exists(dir.filePath("chart.bmp")));
+        if (!dir.autoRemove()) qInfo("kept %s", qPrintable(dir.path()));
     }
 
     void theTourHasItsPages() { QCOMPARE(gui::TourDialog().page_count(), 5); }

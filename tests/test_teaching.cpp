@@ -24,6 +24,7 @@ struct GifImage {
     int width = 0, height = 0;
     std::vector<std::array<std::uint8_t, 3>> palette;
     std::vector<std::vector<std::uint8_t>> frames;  // palette indices
+    std::vector<int> delays;                        // centiseconds, from each frame's graphic control
     bool loops = false;
 };
 
@@ -49,6 +50,7 @@ GifImage decode_gif(const std::vector<std::uint8_t>& b) {
             const int label = b.at(p++);
             if (label == 0xFF && b.at(p) == 11 && std::string(b.begin() + std::ptrdiff_t(p + 1), b.begin() + std::ptrdiff_t(p + 12)) == "NETSCAPE2.0")
                 gif.loops = true;
+            if (label == 0xF9 && b.at(p) == 4) gif.delays.push_back(u16(p + 2));
             while (int n = b.at(p++)) p += std::size_t(n);
             continue;
         }
@@ -210,17 +212,24 @@ private Q_SLOTS:
         const std::size_t frames = width_schedule(50, 12, animation.schedule).size();
         const std::string gif_path = dir.filePath("a.gif").toStdString(), mp4_path = dir.filePath("a.mp4").toStdString();
         QCOMPARE(std::size_t(write_animation(gif_path, d, animation)), frames);
-        QCOMPARE(decode_gif(read_all(gif_path)).frames.size(), frames);
+        const GifImage gif = decode_gif(read_all(gif_path));
+        QCOMPARE(gif.frames.size(), frames);
+        // 15 frames per second; the last frame held 2 s before the loop.
+        QCOMPARE(gif.delays.front(), 7);
+        QCOMPARE(gif.delays.back(), 200);
         QCOMPARE(std::size_t(write_animation(mp4_path, d, animation)), frames);
         cv::VideoCapture video(mp4_path);
         QVERIFY(video.isOpened());
+        const auto fourcc = int(video.get(cv::CAP_PROP_FOURCC));
+        const std::string codec = {char(fourcc & 255), char((fourcc >> 8) & 255), char((fourcc >> 16) & 255), char(fourcc >> 24)};
+        QVERIFY2(codec == "avc1" || codec == "h264" || codec == "H264", codec.c_str());
         std::size_t read = 0;
         cv::Mat frame;
         while (video.read(frame)) {
             QCOMPARE(frame.cols % 2, 0);
             ++read;
         }
-        QCOMPARE(read, frames);
+        QCOMPARE(read, frames + 29);  // the last frame repeated for 2 s at 15 per second
         QVERIFY_THROWS_EXCEPTION(FileError, write_animation(dir.filePath("a.avi").toStdString(), d, animation));
     }
 };

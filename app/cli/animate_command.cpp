@@ -1,5 +1,6 @@
 // signcut-cli animate INPUT --out FILE.mp4|FILE.gif: the reconstruction as w grows, for demos.
 #include <cstdio>
+#include <optional>
 
 #include "animation/reconstruction_animation.h"
 #include "cli/cli_support.h"
@@ -13,8 +14,9 @@ namespace signcut::cli {
 int animate_command(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        "Writes an animation of the reconstruction as the width w grows: MP4 (OpenCV's VideoWriter,\n"
-        "MPEG-4 Part 2) or animated GIF (signcut's own encoder, 252-colour dithered palette). INPUT is an\n"
+        "Writes an animation of the reconstruction as the width w grows: MP4 (H.264 through OpenCV's\n"
+        "FFmpeg, which browsers and slide tools play) or animated GIF (signcut's own encoder, 252-colour\n"
+        "dithered palette); the last frame is held 2 s. INPUT is an\n"
         "image, .npy or .csv (decomposed first, to --width or --bits-per-entry; default 4 bits per entry)\n"
         "or a saved .scd decomposition. Frame widths run from 0 to the last width, evenly (linear) or\n"
         "evenly in log(1 + w) (log, the default: the early cuts change the picture most).");
@@ -25,6 +27,7 @@ int animate_command(const QStringList& arguments) {
         {"fps", "Frames per second (default 15).", "F", "15"},
         {"schedule", "linear or log (default log).", "S", "log"},
         {"chart", "Draw the error curve under the picture."},
+        {"side-by-side", "Original | signed cuts | truncated SVD at the same bits per entry, every frame."},
         {"width", "Decompose to W cuts.", "W"},
         {"bits-per-entry", "Decompose to B bits per entry (default 4).", "B"},
         {"seed", "Seed (default 1).", "S", "1"},
@@ -41,6 +44,7 @@ int animate_command(const QStringList& arguments) {
     options.schedule = schedule == "linear" ? WidthSchedule::linear : WidthSchedule::logarithmic;
 
     Decomposition decomposition;
+    std::optional<Tensor> original;
     if (input.endsWith(".scd", Qt::CaseInsensitive)) {
         decomposition = read_scd(input.toStdString());
         const Shape& shape = decomposition.shape();
@@ -53,6 +57,11 @@ int animate_command(const QStringList& arguments) {
         if (parser.isSet("width")) rule.stop.width = parse_count(parser, "width");
         else rule.stop.bits_per_entry = parser.isSet("bits-per-entry") ? parse_double(parser, "bits-per-entry") : 4.0;
         decomposition = decompose(loaded.tensor, rule);
+        original = std::move(loaded.tensor);
+    }
+    if (parser.isSet("side-by-side")) {
+        if (!original) throw UsageError("--side-by-side needs the original data, not a .scd file");
+        options.original = &*original;
     }
     const int frames = write_animation(parser.value("out").toStdString(), decomposition, options);
     print_line(QString("wrote %1: %2 frames, w = 0 … %3, %4 frames per second")

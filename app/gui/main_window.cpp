@@ -209,7 +209,7 @@ void MainWindow::build_menus() {
     file->addAction("Export &decomposition (.scd)…", QKeySequence("Ctrl+Shift+S"), this,
                     &MainWindow::export_decomposition);
     file->addAction("Export error &curve (.csv)…", QKeySequence("Ctrl+E"), this, &MainWindow::export_curve);
-    file->addAction("Export c&hart (.png)…", QKeySequence("Ctrl+Shift+E"), this, &MainWindow::export_chart);
+    file->addAction("Export c&hart (.png, .svg)…", QKeySequence("Ctrl+Shift+E"), this, &MainWindow::export_chart);
     file->addAction("Export &animation (.mp4, .gif)…", QKeySequence("Ctrl+Shift+A"), this, &MainWindow::export_animation);
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);

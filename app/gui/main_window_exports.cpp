@@ -4,6 +4,8 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QTabWidget>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QSpinBox>
@@ -12,18 +14,22 @@
 #include <QStatusBar>
 
 #include "animation/reconstruction_animation.h"
+#include "charts/chart_export.h"
+#include "charts/comparison_chart.h"
 #include "charts/error_chart.h"
 #include "io/curve_file.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
 #include "main_window.h"
+#include "views/comparison_view.h"
 
 namespace signcut::gui {
 
 void MainWindow::export_reconstruction() {
     if (!snapshot_) return;
     const bool photo = photo_;
-    const QString path = QFileDialog::getSaveFileName(this, "Export reconstruction", {},
+    const QString path = QFileDialog::getSaveFileName(this, "Export reconstruction",
+                                                      suggested_path(input_path_, QString("w%1").arg(displayed_width_), photo ? "png" : "npy"),
                                                       photo ? "PNG image (*.png);;NumPy array (*.npy)" : "NumPy array (*.npy)");
     if (path.isEmpty()) return;
     try {
@@ -36,7 +42,8 @@ void MainWindow::export_reconstruction() {
 
 void MainWindow::export_decomposition() {
     if (!snapshot_) return;
-    const QString path = QFileDialog::getSaveFileName(this, "Export decomposition", {}, "Signed cuts (*.scd)");
+    const QString path = QFileDialog::getSaveFileName(
+        this, "Export decomposition", suggested_path(input_path_, QString("w%1").arg(displayed_width_), "scd"), "Signed cuts (*.scd)");
     if (path.isEmpty()) return;
     try {
         if (snapshot_->parts.size() == 1) {
@@ -56,7 +63,8 @@ void MainWindow::export_decomposition() {
 
 void MainWindow::export_curve() {
     if (!snapshot_) return;
-    const QString path = QFileDialog::getSaveFileName(this, "Export error curve", {}, "CSV (*.csv)");
+    const QString path =
+        QFileDialog::getSaveFileName(this, "Export error curve", suggested_path(input_path_, "error-curve", "csv"), "CSV (*.csv)");
     if (path.isEmpty()) return;
     const std::shared_ptr<const Snapshot> s = snapshot_;
     try {
@@ -69,18 +77,52 @@ void MainWindow::export_curve() {
 }
 
 void MainWindow::export_chart() {
-    const QString path = QFileDialog::getSaveFileName(this, "Export chart", {}, "PNG image (*.png)");
+    // The chart of the tab shown: Compare's, or the error curve's.
+    const bool compare = tabs_->currentIndex() == kCompareTab;
+    const QChartView* view = compare ? static_cast<const QChartView*>(comparison_->chart()) : chart_;
+    const QString path = QFileDialog::getSaveFileName(
+        this, "Export chart", suggested_path(input_path_, compare ? "compare-chart" : "error-chart", "png"),
+        "PNG image (*.png);;SVG drawing (*.svg)");
     if (path.isEmpty()) return;
-    QSaveFile file(path);  // written whole, then renamed into place
-    if (!file.open(QIODevice::WriteOnly) || !chart_->grab().save(&file, "PNG") || !file.commit())
-        report_error(path + ": cannot write the chart");
+    QDialog dialog(this);
+    dialog.setWindowTitle("Chart size");
+    auto* width = new QSpinBox;
+    width->setRange(16, 16384);
+    width->setValue(1920);
+    width->setSuffix(" px");
+    auto* height = new QSpinBox;
+    height->setRange(16, 16384);
+    height->setValue(1080);
+    height->setSuffix(" px");
+    auto* scale = new QDoubleSpinBox;
+    scale->setRange(0.25, 8);
+    scale->setSingleStep(0.25);
+    scale->setValue(2);
+    scale->setToolTip("Text and lines this many times their size on screen (2: a 1920 × 1080 slide reads like "
+                      "a 960 × 540 chart)");
+    auto* form = new QFormLayout(&dialog);
+    form->addRow("Width", width);
+    form->addRow("Height", height);
+    form->addRow("Text scale", scale);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    form->addRow(buttons);
+    if (dialogs_enabled_ && dialog.exec() != QDialog::Accepted) return;
+    try {
+        gui::export_chart(*view, path, QSize(width->value(), height->value()), scale->value());
+        statusBar()->showMessage(QString("Saved %1 (%2 × %3)").arg(path).arg(width->value()).arg(height->value()), 5000);
+    } catch (const std::exception& error) {
+        report_error(QString::fromUtf8(error.what()));
+    }
 }
 
 void MainWindow::export_animation() {
     if (!snapshot_ || snapshot_->width() == 0) return report_error("Nothing to animate yet: decompose something first");
     if (snapshot_->parts.size() != 1)
         return report_error("Animations are made of one decomposition: set Colour to one order-3 tensor and restart");
-    const QString path = QFileDialog::getSaveFileName(this, "Export animation", {}, "MP4 video (*.mp4);;Animated GIF (*.gif)");
+    const QString path = QFileDialog::getSaveFileName(this, "Export animation", suggested_path(input_path_, "animation", "mp4"),
+                                                      "MP4 video, H.264 (*.mp4);;Animated GIF (*.gif)");
     if (path.isEmpty()) return;
     QDialog dialog(this);
     dialog.setWindowTitle("Animation");
@@ -94,11 +136,14 @@ void MainWindow::export_animation() {
     schedule->addItems({"logarithmic in w (early cuts change most)", "linear in w"});
     auto* chart = new QCheckBox("Draw the error curve under the picture");
     chart->setChecked(true);
+    auto* side_by_side = new QCheckBox("Side by side: original | signed cuts | truncated SVD at the same bits");
+    side_by_side->setEnabled(input_ != nullptr);
     auto* form = new QFormLayout(&dialog);
     form->addRow("Frames", frames);
     form->addRow("Frames per second", fps);
     form->addRow("Widths", schedule);
     form->addRow(chart);
+    form->addRow(side_by_side);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
@@ -110,6 +155,7 @@ void MainWindow::export_animation() {
     options.schedule = schedule->currentIndex() == 0 ? WidthSchedule::logarithmic : WidthSchedule::linear;
     options.with_chart = chart->isChecked();
     options.photo = photo_;
+    if (side_by_side->isChecked() && input_) options.original = &input_->tensor;
     QApplication::setOverrideCursor(Qt::WaitCursor);
     try {
         const int written = write_animation(path.toStdString(), snapshot_->parts.front(), options);

@@ -11,6 +11,8 @@
 
 #include "io/file_access.h"
 #include "io/gif_file.h"
+#include "methods/baselines.h"
+#include "methods/method.h"
 
 namespace signcut {
 namespace {
@@ -46,15 +48,19 @@ cv::Mat picture(const Tensor& t, bool photo, float limit) {
     return out;
 }
 
-// log10 error against w, the current w marked.
-void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, std::size_t width) {
+// log10 error against w (or against log(1 + w), as the frames' widths grow), the current w marked.
+void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, std::size_t width, WidthSchedule schedule) {
     canvas(area).setTo(cv::Scalar(255, 255, 255));
     const std::size_t max_width = std::max<std::size_t>(d.width(), 1);
     const double bottom = std::floor(std::log10(std::max(d.relative_error(d.width()), 1e-12)));
     const int left = area.x + 50, right = area.x + area.width - 12, top = area.y + 10, base = area.y + area.height - 28;
+    const bool log_width = schedule == WidthSchedule::logarithmic;
+    const auto along = [&](std::size_t w) {  // 0 … 1 along the width axis
+        return log_width ? std::log1p(double(w)) / std::log1p(double(max_width)) : double(w) / double(max_width);
+    };
     const auto point = [&](std::size_t w) {
         const double e = std::log10(std::max(d.relative_error(w), 1e-12));
-        return cv::Point(left + int(double(right - left) * double(w) / double(max_width)),
+        return cv::Point(left + int(double(right - left) * along(w)),
                          top + int(double(base - top) * (0.0 - e) / (0.0 - std::min(bottom, -1.0))));
     };
     const cv::Scalar grey(150, 150, 150), blue(180, 119, 31), red(40, 39, 214), black(0, 0, 0);
@@ -66,12 +72,17 @@ void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, s
     }
     std::vector<cv::Point> curve;
     const std::size_t step = std::max<std::size_t>(1, max_width / 600);
-    for (std::size_t w = 0; w <= d.width(); w += step) curve.push_back(point(w));
+    for (std::size_t w = 0; w <= d.width(); w += log_width ? 1 + w / 200 : step) curve.push_back(point(w));
+    if (log_width)  // the widths 1, 10, 100 … marked under the axis
+        for (std::size_t w = 1; w <= max_width; w *= 10) {
+            cv::line(canvas, cv::Point(point(w).x, base), cv::Point(point(w).x, base + 4), grey);
+            cv::putText(canvas, std::to_string(w), cv::Point(point(w).x - 4, base + 14), cv::FONT_HERSHEY_SIMPLEX, 0.33, black);
+        }
     curve.push_back(point(d.width()));
     cv::polylines(canvas, curve, false, blue, 2, cv::LINE_AA);
     cv::circle(canvas, point(width), 5, red, cv::FILLED, cv::LINE_AA);
-    cv::putText(canvas, "relative error against width w (log scale)", cv::Point(left, area.y + area.height - 8),
-                cv::FONT_HERSHEY_SIMPLEX, 0.42, black, 1, cv::LINE_AA);
+    cv::putText(canvas, log_width ? "relative error against width w (both on log scales)" : "relative error against width w (log scale)",
+                cv::Point(left, area.y + area.height - 4), cv::FONT_HERSHEY_SIMPLEX, 0.42, black, 1, cv::LINE_AA);
 }
 
 }  // namespace
@@ -88,8 +99,40 @@ std::vector<std::size_t> width_schedule(std::size_t max_width, int frames, Width
     return widths;
 }
 
-cv::Mat animation_frame(const Decomposition& d, const Tensor& reconstruction, std::size_t width, const AnimationOptions& options) {
-    cv::Mat pic = picture(reconstruction, options.photo, options.heat_limit > 0 ? options.heat_limit : 1.0f);
+namespace {
+
+// Pictures beside each other, each labelled above, 8 pixels apart.
+cv::Mat labelled_row(const std::vector<std::pair<cv::Mat, std::string>>& pictures) {
+    constexpr int kGap = 8, kLabel = 22;
+    int cols = kGap * int(pictures.size() - 1), rows = 0;
+    for (const auto& [picture, label] : pictures) {
+        cols += picture.cols;
+        rows = std::max(rows, picture.rows);
+    }
+    cv::Mat row(rows + kLabel, cols, CV_8UC3, cv::Scalar(255, 255, 255));
+    int x = 0;
+    for (const auto& [picture, label] : pictures) {
+        picture.copyTo(row(cv::Rect(x, kLabel, picture.cols, picture.rows)));
+        cv::putText(row, label, cv::Point(x + 4, 16), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
+        x += picture.cols + kGap;
+    }
+    return row;
+}
+
+}  // namespace
+
+cv::Mat animation_frame(const Decomposition& d, const Tensor& reconstruction, std::size_t width, const AnimationOptions& options,
+                        const Tensor* svd) {
+    const float limit = options.heat_limit > 0 ? options.heat_limit : 1.0f;
+    cv::Mat pic = picture(reconstruction, options.photo, limit);
+    if (options.original && svd) {
+        char cuts_label[80], svd_label[80];
+        std::snprintf(cuts_label, sizeof cuts_label, "signed cuts: error %.3g", d.relative_error(width));
+        std::snprintf(svd_label, sizeof svd_label, "truncated SVD: error %.3g", relative_error(*options.original, *svd));
+        pic = labelled_row({{picture(*options.original, options.photo, limit), "original"},
+                            {pic, cuts_label},
+                            {picture(*svd, options.photo, limit), svd_label}});
+    }
     if (pic.rows < options.min_picture_height) {
         const double scale = std::ceil(double(options.min_picture_height) / pic.rows);
         cv::resize(pic, pic, cv::Size(), scale, scale, cv::INTER_NEAREST);
@@ -99,10 +142,12 @@ cv::Mat animation_frame(const Decomposition& d, const Tensor& reconstruction, st
     cv::Mat frame(rows + rows % 2, cols, CV_8UC3, cv::Scalar(255, 255, 255));
     pic.copyTo(frame(cv::Rect((cols - pic.cols) / 2, 0, pic.cols, pic.rows)));
     char caption[160];
-    std::snprintf(caption, sizeof caption, "w = %zu   %.2f bits per entry   relative error %.4f", width,
+    // Significant digits: the last frames of a long run are at errors like 5e-05.
+    std::snprintf(caption, sizeof caption, "w = %zu   %.2f bits per entry   relative error %.3g", width,
                   d.bits_per_entry(width), d.relative_error(width));
     cv::putText(frame, caption, cv::Point(8, pic.rows + 21), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
-    if (options.with_chart) draw_chart(frame, cv::Rect(0, pic.rows + kCaptionHeight, cols, kChartHeight), d, width);
+    if (options.with_chart)
+        draw_chart(frame, cv::Rect(0, pic.rows + kCaptionHeight, cols, kChartHeight), d, width, options.schedule);
     return frame;
 }
 
@@ -123,20 +168,37 @@ int write_animation(const std::filesystem::path& path, const Decomposition& d, c
         std::nth_element(magnitudes.begin(), nth, magnitudes.end());
         frame_options.heat_limit = *nth > 0 ? *nth : 1.0f;
     }
+    // Side by side: the SVD of each matrix of the original once, truncated for each frame's bits.
+    std::vector<TruncatedSvd> svds;
+    if (options.original) {
+        if (options.original->shape() != d.shape())
+            throw std::invalid_argument("the original beside the animation must have the decomposition's shape");
+        for (const Tensor& matrix : as_matrices(*options.original)) svds.emplace_back(matrix);
+    }
+    const auto svd_at = [&](double bits_per_entry) {
+        std::vector<Tensor> parts;
+        for (const TruncatedSvd& svd : svds) parts.push_back(svd.at_bits(bits_per_entry).reconstruction);
+        return from_matrices(parts, d.shape());
+    };
     // Frames are built by adding the cuts between consecutive widths.
     Tensor reconstruction(d.shape());
     std::size_t shown = 0;
     const auto frame_at = [&](std::size_t w) {
         d.add_cuts(reconstruction, shown, w, 1.0f);
         shown = w;
-        return animation_frame(d, reconstruction, w, frame_options);
+        if (svds.empty()) return animation_frame(d, reconstruction, w, frame_options);
+        const Tensor svd = svd_at(d.bits_per_entry(w));
+        return animation_frame(d, reconstruction, w, frame_options, &svd);
     };
     cv::Mat first = frame_at(widths.front());
+    const double frame_seconds = 1.0 / options.frames_per_second;
+    const double hold_seconds = std::max(options.hold_last_seconds, frame_seconds);
     int written = 0;
     if (extension == "gif") {
-        GifWriter gif(path, first.cols, first.rows, std::max(2, int(std::lround(100.0 / options.frames_per_second))));
+        GifWriter gif(path, first.cols, first.rows, std::max(2, int(std::lround(100.0 * frame_seconds))));
         for (std::size_t f = 0; f < widths.size(); ++f) {
-            gif.add_frame(f == 0 ? first : frame_at(widths[f]));
+            const bool last = f + 1 == widths.size();
+            gif.add_frame(f == 0 ? first : frame_at(widths[f]), last ? int(std::lround(100.0 * hold_seconds)) : 0);
             if (on_frame) on_frame(written);
             ++written;
         }
@@ -151,14 +213,20 @@ int write_animation(const std::filesystem::path& path, const Decomposition& d, c
     const std::filesystem::path temporary = path.parent_path() / name;
     std::error_code error;
     try {
-        cv::VideoWriter video(temporary.string(), cv::VideoWriter::fourcc('m', 'p', '4', 'v'), options.frames_per_second,
-                              first.size());
-        if (!video.isOpened()) throw FileError(path, "OpenCV cannot write MP4 video here (no FFmpeg backend?)");
+        cv::VideoWriter video(temporary.string(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('a', 'v', 'c', '1'),
+                              options.frames_per_second, first.size());
+        if (!video.isOpened())
+            throw FileError(path, "OpenCV cannot write H.264 video here (its FFmpeg has no libx264?): save a .gif instead");
+        cv::Mat frame;
         for (std::size_t f = 0; f < widths.size(); ++f) {
-            video.write(f == 0 ? first : frame_at(widths[f]));
+            frame = f == 0 ? first : frame_at(widths[f]);
+            video.write(frame);
             if (on_frame) on_frame(written);
             ++written;
         }
+        // A video has one frame rate: the last frame is repeated to be held.
+        const int repeats = int(std::lround(hold_seconds / frame_seconds)) - 1;
+        for (int r = 0; r < repeats; ++r) video.write(frame);
     } catch (...) {
         std::filesystem::remove(temporary, error);  // no partial video left behind
         throw;

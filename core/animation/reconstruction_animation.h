@@ -1,6 +1,7 @@
 #pragma once
 // The reconstruction Â_w as w grows, rendered frame by frame (OpenCV) and written as MP4
-// (OpenCV's VideoWriter, MPEG-4 Part 2) or animated GIF (io/gif_file.h), for demos.
+// (H.264 through OpenCV's FFmpeg backend, which browsers and slide tools play) or animated GIF
+// (io/gif_file.h), for demos. The last frame is held before the end (or the GIF's loop).
 
 #include <cstddef>
 #include <filesystem>
@@ -24,6 +25,10 @@ struct AnimationOptions {
     bool with_chart = false;    // the error curve under the picture, the current w marked
     float heat_limit = 0.0f;    // heat maps: |value| drawn at full colour; 0: from the final reconstruction
     int min_picture_height = 240;  // small inputs are scaled up (nearest neighbour) to this
+    double hold_last_seconds = 2.0;  // the finished picture stays this long
+    // Side by side (the lesson of the SVD-vs-cuts view in motion): this original | signed cuts |
+    // truncated SVD at the same bits per entry, every frame. Of the decomposition's shape.
+    const Tensor* original = nullptr;
 };
 
 // `frames` widths from 0 to max_width, increasing, evenly spaced or evenly on a log(1 + w) scale.
@@ -31,8 +36,9 @@ std::vector<std::size_t> width_schedule(std::size_t max_width, int frames, Width
 
 // One frame: the reconstruction at w with a caption (w, bits per entry, relative error) and,
 // if asked, the chart. All frames of one decomposition have the same size.
+// Side by side, `svd` is the truncated SVD at the frame's bits per entry (and options.original set).
 cv::Mat animation_frame(const Decomposition& decomposition, const Tensor& reconstruction, std::size_t width,
-                        const AnimationOptions& options);
+                        const AnimationOptions& options, const Tensor* svd = nullptr);
 
 // Writes FILE.mp4 or FILE.gif (by extension) atomically; returns the number of frames.
 // `on_frame` (optional) is called after each frame with its index.

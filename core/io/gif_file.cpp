@@ -1,5 +1,6 @@
 #include "io/gif_file.h"
 
+#include <algorithm>
 #include <array>
 #include <stdexcept>
 #include <vector>
@@ -88,7 +89,7 @@ GifWriter::GifWriter(const std::filesystem::path& path, int width, int height, i
     out_.write(head.data(), head.size());
 }
 
-void GifWriter::add_frame(const cv::Mat& bgr) {
+void GifWriter::add_frame(const cv::Mat& bgr, int delay_centiseconds) {
     if (bgr.type() != CV_8UC3 || bgr.cols != width_ || bgr.rows != height_)
         throw std::invalid_argument("GIF frames must all be 8-bit BGR of the first frame's size");
     std::vector<std::uint8_t> pixels(std::size_t(width_) * std::size_t(height_));
@@ -101,7 +102,7 @@ void GifWriter::add_frame(const cv::Mat& bgr) {
         }
     }
     std::vector<char> block = {'\x21', '\xF9', '\x04', 0};  // graphic control: no transparency
-    put16(block, delay_);
+    put16(block, delay_centiseconds > 0 ? std::min(delay_centiseconds, 0xFFFF) : delay_);
     block.push_back(0);
     block.push_back(0);
     block.push_back('\x2C');  // image descriptor: whole screen, global palette

@@ -16,7 +16,8 @@ class GifWriter {
 public:
     // Every frame must be width × height, 8-bit BGR; `delay_centiseconds` between frames.
     GifWriter(const std::filesystem::path& path, int width, int height, int delay_centiseconds);
-    void add_frame(const cv::Mat& bgr);
+    // `delay_centiseconds` > 0 holds this frame that long instead (e.g. the last one, before the loop).
+    void add_frame(const cv::Mat& bgr, int delay_centiseconds = 0);
     void commit();
     int frames() const { return frames_; }
 

@@ -1,0 +1,19 @@
+#pragma once
+// A chart as a file for slides: PNG or SVG (by extension) at a chosen size in pixels, laid out
+// at size / text_scale so that text and lines keep their proportions at slide resolution
+// (a 1920 × 1080 export at text scale 2 reads like the 960 × 540 chart on screen).
+
+#include <QSize>
+#include <QString>
+
+class QChartView;
+
+namespace signcut::gui {
+
+// Written whole, then renamed into place; throws std::runtime_error with a readable message.
+void export_chart(const QChartView& view, const QString& path, QSize size, double text_scale);
+
+// "cat-error-chart.png" beside the input (or in the home folder): a file name to suggest.
+QString suggested_path(const QString& input_path, const QString& what, const QString& extension);
+
+}  // namespace signcut::gui
