@@ -19,6 +19,9 @@
 namespace signcut::gui {
 namespace {
 
+const char* const kPickedTitle = "Pick a point on the chart or in the table";
+const char* const kCutsTitle = "Signed cuts at the same budget";
+
 const QString kCuts = "scd";
 const char* kDefaultBudgets = "1,2,4,8,16";
 enum Column { kMethod, kBudget, kBits, kError, kAboveFloor, kSeconds, kNote, kColumns };
@@ -90,8 +93,8 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
 
     chart_ = new ComparisonChart;
     connect(chart_, &ComparisonChart::point_picked, this, &ComparisonView::pick);
-    picked_view_ = new ImageView("Pick a point on the chart or in the table");
-    cuts_view_ = new ImageView("Signed cuts at the same budget");
+    picked_view_ = new ImageView(kPickedTitle);
+    cuts_view_ = new ImageView(kCutsTitle);
     table_ = new QTableWidget(0, kColumns);
     table_->setHorizontalHeaderLabels({"method", "budget", "bits/entry", "rel. error", "above iid floor", "seconds", "note"});
     table_->verticalHeader()->setVisible(false);
@@ -151,9 +154,7 @@ void ComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo, 
     table_->setRowCount(0);
     universality_->hide();
     chart_->reset(parse_budgets(budgets_->text()));
-    picked_method_.clear();
-    picked_view_->set_placeholder("Pick a point on the chart or in the table");
-    cuts_view_->set_placeholder("");
+    reset_previews("Pick a point on the chart or in the table");
     run_button_->setEnabled(true);
     set_status("Not run yet on " + name_);
     pending_ = true;
@@ -167,11 +168,18 @@ void ComparisonView::clear_input(const QString& why) {
     table_->setRowCount(0);
     universality_->hide();
     chart_->reset(parse_budgets(budgets_->text()));
-    picked_view_->set_placeholder(why);
-    cuts_view_->set_placeholder("");
+    reset_previews(why);
     run_button_->setEnabled(false);
     pending_ = false;
     set_status(why);
+}
+
+void ComparisonView::reset_previews(const QString& placeholder) {
+    picked_method_.clear();
+    picked_view_->set_title(kPickedTitle);
+    picked_view_->set_placeholder(placeholder);
+    cuts_view_->set_title(kCutsTitle);
+    cuts_view_->set_placeholder("");
 }
 
 void ComparisonView::showEvent(QShowEvent* event) {

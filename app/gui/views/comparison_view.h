@@ -61,6 +61,8 @@ private:
     void on_finished(quint64 job);
     void add_table_row(const ComparisonPoint& point);
     void refresh_picked();
+    // The previews back to their titles, no point picked.
+    void reset_previews(const QString& placeholder);
     void show_point(ImageView* view, const ComparisonPoint* point, const QString& method, double budget);
     const ComparisonPoint* find_point(const QString& method, double budget) const;
     QStringList chosen_methods() const;

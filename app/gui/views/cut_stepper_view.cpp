@@ -108,6 +108,9 @@ void CutStepperView::clear(const QString& why) {
     for (ImageView* view : {pattern_view_, before_view_, after_view_}) view->set_placeholder("");
     values_->clear();
     current_->clear();
+    step_axis_->setRange(0, 1);  // the old cut's axes must not stay beside a new input
+    step_axis_->setTickCount(2);
+    value_axis_->setRange(0, 1);
     for (QPushButton* b : {first_, previous_, next_, last_}) b->setEnabled(false);
 }
 
