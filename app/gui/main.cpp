@@ -1,5 +1,6 @@
 // signcut: the explorer. With no argument it opens the bundled cat photo and starts at once.
 //   signcut [INPUT] [--tab explore|compare|cut|gallery|svd] [--budgets 1,2,4] [--methods scd,dbf] [--bits B]
+//           [--measure error|psnr|ssim]
 //           [--screenshot FILE [--width W] [--size 1280x800]]
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <map>
 
+#include "charts/comparison_chart.h"
 #include "main_window.h"
 #include "views/comparison_view.h"
 #include "views/svd_comparison_view.h"
@@ -45,6 +47,7 @@ int main(int argc, char** argv) {
         {"bits", "Memory of the SVD vs cuts tab, in bits per entry.", "B"},
         {"budgets", "Bit budgets of the comparison (default 1,2,4,8,16).", "LIST"},
         {"methods", "Methods of the comparison (default all).", "LIST"},
+        {"measure", "The comparison chart's y axis: error (relative error, the default), psnr or ssim.", "M", "error"},
     });
     parser.process(app);
 
@@ -65,6 +68,15 @@ int main(int argc, char** argv) {
     signcut::gui::ComparisonView* comparison = window.comparison();
     if (parser.isSet("budgets")) comparison->set_budgets(parser.value("budgets"));
     if (parser.isSet("methods")) comparison->set_methods(parser.value("methods").split(','));
+    using signcut::gui::ComparisonMeasure;
+    const std::map<QString, ComparisonMeasure> measures = {{"error", ComparisonMeasure::relative_error},
+                                                           {"psnr", ComparisonMeasure::psnr},
+                                                           {"ssim", ComparisonMeasure::ssim}};
+    if (!measures.count(parser.value("measure"))) {
+        std::fprintf(stderr, "--measure takes error, psnr or ssim\n");
+        return 2;
+    }
+    comparison->set_measure(measures.at(parser.value("measure")));
     if (parser.isSet("bits")) window.svd_comparison()->set_bits(parser.value("bits").toDouble());
     if (compare) window.show_tab(tab);
     if (screenshot) {
