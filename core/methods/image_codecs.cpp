@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 #include "methods/image_quality.h"
 
@@ -57,6 +58,8 @@ std::vector<uchar> encode(const cv::Mat& pixels, ImageCodec codec, int quality) 
 Tensor decode(const std::vector<uchar>& file, const Shape& shape, double data_range) {
     const bool colour = channel_count(shape) == 3;
     cv::Mat pixels = cv::imdecode(file, colour ? cv::IMREAD_COLOR : cv::IMREAD_GRAYSCALE);
+    if (pixels.rows != int(shape[0]) || pixels.cols != int(shape[1]))
+        throw std::runtime_error("the decoder gave back no picture of the encoded size");
     if (colour) cv::cvtColor(pixels, pixels, cv::COLOR_BGR2RGB);
     cv::Mat values;
     pixels.convertTo(values, colour ? CV_32FC3 : CV_32FC1, data_range / 255.0);

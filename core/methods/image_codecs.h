@@ -16,7 +16,7 @@ enum class ImageCodec { jpeg, webp, png };
 Approximation codec_at_budget(const Tensor& image, ImageCodec codec, double bits_per_entry);
 
 // The file of a flat gray image of this shape at the codec's lowest setting, in bits per entry:
-// no picture of this shape codes smaller, up to a few bytes.
+// about the smallest file of any picture of this shape (the start of a rate–distortion curve).
 double codec_minimum_bits_per_entry(const Shape& shape, ImageCodec codec);
 
 }  // namespace signcut

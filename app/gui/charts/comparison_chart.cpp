@@ -239,6 +239,8 @@ void ComparisonChart::redraw(MethodSeries& series) {
         }
     series.line->replace(curve);
     series.markers->replace(markers);
+    // A method with only exact copies (png) is named by its "exact" line alone.
+    if (auto* marker = chart()->legend()->markers(series.markers).value(0)) marker->setVisible(!markers.isEmpty());
 }
 
 void ComparisonChart::add_point(const ComparisonPoint& point) {

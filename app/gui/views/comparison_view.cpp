@@ -332,7 +332,7 @@ void ComparisonView::show_point(ImageView* view, const ComparisonPoint* point, c
     if (point->psnr_db)
         measures = std::isinf(*point->psnr_db) ? QString(", exact") : QString(", %1 dB").arg(*point->psnr_db, 0, 'f', 1);
     if (point->ssim) measures += QString(", SSIM %1").arg(*point->ssim, 0, 'f', 3);
-    view->set_title(QString("%1 at %2 bits: error %3%4 (%5 used)").arg(method).arg(budget)
+    view->set_title(QString("%1 at %2 %3: error %4%5 (%6 used)").arg(method).arg(budget).arg(budget == 1 ? "bit" : "bits")
                         .arg(point->relative_error, 0, 'g', 3).arg(measures).arg(point->bits_per_entry, 0, 'f', 2));
     const Tensor& r = *point->reconstruction;
     if (photo_) {
