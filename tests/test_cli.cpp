@@ -61,6 +61,32 @@ private Q_SLOTS:
         for (int i = 0; i < 4; ++i) QVERIFY2(first[i] != other[i], qPrintable(first[i]));
     }
 
+    void compareGivesPsnrAndSsimOnPictures() {
+        // psnr_db and ssim on every row of a picture: numbers for a lossy point, "inf" and 1 for
+        // the exact PNG, null where the budget is not met and for the Gaussian floors.
+        const Run run = cli({"compare", kCat, "--bits", "1,8", "--methods", "jpeg,png", "--json"});
+        QVERIFY2(run.status == 0, run.err.constData());
+        int checked = 0;
+        for (const QJsonValue& value : QJsonDocument::fromJson(run.out).array()) {
+            const QJsonObject row = value.toObject();
+            const QString method = row["method"].toString();
+            const double budget = row["budget"].toDouble();
+            QVERIFY(row.contains("psnr_db") && row.contains("ssim"));
+            if (method == "jpeg") {
+                QVERIFY(row["bits_per_entry"].toDouble() <= budget);
+                QVERIFY(row["psnr_db"].toDouble() > 30 && row["ssim"].toDouble() > 0.8 && row["ssim"].toDouble() < 1);
+            } else if (method == "png" && budget == 8) {
+                QCOMPARE(row["psnr_db"].toString(), QString("inf"));
+                QCOMPARE(row["ssim"].toDouble(), 1.0);
+                QCOMPARE(row["relative_error"].toDouble(), 0.0);
+            } else {
+                QVERIFY2(row["psnr_db"].isNull() && row["ssim"].isNull(), qPrintable(method));
+            }
+            ++checked;
+        }
+        QCOMPARE(checked, 2 * 2 + 3 * 2);
+    }
+
     void decomposeReportsTheRequiredJsonKeys() {
         QTemporaryDir dir;
         const Run run = cli({"decompose", kCat, "--width", "40", "--json", "--out", dir.filePath("cat.scd"), "--recon",

@@ -4,6 +4,8 @@
 #include <QTest>
 
 #include "charts/comparison_chart.h"
+#include "io/image_file.h"
+#include "methods/image_quality.h"
 #include "methods/method.h"
 #include "tensor/random_tensor.h"
 #include "views/comparison_view.h"
@@ -74,6 +76,48 @@ private Q_SLOTS:
         QVERIFY(!view.picked_view()->image().isNull());
         QVERIFY(!view.cuts_view()->image().isNull());
         QCOMPARE(view.picked_view()->image().size(), QSize(18, 16));
+    }
+
+    void aCodecPointShowsItsDecodedPictureAndItsPictureMeasures() {
+        // A 60 × 80 corner of the cat: the codecs code it, picking one shows the decoded file
+        // beside the signed cuts, and the chart's y axis can show PSNR or SSIM instead.
+        const Tensor cat = load_image(QString(SIGNCUT_RESOURCES "/chelsea.png").toStdString()).tensor;
+        Tensor corner({60, 80, 3});
+        for (std::size_t r = 0; r < 60; ++r)
+            for (std::size_t i = 0; i < 240; ++i) corner[r * 240 + i] = cat[(r + 100) * cat.dim(1) * 3 + 450 + i];
+        const auto a = shared(corner);
+        ComparisonView view;
+        view.set_budgets("1,8");
+        view.set_methods({"scd", "jpeg", "png"});
+        view.set_curves(false);
+        view.set_input(a, true, "corner");
+        view.show();
+        QVERIFY(wait_until_finished(view));
+        view.pick("jpeg", 1);
+        QCOMPARE(view.picked_view()->image().size(), QSize(80, 60));
+        QVERIFY(!view.cuts_view()->image().isNull());
+        for (const auto& point : view.points()) {
+            const Approximation expected = approximate(point->method.toStdString(), *a, point->budget);
+            QCOMPARE(point->met_budget, expected.met_budget);
+            if (!point->met_budget) continue;
+            const ImageQuality quality = *image_quality(*a, expected.reconstruction);
+            QCOMPARE(*point->psnr_db, quality.psnr_db);
+            QCOMPARE(*point->ssim, *quality.ssim);
+        }
+        // PNG is exact at 8 bits: no point on a log axis, a vertical line at its rate instead.
+        const gui::ComparisonPoint* png = nullptr;
+        for (const auto& point : view.points())
+            if (point->method == "png" && point->met_budget) png = point.get();
+        QVERIFY(png && png->relative_error == 0 && std::isinf(*png->psnr_db));
+        QCOMPARE(view.chart()->exact_bits("png"), std::optional<double>(png->bits_per_entry));
+        QVERIFY(view.chart()->method_points("png").isEmpty());
+        view.set_measure(gui::ComparisonMeasure::ssim);
+        QCOMPARE(view.chart()->method_points("png"), (QList<QPointF>{QPointF(png->bits_per_entry, 1.0)}));
+        view.set_measure(gui::ComparisonMeasure::psnr);
+        const QList<QPointF> jpeg = view.chart()->method_points("jpeg");
+        QCOMPARE(jpeg.size(), 2);
+        for (const auto& point : view.points())
+            if (point->method == "jpeg") QVERIFY(jpeg.contains(QPointF(point->bits_per_entry, *point->psnr_db)));
     }
 
     void newDataDropsTheRunningComparison() {

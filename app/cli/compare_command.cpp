@@ -12,6 +12,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "io/load_input.h"
+#include "methods/image_quality.h"
 #include "methods/method.h"
 #include "methods/rate_distortion.h"
 
@@ -28,6 +29,14 @@ std::vector<double> parse_budgets(const QString& text) {
     }
     if (budgets.empty()) throw UsageError("--bits needs at least one budget");
     return budgets;
+}
+
+// psnr_db and ssim of a row: numbers, "inf" for the PSNR of an exact copy (JSON has no
+// infinity), null when the input is not a picture or the budget was not met.
+void add_image_measures(QJsonObject& row, const Tensor& a, const Tensor* reconstruction) {
+    const std::optional<ImageQuality> quality = reconstruction ? image_quality(a, *reconstruction) : std::nullopt;
+    row["psnr_db"] = !quality ? QJsonValue::Null : std::isinf(quality->psnr_db) ? QJsonValue("inf") : QJsonValue(quality->psnr_db);
+    row["ssim"] = quality && quality->ssim ? QJsonValue(*quality->ssim) : QJsonValue::Null;
 }
 
 QString csv_field(QString text) {
@@ -63,7 +72,12 @@ int compare_command(const QStringList& arguments) {
         "bound-universal (water-filling at R - 0.11 bit: the universal codebook's guarantee).\n"
         "bits_above_iid_floor = bits_per_entry + log2(relative_error): the bits a method spends beyond\n"
         "what the i.i.d. Gaussian floor needs for the same error (below 0 on data with structure).\n"
-        "A method that cannot meet a budget says so in `note` instead of using more bits.");
+        "A method that cannot meet a budget says so in `note` instead of using more bits.\n"
+        "On pictures (height x width (x 3), values in [0, 1] or [0, 255]) each row also has psnr_db =\n"
+        "10 log10(L^2 / MSE) over every entry (L = 1 or 255, the data range) and ssim (Wang et al. 2004:\n"
+        "11x11 Gaussian window, sigma 1.5, K1 0.01, K2 0.03, on BT.601 luminance, valid positions only);\n"
+        "psnr_db is \"inf\" for an exact copy (ssim 1), both are null (-) on other data. jpeg, webp and png\n"
+        "code pictures only.");
     parser.addPositionalArgument("INPUT", "image, .npy or .csv file");
     QStringList names, described;
     for (const MethodInfo& method : method_registry()) {
@@ -111,10 +125,12 @@ int compare_command(const QStringList& arguments) {
                 row["bits_per_entry"] = bits;
                 row["relative_error"] = error;
                 row["bits_above_iid_floor"] = error > 0 ? QJsonValue(bits_above_iid_floor(bits, error)) : QJsonValue::Null;
+                add_image_measures(row, a, &result.reconstruction);
             } else {
                 row["bits_per_entry"] = QJsonValue::Null;
                 row["relative_error"] = QJsonValue::Null;
                 row["bits_above_iid_floor"] = QJsonValue::Null;
+                add_image_measures(row, a, nullptr);
             }
             if (!result.note.empty()) row["note"] = QString::fromStdString(result.note);
             rows.append(row);
@@ -129,7 +145,8 @@ int compare_command(const QStringList& arguments) {
             rows.append(QJsonObject{{"method", name}, {"budget", budget}, {"point", "budget"}, {"bits_per_entry", budget},
                                     {"relative_error", error},
                                     {"bits_above_iid_floor", error > 0 ? QJsonValue(bits_above_iid_floor(budget, error)) : QJsonValue::Null},
-                                    {"seconds", 0.0}, {"note", "Gaussian rate-distortion bound, not a method"}});
+                                    {"psnr_db", QJsonValue::Null}, {"ssim", QJsonValue::Null}, {"seconds", 0.0},
+                                    {"note", "Gaussian rate-distortion bound, not a method"}});
     }
 
     if (parser.isSet("json")) {
@@ -138,29 +155,32 @@ int compare_command(const QStringList& arguments) {
         return 0;
     }
     const bool csv = parser.isSet("csv");
-    print_line(csv ? "method,budget,point,bits_per_entry,relative_error,bits_above_iid_floor,seconds,note"
-                   : QString("%1 %2 %3 %4 %5 %6  %7").arg("method", -19).arg("budget", 7).arg("bits/entry", 11)
-                         .arg("rel. error", 11).arg("above iid", 9).arg("seconds", 8).arg("note"));
+    print_line(csv ? "method,budget,point,bits_per_entry,relative_error,bits_above_iid_floor,psnr_db,ssim,seconds,note"
+                   : QString("%1 %2 %3 %4 %5 %6 %7 %8  %9").arg("method", -19).arg("budget", 7).arg("bits/entry", 11)
+                         .arg("rel. error", 11).arg("above iid", 9).arg("PSNR dB", 8).arg("SSIM", 7).arg("seconds", 8).arg("note"));
     const auto number = [](const QJsonValue& value, char format, int precision) {
-        return value.isNull() ? QString("-") : QString::number(value.toDouble(), format, precision);
+        return value.isString() ? value.toString() : value.isNull() ? QString("-") : QString::number(value.toDouble(), format, precision);
     };
     for (const QJsonValue& value : rows) {
         const QJsonObject row = value.toObject();
         const QString bits = number(row["bits_per_entry"], 'f', 4), error = number(row["relative_error"], 'g', 5),
-                      above = number(row["bits_above_iid_floor"], 'f', 3);
+                      above = number(row["bits_above_iid_floor"], 'f', 3), psnr = number(row["psnr_db"], 'f', 2),
+                      ssim = number(row["ssim"], 'f', 4);
         const bool curve_point = row["point"].toString() == "curve";
         if (csv)
             print_line(QStringList{row["method"].toString(), QString::number(row["budget"].toDouble()), row["point"].toString(),
-                                   bits, error, above, QString::number(row["seconds"].toDouble(), 'g', 4),
+                                   bits, error, above, psnr, ssim, QString::number(row["seconds"].toDouble(), 'g', 4),
                                    csv_field(row["note"].toString())}
                            .join(','));
         else
-            print_line(QString("%1 %2 %3 %4 %5 %6  %7")
+            print_line(QString("%1 %2 %3 %4 %5 %6 %7 %8  %9")
                            .arg((curve_point ? "  " : "") + row["method"].toString(), -19)
                            .arg(row["budget"].toDouble(), 7, 'g', 4)
                            .arg(bits, 11)
                            .arg(error, 11)
                            .arg(above, 9)
+                           .arg(psnr, 8)
+                           .arg(ssim, 7)
                            .arg(row["seconds"].toDouble(), 8, 'f', 2)
                            .arg(row["note"].toString()));
     }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "methods/image_quality.h"
 #include "methods/rate_distortion.h"
 #include "methods/universality.h"
 
@@ -89,6 +90,10 @@ void ComparisonWorker::run_point(const ComparisonJob& job, const QString& method
             point->bits_per_entry = double(result.bits) / double(a.size());
             point->relative_error = relative_error(a, result.reconstruction);
             point->bits_above_iid_floor = bits_above_iid_floor(point->bits_per_entry, point->relative_error);
+            if (const std::optional<ImageQuality> quality = image_quality(a, result.reconstruction)) {
+                point->psnr_db = quality->psnr_db;
+                point->ssim = quality->ssim;
+            }
             point->reconstruction = std::make_shared<const Tensor>(std::move(result.reconstruction));
         }
     } catch (const std::exception& error) {

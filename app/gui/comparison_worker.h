@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "methods/method.h"
@@ -34,6 +35,8 @@ struct ComparisonPoint {
     double bits_per_entry = 0.0;  // actually used, headers included
     double relative_error = 0.0;
     double bits_above_iid_floor = 0.0;  // bits_per_entry + log₂(relative_error)
+    // On pictures (methods/image_quality.h): PSNR in dB (+∞ for an exact copy) and SSIM.
+    std::optional<double> psnr_db, ssim;
     double seconds = 0.0;
     QString note;
     std::shared_ptr<const Tensor> reconstruction;  // null when the budget was not met

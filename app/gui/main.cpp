@@ -1,5 +1,6 @@
 // signcut: the explorer. With no argument it opens the bundled cat photo and starts at once.
 //   signcut [INPUT] [--tab explore|compare|cut|gallery|svd] [--budgets 1,2,4] [--methods scd,dbf] [--bits B]
+//           [--measure error|psnr|ssim]
 //           [--screenshot FILE [--width W] [--size 1280x800]]
 #include <QApplication>
 #include <QCommandLineParser>
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <map>
 
+#include "charts/comparison_chart.h"
 #include "main_window.h"
 #include "views/zoom_link.h"
 #include "views/comparison_view.h"
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
         {"play", "For --screenshot: play from w = 0 and take the picture after S seconds.", "S"},
         {"zoom", "For --screenshot: magnify F times about the point X,Y of the picture (fractions).", "X,Y,F"},
         {"log-width", "Slider and error chart on a log width scale."},
+        {"measure", "The comparison chart's y axis: error (relative error, the default), psnr or ssim.", "M", "error"},
     });
     parser.process(app);
 
@@ -71,6 +74,15 @@ int main(int argc, char** argv) {
     signcut::gui::ComparisonView* comparison = window.comparison();
     if (parser.isSet("budgets")) comparison->set_budgets(parser.value("budgets"));
     if (parser.isSet("methods")) comparison->set_methods(parser.value("methods").split(','));
+    using signcut::gui::ComparisonMeasure;
+    const std::map<QString, ComparisonMeasure> measures = {{"error", ComparisonMeasure::relative_error},
+                                                           {"psnr", ComparisonMeasure::psnr},
+                                                           {"ssim", ComparisonMeasure::ssim}};
+    if (!measures.count(parser.value("measure"))) {
+        std::fprintf(stderr, "--measure takes error, psnr or ssim\n");
+        return 2;
+    }
+    comparison->set_measure(measures.at(parser.value("measure")));
     if (parser.isSet("bits")) window.svd_comparison()->set_bits(parser.value("bits").toDouble());
     if (compare) window.show_tab(tab);
     if (screenshot) {

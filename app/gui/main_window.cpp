@@ -27,6 +27,7 @@
 #include <cmath>
 
 #include "charts/error_chart.h"
+#include "methods/image_quality.h"
 #include "views/checkpoint_panel.h"
 #include "views/image_view.h"
 #include "tour_dialog.h"
@@ -419,12 +420,11 @@ QString MainWindow::numbers_text() const {
     }
     text += QString("relative error   %1\n").arg(error, 0, 'g', 4);
     if (photo_) {
-        // PSNR with peak 1: MSE = error² · ‖A‖² / N.
+        // PSNR with peak 1 (photos are read into [0, 1]): MSE = error² · ‖A‖² / N.
         double input_energy = 0;
         for (const Decomposition& part : snapshot_->parts) input_energy += part.input_squared_norm();
-        const double mse = error * error * input_energy / entries;
-        text += mse > 0 ? QString("PSNR             %1 dB\n").arg(10.0 * std::log10(1.0 / mse), 0, 'f', 2)
-                        : QString("PSNR             ∞\n");
+        const double psnr = psnr_db_from_mse(error * error * input_energy / entries, 1.0);
+        text += std::isinf(psnr) ? QString("PSNR             ∞\n") : QString("PSNR             %1 dB\n").arg(psnr, 0, 'f', 2);
     }
     if (snapshot_->seconds > 0)
         text += QString("engine           %1 cuts/s\n").arg(double(snapshot_->width()) / snapshot_->seconds, 0, 'f', 0);

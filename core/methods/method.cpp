@@ -7,6 +7,7 @@
 #include "methods/baselines.h"
 #include "methods/coefficient_refit.h"
 #include "methods/double_binary.h"
+#include "methods/image_codecs.h"
 #include "methods/kashin.h"
 #include "methods/rotated_quantizer.h"
 #include "methods/round_to_nearest.h"
@@ -160,6 +161,24 @@ const std::vector<MethodInfo> kMethods = {
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return truncated_svd(m, o.bits_per_entry); });
      }},
+    // What the codecs exploit and a low-bit matrix format does not: the correlation of
+    // neighbouring pixels (a spatial transform) and entropy coding. What they cost: decoding
+    // before any use, where a product with sign matrices works on the stored bits directly.
+    {"jpeg",
+     "JPEG (libjpeg, 4:2:0, optimised Huffman tables) at the largest quality whose whole file fits; pictures only. "
+     "8×8 DCTs and entropy coding exploit neighbouring pixels, but the file must be decoded before any use.",
+     "#e6ab02", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::jpeg); },
+     [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::jpeg, o.bits_per_entry); }, true},
+    {"webp",
+     "WebP (libwebp, lossy) at the largest quality whose whole file fits; pictures only. Block prediction and "
+     "arithmetic coding exploit neighbouring pixels; signed cuts instead need no decoding: A·x is a sum of sign products.",
+     "#a6761d", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::webp); },
+     [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::webp, o.bits_per_entry); }, true},
+    {"png",
+     "Lossless PNG (compression 9), the reference point: error 0 at its own rate, refused below it (the note says "
+     "the rate); pictures only.",
+     "#555555", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::png); },
+     [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::png, o.bits_per_entry); }, true},
 };
 
 }  // namespace

@@ -43,6 +43,9 @@ struct MethodInfo {
     // The smallest budget (bits per entry) any stored form of the method meets on this shape.
     double (*minimum_bits_per_entry)(const Shape& shape);
     Approximation (*approximate)(const Tensor& a, const MethodOptions& options);
+    // A codec for pictures (methods/image_codecs.h): refuses other data, and its bits follow
+    // its quality steps, so it may fill less of a budget than the matrix methods.
+    bool images_only = false;
 };
 
 // Every method, in the order the CLI and the GUI list them.

@@ -5,6 +5,7 @@
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
 #include <QtCharts/QScatterSeries>
+#include <QtCharts/QValueAxis>
 
 #include <algorithm>
 #include <cmath>
@@ -14,9 +15,6 @@
 
 namespace signcut::gui {
 namespace {
-
-// A log axis cannot show zero: exact fits are drawn at this floor.
-constexpr double kSmallestDrawn = 1e-7;
 
 QString qstring(std::string_view text) { return QString::fromUtf8(text.data(), qsizetype(text.size())); }
 
@@ -32,17 +30,6 @@ QColor method_colour(const QString& method) {
     return info ? QColor(qstring(info->colour)) : QColor(Qt::darkGray);
 }
 
-// The tooltip of one point: what it used, its error and how far it is above the i.i.d. floor.
-QString point_tooltip(const QString& method, const QPointF& point) {
-    return QString("<b>%1</b>: %2 bits per entry, relative error %3<br>%4 bits above the i.i.d. Gaussian floor "
-                   "(R + log₂ error)<br>%5")
-        .arg(method)
-        .arg(point.x(), 0, 'f', 3)
-        .arg(point.y(), 0, 'g', 4)
-        .arg(bits_above_iid_floor(point.x(), point.y()), 0, 'f', 2)
-        .arg(comparison_description(method));
-}
-
 struct FloorStyle {
     const char* name;
     const char* label;
@@ -55,7 +42,10 @@ const FloorStyle kFloors[] = {
     {"bound-universal", "universal codebook (+0.11 bit)", Qt::DashDotLine, QColor(0x90, 0x90, 0x90)},
 };
 
-double drawn(double error) { return std::max(error, kSmallestDrawn); }
+// The axis range [low, high] rounded outwards to multiples of `step`.
+std::pair<double, double> rounded_range(double low, double high, double step) {
+    return {std::floor(low / step) * step, std::ceil(high / step) * step};
+}
 
 }  // namespace
 
@@ -74,9 +64,17 @@ QString comparison_description(const QString& name) {
     return found == text.end() ? name : found->second;
 }
 
+QString measure_title(ComparisonMeasure measure) {
+    switch (measure) {
+        case ComparisonMeasure::relative_error: return "relative error";
+        case ComparisonMeasure::psnr: return "PSNR (dB)";
+        case ComparisonMeasure::ssim: return "SSIM (luminance)";
+    }
+    return {};
+}
+
 ComparisonChart::ComparisonChart(QWidget* parent) : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
     QChart* chart = this->chart();
-    chart->setTitle("Relative error ‖A − Â‖ / ‖A‖ against bits per entry, every method on the same data");
     chart->legend()->setAlignment(Qt::AlignRight);
     chart->setMargins(QMargins(4, 4, 4, 4));
     setRenderHint(QPainter::Antialiasing);
@@ -88,11 +86,14 @@ ComparisonChart::ComparisonChart(QWidget* parent) : QChartView(new QChart, paren
     bits_axis_->setMinorTickCount(-1);
     error_axis_ = new QLogValueAxis;
     error_axis_->setBase(10);
-    error_axis_->setTitleText("relative error");
+    error_axis_->setTitleText(measure_title(ComparisonMeasure::relative_error));
     error_axis_->setLabelFormat("%.0e");
     error_axis_->setMinorTickCount(-1);
+    value_axis_ = new QValueAxis;
+    value_axis_->setVisible(false);
     chart->addAxis(bits_axis_, Qt::AlignBottom);
     chart->addAxis(error_axis_, Qt::AlignLeft);
+    chart->addAxis(value_axis_, Qt::AlignLeft);
 
     for (const FloorStyle& style : kFloors) {
         auto* series = new QLineSeries;
@@ -100,7 +101,7 @@ ComparisonChart::ComparisonChart(QWidget* parent) : QChartView(new QChart, paren
         series->setPen(QPen(style.colour, 1.6, style.pen));
         chart->addSeries(series);
         series->attachAxis(bits_axis_);
-        series->attachAxis(error_axis_);
+        series->attachAxis(error_axis_);  // relative errors: shown with that measure only
         const QString name = style.name;
         connect(series, &QLineSeries::hovered, this, [name](const QPointF& point, bool on) {
             if (!on) return QToolTip::hideText();
@@ -122,16 +123,16 @@ ComparisonChart::ComparisonChart(QWidget* parent) : QChartView(new QChart, paren
     picked_->attachAxis(bits_axis_);
     picked_->attachAxis(error_axis_);
     if (auto* marker = chart->legend()->markers(picked_).value(0)) marker->setVisible(false);
+    set_measure(ComparisonMeasure::relative_error);
     reset({1, 2, 4, 8, 16});
 }
 
 void ComparisonChart::reset(const std::vector<double>& budgets) {
-    for (auto& [name, series] : methods_) {
-        chart()->removeSeries(series.line);
-        chart()->removeSeries(series.markers);
-        delete series.line;
-        delete series.markers;
-    }
+    for (auto& [name, series] : methods_)
+        for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact}) {
+            chart()->removeSeries(s);
+            delete s;
+        }
     methods_.clear();
     for (auto& [name, series] : floors_) series->clear();
     picked_->clear();
@@ -139,8 +140,28 @@ void ComparisonChart::reset(const std::vector<double>& budgets) {
     const double low = budgets.empty() ? 1.0 : *lo, high = budgets.empty() ? 16.0 : *hi;
     largest_budget_ = high;
     bits_axis_->setRange(std::pow(2.0, std::floor(std::log2(low * 0.7))), std::pow(2.0, std::ceil(std::log2(high * 1.3))));
-    smallest_error_ = smallest_floor_ = 1.0;
-    update_error_range();
+    smallest_floor_ = 1.0;
+    update_y_range();
+}
+
+QString ComparisonChart::point_tooltip(const QString& method, double bits) const {
+    const auto found = methods_.find(method);
+    if (found == methods_.end()) return method;
+    const auto point = std::min_element(found->second.points.begin(), found->second.points.end(),
+                                        [bits](const Measured& p, const Measured& q) { return std::abs(p.bits - bits) < std::abs(q.bits - bits); });
+    if (point == found->second.points.end()) return method;
+    QString text = QString("<b>%1</b> at a budget of %2: %3 bits per entry, relative error %4")
+                       .arg(method)
+                       .arg(point->budget)
+                       .arg(point->bits, 0, 'f', 3)
+                       .arg(point->error, 0, 'g', 4);
+    if (point->error > 0)
+        text += QString("<br>%1 bits above the i.i.d. Gaussian floor (R + log₂ error)")
+                    .arg(bits_above_iid_floor(point->bits, point->error), 0, 'f', 2);
+    if (point->psnr_db)
+        text += "<br>PSNR " + (std::isinf(*point->psnr_db) ? QString("∞ (an exact copy)") : QString::number(*point->psnr_db, 'f', 2) + " dB");
+    if (point->ssim) text += QString(", SSIM %1").arg(*point->ssim, 0, 'f', 4);
+    return text + "<br>" + comparison_description(method);
 }
 
 ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method) {
@@ -158,23 +179,28 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     series.markers->setBorderColor(Qt::white);
     series.markers->setMarkerSize(method == "scd" ? 12 : 10);
     if (method == "scd-refit") series.markers->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
-    for (QXYSeries* s : {static_cast<QXYSeries*>(series.line), static_cast<QXYSeries*>(series.markers)}) {
+    series.exact = new QLineSeries;  // error 0 is off a log axis and PSNR ∞ off any: a vertical line instead
+    series.exact->setName(method + ": exact");
+    series.exact->setPen(QPen(colour, 2.0, Qt::DashLine));
+    QAbstractAxis* y_axis = measure_ == ComparisonMeasure::relative_error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
+    for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact}) {
         chart()->addSeries(s);
         s->attachAxis(bits_axis_);
-        s->attachAxis(error_axis_);
+        s->attachAxis(y_axis);
     }
     if (auto* marker = chart()->legend()->markers(series.line).value(0)) marker->setVisible(false);
+    if (auto* marker = chart()->legend()->markers(series.exact).value(0)) marker->setVisible(false);
     connect(series.markers, &QScatterSeries::hovered, this, [this, method](const QPointF& point, bool on) {
         if (!on) return QToolTip::hideText();
-        const MethodSeries& s = methods_[method];
-        const auto budget = s.budget_by_bits.find(point.x());
-        QToolTip::showText(QCursor::pos(), QString("At a budget of %1 bits per entry: ")
-                                                   .arg(budget == s.budget_by_bits.end() ? 0.0 : budget->second) +
-                                               point_tooltip(method, point) + "<br><i>click to see it</i>");
+        QToolTip::showText(QCursor::pos(), point_tooltip(method, point.x()) + "<br><i>click to see it</i>");
     });
-    connect(series.line, &QLineSeries::hovered, this, [method](const QPointF& point, bool on) {
+    connect(series.line, &QLineSeries::hovered, this, [this, method](const QPointF& point, bool on) {
         if (!on) return QToolTip::hideText();
-        QToolTip::showText(QCursor::pos(), "On the curve near " + point_tooltip(method, point));
+        QToolTip::showText(QCursor::pos(), "On the curve near " + point_tooltip(method, point.x()));
+    });
+    connect(series.exact, &QLineSeries::hovered, this, [this, method](const QPointF& point, bool on) {
+        if (!on) return QToolTip::hideText();
+        QToolTip::showText(QCursor::pos(), "Exact (error 0, PSNR ∞, SSIM 1) from here: " + point_tooltip(method, point.x()));
     });
     connect(series.markers, &QScatterSeries::clicked, this, [this, method](const QPointF& point) {
         const MethodSeries& s = methods_[method];
@@ -190,22 +216,43 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     return series;
 }
 
+bool ComparisonChart::is_exact(const Measured& point) const {
+    return point.error == 0 && measure_ != ComparisonMeasure::ssim;
+}
+
+std::optional<double> ComparisonChart::y_of(const Measured& point) const {
+    if (is_exact(point)) return std::nullopt;
+    switch (measure_) {
+        case ComparisonMeasure::relative_error: return point.error;
+        case ComparisonMeasure::psnr: return point.psnr_db;
+        case ComparisonMeasure::ssim: return point.ssim;
+    }
+    return std::nullopt;
+}
+
+void ComparisonChart::redraw(MethodSeries& series) {
+    QList<QPointF> curve, markers;
+    for (const Measured& p : series.points)  // kept sorted by bits
+        if (const std::optional<double> y = y_of(p)) {
+            curve.append(QPointF(p.bits, *y));
+            if (!p.on_curve) markers.append(QPointF(p.bits, *y));  // the budgets asked for get the large markers
+        }
+    series.line->replace(curve);
+    series.markers->replace(markers);
+    // A method with only exact copies (png) is named by its "exact" line alone.
+    if (auto* marker = chart()->legend()->markers(series.markers).value(0)) marker->setVisible(!markers.isEmpty());
+}
+
 void ComparisonChart::add_point(const ComparisonPoint& point) {
     if (!point.met_budget) return;
     MethodSeries& series = series_for(point.method);
-    const QPointF drawn_point(point.bits_per_entry, drawn(point.relative_error));
-    const auto by_bits = [](const QPointF& p, const QPointF& q) { return p.x() < q.x(); };
-    QList<QPointF> curve = series.line->points();
-    curve.insert(std::upper_bound(curve.begin(), curve.end(), drawn_point, by_bits), drawn_point);
-    series.line->replace(curve);
-    if (!point.on_curve) {  // the budgets asked for get the large markers (and can be picked)
-        series.budget_by_bits[point.bits_per_entry] = point.budget;
-        QList<QPointF> points = series.markers->points();
-        points.insert(std::upper_bound(points.begin(), points.end(), drawn_point, by_bits), drawn_point);
-        series.markers->replace(points);
-    }
-    smallest_error_ = std::min(smallest_error_, drawn(point.relative_error));
-    update_error_range();
+    const Measured measured{point.bits_per_entry, point.budget, point.on_curve, point.relative_error, point.psnr_db, point.ssim};
+    series.points.insert(std::upper_bound(series.points.begin(), series.points.end(), measured,
+                                          [](const Measured& p, const Measured& q) { return p.bits < q.bits; }),
+                         measured);
+    if (!point.on_curve) series.budget_by_bits[point.bits_per_entry] = point.budget;  // can be picked
+    redraw(series);
+    update_y_range();
 }
 
 void ComparisonChart::set_floors(const ComparisonFloors& floors) {
@@ -213,22 +260,48 @@ void ComparisonChart::set_floors(const ComparisonFloors& floors) {
     for (std::size_t f = 0; f < std::size(kFloors); ++f) {
         QList<QPointF> points;
         for (std::size_t i = 0; i < floors.bits.size(); ++i)
-            if ((*curves[f])[i] > 0) points.append(QPointF(floors.bits[i], drawn((*curves[f])[i])));
+            if ((*curves[f])[i] > 0) points.append(QPointF(floors.bits[i], (*curves[f])[i]));
         floors_[kFloors[f].name]->replace(points);
         for (const QPointF& p : points)
             if (p.x() <= largest_budget_ * 1.01) smallest_floor_ = std::min(smallest_floor_, p.y());
     }
-    update_error_range();
+    update_y_range();
 }
 
 void ComparisonChart::set_picked(const QString& method, double budget) {
     picked_->clear();
     const auto found = methods_.find(method);
     if (found == methods_.end()) return;
-    for (const auto& [bits, asked] : found->second.budget_by_bits)
-        if (asked == budget)
-            for (const QPointF& p : found->second.markers->points())
-                if (p.x() == bits) picked_->append(p);
+    for (const Measured& p : found->second.points)
+        if (!p.on_curve && p.budget == budget)
+            if (const std::optional<double> y = y_of(p)) picked_->append(QPointF(p.bits, *y));
+}
+
+void ComparisonChart::set_measure(ComparisonMeasure measure) {
+    const bool error = measure == ComparisonMeasure::relative_error;
+    QAbstractAxis* from = measure_ == ComparisonMeasure::relative_error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
+    QAbstractAxis* to = error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
+    measure_ = measure;
+    chart()->setTitle(error ? "Relative error ‖A − Â‖ / ‖A‖ against bits per entry, every method on the same data"
+                            : measure_title(measure) + " of the decoded picture against bits per entry, every method on the same picture");
+    value_axis_->setTitleText(measure_title(measure));
+    value_axis_->setLabelFormat(measure == ComparisonMeasure::psnr ? "%.0f" : "%.2f");
+    if (from != to) {
+        std::vector<QXYSeries*> moved = {picked_};
+        for (auto& [name, series] : methods_) moved.insert(moved.end(), {series.line, series.markers, series.exact});
+        for (QXYSeries* s : moved) {
+            s->detachAxis(from);
+            s->attachAxis(to);
+        }
+        error_axis_->setVisible(error);
+        value_axis_->setVisible(!error);
+    }
+    for (auto& [name, series] : floors_) {
+        series->setVisible(error);  // Gaussian floors of the relative error
+        if (auto* marker = chart()->legend()->markers(series).value(0)) marker->setVisible(error);
+    }
+    for (auto& [name, series] : methods_) redraw(series);
+    update_y_range();
 }
 
 QList<QPointF> ComparisonChart::method_points(const QString& method) const {
@@ -236,17 +309,49 @@ QList<QPointF> ComparisonChart::method_points(const QString& method) const {
     return found == methods_.end() ? QList<QPointF>{} : found->second.markers->points();
 }
 
+std::optional<double> ComparisonChart::exact_bits(const QString& method) const {
+    const auto found = methods_.find(method);
+    if (found == methods_.end()) return std::nullopt;
+    for (const Measured& p : found->second.points)
+        if (is_exact(p)) return p.bits;  // sorted: the fewest bits
+    return std::nullopt;
+}
+
 QList<QPointF> ComparisonChart::floor_points(const QString& name) const {
     const auto found = floors_.find(name);
     return found == floors_.end() ? QList<QPointF>{} : found->second->points();
 }
 
-void ComparisonChart::update_error_range() {
-    // The methods' points and the floors up to the largest budget are shown; beyond it the
-    // floors fall on and are cut off at the bottom.
-    const double smallest = std::min(smallest_error_, smallest_floor_);
-    const double bottom = std::pow(10.0, std::floor(std::log10(smallest * 0.5)));
-    error_axis_->setRange(std::min(bottom, 1e-2), 1.5);
+void ComparisonChart::update_y_range() {
+    double low = std::numeric_limits<double>::infinity(), high = -low;
+    for (const auto& [name, series] : methods_)
+        for (const QPointF& p : series.line->points()) low = std::min(low, p.y()), high = std::max(high, p.y());
+    double bottom = 0, top = 1;
+    switch (measure_) {
+        case ComparisonMeasure::relative_error: {
+            // The methods' points and the floors up to the largest budget are shown; beyond it the
+            // floors fall on and are cut off at the bottom.
+            const double smallest = std::min(std::min(low, 1.0), smallest_floor_);
+            bottom = std::min(std::pow(10.0, std::floor(std::log10(smallest * 0.5))), 1e-2), top = 1.5;
+            error_axis_->setRange(bottom, top);
+            break;
+        }
+        case ComparisonMeasure::psnr:  // a tick every 5 dB
+            std::tie(bottom, top) = low <= high ? rounded_range(low - 1, high + 1, 5) : std::pair(10.0, 50.0);
+            value_axis_->setRange(bottom, top);
+            value_axis_->setTickCount(int(std::lround((top - bottom) / 5)) + 1);
+            break;
+        case ComparisonMeasure::ssim:  // a tick every 0.1 (0.05 when close to 1)
+            bottom = low <= high ? std::min(rounded_range(low - 0.02, 1, 0.1).first, 0.9) : 0.0;
+            value_axis_->setRange(bottom, top);
+            value_axis_->setTickCount(int(std::lround((top - bottom) / (bottom >= 0.7 ? 0.05 : 0.1))) + 1);
+            break;
+    }
+    for (auto& [name, series] : methods_) {
+        const std::optional<double> bits = exact_bits(name);
+        series.exact->replace(bits ? QList<QPointF>{{*bits, bottom}, {*bits, top}} : QList<QPointF>{});
+        if (auto* marker = chart()->legend()->markers(series.exact).value(0)) marker->setVisible(bits.has_value());
+    }
 }
 
 }  // namespace signcut::gui

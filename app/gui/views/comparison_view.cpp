@@ -1,6 +1,7 @@
 #include "views/comparison_view.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -11,6 +12,8 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 #include "charts/comparison_chart.h"
 #include "views/image_view.h"
@@ -24,7 +27,13 @@ const char* const kCutsTitle = "Signed cuts at the same budget";
 
 const QString kCuts = "scd";
 const char* kDefaultBudgets = "1,2,4,8,16";
-enum Column { kMethod, kBudget, kBits, kError, kAboveFloor, kSeconds, kNote, kColumns };
+enum Column { kMethod, kBudget, kBits, kError, kPsnr, kSsim, kAboveFloor, kSeconds, kNote, kColumns };
+
+const QString kMeasuresTip =
+    "On pictures (values in [0, 1], or [0, 255]: the data range L): PSNR = 10·log₁₀(L² / MSE) over every "
+    "entry, ∞ for an exact copy; SSIM (Wang et al. 2004) on the luminance 0.299 R + 0.587 G + 0.114 B, "
+    "11×11 Gaussian window of σ = 1.5, K1 = 0.01, K2 = 0.03, averaged where the window fits; 1 for an exact copy. "
+    "'-' on other data.";
 
 std::vector<double> parse_budgets(const QString& text) {
     std::vector<double> budgets;
@@ -76,6 +85,11 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     curves_->setChecked(true);
     curves_->setToolTip("Also run every method at 4 budgets per octave between the budgets, to draw its "
                         "rate–distortion curve (the budgets asked for get the large markers)");
+    measure_ = new QComboBox;
+    measure_->addItem("relative error", int(ComparisonMeasure::relative_error));
+    measure_->addItem("PSNR", int(ComparisonMeasure::psnr));
+    measure_->addItem("SSIM", int(ComparisonMeasure::ssim));
+    measure_->setToolTip(kMeasuresTip);
     run_button_ = new QPushButton("Run comparison");
     connect(run_button_, &QPushButton::clicked, this, &ComparisonView::run);
     cancel_button_ = new QPushButton("Cancel");
@@ -87,16 +101,22 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     controls->addWidget(budgets_);
     controls->addWidget(methods_button_);
     controls->addWidget(curves_);
+    controls->addWidget(new QLabel("y axis"));
+    controls->addWidget(measure_);
     controls->addWidget(run_button_);
     controls->addWidget(cancel_button_);
     controls->addWidget(status_, 1);
 
     chart_ = new ComparisonChart;
     connect(chart_, &ComparisonChart::point_picked, this, &ComparisonView::pick);
+    connect(measure_, &QComboBox::currentIndexChanged, this, [this] {
+        chart_->set_measure(ComparisonMeasure(measure_->currentData().toInt()));
+        chart_->set_picked(picked_method_, picked_budget_);
+    });
     picked_view_ = new ImageView(kPickedTitle);
     cuts_view_ = new ImageView(kCutsTitle);
     table_ = new QTableWidget(0, kColumns);
-    table_->setHorizontalHeaderLabels({"method", "budget", "bits/entry", "rel. error", "above iid floor", "seconds", "note"});
+    table_->setHorizontalHeaderLabels({"method", "budget", "bits/entry", "rel. error", "PSNR dB", "SSIM", "above iid floor", "seconds", "note"});
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -191,6 +211,8 @@ void ComparisonView::set_budgets(const QString& budgets) { budgets_->setText(bud
 
 void ComparisonView::set_curves(bool on) { curves_->setChecked(on); }
 
+void ComparisonView::set_measure(ComparisonMeasure measure) { measure_->setCurrentIndex(measure_->findData(int(measure))); }
+
 void ComparisonView::set_methods(const QStringList& methods) {
     for (QAction* action : methods_button_->menu()->actions())
         action->setChecked(action->text() == kCuts || methods.contains(action->text()));
@@ -280,6 +302,10 @@ void ComparisonView::add_table_row(const ComparisonPoint& point) {
     cell(kAboveFloor, point.met_budget && point.relative_error > 0 ? QString::number(point.bits_above_iid_floor, 'f', 2) : "-")
         ->setToolTip("bits per entry + log₂(relative error): the bits spent beyond what the i.i.d. Gaussian "
                      "floor needs for the same error (below 0 on data with structure the floor ignores)");
+    const QString exact = point.met_budget && point.relative_error == 0 ? " (an exact copy)" : "";
+    cell(kPsnr, !point.psnr_db ? "-" : std::isinf(*point.psnr_db) ? "∞" : QString::number(*point.psnr_db, 'f', 2))
+        ->setToolTip(kMeasuresTip + exact);
+    cell(kSsim, point.ssim ? QString::number(*point.ssim, 'f', 4) : "-")->setToolTip(kMeasuresTip + exact);
     cell(kSeconds, QString::number(point.seconds, 'f', 2));
     cell(kNote, point.note);
 }
@@ -310,8 +336,12 @@ void ComparisonView::show_point(ImageView* view, const ComparisonPoint* point, c
     const QString at = QString("%1, budget %2 bit%3 per entry").arg(method).arg(budget).arg(budget == 1 ? "" : "s");
     if (!point) return view->set_placeholder(at + ": not computed yet");
     if (!point->met_budget || !point->reconstruction) return view->set_placeholder(at + ": " + point->note);
-    view->set_title(QString("%1: error %2 (%3 used)").arg(at).arg(point->relative_error, 0, 'g', 3)
-                        .arg(point->bits_per_entry, 0, 'f', 2));
+    QString measures;
+    if (point->psnr_db)
+        measures = std::isinf(*point->psnr_db) ? QString(", exact") : QString(", %1 dB").arg(*point->psnr_db, 0, 'f', 1);
+    if (point->ssim) measures += QString(", SSIM %1").arg(*point->ssim, 0, 'f', 3);
+    view->set_title(QString("%1 at %2 %3: error %4%5 (%6 used)").arg(method).arg(budget).arg(budget == 1 ? "bit" : "bits")
+                        .arg(point->relative_error, 0, 'g', 3).arg(measures).arg(point->bits_per_entry, 0, 'f', 2));
     const Tensor& r = *point->reconstruction;
     if (photo_) {
         view->set_image(photo_image(r));

@@ -13,6 +13,7 @@
 #include "comparison_worker.h"
 
 class QCheckBox;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -22,6 +23,7 @@ class QToolButton;
 namespace signcut::gui {
 
 class ComparisonChart;
+enum class ComparisonMeasure;
 class ImageView;
 
 class ComparisonView : public QWidget {
@@ -42,6 +44,7 @@ public:
     void set_budgets(const QString& budgets);  // "1,2,4,8"
     void set_methods(const QStringList& methods);
     void set_curves(bool on);  // each method's curve between the budgets, or the budgets alone
+    void set_measure(ComparisonMeasure measure);  // the chart's y axis
     void pick(const QString& method, double budget);
 
     const ComparisonChart* chart() const { return chart_; }
@@ -85,6 +88,7 @@ private:
     QLineEdit* budgets_;
     QToolButton* methods_button_;
     QCheckBox* curves_;
+    QComboBox* measure_;  // the chart's y axis
     QPushButton* run_button_;
     QPushButton* cancel_button_;
     QLabel* status_;
