@@ -2,6 +2,8 @@
 // drawn, picking a point shows both reconstructions, and new data drops a running comparison.
 #include <QSignalSpy>
 #include <QTest>
+#include <QtCharts/QLegend>
+#include <QtCharts/QLegendMarker>
 
 #include "charts/comparison_chart.h"
 #include "io/image_file.h"
@@ -118,6 +120,45 @@ private Q_SLOTS:
         QCOMPARE(jpeg.size(), 2);
         for (const auto& point : view.points())
             if (point->method == "jpeg") QVERIFY(jpeg.contains(QPointF(point->bits_per_entry, *point->psnr_db)));
+    }
+
+    void coincidentMethodsStayDistinguishableAndLegendClicksHideThem() {
+        ComparisonView view;
+        view.set_budgets("2");
+        view.set_methods({"scd", "scd-refit", "rotq", "kashin"});
+        view.set_input(shared(gaussian_tensor({20, 24}, 9)), false, "gaussian");
+        view.show();
+        QVERIFY(wait_until_finished(view));
+        auto* chart = const_cast<gui::ComparisonChart*>(view.chart());
+        // Neighbours in the registry (scd and scd-refit often coincide) differ in marker shape.
+        const std::vector<MethodInfo>& registry = method_registry();
+        for (std::size_t i = 1; i < registry.size(); ++i)
+            QVERIFY(chart->marker_shape(QString::fromStdString(std::string(registry[i - 1].name))) !=
+                    chart->marker_shape(QString::fromStdString(std::string(registry[i].name))));
+        const auto legend_entry = [&](const QString& label) -> QLegendMarker* {
+            for (QLegendMarker* marker : chart->chart()->legend()->markers())
+                if (marker->label() == label) return marker;
+            return nullptr;
+        };
+        const auto shown = [&](const QString& name) {
+            for (QAbstractSeries* series : chart->chart()->series())
+                if (series->name() == name) return series->isVisible();
+            return false;
+        };
+        QLegendMarker* refit = legend_entry("scd-refit");
+        QVERIFY(refit);
+        QVERIFY(shown("scd-refit"));
+        Q_EMIT refit->clicked();
+        QVERIFY(chart->is_hidden("scd-refit") && !shown("scd-refit"));
+        QVERIFY(refit->labelBrush().color().alphaF() < 0.5);  // its entry stays, dimmed, to bring it back
+        Q_EMIT refit->clicked();
+        QVERIFY(!chart->is_hidden("scd-refit") && shown("scd-refit"));
+        // The Gaussian floors say that they are for Gaussian data.
+        QLegendMarker* iid = legend_entry("Gaussian-only floor: i.i.d.");
+        QVERIFY(iid);
+        Q_EMIT iid->clicked();
+        QVERIFY(chart->is_hidden("bound-iid"));
+        QVERIFY(!shown("Gaussian-only floor: i.i.d."));
     }
 
     void newDataDropsTheRunningComparison() {

@@ -37,8 +37,10 @@ struct FloorStyle {
     QColor colour;
 };
 const FloorStyle kFloors[] = {
-    {"bound-iid", "floor: i.i.d. Gaussian", Qt::DotLine, QColor(0x60, 0x60, 0x60)},
-    {"bound-waterfilling", "floor: water-filling", Qt::DashLine, QColor(0x20, 0x20, 0x20)},
+    // Floors for Gaussian data: real images and weights, with structure beyond their second
+    // moments, can lie below them.
+    {"bound-iid", "Gaussian-only floor: i.i.d.", Qt::DotLine, QColor(0x60, 0x60, 0x60)},
+    {"bound-waterfilling", "Gaussian-only floor: water-filling", Qt::DashLine, QColor(0x20, 0x20, 0x20)},
     {"bound-universal", "universal codebook (+0.11 bit)", Qt::DashDotLine, QColor(0x90, 0x90, 0x90)},
 };
 
@@ -53,9 +55,11 @@ QString comparison_description(const QString& name) {
     if (const MethodInfo* info = registered(name)) return qstring(info->description);
     static const std::map<QString, QString> text{
         {"bound-iid", "Rate–distortion floor for i.i.d. Gaussian entries of the same energy: error 2^(−R). "
-                      "No code at R bits per entry does better on such data."},
+                      "No code at R bits per entry does better on such data; data that is not Gaussian (a photo, "
+                      "with its smooth regions) can lie below it."},
         {"bound-waterfilling", "Rate–distortion floor for Gaussian rows with this data's column covariance "
-                               "(reverse water-filling over its eigenvalues): the best any codebook could do."},
+                               "(reverse water-filling over its eigenvalues): the best any codebook could do on Gaussian data of "
+                               "that covariance. Data with more structure than its covariance can lie below it."},
         {"bound-universal", "Guarantee of the universal codebook (Harbuzova, Ordentlich, Polyanskiy 2026): one "
                             "codebook that does, for every covariance, as well as water-filling at 0.11 bit per "
                             "entry more. Its proof uses random Gaussian codebooks and is not constructive."},
@@ -111,6 +115,7 @@ ComparisonChart::ComparisonChart(QWidget* parent) : QChartView(new QChart, paren
                                                    "<br>" + comparison_description(name));
         });
         floors_[name] = series;
+        toggle_on_legend_click(series, name);
     }
 
     picked_ = new QScatterSeries;
@@ -177,8 +182,9 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     series.markers->setName(method);
     series.markers->setColor(colour);
     series.markers->setBorderColor(Qt::white);
-    series.markers->setMarkerSize(method == "scd" ? 12 : 10);
-    if (method == "scd-refit") series.markers->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+    series.markers->setMarkerShape(QScatterSeries::MarkerShape(marker_shape(method)));
+    // Every other method a little smaller, so that one drawn over another leaves its rim visible.
+    series.markers->setMarkerSize(marker_shape(method) % 2 ? 9 : 12);
     series.exact = new QLineSeries;  // error 0 is off a log axis and PSNR ∞ off any: a vertical line instead
     series.exact->setName(method + ": exact");
     series.exact->setPen(QPen(colour, 2.0, Qt::DashLine));
@@ -190,6 +196,10 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     }
     if (auto* marker = chart()->legend()->markers(series.line).value(0)) marker->setVisible(false);
     if (auto* marker = chart()->legend()->markers(series.exact).value(0)) marker->setVisible(false);
+    toggle_on_legend_click(series.markers, method);
+    toggle_on_legend_click(series.exact, method);
+    if (hidden_.count(method))
+        for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact}) s->setVisible(false);
     connect(series.markers, &QScatterSeries::hovered, this, [this, method](const QPointF& point, bool on) {
         if (!on) return QToolTip::hideText();
         QToolTip::showText(QCursor::pos(), point_tooltip(method, point.x()) + "<br><i>click to see it</i>");
@@ -297,8 +307,8 @@ void ComparisonChart::set_measure(ComparisonMeasure measure) {
         value_axis_->setVisible(!error);
     }
     for (auto& [name, series] : floors_) {
-        series->setVisible(error);  // Gaussian floors of the relative error
-        if (auto* marker = chart()->legend()->markers(series).value(0)) marker->setVisible(error);
+        series->setVisible(error && !hidden_.count(name));  // Gaussian floors of the relative error
+        show_legend_entry(series, error, hidden_.count(name) > 0);
     }
     for (auto& [name, series] : methods_) redraw(series);
     update_y_range();
@@ -352,6 +362,52 @@ void ComparisonChart::update_y_range() {
         series.exact->replace(bits ? QList<QPointF>{{*bits, bottom}, {*bits, top}} : QList<QPointF>{});
         if (auto* marker = chart()->legend()->markers(series.exact).value(0)) marker->setVisible(bits.has_value());
     }
+}
+
+int ComparisonChart::marker_shape(const QString& method) const {
+    // By the method's place in the registry: neighbours differ in shape and size.
+    static const QScatterSeries::MarkerShape shapes[] = {
+        QScatterSeries::MarkerShapeCircle,   QScatterSeries::MarkerShapeRectangle, QScatterSeries::MarkerShapeTriangle,
+        QScatterSeries::MarkerShapeRotatedRectangle, QScatterSeries::MarkerShapePentagon, QScatterSeries::MarkerShapeStar,
+    };
+    const std::vector<MethodInfo>& registry = method_registry();
+    std::size_t index = 0;
+    while (index < registry.size() && qstring(registry[index].name) != method) ++index;
+    return shapes[index % std::size(shapes)];
+}
+
+void ComparisonChart::toggle_on_legend_click(QAbstractSeries* series, const QString& name) {
+    if (auto* marker = chart()->legend()->markers(series).value(0)) {
+        connect(marker, &QLegendMarker::clicked, this, [this, name] { set_hidden(name, !is_hidden(name)); });
+        marker->setShape(QLegend::MarkerShapeFromSeries);
+    }
+}
+
+void ComparisonChart::show_legend_entry(QAbstractSeries* series, bool shown, bool dimmed) {
+    QLegendMarker* marker = chart()->legend()->markers(series).value(0);
+    if (!marker) return;
+    marker->setVisible(shown);  // hiding a series hides its entry: a hidden one stays, dimmed
+    QColor text = palette().color(QPalette::WindowText);
+    if (dimmed) text.setAlphaF(0.35);
+    marker->setLabelBrush(text);
+}
+
+void ComparisonChart::set_hidden(const QString& name, bool hidden) {
+    if (hidden) hidden_.insert(name);
+    else hidden_.erase(name);
+    if (const auto floor = floors_.find(name); floor != floors_.end()) {
+        const bool error = measure_ == ComparisonMeasure::relative_error;
+        floor->second->setVisible(error && !hidden);
+        show_legend_entry(floor->second, error, hidden);
+        return;
+    }
+    const auto found = methods_.find(name);
+    if (found == methods_.end()) return;
+    MethodSeries& series = found->second;
+    for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact}) s->setVisible(!hidden);
+    show_legend_entry(series.line, false, hidden);
+    show_legend_entry(series.markers, !series.markers->points().isEmpty(), hidden);
+    show_legend_entry(series.exact, exact_bits(name).has_value(), hidden);
 }
 
 }  // namespace signcut::gui

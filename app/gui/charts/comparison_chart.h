@@ -7,9 +7,11 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <vector>
 
 class QLineSeries;
+class QAbstractSeries;
 class QScatterSeries;
 class QLogValueAxis;
 class QValueAxis;
@@ -44,6 +46,12 @@ public:
     std::optional<double> exact_bits(const QString& method) const;
     QList<QPointF> floor_points(const QString& name) const;
 
+    // A method or floor taken off the chart (and put back): what a click on its legend entry does.
+    void set_hidden(const QString& name, bool hidden);
+    bool is_hidden(const QString& name) const { return hidden_.count(name) > 0; }
+    // The marker shape of a method's points: methods whose points coincide stay distinguishable.
+    int marker_shape(const QString& method) const;
+
     QSize sizeHint() const override { return {900, 420}; }
 
 Q_SIGNALS:
@@ -70,6 +78,9 @@ private:
     void redraw(MethodSeries& series);
     void update_y_range();
     QString point_tooltip(const QString& method, double bits) const;
+    // A click on the legend entry of `series` hides (or shows again) the method or floor `name`.
+    void toggle_on_legend_click(QAbstractSeries* series, const QString& name);
+    void show_legend_entry(QAbstractSeries* series, bool shown, bool dimmed);
 
     QLogValueAxis* bits_axis_;
     QLogValueAxis* error_axis_;
@@ -77,6 +88,7 @@ private:
     ComparisonMeasure measure_ = ComparisonMeasure::relative_error;
     std::map<QString, MethodSeries> methods_;
     std::map<QString, QLineSeries*> floors_;
+    std::set<QString> hidden_;
     QScatterSeries* picked_;
     double smallest_floor_ = 1.0;  // of the floors up to the largest budget
     double largest_budget_ = 16.0;
