@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <map>
 #include <fstream>
 #include <numeric>
 #include <set>
@@ -26,6 +28,7 @@
 #include "io/scdz_file.h"
 #include "io/sharded_checkpoint.h"
 #include "io/sharded_safetensors_writer.h"
+#include "methods/rtn_payload.h"
 #include "model/model_compression.h"
 #include "model/model_expansion.h"
 #include "model/shard_plan.h"
@@ -365,7 +368,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const fs::path folder = dir.filePath("model").toStdString(), out = dir.filePath("m.scdz").toStdString();
         write_sharded_checkpoint(folder);
-        for (const char* method : {"dbf", "tcq", "rotq", "rtn", "best"}) {
+        for (const char* method : {"dbf", "tcq", "rotq"}) {
             ModelCompressionOptions options;
             options.method = method;
             try {
@@ -379,6 +382,73 @@ private Q_SLOTS:
         unknown.method = "zip";
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, compress_model(folder, out, unknown));
         QVERIFY(!fs::exists(out.string() + ".parts"));
+    }
+
+    void anRtnPayloadDecodesToItsReconstructionExactly() {
+        const Tensor a = gaussian_tensor({48, 40}, 7);
+        for (double bits : {1.5, 2.5, 4.0}) {
+            for (std::size_t group : {std::size_t(0), std::size_t(16)}) {
+                const RtnPayload stored = encode_rtn_payload(a, bits, group);
+                QVERIFY(!stored.bytes.empty());
+                const Tensor decoded = decode_rtn_payload(stored.bytes);
+                QCOMPARE(decoded.shape(), a.shape());
+                QVERIFY(std::equal(decoded.data().begin(), decoded.data().end(), stored.reconstruction.data().begin()));
+            }
+        }
+        const RtnPayload stored = encode_rtn_payload(a, 3.0);
+        std::vector<char> bytes = stored.bytes;
+        bytes.pop_back();
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, decode_rtn_payload(bytes));  // truncated
+        bytes = stored.bytes;
+        bytes[28] = 9;  // the first row's width
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, decode_rtn_payload(bytes));
+        bytes = stored.bytes;
+        bytes[4] = char(0xff), bytes[11] = char(0x7f);  // rows: huge, refused before allocating
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, decode_rtn_payload(bytes));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, decode_rtn_payload(std::vector<char>(10, 'R')));
+    }
+
+    // --method best stores each tensor by whichever of scd and rtn has the lower error, within
+    // the budget; the file records the method and expands like any other.
+    void bestKeepsTheLowerErrorOfScdAndRtnPerTensor() {
+        QTemporaryDir dir;
+        const fs::path folder = dir.filePath("model").toStdString();
+        write_sharded_checkpoint(folder);
+        std::map<std::string, std::vector<TensorReport>> by_method;
+        for (const char* method : {"scd", "rtn", "best"}) {
+            ModelCompressionOptions options;
+            options.bits_per_entry = 3;
+            options.method = method;
+            const fs::path out = dir.filePath(QString(method) + ".scdz").toStdString();
+            compress_model(folder, out, options);
+            by_method[method] = scdz_reports(out);
+        }
+        std::set<std::string> chosen;
+        for (std::size_t i = 0; i < by_method["best"].size(); ++i) {
+            const TensorReport& best = by_method["best"][i];
+            if (!best.decomposed) continue;
+            chosen.insert(best.method);
+            QVERIFY(best.bits_per_entry <= 3.0);
+            QCOMPARE(best.relative_error, std::min(by_method["scd"][i].relative_error, by_method["rtn"][i].relative_error));
+        }
+        QVERIFY(!chosen.empty());
+        const fs::path best_file = dir.filePath("best.scdz").toStdString();
+        const ScdzReader reader(best_file);
+        for (const ScdzEntry& e : reader.entries()) {
+            if (!e.decomposed) continue;
+            const Tensor back = reader.tensor(e);
+            QCOMPARE(back.shape(), e.shape);
+            double error = 0;
+            const ShardedCheckpoint source(folder);
+            for (const CheckpointTensor& t : source.tensors()) {
+                if (t.entry.name != e.name) continue;
+                const Tensor a = source.to_tensor(t);
+                for (std::size_t k = 0; k < a.size(); ++k) error += double(a[k] - back[k]) * double(a[k] - back[k]);
+                QVERIFY(std::abs(std::sqrt(error / a.squared_norm()) - e.relative_error) < 1e-4);
+            }
+        }
+        expand_model_to_folder(best_file, dir.filePath("expanded").toStdString(), "", 5000);
+        QCOMPARE(ShardedCheckpoint(dir.filePath("expanded").toStdString()).tensors().size(), std::size_t(6));
     }
 
     void byteSizesReadLikeHuggingFaceWritesThem() {

@@ -80,8 +80,9 @@ int compress_model_command(const QStringList& arguments) {
     parser.addOptions({
         {"bits-per-entry", "Budget per tensor in bits per entry, headers included.", "B"},
         {"fraction-of-bf16", "Budget as a fraction of a bf16 copy (0.5 = 8 bits per entry).", "F"},
-        {"method", "How tensors are stored: scd (signed cuts, default). dbf, tcq, rotq, rtn and best are\n"
-                   "refused for now: they have no stored form in .scdz yet.", "METHOD", "scd"},
+        {"method", "How tensors are stored: scd (signed cuts, default), rtn (round to nearest, mixed widths)\n"
+                   "or best (both on each tensor, the lower error kept). dbf, tcq and rotq are refused:\n"
+                   "they have no stored form in .scdz yet.", "METHOD", "scd"},
         {"include", "Only tensors whose name matches this regular expression.", "REGEX"},
         {"exclude", "Not the tensors whose name matches this regular expression.", "REGEX"},
         {"flatten", "Tensors of order > 2: first (n0 x rest, default), last (rest x n_last) or tensor.", "RULE", "first"},

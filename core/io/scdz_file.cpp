@@ -8,6 +8,7 @@
 #include "io/byte_codec.h"
 #include "io/safetensors_file.h"
 #include "io/scd_file.h"
+#include "methods/rtn_payload.h"
 
 namespace signcut {
 namespace {
@@ -81,7 +82,7 @@ ScdzEntry from_json(const Json& j, std::uint32_t version, const std::filesystem:
         } else {
             if (!j.contains("method") || !j["method"].is_string()) fail("no \"method\"");
             e.method = j["method"].get<std::string>();
-            if (e.method != "scd") fail("method '" + e.method + "' is not one this version of signcut reads");
+            if (e.method != "scd" && e.method != "rtn") fail("method '" + e.method + "' is not one this version of signcut reads");
         }
     } else if (e.length != elements_of(e.shape) * safetensors_dtype_bytes(e.dtype)) {
         fail("raw length does not match shape × dtype");
@@ -174,6 +175,8 @@ std::span<const char> ScdzReader::payload(const ScdzEntry& entry) const {
 
 Decomposition ScdzReader::decomposition(const ScdzEntry& entry) const {
     if (!entry.decomposed) throw FileError(path(), "tensor '" + entry.name + "' is stored as it was, not decomposed");
+    if (entry.method != "scd")
+        throw FileError(path(), "tensor '" + entry.name + "' is stored by " + entry.method + ", not as signed cuts");
     Decomposition d = decode_scd(payload(entry), path());
     if (d.shape() != entry.decomposed_shape)
         throw FileError(path(), "tensor '" + entry.name + "': its .scd shape differs from the index");
@@ -182,6 +185,17 @@ Decomposition ScdzReader::decomposition(const ScdzEntry& entry) const {
 
 Tensor ScdzReader::tensor(const ScdzEntry& entry) const {
     Shape shape = entry.shape.empty() ? Shape{1} : entry.shape;
+    if (entry.decomposed && entry.method == "rtn") {
+        Tensor matrix;
+        try {
+            matrix = decode_rtn_payload(payload(entry));
+        } catch (const std::invalid_argument& error) {
+            throw FileError(path(), "tensor '" + entry.name + "': " + error.what());
+        }
+        if (matrix.shape() != entry.decomposed_shape)
+            throw FileError(path(), "tensor '" + entry.name + "': its rtn payload's shape differs from the index");
+        return std::move(matrix).reshaped(shape);
+    }
     if (entry.decomposed) {
         const Decomposition d = decomposition(entry);
         return d.reconstruct(d.width()).reshaped(shape);

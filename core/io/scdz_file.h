@@ -31,6 +31,7 @@ struct ScdzEntry {
     Shape shape;              // of the source tensor
     bool decomposed = false;  // a method's payload; otherwise the raw source bytes
     std::string method;       // of decomposed tensors: "scd" (an .scd file; the only one of version 1)
+                              // or "rtn" (methods/rtn_payload.h)
     // For decomposed tensors: the shape that was decomposed (a matrix, or the tensor itself)
     // and what the decomposition achieved.
     Shape decomposed_shape;
@@ -68,6 +69,7 @@ public:
 
     // The payload, after checking its CRC-32.
     std::span<const char> payload(const ScdzEntry& entry) const;
+    // The signed cuts of an "scd" entry (FileError for other methods).
     Decomposition decomposition(const ScdzEntry& entry) const;
     // The tensor as f32 in its source shape: reconstructed at full width, or converted from
     // its raw float bytes. Throws FileError for raw non-float tensors.

@@ -4,15 +4,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <regex>
 #include <stdexcept>
 
 #include "io/file_access.h"
+#include "io/scd_file.h"
 #include "io/scdz_file.h"
 #include "io/sharded_checkpoint.h"
 #include "methods/method.h"
+#include "methods/rtn_payload.h"
 #include "model/parts_folder.h"
 #include "scd/decomposer.h"
 #include "tensor/memory_guard.h"
@@ -66,17 +69,71 @@ private:
     std::uint64_t limit_, used_ = 0;
 };
 
-// Only signed cuts have a stored form (a payload that decodes back to the reconstruction) in
-// .scdz today; the other methods compute a reconstruction and its exact bit count, not bytes.
+// The methods with a stored form in .scdz (a payload that decodes back to the reconstruction):
+// signed cuts and rtn. dbf, tcq and rotq compute a reconstruction and its exact bit count in
+// signcut, not bytes yet.
+const std::vector<std::string> kStorableMethods = {"scd", "rtn"};
+
 void check_storable(const std::string& method) {
-    if (method == "scd") return;
+    if (method == "best" || std::find(kStorableMethods.begin(), kStorableMethods.end(), method) != kStorableMethods.end())
+        return;
     const std::vector<std::string> known = method_names();
-    if (method != "best" && std::find(known.begin(), known.end(), method) == known.end())
-        throw std::invalid_argument("--method takes scd, dbf, tcq, rotq, rtn or best, not '" + method + "'");
+    if (std::find(known.begin(), known.end(), method) == known.end())
+        throw std::invalid_argument("--method takes scd, rtn or best (dbf, tcq, rotq: not storable yet), not '" + method + "'");
     throw std::invalid_argument("--method " + method +
-                                ": not storable yet. A .scdz file holds signed cuts (scd) only: the other methods "
-                                "(dbf, tcq, rotq, rtn, and best among them) have no payload encoding in signcut yet. "
-                                "'signcut-cli compare' measures them on a tensor.");
+                                ": not storable yet. A .scdz file holds signed cuts (scd) and rtn; " + method +
+                                " has no payload encoding in signcut yet ('signcut-cli compare' measures it on a tensor).");
+}
+
+// The methods a run tries on each tensor.
+std::vector<std::string> methods_to_try(const std::string& method) {
+    return method == "best" ? kStorableMethods : std::vector<std::string>{method};
+}
+
+// The matrix rtn quantises: the decomposed shape, or n_0 × (the rest) for --flatten tensor.
+Shape rtn_shape(const Shape& shape, const Shape& decomposed) {
+    return decomposed.size() == 2 ? decomposed : decomposed_shape_of(shape, FlattenRule::first);
+}
+
+// rtn's payload spends a byte a row on widths and a 28-byte header where rtn's own count has
+// its width codes (≥ 1 bit a row): the budget handed to rtn leaves room for the difference.
+double rtn_budget(const Shape& matrix, double bits_per_entry) {
+    const double entries = double(matrix[0]) * double(matrix[1]);
+    return bits_per_entry - (8.0 * double(matrix[0]) + 8.0 * 28 + 7) / entries;
+}
+
+// One tensor's stored form by one method, and its figures.
+struct StoredTensor {
+    std::string method;
+    Shape shape;  // as stored
+    std::vector<char> payload;
+    std::size_t width = 0;  // cuts (scd)
+    double bits_per_entry = 0, relative_error = 0;
+};
+
+StoredTensor store_by_scd(Tensor values, const ModelCompressionOptions& options) {
+    DecomposeOptions decompose_options;
+    decompose_options.stop.bits_per_entry = options.bits_per_entry;
+    decompose_options.seed = options.seed;
+    decompose_options.precision = options.precision;
+    decompose_options.threads = options.threads;
+    const Shape shape = values.shape();
+    Decomposer decomposer(std::move(values), decompose_options);
+    decomposer.run();
+    const Decomposition& d = decomposer.decomposition();
+    return {"scd", shape, encode_scd(d, d.width()), d.width(), d.bits_per_entry(d.width()), d.relative_error(d.width())};
+}
+
+std::optional<StoredTensor> store_by_rtn(const Tensor& matrix, double bits_per_entry) {
+    RtnPayload rtn = encode_rtn_payload(matrix, rtn_budget(matrix.shape(), bits_per_entry));
+    if (rtn.bytes.empty()) return std::nullopt;
+    double error = 0;
+    for (std::size_t i = 0; i < matrix.size(); ++i)
+        error += double(matrix[i] - rtn.reconstruction[i]) * double(matrix[i] - rtn.reconstruction[i]);
+    const double norm = matrix.squared_norm();
+    StoredTensor stored{"rtn", matrix.shape(), std::move(rtn.bytes), 0, 0.0, norm > 0 ? std::sqrt(error / norm) : 0.0};
+    stored.bits_per_entry = 8.0 * double(stored.payload.size()) / double(matrix.size());
+    return stored;
 }
 
 // A tensor's line in the .scdz index (offset, length and checksum are the writer's), and back.
@@ -110,6 +167,13 @@ TensorReport report_of(const ScdzEntry& e) {
     return r;
 }
 
+// Whether the run's method (for "best": signed cuts, tried first) can store the tensor at all.
+bool fits_budget(const Shape& shape, const Shape& decomposed, const ModelCompressionOptions& options) {
+    if (options.method != "rtn") return width_for_bits_per_entry(decomposed, options.bits_per_entry, options.precision) > 0;
+    const Shape matrix = rtn_shape(shape, decomposed);
+    return find_method("rtn").minimum_bits_per_entry(matrix) <= rtn_budget(matrix, options.bits_per_entry);
+}
+
 // What happens to each tensor of the checkpoint: decomposed, or kept and why.
 std::vector<TensorReport> plan_tensors(const ShardedCheckpoint& checkpoint, const ModelCompressionOptions& options) {
     const std::optional<std::regex> include = compile(options.include, "--include");
@@ -130,11 +194,11 @@ std::vector<TensorReport> plan_tensors(const ShardedCheckpoint& checkpoint, cons
         else if (entry.elements() == 0) r.kept_because = "empty";
         else if (include && !std::regex_search(entry.name, *include)) r.kept_because = "not matched by --include";
         else if (exclude && std::regex_search(entry.name, *exclude)) r.kept_because = "matched by --exclude";
-        else if (width_for_bits_per_entry(shape, options.bits_per_entry, options.precision) == 0)
-            r.kept_because = "one cut needs more than the budget";
+        else if (!fits_budget(entry.shape, shape, options))
+            r.kept_because = options.method == "rtn" ? "rtn needs more than the budget" : "one cut needs more than the budget";
         if (r.kept_because.empty()) {
             r.decomposed = true;
-            r.method = "scd";
+            r.method = options.method;
             r.decomposed_shape = shape;
             const std::uint64_t memory = decomposition_memory_bytes(entry.elements(), options.bits_per_entry);
             if (memory > memory_limit)
@@ -165,26 +229,30 @@ std::vector<std::size_t> share_of(const ShardedCheckpoint& checkpoint, const std
     return share;
 }
 
-// Decomposes one tensor and saves it in the parts folder; fills in its report.
+// Stores one tensor by the run's method (by each storable one for "best", keeping the lowest
+// error; scd on ties) and saves it in the parts folder; fills in its report.
 void compress_tensor(const ShardedCheckpoint& checkpoint, std::size_t index, const ModelCompressionOptions& options,
                      const PartsFolder& parts, TensorReport& report) {
     const auto begin = std::chrono::steady_clock::now();
-    Tensor values = checkpoint.to_tensor(checkpoint.tensors()[index]).reshaped(report.decomposed_shape);
-    DecomposeOptions decompose_options;
-    decompose_options.stop.bits_per_entry = options.bits_per_entry;
-    decompose_options.seed = options.seed;
-    decompose_options.precision = options.precision;
-    decompose_options.threads = options.threads;
-    Decomposer decomposer(std::move(values), decompose_options);
-    decomposer.run();
-    const Decomposition& d = decomposer.decomposition();
-    report.width = d.width();
-    report.bits_per_entry = d.bits_per_entry(d.width());
-    report.relative_error = d.relative_error(d.width());
-    report.stored_bytes = d.stored_bytes(d.width());
+    const Tensor values = checkpoint.to_tensor(checkpoint.tensors()[index]);
+    std::optional<StoredTensor> best;
+    for (const std::string& method : methods_to_try(options.method)) {
+        std::optional<StoredTensor> stored =
+            method == "scd" ? store_by_scd(Tensor(values).reshaped(report.decomposed_shape), options)
+                            : store_by_rtn(Tensor(values).reshaped(rtn_shape(report.shape, report.decomposed_shape)),
+                                           options.bits_per_entry);
+        if (stored && (!best || stored->relative_error < best->relative_error)) best = std::move(stored);
+    }
+    if (!best) throw std::invalid_argument("tensor '" + report.name + "': no method meets the budget");
+    report.method = best->method;
+    report.decomposed_shape = best->shape;
+    report.width = best->width;
+    report.bits_per_entry = best->bits_per_entry;
+    report.relative_error = best->relative_error;
+    report.stored_bytes = best->payload.size();
     report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     report.shard = options.shard ? options.shard->label() : "";
-    parts.save(index, d, report);
+    parts.save(index, best->payload, report);
 }
 
 // Bundles OUT.scdz in the checkpoint's order from the parts and the kept tensors' bytes.
@@ -192,7 +260,7 @@ void assemble(const ShardedCheckpoint& checkpoint, const std::vector<TensorRepor
               const fs::path& output) {
     ScdzWriter writer(output);
     for (std::size_t i = 0; i < reports.size(); ++i) {
-        if (reports[i].decomposed) writer.add(index_entry(reports[i]), read_file_bytes(parts.scd(i)));
+        if (reports[i].decomposed) writer.add(index_entry(reports[i]), read_file_bytes(parts.payload(i)));
         else writer.add(index_entry(reports[i]), checkpoint.raw(checkpoint.tensors()[i]));
     }
     writer.commit(checkpoint.metadata());

@@ -31,8 +31,9 @@ enum class FlattenRule { first, last, tensor };
 
 struct ModelCompressionOptions {
     double bits_per_entry = 8.0;  // budget per tensor, .scd headers included
-    // How tensors are stored. Only "scd" has a stored form in .scdz yet; the other methods of
-    // the registry (dbf, tcq, rotq, rtn) and "best" are refused with std::invalid_argument.
+    // How tensors are stored: "scd" (signed cuts), "rtn" (round to nearest, methods/rtn_payload.h)
+    // or "best" (both tried on each tensor, the lower error kept). dbf, tcq and rotq have no
+    // stored form yet and are refused with std::invalid_argument.
     std::string method = "scd";
     std::string include;          // ECMAScript regex on tensor names; empty: every tensor
     std::string exclude;          // empty: none
@@ -65,7 +66,7 @@ struct TensorReport {
     double relative_error = 0.0;
     double seconds = 0.0;           // 0 when read back from a .scdz file of version 2
     std::uint64_t stored_bytes = 0;
-    std::string method;             // of decomposed tensors ("scd")
+    std::string method;             // of decomposed tensors ("scd", "rtn")
     std::string shard;              // "K/N" of the process that computed it, empty for a plain run
     bool resumed = false;           // finished by an earlier, interrupted run (or another process)
 };

@@ -3,7 +3,6 @@
 #include <nlohmann/json.hpp>
 
 #include "io/file_access.h"
-#include "io/scd_file.h"
 #include "io/sharded_checkpoint.h"
 
 namespace signcut {
@@ -71,7 +70,7 @@ PartsFolder::PartsFolder(const fs::path& output, const ShardedCheckpoint& checkp
 
 std::optional<TensorReport> PartsFolder::load(std::size_t index, TensorReport report) const {
     std::error_code error;
-    if (!fs::exists(this->report(index), error) || !fs::exists(scd(index), error)) return std::nullopt;
+    if (!fs::exists(this->report(index), error) || !fs::exists(payload(index), error)) return std::nullopt;
     try {
         const Json j = read_json(this->report(index));
         if (j.at("name") != report.name) return std::nullopt;
@@ -83,7 +82,7 @@ std::optional<TensorReport> PartsFolder::load(std::size_t index, TensorReport re
         report.stored_bytes = j.at("stored_bytes").get<std::uint64_t>();
         report.method = j.at("method").get<std::string>();
         report.shard = j.at("shard").get<std::string>();
-        if (fs::file_size(scd(index)) != report.stored_bytes) return std::nullopt;
+        if (fs::file_size(payload(index)) != report.stored_bytes) return std::nullopt;
         report.resumed = true;
         return report;
     } catch (const std::exception&) {
@@ -91,8 +90,8 @@ std::optional<TensorReport> PartsFolder::load(std::size_t index, TensorReport re
     }
 }
 
-void PartsFolder::save(std::size_t index, const Decomposition& decomposition, const TensorReport& r) const {
-    write_scd(scd(index), decomposition);
+void PartsFolder::save(std::size_t index, const std::vector<char>& bytes, const TensorReport& r) const {
+    write_file_atomically(payload(index), bytes);
     const Json j{{"name", r.name},
                  {"decomposed_shape", r.decomposed_shape},
                  {"width", r.width},

@@ -1,7 +1,7 @@
 #pragma once
 // OUT.scdz.parts/: the finished tensors of a compression that is still running, interrupted,
-// or split among processes. Per tensor (numbered in checkpoint order) `<i>.scd` holds the cuts
-// and `<i>.json` the report; the report is written last, so its presence marks the tensor done.
+// or split among processes. Per tensor (numbered in checkpoint order) `<i>.payload` holds its
+// stored form (an .scd file, or another method's payload) and `<i>.json` the report; the report is written last, so its presence marks the tensor done.
 // Both are written through a temporary file renamed into place, so processes on different
 // machines never see half a file and never write the same file (each tensor has one owner).
 // `job.json` pins the input and the settings: created once, atomically, by whichever process
@@ -15,7 +15,6 @@
 
 namespace signcut {
 
-class Decomposition;
 class ShardedCheckpoint;
 
 class PartsFolder {
@@ -26,14 +25,14 @@ public:
                 const ModelCompressionOptions& options);
     const std::filesystem::path& folder() const { return folder_; }
 
-    std::filesystem::path scd(std::size_t index) const { return folder_ / (std::to_string(index) + ".scd"); }
+    std::filesystem::path payload(std::size_t index) const { return folder_ / (std::to_string(index) + ".payload"); }
     std::filesystem::path report(std::size_t index) const { return folder_ / (std::to_string(index) + ".json"); }
 
     // The finished tensor `index` (its report, `report` filled in from the saved one), if both
     // files are there, readable and agree; nothing otherwise (it is then computed again).
     std::optional<TensorReport> load(std::size_t index, TensorReport report) const;
-    // Saves a finished tensor: its cuts, then its report.
-    void save(std::size_t index, const Decomposition& decomposition, const TensorReport& report) const;
+    // Saves a finished tensor: its payload, then its report.
+    void save(std::size_t index, const std::vector<char>& payload, const TensorReport& report) const;
 
 private:
     std::filesystem::path folder_;
