@@ -9,20 +9,9 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "cli_process.h"
+
 namespace {
-
-struct Run {
-    int status = -1;
-    QByteArray out, err;
-};
-
-Run cli(const QStringList& arguments) {
-    QProcess process;
-    process.start(SIGNCUT_CLI, arguments);
-    process.waitForFinished(120000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
-            process.readAllStandardError()};
-}
 
 QJsonObject json_of(const Run& run) { return QJsonDocument::fromJson(run.out).object(); }
 

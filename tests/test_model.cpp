@@ -9,6 +9,7 @@
 #include "io/safetensors_file.h"
 #include "io/scdz_file.h"
 #include "model/model_compression.h"
+#include "model/model_expansion.h"
 #include "model/model_summary.h"
 #include "tensor/random_tensor.h"
 

@@ -21,9 +21,10 @@ const char* kUsage =
     "  gaussian SHAPE       write a reproducible N(0,1) tensor (.npy) for experiments\n"
     "  animate INPUT --out FILE.mp4|FILE.gif   the reconstruction as w grows, for demos\n"
     "  compare INPUT        every low-bit method at the same budgets, with the rate-distortion floors\n"
-    "  compress-model IN.safetensors --out OUT.scdz   decompose every matrix of a checkpoint\n"
-    "  expand-model IN.scdz --out OUT.safetensors     write the reconstructed checkpoint\n"
-    "  synthetic-checkpoint OUT.safetensors           a transformer-shaped checkpoint to try them on\n"
+    "  compress-model IN --out OUT.scdz [--shard K/N | --merge-only]   decompose every matrix of a\n"
+    "                       checkpoint (a .safetensors file, a Hugging Face index or a folder)\n"
+    "  expand-model IN.scdz --out OUT.safetensors|DIR/   write the reconstructed checkpoint\n"
+    "  synthetic-checkpoint OUT.safetensors|DIR          a transformer-shaped checkpoint to try them on\n"
     "  bench                time the engine against Eigen's GEMV and a dense implementation\n"
     "\n"
     "'signcut-cli COMMAND --help' lists a command's options.\n";

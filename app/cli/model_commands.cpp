@@ -1,5 +1,5 @@
-// signcut-cli compress-model IN.safetensors … --out OUT.scdz, expand-model IN.scdz --out
-// OUT.safetensors, and the summary of a .scdz file (signcut-cli info FILE.scdz).
+// signcut-cli compress-model IN … --out OUT.scdz [--shard K/N | --merge-only], expand-model
+// IN.scdz --out OUT.safetensors|DIR/, and the summary of a .scdz file (signcut-cli info FILE.scdz).
 #include <unistd.h>
 
 #include <QJsonArray>
@@ -10,6 +10,8 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "model/model_compression.h"
+#include "model/model_expansion.h"
+#include "model/model_report.h"
 #include "model/model_summary.h"
 
 namespace signcut::cli {
@@ -21,17 +23,28 @@ QString duration(double seconds) {
                      : QString("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
 }
 
-// One line on the terminal, redrawn in place: tensors done, bytes, elapsed time and ETA.
-void draw_progress(const ModelProgress& p) {
-    const double fraction = p.bytes_total ? double(p.bytes_done) / double(p.bytes_total) : 1.0;
-    const int filled = int(fraction * 30);
-    const QString eta = fraction > 0 && p.seconds > 0 ? duration(p.seconds * (1 - fraction) / fraction) : "?";
-    std::fprintf(stderr, "\r[%s%s] %zu/%zu tensors  %.1f/%.1f MB  %s elapsed  ETA %s ",
-                 std::string(std::size_t(filled), '#').c_str(), std::string(std::size_t(30 - filled), '.').c_str(),
-                 p.tensors_done, p.tensors_total, double(p.bytes_done) * 1e-6, double(p.bytes_total) * 1e-6,
-                 qPrintable(duration(p.seconds)), qPrintable(eta));
-    if (p.tensors_done == p.tensors_total) std::fputc('\n', stderr);
-    std::fflush(stderr);
+// Tensors done, bytes, elapsed time and ETA: on a terminal one line redrawn in place, in a log
+// (a batch job's output) one line per finished tensor, prefixed with the shard.
+std::function<void(const ModelProgress&)> progress_printer(const QString& shard) {
+    const bool terminal = ::isatty(STDERR_FILENO);
+    return [terminal, shard](const ModelProgress& p) {
+        const double fraction = p.bytes_total ? double(p.bytes_done) / double(p.bytes_total) : 1.0;
+        const QString eta = fraction > 0 && p.seconds > 0 ? duration(p.seconds * (1 - fraction) / fraction) : "?";
+        const QString prefix = shard.isEmpty() ? QString() : "shard " + shard + ": ";
+        const QString counts = QString("%1/%2 tensors  %3/%4 MB  %5 elapsed  ETA %6")
+                                   .arg(p.tensors_done).arg(p.tensors_total)
+                                   .arg(double(p.bytes_done) * 1e-6, 0, 'f', 1).arg(double(p.bytes_total) * 1e-6, 0, 'f', 1)
+                                   .arg(duration(p.seconds), eta);
+        if (terminal) {
+            const int filled = int(fraction * 30);
+            std::fprintf(stderr, "\r%s[%s%s] %s ", qPrintable(prefix), std::string(std::size_t(filled), '#').c_str(),
+                         std::string(std::size_t(30 - filled), '.').c_str(), qPrintable(counts));
+            if (p.tensors_done == p.tensors_total) std::fputc('\n', stderr);
+        } else {
+            std::fprintf(stderr, "%s%s\n", qPrintable(prefix), qPrintable(counts));
+        }
+        std::fflush(stderr);
+    };
 }
 
 QJsonObject summary_json(const ModelSummary& s) {
@@ -40,7 +53,9 @@ QJsonObject summary_json(const ModelSummary& s) {
     for (std::size_t c : s.bin_counts) counts.append(qint64(c));
     for (const TensorReport& r : s.worst)
         worst.append(QJsonObject{{"name", QString::fromStdString(r.name)}, {"relative_error", r.relative_error}});
-    return {{"decomposed", qint64(s.decomposed)}, {"kept", qint64(s.kept)},
+    QJsonObject methods;
+    for (const auto& [method, count] : s.methods) methods[QString::fromStdString(method)] = qint64(count);
+    return {{"decomposed", qint64(s.decomposed)}, {"kept", qint64(s.kept)}, {"methods", methods},
             {"stored_bytes", qint64(s.stored_bytes)}, {"bf16_bytes", qint64(s.bf16_bytes)},
             {"fraction_of_bf16", s.bf16_bytes ? double(s.stored_bytes) / double(s.bf16_bytes) : 0.0},
             {"mean_bits_per_entry", s.mean_bits_per_entry}, {"median_relative_error", s.median_error},
@@ -53,15 +68,21 @@ QJsonObject summary_json(const ModelSummary& s) {
 int compress_model_command(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        "Decomposes every 2-D float tensor of a .safetensors checkpoint (and higher-order ones, flattened\n"
-        "as --flatten says) into signed cuts at the given budget; 1-D tensors (norms, biases), integer\n"
-        "tensors and those filtered out are kept as they are. Tensors run in parallel within --memory-limit.\n"
+        "Decomposes every 2-D float tensor of a checkpoint (and higher-order ones, flattened as --flatten\n"
+        "says) into signed cuts at the given budget; 1-D tensors (norms, biases), integer tensors and those\n"
+        "filtered out are kept as they are. IN is a .safetensors file, a Hugging Face *.safetensors.index.json\n"
+        "with its shards, or a folder holding either. Tensors run in parallel within --memory-limit.\n"
         "Finished tensors are saved in OUT.scdz.parts/ as they complete: run the same command again after\n"
-        "an interruption and it resumes there. OUT.scdz appears only when everything is done.");
-    parser.addPositionalArgument("IN.safetensors", "the checkpoint");
+        "an interruption and it resumes there. OUT.scdz appears only when everything is done.\n"
+        "With --shard K/N, N processes (e.g. a Slurm job array) each compute their share into\n"
+        "OUT.scdz.parts/ on a shared filesystem; then --merge-only assembles OUT.scdz.");
+    parser.addPositionalArgument("IN", "the checkpoint: FILE.safetensors, *.safetensors.index.json or a folder");
     parser.addOptions({
         {"bits-per-entry", "Budget per tensor in bits per entry, headers included.", "B"},
         {"fraction-of-bf16", "Budget as a fraction of a bf16 copy (0.5 = 8 bits per entry).", "F"},
+        {"method", "How tensors are stored: scd (signed cuts, default), rtn (round to nearest, mixed widths)\n"
+                   "or best (both on each tensor, the lower error kept). dbf, tcq and rotq are refused:\n"
+                   "they have no stored form in .scdz yet.", "METHOD", "scd"},
         {"include", "Only tensors whose name matches this regular expression.", "REGEX"},
         {"exclude", "Not the tensors whose name matches this regular expression.", "REGEX"},
         {"flatten", "Tensors of order > 2: first (n0 x rest, default), last (rest x n_last) or tensor.", "RULE", "first"},
@@ -69,17 +90,22 @@ int compress_model_command(const QStringList& arguments) {
         {"seed", "Seed (default 1).", "S", "1"},
         {"threads", "Threads (default: all cores).", "N", "0"},
         {"out", "The .scdz file to write.", "OUT.scdz"},
-        {"report", "Also write the per-tensor report as CSV.", "FILE.csv"},
+        {"shard", "Compute only share K of N (0 <= K < N) into OUT.scdz.parts/; assemble nothing.", "K/N"},
+        {"merge-only", "Compute nothing: assemble OUT.scdz from the finished parts (exit 1 listing missing ones)."},
+        {"report", "Also write the per-tensor report (of this shard's tensors with --shard), CSV or JSON by extension.",
+         "FILE.csv|FILE.json"},
         {"json", "Print the summary as JSON."},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
-    const QString input = single_positional(parser, "IN.safetensors");
+    const QString input = single_positional(parser, "IN");
     if (!parser.isSet("out")) throw UsageError("--out OUT.scdz is required");
+    if (parser.isSet("shard") && parser.isSet("merge-only")) throw UsageError("--shard and --merge-only exclude each other");
     if (parser.isSet("bits-per-entry") == parser.isSet("fraction-of-bf16"))
         throw UsageError("give exactly one of --bits-per-entry and --fraction-of-bf16");
     ModelCompressionOptions options;
     options.bits_per_entry = parser.isSet("bits-per-entry") ? parse_double(parser, "bits-per-entry")
                                                             : 16.0 * parse_double(parser, "fraction-of-bf16");
+    options.method = parser.value("method").toStdString();
     options.include = parser.value("include").toStdString();
     options.exclude = parser.value("exclude").toStdString();
     const QString flatten = parser.value("flatten");
@@ -90,13 +116,32 @@ int compress_model_command(const QStringList& arguments) {
     options.memory_limit_bytes = std::uint64_t(parse_count(parser, "memory-limit")) << 20;
     options.seed = parse_count(parser, "seed");
     options.threads = int(parse_count(parser, "threads"));
-    const bool terminal = ::isatty(STDERR_FILENO);
+    if (parser.isSet("shard")) {
+        try {
+            options.shard = parse_shard_spec(parser.value("shard").toStdString());
+        } catch (const std::invalid_argument& error) {
+            throw UsageError(error.what());
+        }
+    }
+    options.merge_only = parser.isSet("merge-only");
+    const QString report = parser.value("report");
+    if (!report.isEmpty() && !report.endsWith(".csv") && !report.endsWith(".json"))
+        throw UsageError("--report takes a .csv or .json file");
     const std::vector<TensorReport> reports =
         compress_model(input.toStdString(), parser.value("out").toStdString(), options,
-                       terminal ? std::function<void(const ModelProgress&)>(draw_progress) : nullptr);
-    if (parser.isSet("report")) write_report_csv(parser.value("report").toStdString(), reports);
+                       progress_printer(options.shard ? QString::fromStdString(options.shard->label()) : QString()));
+    if (report.endsWith(".json")) write_report_json(report.toStdString(), reports);
+    else if (!report.isEmpty()) write_report_csv(report.toStdString(), reports);
     std::size_t resumed = 0;
     for (const TensorReport& r : reports) resumed += r.resumed;
+    if (options.shard) {
+        print_line(QString("shard %1: %2 tensors in %3.parts (%4 finished by an earlier run)")
+                       .arg(QString::fromStdString(options.shard->label()))
+                       .arg(reports.size())
+                       .arg(parser.value("out"))
+                       .arg(resumed));
+        return 0;
+    }
     const ModelSummary summary = summarize_model(reports);
     if (parser.isSet("json")) {
         QJsonObject object = summary_json(summary);
@@ -112,21 +157,38 @@ int compress_model_command(const QStringList& arguments) {
 int expand_model_command(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        "Writes the reconstructed checkpoint of a .scdz file as .safetensors, with the same tensor names\n"
-        "and metadata. Decomposed tensors are written in --dtype (default: their original dtype); the\n"
-        "tensors kept as they were are copied byte for byte.");
+        "Writes the reconstructed checkpoint of a .scdz file as .safetensors, with the same tensor names,\n"
+        "shapes and metadata. Decomposed tensors are written in --dtype (default: their original dtype);\n"
+        "the tensors kept as they were are copied byte for byte. An --out that does not end in\n"
+        ".safetensors is a folder: Hugging Face shards model-0000k-of-0000n.safetensors of at most\n"
+        "--max-shard-size each and model.safetensors.index.json.");
     parser.addPositionalArgument("IN.scdz", "a compressed checkpoint");
     parser.addOptions({
-        {"out", "The .safetensors file to write.", "OUT.safetensors"},
+        {"out", "The .safetensors file or the folder to write.", "OUT.safetensors|DIR/"},
         {"dtype", "bf16, f16 or f32 for the reconstructed tensors.", "DTYPE"},
+        {"max-shard-size", "Folder output: tensor bytes per shard at most (default 5GB; e.g. 500MB, 2GiB).", "SIZE",
+         "5GB"},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
     const QString input = single_positional(parser, "IN.scdz");
     if (!parser.isSet("out")) throw UsageError("--out OUT.safetensors is required");
     std::string dtype = parser.value("dtype").toUpper().toStdString();
     if (!dtype.empty() && dtype != "BF16" && dtype != "F16" && dtype != "F32") throw UsageError("--dtype takes bf16, f16 or f32");
-    expand_model(input.toStdString(), parser.value("out").toStdString(), dtype);
-    print_line("wrote " + parser.value("out"));
+    const QString out = parser.value("out");
+    if (out.endsWith(".safetensors")) {
+        if (parser.isSet("max-shard-size")) throw UsageError("--max-shard-size is for a folder --out");
+        expand_model(input.toStdString(), out.toStdString(), dtype);
+        print_line("wrote " + out);
+        return 0;
+    }
+    std::uint64_t max_shard_bytes = 0;
+    try {
+        max_shard_bytes = parse_byte_size(parser.value("max-shard-size").toStdString());
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(std::string("--max-shard-size: ") + error.what());
+    }
+    expand_model_to_folder(input.toStdString(), out.toStdString(), dtype, max_shard_bytes);
+    print_line("wrote " + out + " (shards and model.safetensors.index.json)");
     return 0;
 }
 

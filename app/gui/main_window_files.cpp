@@ -99,6 +99,10 @@ bool MainWindow::show_checkpoint_tensor(int index) {
         statusBar()->showMessage(name + " was kept as it was (" + QString::fromStdString(entry.dtype) + "), not decomposed", 5000);
         return false;
     }
+    if (entry.method != "scd") {  // another method's payload: no cuts to step through
+        statusBar()->showMessage(name + " is stored by " + QString::fromStdString(entry.method) + ", not as signed cuts", 5000);
+        return false;
+    }
     try {
         show_decomposition(checkpoint_->decomposition(entry), QString::fromStdString(checkpoint_->path().string()),
                            name + " in " + QString::fromStdString(checkpoint_->path().filename().string()));

@@ -75,6 +75,17 @@ void AtomicFileWriter::commit() {
     }
 }
 
+bool create_file_exclusively(const std::filesystem::path& path, const std::vector<char>& bytes) {
+    const std::filesystem::path staging = path.string() + ".new-" + std::to_string(std::random_device{}());
+    write_file_atomically(staging, bytes);
+    const int linked = ::link(staging.c_str(), path.c_str());
+    const int error = errno;
+    ::unlink(staging.c_str());
+    if (linked == 0) return true;
+    if (error == EEXIST) return false;
+    throw FileError(path, std::string("cannot create: ") + std::strerror(error));
+}
+
 void write_file_atomically(const std::filesystem::path& path, const std::vector<char>& bytes) {
     AtomicFileWriter out(path);
     out.write(bytes.data(), bytes.size());

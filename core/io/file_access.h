@@ -27,6 +27,12 @@ std::vector<char> read_file_bytes(const std::filesystem::path& path, std::uint64
 // over `path`, so a reader sees either the old file or the complete new one.
 void write_file_atomically(const std::filesystem::path& path, const std::vector<char>& bytes);
 
+// Creates `path` with `bytes` only if it does not exist yet, atomically even between
+// processes on different machines sharing a filesystem: the bytes go to a temporary file that
+// is then hard-linked to `path` (link() fails if `path` exists, like O_EXCL, and the file
+// appears complete). Returns false, writing nothing, when `path` already existed.
+bool create_file_exclusively(const std::filesystem::path& path, const std::vector<char>& bytes);
+
 // The same, streamed: bytes go to a temporary file beside `path`; commit() flushes it to
 // disk and renames it into place. Destroyed without commit() (an error, an exception), the
 // temporary file is removed and `path` is untouched.

@@ -8,6 +8,7 @@
 #include "io/byte_codec.h"
 #include "io/safetensors_file.h"
 #include "io/scd_file.h"
+#include "methods/rtn_payload.h"
 
 namespace signcut {
 namespace {
@@ -34,12 +35,12 @@ Json to_json(const ScdzEntry& e) {
         j["decomposed_shape"] = e.decomposed_shape;
         j["width"] = e.width;
         j["relative_error"] = e.relative_error;
-        j["seconds"] = e.seconds;
+        j["method"] = e.method;
     }
     return j;
 }
 
-ScdzEntry from_json(const Json& j, const std::filesystem::path& path) {
+ScdzEntry from_json(const Json& j, std::uint32_t version, const std::filesystem::path& path) {
     const std::string name = j.is_object() && j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : "?";
     const auto fail = [&](const std::string& problem) { throw FileError(path, "index entry '" + name + "': " + problem); };
     if (!j.is_object()) fail("not an object");
@@ -75,7 +76,14 @@ ScdzEntry from_json(const Json& j, const std::filesystem::path& path) {
         if (elements_of(e.decomposed_shape) != elements_of(e.shape)) fail("decomposed_shape and shape differ in size");
         e.width = number("width").get<std::size_t>();
         e.relative_error = number("relative_error").get<double>();
-        e.seconds = number("seconds").get<double>();
+        if (version == 1) {
+            e.seconds = number("seconds").get<double>();
+            e.method = "scd";
+        } else {
+            if (!j.contains("method") || !j["method"].is_string()) fail("no \"method\"");
+            e.method = j["method"].get<std::string>();
+            if (e.method != "scd" && e.method != "rtn") fail("method '" + e.method + "' is not one this version of signcut reads");
+        }
     } else if (e.length != elements_of(e.shape) * safetensors_dtype_bytes(e.dtype)) {
         fail("raw length does not match shape × dtype");
     }
@@ -120,7 +128,7 @@ ScdzReader::ScdzReader(const std::filesystem::path& path) : file_(std::make_uniq
     if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) throw FileError(path, "not a .scdz file (bad magic)");
     ByteReader header(bytes.subspan(8, 8));
     const auto version = header.get<std::uint32_t>();
-    if (version != kScdzVersion) throw FileError(path, "unsupported .scdz version " + std::to_string(version));
+    if (version != 1 && version != 2) throw FileError(path, "unsupported .scdz version " + std::to_string(version));
     ByteReader footer(bytes.subspan(bytes.size() - kFooterBytes));
     const auto index_offset = footer.get<std::uint64_t>();
     const auto index_length = footer.get<std::uint64_t>();
@@ -144,7 +152,8 @@ ScdzReader::ScdzReader(const std::filesystem::path& path) : file_(std::make_uniq
     if (index.contains("metadata") && index["metadata"].is_object())
         for (const auto& [key, value] : index["metadata"].items())
             if (value.is_string()) metadata_[key] = value.get<std::string>();
-    for (const Json& j : index["tensors"]) entries_.push_back(from_json(j, path));
+    version_ = version;
+    for (const Json& j : index["tensors"]) entries_.push_back(from_json(j, version, path));
     // Payloads lie between the header and the index and do not overlap.
     std::vector<const ScdzEntry*> by_offset;
     for (const ScdzEntry& e : entries_) by_offset.push_back(&e);
@@ -166,6 +175,8 @@ std::span<const char> ScdzReader::payload(const ScdzEntry& entry) const {
 
 Decomposition ScdzReader::decomposition(const ScdzEntry& entry) const {
     if (!entry.decomposed) throw FileError(path(), "tensor '" + entry.name + "' is stored as it was, not decomposed");
+    if (entry.method != "scd")
+        throw FileError(path(), "tensor '" + entry.name + "' is stored by " + entry.method + ", not as signed cuts");
     Decomposition d = decode_scd(payload(entry), path());
     if (d.shape() != entry.decomposed_shape)
         throw FileError(path(), "tensor '" + entry.name + "': its .scd shape differs from the index");
@@ -174,6 +185,17 @@ Decomposition ScdzReader::decomposition(const ScdzEntry& entry) const {
 
 Tensor ScdzReader::tensor(const ScdzEntry& entry) const {
     Shape shape = entry.shape.empty() ? Shape{1} : entry.shape;
+    if (entry.decomposed && entry.method == "rtn") {
+        Tensor matrix;
+        try {
+            matrix = decode_rtn_payload(payload(entry));
+        } catch (const std::invalid_argument& error) {
+            throw FileError(path(), "tensor '" + entry.name + "': " + error.what());
+        }
+        if (matrix.shape() != entry.decomposed_shape)
+            throw FileError(path(), "tensor '" + entry.name + "': its rtn payload's shape differs from the index");
+        return std::move(matrix).reshaped(shape);
+    }
     if (entry.decomposed) {
         const Decomposition d = decomposition(entry);
         return d.reconstruct(d.width()).reshaped(shape);

@@ -56,11 +56,12 @@ namespace signcut {
 // is what one row stores at that width (its width code aside); `fixed_bits` what the
 // matrix stores once (a seed, a table). Every row is tried at every width, the widths are
 // allocated within the budget, and the rows are quantised once more at their widths. The note
-// names the widths used and what the best uniform width would have given.
+// names the widths used and what the best uniform width would have given. `chosen_widths`, if
+// given, receives each row's width (for a stored form of the method).
 template <typename Quantize, typename RowBits>
 Approximation quantize_rows_at_mixed_widths(const Tensor& matrix, double bits_per_entry, int max_width,
                                             std::uint64_t fixed_bits, const RowBits& row_bits,
-                                            const Quantize& quantize) {
+                                            const Quantize& quantize, std::vector<int>* chosen_widths = nullptr) {
     const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
     std::vector<UnitCosts> units(rows);
     oneapi::tbb::parallel_for(std::size_t(0), rows, [&](std::size_t r) {
@@ -76,6 +77,7 @@ Approximation quantize_rows_at_mixed_widths(const Tensor& matrix, double bits_pe
         return unmet("width 0 in every row needs " +
                      std::to_string((double(fixed_bits) + double(rows) * double(row_bits(0) + 1) + 4) / double(matrix.size())) +
                      " bits per entry");
+    if (chosen_widths) *chosen_widths = allocation.widths;
     Approximation out{Tensor(matrix.shape()), fixed_bits + allocation.bits, {}, true};
     oneapi::tbb::parallel_for(std::size_t(0), rows, [&](std::size_t r) {
         quantize(r, &matrix.data()[r * cols], &out.reconstruction.data()[r * cols], allocation.widths[r]);

@@ -8,11 +8,24 @@
 // codes (allocate_row_widths): bits = codes + Σ_rows Σ_groups (b·g + 32), or 16 per group at width 0.
 
 #include <cstddef>
+#include <cstdint>
+#include <vector>
 
 #include "methods/method.h"
 
 namespace signcut {
 
-Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std::size_t group_size = 0);
+// `row_widths`, if given, receives each row's width (0 … 8).
+Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std::size_t group_size = 0,
+                               std::vector<int>* row_widths = nullptr);
+
+// How one group of n entries is stored at width b: for b ≥ 1 the f16 zero point and scale and
+// a code 0 … 2^b − 1 per entry (x̂ = zero + code·scale); for b = 0 the f16 mean alone, in `zero`.
+struct RtnGroup {
+    float zero = 0, scale = 0;
+};
+// Quantises the group into `out` (and, if given, its codes into `codes`); returns ‖x − x̂‖².
+double rtn_quantize_group(const float* in, float* out, std::size_t n, int b, RtnGroup* group = nullptr,
+                          std::uint8_t* codes = nullptr);
 
 }  // namespace signcut

@@ -1,36 +1,29 @@
 #include "model/model_compression.h"
 
-#include <nlohmann/json.hpp>
 #include <oneapi/tbb/parallel_for_each.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
-#include <fstream>
 #include <mutex>
 #include <regex>
 #include <stdexcept>
 
 #include "io/file_access.h"
-#include "io/safetensors_file.h"
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
+#include "io/sharded_checkpoint.h"
+#include "methods/method.h"
+#include "methods/rtn_payload.h"
+#include "model/parts_folder.h"
 #include "scd/decomposer.h"
 #include "tensor/memory_guard.h"
 
 namespace signcut {
 namespace {
 
-using Json = nlohmann::json;
 namespace fs = std::filesystem;
-
-const char* flatten_name(FlattenRule rule) {
-    switch (rule) {
-        case FlattenRule::first: return "first";
-        case FlattenRule::last: return "last";
-        case FlattenRule::tensor: return "tensor";
-    }
-    return "?";
-}
 
 Shape decomposed_shape_of(const Shape& shape, FlattenRule rule) {
     if (shape.size() <= 2 || rule == FlattenRule::tensor) return shape;
@@ -76,77 +69,71 @@ private:
     std::uint64_t limit_, used_ = 0;
 };
 
-// The folder of finished tensors of a run, and the settings it belongs to.
-struct PartsFolder {
-    fs::path folder;
-    fs::path scd(std::size_t index) const { return folder / (std::to_string(index) + ".scd"); }
-    fs::path report(std::size_t index) const { return folder / (std::to_string(index) + ".json"); }
+// The methods with a stored form in .scdz (a payload that decodes back to the reconstruction):
+// signed cuts and rtn. dbf, tcq and rotq compute a reconstruction and its exact bit count in
+// signcut, not bytes yet.
+const std::vector<std::string> kStorableMethods = {"scd", "rtn"};
+
+void check_storable(const std::string& method) {
+    if (method == "best" || std::find(kStorableMethods.begin(), kStorableMethods.end(), method) != kStorableMethods.end())
+        return;
+    const std::vector<std::string> known = method_names();
+    if (std::find(known.begin(), known.end(), method) == known.end())
+        throw std::invalid_argument("--method takes scd, rtn or best (dbf, tcq, rotq: not storable yet), not '" + method + "'");
+    throw std::invalid_argument("--method " + method +
+                                ": not storable yet. A .scdz file holds signed cuts (scd) and rtn; " + method +
+                                " has no payload encoding in signcut yet ('signcut-cli compare' measures it on a tensor).");
+}
+
+// The methods a run tries on each tensor.
+std::vector<std::string> methods_to_try(const std::string& method) {
+    return method == "best" ? kStorableMethods : std::vector<std::string>{method};
+}
+
+// The matrix rtn quantises: the decomposed shape, or n_0 × (the rest) for --flatten tensor.
+Shape rtn_shape(const Shape& shape, const Shape& decomposed) {
+    return decomposed.size() == 2 ? decomposed : decomposed_shape_of(shape, FlattenRule::first);
+}
+
+// rtn's payload spends a byte a row on widths and a 28-byte header where rtn's own count has
+// its width codes (≥ 1 bit a row): the budget handed to rtn leaves room for the difference.
+double rtn_budget(const Shape& matrix, double bits_per_entry) {
+    const double entries = double(matrix[0]) * double(matrix[1]);
+    return bits_per_entry - (8.0 * double(matrix[0]) + 8.0 * 28 + 7) / entries;
+}
+
+// One tensor's stored form by one method, and its figures.
+struct StoredTensor {
+    std::string method;
+    Shape shape;  // as stored
+    std::vector<char> payload;
+    std::size_t width = 0;  // cuts (scd)
+    double bits_per_entry = 0, relative_error = 0;
 };
 
-Json report_to_json(const TensorReport& r) {
-    return {{"name", r.name},
-            {"decomposed_shape", r.decomposed_shape},
-            {"width", r.width},
-            {"bits_per_entry", r.bits_per_entry},
-            {"relative_error", r.relative_error},
-            {"seconds", r.seconds},
-            {"stored_bytes", r.stored_bytes}};
+StoredTensor store_by_scd(Tensor values, const ModelCompressionOptions& options) {
+    DecomposeOptions decompose_options;
+    decompose_options.stop.bits_per_entry = options.bits_per_entry;
+    decompose_options.seed = options.seed;
+    decompose_options.precision = options.precision;
+    decompose_options.threads = options.threads;
+    const Shape shape = values.shape();
+    Decomposer decomposer(std::move(values), decompose_options);
+    decomposer.run();
+    const Decomposition& d = decomposer.decomposition();
+    return {"scd", shape, encode_scd(d, d.width()), d.width(), d.bits_per_entry(d.width()), d.relative_error(d.width())};
 }
 
-// A finished tensor of an earlier run: its report, if both files are there and readable.
-std::optional<TensorReport> load_part(const PartsFolder& parts, std::size_t index, TensorReport report) {
-    std::error_code error;
-    if (!fs::exists(parts.report(index), error) || !fs::exists(parts.scd(index), error)) return std::nullopt;
-    try {
-        std::ifstream in(parts.report(index));
-        const Json j = Json::parse(in);
-        if (j.at("name") != report.name) return std::nullopt;
-        report.decomposed_shape = j.at("decomposed_shape").get<Shape>();
-        report.width = j.at("width").get<std::size_t>();
-        report.bits_per_entry = j.at("bits_per_entry").get<double>();
-        report.relative_error = j.at("relative_error").get<double>();
-        report.seconds = j.at("seconds").get<double>();
-        report.stored_bytes = j.at("stored_bytes").get<std::uint64_t>();
-        if (fs::file_size(parts.scd(index)) != report.stored_bytes) return std::nullopt;
-        report.resumed = true;
-        return report;
-    } catch (const std::exception&) {
-        return std::nullopt;  // unreadable: computed again
-    }
-}
-
-// Opens (or starts) the parts folder of `output`; refuses one left by a run with other
-// settings or another input, which would mix results.
-PartsFolder open_parts(const fs::path& input, const fs::path& output, const ModelCompressionOptions& options) {
-    PartsFolder parts{fs::path(output.string() + ".parts")};
-    std::error_code error;
-    const Json job{{"input", fs::absolute(input).string()},
-                   {"input_bytes", fs::file_size(input, error)},
-                   {"input_modified", std::int64_t(fs::last_write_time(input, error).time_since_epoch().count())},
-                   {"bits_per_entry", options.bits_per_entry},
-                   {"include", options.include},
-                   {"exclude", options.exclude},
-                   {"flatten", flatten_name(options.flatten)},
-                   {"seed", options.seed},
-                   {"precision", int(options.precision)}};
-    const fs::path job_file = parts.folder / "job.json";
-    if (fs::exists(job_file, error)) {
-        Json previous;
-        try {
-            std::ifstream in(job_file);
-            previous = Json::parse(in);
-        } catch (const std::exception&) {
-        }
-        if (previous != job)
-            throw std::invalid_argument(parts.folder.string() + " holds an interrupted run with another input or other "
-                                        "settings; delete that folder to start over");
-        return parts;
-    }
-    fs::create_directories(parts.folder, error);
-    if (error) throw FileError(parts.folder, "cannot create the folder for finished tensors: " + error.message());
-    const std::string text = job.dump(1);
-    write_file_atomically(job_file, std::vector<char>(text.begin(), text.end()));
-    return parts;
+std::optional<StoredTensor> store_by_rtn(const Tensor& matrix, double bits_per_entry) {
+    RtnPayload rtn = encode_rtn_payload(matrix, rtn_budget(matrix.shape(), bits_per_entry));
+    if (rtn.bytes.empty()) return std::nullopt;
+    double error = 0;
+    for (std::size_t i = 0; i < matrix.size(); ++i)
+        error += double(matrix[i] - rtn.reconstruction[i]) * double(matrix[i] - rtn.reconstruction[i]);
+    const double norm = matrix.squared_norm();
+    StoredTensor stored{"rtn", matrix.shape(), std::move(rtn.bytes), 0, 0.0, norm > 0 ? std::sqrt(error / norm) : 0.0};
+    stored.bits_per_entry = 8.0 * double(stored.payload.size()) / double(matrix.size());
+    return stored;
 }
 
 // A tensor's line in the .scdz index (offset, length and checksum are the writer's), and back.
@@ -156,11 +143,11 @@ ScdzEntry index_entry(const TensorReport& r) {
     e.dtype = r.dtype;
     e.shape = r.shape;
     e.decomposed = r.decomposed;
+    e.method = r.method;
     e.decomposed_shape = r.decomposed_shape;
     e.width = r.width;
     e.bits_per_entry = r.bits_per_entry;
     e.relative_error = r.relative_error;
-    e.seconds = r.seconds;
     return e;
 }
 
@@ -170,6 +157,7 @@ TensorReport report_of(const ScdzEntry& e) {
     r.dtype = e.dtype;
     r.shape = e.shape;
     r.decomposed = e.decomposed;
+    r.method = e.method;
     r.decomposed_shape = e.decomposed_shape;
     r.width = e.width;
     r.bits_per_entry = e.bits_per_entry;
@@ -177,6 +165,105 @@ TensorReport report_of(const ScdzEntry& e) {
     r.seconds = e.seconds;
     r.stored_bytes = e.length;
     return r;
+}
+
+// Whether the run's method (for "best": signed cuts, tried first) can store the tensor at all.
+bool fits_budget(const Shape& shape, const Shape& decomposed, const ModelCompressionOptions& options) {
+    if (options.method != "rtn") return width_for_bits_per_entry(decomposed, options.bits_per_entry, options.precision) > 0;
+    const Shape matrix = rtn_shape(shape, decomposed);
+    return find_method("rtn").minimum_bits_per_entry(matrix) <= rtn_budget(matrix, options.bits_per_entry);
+}
+
+// What happens to each tensor of the checkpoint: decomposed, or kept and why.
+std::vector<TensorReport> plan_tensors(const ShardedCheckpoint& checkpoint, const ModelCompressionOptions& options) {
+    const std::optional<std::regex> include = compile(options.include, "--include");
+    const std::optional<std::regex> exclude = compile(options.exclude, "--exclude");
+    const std::uint64_t memory_limit = std::min(options.memory_limit_bytes, memory_limit_bytes());
+    std::vector<TensorReport> reports;
+    for (const CheckpointTensor& tensor : checkpoint.tensors()) {
+        const SafetensorsEntry& entry = tensor.entry;
+        TensorReport r;
+        r.name = entry.name;
+        r.dtype = entry.dtype;
+        r.shape = entry.shape;
+        r.bits_per_entry = 8.0 * double(safetensors_dtype_bytes(entry.dtype));
+        r.stored_bytes = entry.end - entry.begin;
+        const Shape shape = decomposed_shape_of(entry.shape, options.flatten);
+        if (!is_float_dtype(entry.dtype)) r.kept_because = "dtype " + entry.dtype;
+        else if (entry.shape.size() < 2) r.kept_because = "order " + std::to_string(entry.shape.size());
+        else if (entry.elements() == 0) r.kept_because = "empty";
+        else if (include && !std::regex_search(entry.name, *include)) r.kept_because = "not matched by --include";
+        else if (exclude && std::regex_search(entry.name, *exclude)) r.kept_because = "matched by --exclude";
+        else if (!fits_budget(entry.shape, shape, options))
+            r.kept_because = options.method == "rtn" ? "rtn needs more than the budget" : "one cut needs more than the budget";
+        if (r.kept_because.empty()) {
+            r.decomposed = true;
+            r.method = options.method;
+            r.decomposed_shape = shape;
+            const std::uint64_t memory = decomposition_memory_bytes(entry.elements(), options.bits_per_entry);
+            if (memory > memory_limit)
+                throw std::invalid_argument("tensor '" + entry.name + "' needs about " + std::to_string(memory >> 20) +
+                                            " MiB to decompose, above the memory limit of " +
+                                            std::to_string(memory_limit >> 20) + " MiB");
+        }
+        reports.push_back(std::move(r));
+    }
+    return reports;
+}
+
+// The decomposed tensors this run computes: all of them, or the share of options.shard.
+std::vector<std::size_t> share_of(const ShardedCheckpoint& checkpoint, const std::vector<TensorReport>& reports,
+                                  const ModelCompressionOptions& options) {
+    std::vector<std::size_t> decomposed;
+    std::vector<double> costs;  // expected cost: entries × budget
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        if (!reports[i].decomposed) continue;
+        decomposed.push_back(i);
+        costs.push_back(double(checkpoint.tensors()[i].entry.elements()) * options.bits_per_entry);
+    }
+    if (!options.shard) return decomposed;
+    const std::vector<std::size_t> shard_of = plan_shards(costs, options.shard->count);
+    std::vector<std::size_t> share;
+    for (std::size_t j = 0; j < decomposed.size(); ++j)
+        if (shard_of[j] == options.shard->index) share.push_back(decomposed[j]);
+    return share;
+}
+
+// Stores one tensor by the run's method (by each storable one for "best", keeping the lowest
+// error; scd on ties) and saves it in the parts folder; fills in its report.
+void compress_tensor(const ShardedCheckpoint& checkpoint, std::size_t index, const ModelCompressionOptions& options,
+                     const PartsFolder& parts, TensorReport& report) {
+    const auto begin = std::chrono::steady_clock::now();
+    const Tensor values = checkpoint.to_tensor(checkpoint.tensors()[index]);
+    std::optional<StoredTensor> best;
+    for (const std::string& method : methods_to_try(options.method)) {
+        std::optional<StoredTensor> stored =
+            method == "scd" ? store_by_scd(Tensor(values).reshaped(report.decomposed_shape), options)
+                            : store_by_rtn(Tensor(values).reshaped(rtn_shape(report.shape, report.decomposed_shape)),
+                                           options.bits_per_entry);
+        if (stored && (!best || stored->relative_error < best->relative_error)) best = std::move(stored);
+    }
+    if (!best) throw std::invalid_argument("tensor '" + report.name + "': no method meets the budget");
+    report.method = best->method;
+    report.decomposed_shape = best->shape;
+    report.width = best->width;
+    report.bits_per_entry = best->bits_per_entry;
+    report.relative_error = best->relative_error;
+    report.stored_bytes = best->payload.size();
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    report.shard = options.shard ? options.shard->label() : "";
+    parts.save(index, best->payload, report);
+}
+
+// Bundles OUT.scdz in the checkpoint's order from the parts and the kept tensors' bytes.
+void assemble(const ShardedCheckpoint& checkpoint, const std::vector<TensorReport>& reports, const PartsFolder& parts,
+              const fs::path& output) {
+    ScdzWriter writer(output);
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        if (reports[i].decomposed) writer.add(index_entry(reports[i]), read_file_bytes(parts.payload(i)));
+        else writer.add(index_entry(reports[i]), checkpoint.raw(checkpoint.tensors()[i]));
+    }
+    writer.commit(checkpoint.metadata());
 }
 
 }  // namespace
@@ -191,89 +278,52 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
                                          const std::function<void(const ModelProgress&)>& progress) {
     if (!(options.bits_per_entry > 0 && options.bits_per_entry <= 64))
         throw std::invalid_argument("bits per entry must be in (0, 64]");
-    const std::optional<std::regex> include = compile(options.include, "--include");
-    const std::optional<std::regex> exclude = compile(options.exclude, "--exclude");
-    const SafetensorsReader reader(input);
+    if (options.shard && options.merge_only) throw std::invalid_argument("--shard and --merge-only exclude each other");
+    check_storable(options.method);
+    const ShardedCheckpoint checkpoint(input);
+    std::vector<TensorReport> reports = plan_tensors(checkpoint, options);
+    const std::vector<std::size_t> share = share_of(checkpoint, reports, options);
+    const PartsFolder parts(output, checkpoint, options);
 
-    // What happens to each tensor.
-    std::vector<TensorReport> reports;
-    std::vector<std::size_t> to_decompose;
-    for (const SafetensorsEntry& entry : reader.tensors()) {
-        TensorReport r;
-        r.name = entry.name;
-        r.dtype = entry.dtype;
-        r.shape = entry.shape;
-        r.bits_per_entry = 8.0 * double(safetensors_dtype_bytes(entry.dtype));
-        r.stored_bytes = entry.end - entry.begin;
-        const Shape shape = decomposed_shape_of(entry.shape, options.flatten);
-        if (!is_float_dtype(entry.dtype)) r.kept_because = "dtype " + entry.dtype;
-        else if (entry.shape.size() < 2) r.kept_because = "order " + std::to_string(entry.shape.size());
-        else if (entry.elements() == 0) r.kept_because = "empty";
-        else if (include && !std::regex_search(entry.name, *include)) r.kept_because = "not matched by --include";
-        else if (exclude && std::regex_search(entry.name, *exclude)) r.kept_because = "matched by --exclude";
-        else if (width_for_bits_per_entry(shape, options.bits_per_entry, options.precision) == 0)
-            r.kept_because = "one cut needs more than the budget";
-        if (r.kept_because.empty()) {
-            r.decomposed = true;
-            r.decomposed_shape = shape;
-            const std::uint64_t memory = decomposition_memory_bytes(entry.elements(), options.bits_per_entry);
-            if (memory > std::min(options.memory_limit_bytes, memory_limit_bytes()))
-                throw std::invalid_argument("tensor '" + entry.name + "' needs about " + std::to_string(memory >> 20) +
-                                            " MiB to decompose, above the memory limit of " +
-                                            std::to_string(std::min(options.memory_limit_bytes, memory_limit_bytes()) >> 20) +
-                                            " MiB");
-            to_decompose.push_back(reports.size());
-        }
-        reports.push_back(std::move(r));
-    }
-
-    const PartsFolder parts = open_parts(input, output, options);
     ModelProgress state;
     std::vector<std::size_t> pending;
-    for (std::size_t index : to_decompose) {
-        const SafetensorsEntry& entry = reader.tensors()[index];
+    for (std::size_t index : share) {
+        const std::uint64_t bytes = checkpoint.tensors()[index].entry.end - checkpoint.tensors()[index].entry.begin;
         state.tensors_total += 1;
-        state.bytes_total += entry.end - entry.begin;
-        if (auto done = load_part(parts, index, reports[index])) {
+        state.bytes_total += bytes;
+        if (auto done = parts.load(index, reports[index])) {
             reports[index] = *done;
             state.tensors_done += 1;
-            state.bytes_done += entry.end - entry.begin;
+            state.bytes_done += bytes;
         } else {
             pending.push_back(index);
         }
     }
+    if (options.merge_only && !pending.empty()) {
+        std::vector<std::string> missing;
+        std::string list;
+        for (std::size_t index : pending) {
+            missing.push_back(reports[index].name);
+            if (missing.size() <= 20) list += "\n  " + parts.report(index).filename().string() + "  " + reports[index].name;
+        }
+        if (missing.size() > 20) list += "\n  … and " + std::to_string(missing.size() - 20) + " more";
+        throw MissingPartsError(missing, std::to_string(missing.size()) + " of " + std::to_string(share.size()) +
+                                             " tensors are not finished in " + parts.folder().string() + ":" + list);
+    }
     // Largest first: the small ones fill the gaps at the end.
     std::stable_sort(pending.begin(), pending.end(), [&](std::size_t a, std::size_t b) {
-        return reader.tensors()[a].elements() > reader.tensors()[b].elements();
+        return checkpoint.tensors()[a].entry.elements() > checkpoint.tensors()[b].entry.elements();
     });
     std::mutex progress_mutex;
     const auto started = std::chrono::steady_clock::now();
     if (progress) progress(state);
     MemoryGate gate(std::min(options.memory_limit_bytes, memory_limit_bytes()));
     oneapi::tbb::parallel_for_each(pending.begin(), pending.end(), [&](std::size_t index) {
-        const SafetensorsEntry& entry = reader.tensors()[index];
-        TensorReport& report = reports[index];
+        const SafetensorsEntry& entry = checkpoint.tensors()[index].entry;
         const std::uint64_t memory = decomposition_memory_bytes(entry.elements(), options.bits_per_entry);
         gate.acquire(memory);
-        const auto begin = std::chrono::steady_clock::now();
         try {
-            Tensor values = reader.to_tensor(entry).reshaped(report.decomposed_shape);
-            DecomposeOptions decompose_options;
-            decompose_options.stop.bits_per_entry = options.bits_per_entry;
-            decompose_options.seed = options.seed;
-            decompose_options.precision = options.precision;
-            decompose_options.threads = options.threads;
-            Decomposer decomposer(std::move(values), decompose_options);
-            decomposer.run();
-            const Decomposition& d = decomposer.decomposition();
-            report.width = d.width();
-            report.bits_per_entry = d.bits_per_entry(d.width());
-            report.relative_error = d.relative_error(d.width());
-            report.stored_bytes = d.stored_bytes(d.width());
-            report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
-            write_scd(parts.scd(index), d);
-            const std::string text = report_to_json(report).dump(1);
-            write_file_atomically(parts.report(index), std::vector<char>(text.begin(), text.end()));  // marks it done
+            compress_tensor(checkpoint, index, options, parts, reports[index]);
         } catch (...) {
             gate.release(memory);
             throw;
@@ -286,30 +336,15 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
         if (progress) progress(state);
     });
 
-    // Bundle, in the checkpoint's order; only now does the output appear.
-    ScdzWriter writer(output);
-    for (std::size_t i = 0; i < reports.size(); ++i) {
-        if (reports[i].decomposed) writer.add(index_entry(reports[i]), read_file_bytes(parts.scd(i)));
-        else writer.add(index_entry(reports[i]), reader.raw(reader.tensors()[i]));
+    if (options.shard) {  // a share of the work: the merge assembles
+        std::vector<TensorReport> mine;
+        for (std::size_t index : share) mine.push_back(reports[index]);
+        return mine;
     }
-    writer.commit(reader.metadata());
+    assemble(checkpoint, reports, parts, output);  // only now does the output appear
     std::error_code error;
-    fs::remove_all(parts.folder, error);  // a leftover folder is harmless: its job.json matches no new run
+    fs::remove_all(parts.folder(), error);  // a leftover folder is harmless: its job.json matches no new run
     return reports;
-}
-
-void expand_model(const fs::path& input, const fs::path& output, const std::string& dtype) {
-    if (!dtype.empty() && !is_float_dtype(dtype)) throw std::invalid_argument("cannot expand to dtype " + dtype);
-    const ScdzReader reader(input);
-    std::vector<SafetensorsSpec> specs;
-    for (const ScdzEntry& e : reader.entries())
-        specs.push_back({e.name, e.decomposed && !dtype.empty() ? dtype : e.dtype, e.shape});
-    SafetensorsWriter writer(output, specs, reader.metadata());
-    for (const ScdzEntry& e : reader.entries()) {
-        if (e.decomposed) writer.write_next(reader.tensor(e));
-        else writer.write_next(reader.payload(e));
-    }
-    writer.commit();
 }
 
 std::vector<TensorReport> scdz_reports(const fs::path& path) { return scdz_reports(ScdzReader(path)); }
@@ -318,24 +353,6 @@ std::vector<TensorReport> scdz_reports(const ScdzReader& reader) {
     std::vector<TensorReport> reports;
     for (const ScdzEntry& e : reader.entries()) reports.push_back(report_of(e));
     return reports;
-}
-
-void write_report_csv(const fs::path& path, const std::vector<TensorReport>& reports) {
-    const auto quoted = [](const std::string& text) {
-        if (text.find_first_of(",\"\n") == std::string::npos) return text;
-        std::string out = "\"";
-        for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-        return out + "\"";
-    };
-    std::string csv = "name,dtype,shape,kind,decomposed_shape,width,bits_per_entry,relative_error,seconds,stored_bytes\n";
-    for (const TensorReport& r : reports) {
-        csv += quoted(r.name) + "," + r.dtype + "," + shape_to_string(r.shape) + "," +
-               (r.decomposed ? "scd" : "kept (" + r.kept_because + ")") + "," +
-               (r.decomposed ? shape_to_string(r.decomposed_shape) : "") + "," + std::to_string(r.width) + "," +
-               std::to_string(r.bits_per_entry) + "," + std::to_string(r.relative_error) + "," +
-               std::to_string(r.seconds) + "," + std::to_string(r.stored_bytes) + "\n";
-    }
-    write_file_atomically(path, std::vector<char>(csv.begin(), csv.end()));
 }
 
 }  // namespace signcut

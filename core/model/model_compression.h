@@ -1,17 +1,24 @@
 #pragma once
-// Compressing a whole checkpoint: every selected float tensor of a .safetensors file is
-// decomposed into signed cuts (in parallel, within a memory budget), everything else is
-// kept as it is, and the result is one .scdz file. A run that is interrupted resumes where
-// it stopped: each finished tensor is saved at once (atomically) in OUT.scdz.parts/, and
-// OUT.scdz itself only appears, complete, at the end.
+// Compressing a whole checkpoint: every selected float tensor of a checkpoint (a .safetensors
+// file, a Hugging Face index with its shards, or a folder holding either) is decomposed into
+// signed cuts (in parallel, within a memory budget), everything else is kept as it is, and the
+// result is one .scdz file. A run that is interrupted resumes where it stopped: each finished
+// tensor is saved at once (atomically) in OUT.scdz.parts/, and OUT.scdz itself only appears,
+// complete, at the end.
+//
+// The work can be split among N processes on machines sharing a filesystem (options.shard):
+// each computes only its share of the tensors into OUT.scdz.parts/, and a last run with
+// merge_only assembles OUT.scdz, byte for byte what one process would have written.
 
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "model/shard_plan.h"
 #include "scd/decomposition.h"
 
 namespace signcut {
@@ -24,6 +31,10 @@ enum class FlattenRule { first, last, tensor };
 
 struct ModelCompressionOptions {
     double bits_per_entry = 8.0;  // budget per tensor, .scd headers included
+    // How tensors are stored: "scd" (signed cuts), "rtn" (round to nearest, methods/rtn_payload.h)
+    // or "best" (both tried on each tensor, the lower error kept). dbf, tcq and rotq have no
+    // stored form yet and are refused with std::invalid_argument.
+    std::string method = "scd";
     std::string include;          // ECMAScript regex on tensor names; empty: every tensor
     std::string exclude;          // empty: none
     FlattenRule flatten = FlattenRule::first;
@@ -31,6 +42,16 @@ struct ModelCompressionOptions {
     std::uint64_t seed = 1;
     CoeffPrecision precision = CoeffPrecision::f32;
     int threads = 0;  // 0: all cores
+    std::optional<ShardSpec> shard;  // compute only this share, assemble nothing
+    bool merge_only = false;         // compute nothing, assemble OUT.scdz from the finished parts
+};
+
+// merge_only found tensors that no process has finished yet.
+class MissingPartsError : public std::runtime_error {
+public:
+    MissingPartsError(std::vector<std::string> tensors, const std::string& message)
+        : std::runtime_error(message), missing(std::move(tensors)) {}
+    std::vector<std::string> missing;
 };
 
 struct TensorReport {
@@ -43,9 +64,11 @@ struct TensorReport {
     std::size_t width = 0;
     double bits_per_entry = 0.0;
     double relative_error = 0.0;
-    double seconds = 0.0;
+    double seconds = 0.0;           // 0 when read back from a .scdz file of version 2
     std::uint64_t stored_bytes = 0;
-    bool resumed = false;  // finished by an earlier, interrupted run
+    std::string method;             // of decomposed tensors ("scd", "rtn")
+    std::string shard;              // "K/N" of the process that computed it, empty for a plain run
+    bool resumed = false;           // finished by an earlier, interrupted run (or another process)
 };
 
 struct ModelProgress {
@@ -59,23 +82,17 @@ struct ModelProgress {
 std::uint64_t decomposition_memory_bytes(std::uint64_t elements, double bits_per_entry);
 
 // Throws FileError for unreadable input or output, std::invalid_argument for bad options
-// (a bad regex, a tensor alone above the memory limit). `progress` is called from worker
-// threads, one call at a time.
+// (a bad regex, a tensor alone above the memory limit, parts of a run with other settings),
+// MissingPartsError when merge_only finds unfinished tensors. `progress` is called from worker
+// threads, one call at a time. Returns every tensor's report, or with options.shard only those
+// of the share.
 std::vector<TensorReport> compress_model(const std::filesystem::path& input, const std::filesystem::path& output,
                                          const ModelCompressionOptions& options,
                                          const std::function<void(const ModelProgress&)>& progress = {});
-
-// Writes the reconstructed checkpoint with the same names and metadata. Decomposed tensors
-// are written in `dtype` ("BF16", "F16", "F32"), or in their source dtype when it is empty;
-// kept tensors byte for byte.
-void expand_model(const std::filesystem::path& input, const std::filesystem::path& output, const std::string& dtype = "");
 
 // The per-tensor reports of a .scdz file.
 std::vector<TensorReport> scdz_reports(const ScdzReader& reader);
 std::vector<TensorReport> scdz_reports(const std::filesystem::path& path);
 
-// One CSV line per tensor: name, dtype, shape, kind, decomposed_shape, width, bits_per_entry,
-// relative_error, seconds, stored_bytes. Written atomically.
-void write_report_csv(const std::filesystem::path& path, const std::vector<TensorReport>& reports);
 
 }  // namespace signcut

@@ -23,6 +23,7 @@ ModelSummary summarize_model(const std::vector<TensorReport>& reports) {
             continue;
         }
         ++s.decomposed;
+        ++s.methods[r.method];
         errors.push_back(r.relative_error);
         weighted_bits += r.bits_per_entry * double(elements);
         entries += double(elements);
@@ -51,6 +52,9 @@ std::string summary_text(const ModelSummary& s) {
                   s.bf16_bytes ? 100.0 * double(s.stored_bytes) / double(s.bf16_bytes) : 0.0);
     text += line;
     if (s.decomposed == 0) return text;
+    std::string methods;
+    for (const auto& [method, count] : s.methods) methods += (methods.empty() ? "" : ", ") + method + " " + std::to_string(count);
+    text += "methods         " + methods + "\n";
     std::snprintf(line, sizeof line, "decomposed      %.3f bits per entry on average; relative error median %.4f, max %.4f\n",
                   s.mean_bits_per_entry, s.median_error, s.max_error);
     text += line;

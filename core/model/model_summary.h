@@ -1,7 +1,9 @@
 #pragma once
-// What a compressed checkpoint looks like as a whole: how many tensors were decomposed, the
-// histogram of their relative errors, the worst ten, and the total size against bf16.
+// What a compressed checkpoint looks like as a whole: how many tensors were decomposed (by
+// which methods), the histogram of their relative errors, the worst ten, and the total size
+// against bf16.
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -11,6 +13,7 @@ namespace signcut {
 
 struct ModelSummary {
     std::size_t decomposed = 0, kept = 0;
+    std::map<std::string, std::size_t> methods;  // decomposed tensors per method ("scd": 12)
     std::uint64_t stored_bytes = 0;  // every tensor as stored (cuts, or the kept bytes)
     std::uint64_t bf16_bytes = 0;    // the same checkpoint with every float tensor in bf16
     std::vector<double> bin_edges;   // relative error bins [edge_i, edge_{i+1}); the last is open

@@ -1,0 +1,108 @@
+#include "model/parts_folder.h"
+
+#include <nlohmann/json.hpp>
+
+#include "io/file_access.h"
+#include "io/sharded_checkpoint.h"
+
+namespace signcut {
+namespace {
+
+using Json = nlohmann::json;
+namespace fs = std::filesystem;
+
+constexpr std::uint64_t kMaxSmallFileBytes = std::uint64_t(1) << 20;
+
+const char* flatten_name(FlattenRule rule) {
+    switch (rule) {
+        case FlattenRule::first: return "first";
+        case FlattenRule::last: return "last";
+        case FlattenRule::tensor: return "tensor";
+    }
+    return "?";
+}
+
+// What a run computes from: its input files (by name, size and modification time) and every
+// setting that changes a result. Not the shard count: the parts are per tensor, so runs split
+// differently still share them.
+Json job_description(const ShardedCheckpoint& checkpoint, const ModelCompressionOptions& options) {
+    Json files = Json::array();
+    std::error_code error;
+    for (const fs::path& file : checkpoint.files())
+        files.push_back({{"path", fs::absolute(file).lexically_normal().string()},
+                         {"bytes", fs::file_size(file, error)},
+                         {"modified", std::int64_t(fs::last_write_time(file, error).time_since_epoch().count())}});
+    return {{"input", files},
+            {"bits_per_entry", options.bits_per_entry},
+            {"include", options.include},
+            {"exclude", options.exclude},
+            {"flatten", flatten_name(options.flatten)},
+            {"seed", options.seed},
+            {"precision", int(options.precision)},
+            {"method", options.method}};
+}
+
+Json read_json(const fs::path& path) {
+    const std::vector<char> text = read_file_bytes(path, kMaxSmallFileBytes);
+    return Json::parse(text.begin(), text.end());
+}
+
+}  // namespace
+
+PartsFolder::PartsFolder(const fs::path& output, const ShardedCheckpoint& checkpoint, const ModelCompressionOptions& options)
+    : folder_(output.string() + ".parts") {
+    const Json job = job_description(checkpoint, options);
+    std::error_code error;
+    fs::create_directories(folder_, error);  // several processes may race here: that is fine
+    if (error) throw FileError(folder_, "cannot create the folder for finished tensors: " + error.message());
+    const std::string text = job.dump(1);
+    const fs::path job_file = folder_ / "job.json";
+    if (create_file_exclusively(job_file, std::vector<char>(text.begin(), text.end()))) return;
+    Json existing;
+    try {
+        existing = read_json(job_file);
+    } catch (const std::exception&) {
+    }
+    if (existing != job)
+        throw std::invalid_argument(folder_.string() + " holds the parts of a run with another input or other settings " +
+                                    "(see its job.json); delete that folder to start over");
+}
+
+std::optional<TensorReport> PartsFolder::load(std::size_t index, TensorReport report) const {
+    std::error_code error;
+    if (!fs::exists(this->report(index), error) || !fs::exists(payload(index), error)) return std::nullopt;
+    try {
+        const Json j = read_json(this->report(index));
+        if (j.at("name") != report.name) return std::nullopt;
+        report.decomposed_shape = j.at("decomposed_shape").get<Shape>();
+        report.width = j.at("width").get<std::size_t>();
+        report.bits_per_entry = j.at("bits_per_entry").get<double>();
+        report.relative_error = j.at("relative_error").get<double>();
+        report.seconds = j.at("seconds").get<double>();
+        report.stored_bytes = j.at("stored_bytes").get<std::uint64_t>();
+        report.method = j.at("method").get<std::string>();
+        report.shard = j.at("shard").get<std::string>();
+        if (fs::file_size(payload(index)) != report.stored_bytes) return std::nullopt;
+        report.resumed = true;
+        return report;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+void PartsFolder::save(std::size_t index, const std::vector<char>& bytes, const TensorReport& r) const {
+    write_file_atomically(payload(index), bytes);
+    const Json j{{"name", r.name},
+                 {"decomposed_shape", r.decomposed_shape},
+                 {"width", r.width},
+                 {"bits_per_entry", r.bits_per_entry},
+                 {"relative_error", r.relative_error},
+                 {"seconds", r.seconds},
+                 {"stored_bytes", r.stored_bytes},
+                 {"method", r.method},
+                 {"shard", r.shard}};
+    const std::string text = j.dump(1);
+    write_file_atomically(report(index), std::vector<char>(text.begin(), text.end()));  // marks it done
+}
+
+}  // namespace signcut
