@@ -93,7 +93,7 @@ void ImageView::paintEvent(QPaintEvent*) {
     const QString title = zoom_ && zoom_->is_zoomed() && !image_.isNull()
                               ? QString("%1  (×%2)").arg(title_).arg(1.0 / zoom_->region().width(), 0, 'g', 3)
                               : title_;
-    painter.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter, metrics.elidedText(title, Qt::ElideRight, width()));
+    painter.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter, QFontMetrics(bold).elidedText(title, Qt::ElideRight, width() - 4));
     painter.setFont(font());
 
     if (image_.isNull()) {
