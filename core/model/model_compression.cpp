@@ -254,6 +254,7 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
         const SafetensorsEntry& entry = reader.tensors()[index];
         TensorReport& report = reports[index];
         const std::uint64_t memory = decomposition_memory_bytes(entry.elements(), options.bits_per_entry);
+        if (options.cancel && options.cancel->load()) throw CompressionCancelled();
         gate.acquire(memory);
         const auto begin = std::chrono::steady_clock::now();
         try {
@@ -264,7 +265,10 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
             decompose_options.precision = options.precision;
             decompose_options.threads = options.threads;
             Decomposer decomposer(std::move(values), decompose_options);
-            decomposer.run();
+            decomposer.run([&](const Decomposer&) {
+                if (options.cancel && options.cancel->load()) decomposer.cancel();
+            });
+            if (decomposer.stop_reason() == StopReason::cancelled) throw CompressionCancelled();
             const Decomposition& d = decomposer.decomposition();
             report.width = d.width();
             report.bits_per_entry = d.bits_per_entry(d.width());

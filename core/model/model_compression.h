@@ -5,10 +5,12 @@
 // it stopped: each finished tensor is saved at once (atomically) in OUT.scdz.parts/, and
 // OUT.scdz itself only appears, complete, at the end.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,15 @@ struct ModelCompressionOptions {
     std::uint64_t seed = 1;
     CoeffPrecision precision = CoeffPrecision::f32;
     int threads = 0;  // 0: all cores
+    // Set from another thread to stop the run: each running decomposition stops after its
+    // current cut, compress_model throws CompressionCancelled and OUT.scdz is not written
+    // (tensors finished before stay in OUT.scdz.parts/, for a later run to resume).
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+class CompressionCancelled : public std::runtime_error {
+public:
+    CompressionCancelled() : std::runtime_error("compression cancelled") {}
 };
 
 struct TensorReport {
