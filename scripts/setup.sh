@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages signcut needs, if any are missing.
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-charts-dev libopencv-dev libeigen3-dev libtbb-dev
-          libbenchmark-dev nlohmann-json3-dev libopenblas-pthread-dev xvfb xauth)
+          libbenchmark-dev nlohmann-json3-dev libopenblas-pthread-dev xvfb xauth
+          pybind11-dev python3-dev python3-numpy python3-pytest python3-matplotlib)  # the last line: python/
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
