@@ -33,9 +33,10 @@ CoeffPrecision parse_precision(const std::string& name) {
     throw std::invalid_argument("precision must be f32, f16 or bf16, not '" + name + "'");
 }
 
-DecompositionResult decompose(py::handle a, std::optional<std::int64_t> width, std::optional<double> bits_per_entry,
-                              std::optional<double> target_error, std::int64_t seed, const std::string& precision,
-                              std::optional<std::int64_t> threads, const py::object& progress) {
+DecompositionResult decompose(const py::object& a, std::optional<std::int64_t> width,
+                              std::optional<double> bits_per_entry, std::optional<double> target_error,
+                              std::int64_t seed, const std::string& precision, std::optional<std::int64_t> threads,
+                              const py::object& progress) {
     DecomposeOptions options;
     if (width) options.stop.width = whole_number("width", *width);
     options.stop.bits_per_entry = bits_per_entry;
@@ -123,16 +124,19 @@ void bind_decomposition(py::module_& module) {
 Made by signcut.decompose() or signcut.load(); saved with save() as a .scd file.)")
         .def_property_readonly("width", [](const DecompositionResult& r) { return r.decomposition.width(); },
                                "Number of cuts w.")
-        .def_property_readonly("shape", [](const DecompositionResult& r) { return shape_tuple(r.decomposition.shape()); },
-                               "Shape of the decomposed array.")
-        .def_property_readonly("nbytes",
-                               [](const DecompositionResult& r) { return r.decomposition.stored_bytes(r.decomposition.width()); },
-                               "Exact size in bytes of the .scd file (headers and checksum included).")
-        .def_property_readonly("bits_per_entry",
-                               [](const DecompositionResult& r) { return r.decomposition.bits_per_entry(r.decomposition.width()); },
-                               "nbytes · 8 / (number of entries).")
-        .def_property_readonly("precision", [](const DecompositionResult& r) { return precision_name(r.decomposition.precision()); },
-                               "How the coefficients are stored: 'f32', 'f16' or 'bf16'.")
+        .def_property_readonly(
+            "shape", [](const DecompositionResult& r) { return shape_tuple(r.decomposition.shape()); },
+            "Shape of the decomposed array.")
+        .def_property_readonly(
+            "nbytes", [](const DecompositionResult& r) { return r.decomposition.stored_bytes(r.decomposition.width()); },
+            "Exact size in bytes of the .scd file (headers and checksum included).")
+        .def_property_readonly(
+            "bits_per_entry",
+            [](const DecompositionResult& r) { return r.decomposition.bits_per_entry(r.decomposition.width()); },
+            "nbytes · 8 / (number of entries).")
+        .def_property_readonly(
+            "precision", [](const DecompositionResult& r) { return precision_name(r.decomposition.precision()); },
+            "How the coefficients are stored: 'f32', 'f16' or 'bf16'.")
         .def_property_readonly("stop_reason", [](const DecompositionResult& r) { return r.stop_reason; },
                                "Why decompose() stopped: 'width', 'bits_per_entry', 'target_error', 'exhausted'; "
                                "'loaded' after load().")

@@ -53,7 +53,7 @@ MethodOptions method_options(std::int64_t seed, std::int64_t group_size, std::in
     return options;
 }
 
-ApproximationResult approximate_array(py::handle a, const std::string& method, double bits_per_entry,
+ApproximationResult approximate_array(const py::object& a, const std::string& method, double bits_per_entry,
                                       std::int64_t seed, std::int64_t group_size, std::int64_t dbf_iterations) {
     check_method(method);
     check_budget(bits_per_entry);
@@ -88,7 +88,7 @@ std::optional<double> above_floor(double bits, double error) {
     return error > 0 ? std::optional(bits_above_iid_floor(bits, error)) : std::nullopt;
 }
 
-py::list compare(py::handle a, const std::vector<double>& bits, std::optional<std::vector<std::string>> methods,
+py::list compare(const py::object& a, const std::vector<double>& bits, std::optional<std::vector<std::string>> methods,
                  std::int64_t seed, std::int64_t group_size, std::int64_t dbf_iterations) {
     if (bits.empty()) throw std::invalid_argument("bits needs at least one budget");
     for (double b : bits) check_budget(b);
