@@ -123,10 +123,7 @@ py::list compare(const py::object& a, const std::vector<double>& bits, std::opti
             }
         const WaterFillingFloor floor(tensor);
         for (double budget : bits) {
-            const std::pair<const char*, double> bounds[] = {{"bound-iid", iid_gaussian_floor(budget)},
-                                                             {"bound-waterfilling", floor.relative_error(budget)},
-                                                             {"bound-universal", floor.universal_guarantee(budget)}};
-            for (const auto& [name, error] : bounds)
+            for (const auto& [name, error] : named_floors(floor, budget))
                 rows.push_back({name, "budget", "Gaussian rate-distortion bound, not a method", budget, 0.0, budget,
                                 error, above_floor(budget, error)});
         }
