@@ -256,6 +256,20 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, Decomposer(a, DecomposeOptions()));
     }
 
+    void aViewIsReadInPlaceAndDecomposedLikeItsCopy() {
+        const Tensor owner = gaussian_tensor({24, 30}, 18);
+        const Tensor view = Tensor::view(owner.shape(), owner.data());
+        QVERIFY(view.is_view() && !owner.is_view());
+        QCOMPARE(view.data().data(), owner.data().data());
+        const Tensor copy = view;  // a copy owns its floats
+        QVERIFY(!copy.is_view() && copy.data().data() != owner.data().data());
+        QVERIFY(std::equal(copy.data().begin(), copy.data().end(), owner.data().begin()));
+        // The decomposer overwrites its own copy, never the viewed memory.
+        const Decomposition from_view = decompose(view, width_options(20));
+        QVERIFY(identical(from_view, decompose(owner, width_options(20))));
+        QVERIFY(std::equal(view.data().begin(), view.data().end(), copy.data().begin()));
+    }
+
     void cancelFromAnotherThreadStopsPromptly() {
         const Tensor a = gaussian_tensor({1024, 1024}, 17);
         Decomposer decomposer(a, width_options(100000));

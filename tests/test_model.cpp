@@ -3,8 +3,11 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <fstream>
+#include <thread>
 
 #include "io/safetensors_file.h"
 #include "io/scdz_file.h"
@@ -255,6 +258,30 @@ private Q_SLOTS:
             QCOMPARE(a.entries()[i].name, b.entries()[i].name);
             QCOMPARE(a.entries()[i].crc32, b.entries()[i].crc32);
         }
+    }
+
+    void cancelStopsRunningDecompositionsAndWritesNoOutput() {
+        QTemporaryDir dir;
+        const fs::path in = dir.filePath("big.safetensors").toStdString();
+        const fs::path out = dir.filePath("big.scdz").toStdString();
+        write_checkpoint(in, {{"big.weight", "F32", {512, 512}}});
+        std::atomic<bool> cancel{false};
+        ModelCompressionOptions options;
+        options.bits_per_entry = 16;  // thousands of cuts: far longer than the wait below
+        options.cancel = &cancel;
+        std::chrono::steady_clock::time_point asked;
+        std::thread canceller([&] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(150));
+            asked = std::chrono::steady_clock::now();
+            cancel = true;
+        });
+        QVERIFY_THROWS_EXCEPTION(CompressionCancelled, compress_model(in, out, options));
+        const auto stopped = std::chrono::steady_clock::now();
+        canceller.join();
+        // Sanitizer builds run several times slower and say so in SIGNCUT_TEST_TIME_SCALE.
+        const double bound = 0.5 * std::max(1, qEnvironmentVariableIntValue("SIGNCUT_TEST_TIME_SCALE"));
+        QVERIFY(std::chrono::duration<double>(stopped - asked).count() < bound);
+        QVERIFY(!fs::exists(out));
     }
 
     void aTensorAboveTheMemoryLimitIsRefusedUpFront() {

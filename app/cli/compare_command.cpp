@@ -138,10 +138,7 @@ int compare_command(const QStringList& arguments) {
     }
     const WaterFillingFloor floor(a);
     for (double budget : budgets) {
-        const std::pair<const char*, double> bounds[] = {{"bound-iid", iid_gaussian_floor(budget)},
-                                                         {"bound-waterfilling", floor.relative_error(budget)},
-                                                         {"bound-universal", floor.universal_guarantee(budget)}};
-        for (const auto& [name, error] : bounds)
+        for (const auto& [name, error] : named_floors(floor, budget))
             rows.append(QJsonObject{{"method", name}, {"budget", budget}, {"point", "budget"}, {"bits_per_entry", budget},
                                     {"relative_error", error},
                                     {"bits_above_iid_floor", error > 0 ? QJsonValue(bits_above_iid_floor(budget, error)) : QJsonValue::Null},

@@ -49,4 +49,10 @@ double WaterFillingFloor::relative_error(double bits_per_entry) const {
     return std::sqrt(std::min(1.0, distortion / total_energy_));
 }
 
+std::array<NamedFloor, 3> named_floors(const WaterFillingFloor& floor, double bits_per_entry) {
+    return {{{"bound-iid", iid_gaussian_floor(bits_per_entry)},
+             {"bound-waterfilling", floor.relative_error(bits_per_entry)},
+             {"bound-universal", floor.universal_guarantee(bits_per_entry)}}};
+}
+
 }  // namespace signcut

@@ -7,6 +7,7 @@
 //     covariance, at least as well as water-filling at 0.11 bit per dimension less rate, so its
 //     guarantee is the water-filling floor at R − 0.11 (the proof is not constructive).
 
+#include <array>
 #include <vector>
 
 #include "tensor/tensor.h"
@@ -32,5 +33,13 @@ private:
     double total_energy_ = 0.0;
     double entries_ = 0.0;
 };
+
+// The three floors at a budget under the names compare reports them by (signcut-cli compare,
+// the Python module): bound-iid, bound-waterfilling, bound-universal.
+struct NamedFloor {
+    const char* name;
+    double relative_error;
+};
+std::array<NamedFloor, 3> named_floors(const WaterFillingFloor& floor, double bits_per_entry);
 
 }  // namespace signcut

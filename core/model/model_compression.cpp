@@ -119,7 +119,10 @@ StoredTensor store_by_scd(Tensor values, const ModelCompressionOptions& options)
     decompose_options.threads = options.threads;
     const Shape shape = values.shape();
     Decomposer decomposer(std::move(values), decompose_options);
-    decomposer.run();
+    decomposer.run([&](const Decomposer&) {
+        if (options.cancel && options.cancel->load()) decomposer.cancel();
+    });
+    if (decomposer.stop_reason() == StopReason::cancelled) throw CompressionCancelled();
     const Decomposition& d = decomposer.decomposition();
     return {"scd", shape, encode_scd(d, d.width()), d.width(), d.bits_per_entry(d.width()), d.relative_error(d.width())};
 }
@@ -321,6 +324,7 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
     oneapi::tbb::parallel_for_each(pending.begin(), pending.end(), [&](std::size_t index) {
         const SafetensorsEntry& entry = checkpoint.tensors()[index].entry;
         const std::uint64_t memory = decomposition_memory_bytes(entry.elements(), options.bits_per_entry);
+        if (options.cancel && options.cancel->load()) throw CompressionCancelled();
         gate.acquire(memory);
         try {
             compress_tensor(checkpoint, index, options, parts, reports[index]);

@@ -10,6 +10,7 @@
 // each computes only its share of the tensors into OUT.scdz.parts/, and a last run with
 // merge_only assembles OUT.scdz, byte for byte what one process would have written.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -44,6 +45,15 @@ struct ModelCompressionOptions {
     int threads = 0;  // 0: all cores
     std::optional<ShardSpec> shard;  // compute only this share, assemble nothing
     bool merge_only = false;         // compute nothing, assemble OUT.scdz from the finished parts
+    // Set from another thread to stop the run: each running decomposition stops after its
+    // current cut, compress_model throws CompressionCancelled and OUT.scdz is not written
+    // (tensors finished before stay in OUT.scdz.parts/, for a later run to resume).
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+class CompressionCancelled : public std::runtime_error {
+public:
+    CompressionCancelled() : std::runtime_error("compression cancelled") {}
 };
 
 // merge_only found tensors that no process has finished yet.

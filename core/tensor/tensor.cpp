@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <utility>
 
 #ifdef SIGNCUT_OPENBLAS
 // Eigen's products go through OpenBLAS (core/CMakeLists.txt), called from several oneTBB
@@ -39,11 +40,40 @@ std::string shape_to_string(const Shape& shape) {
     return text.empty() ? "()" : text;
 }
 
-Tensor::Tensor(Shape shape) : shape_(std::move(shape)), data_(element_count(shape_), 0.0f) {}
+Tensor::Tensor(Shape shape) : shape_(std::move(shape)), owned_(element_count(shape_), 0.0f), data_(owned_) {}
 
-Tensor::Tensor(Shape shape, FloatBuffer data) : shape_(std::move(shape)), data_(std::move(data)) {
+Tensor::Tensor(Shape shape, FloatBuffer data) : shape_(std::move(shape)), owned_(std::move(data)), data_(owned_) {
     if (element_count(shape_) != data_.size())
         throw std::invalid_argument("tensor data size does not match shape " + shape_to_string(shape_));
+}
+
+Tensor Tensor::view(Shape shape, std::span<const float> data) {
+    if (element_count(shape) != data.size())
+        throw std::invalid_argument("tensor data size does not match shape " + shape_to_string(shape));
+    Tensor tensor;
+    tensor.shape_ = std::move(shape);
+    // Never written through: see the declaration.
+    tensor.data_ = std::span(const_cast<float*>(data.data()), data.size());
+    return tensor;
+}
+
+Tensor::Tensor(const Tensor& other)
+    : shape_(other.shape_), owned_(other.data_.begin(), other.data_.end()), data_(owned_) {}
+
+Tensor::Tensor(Tensor&& other) noexcept
+    : shape_(std::move(other.shape_)), owned_(std::move(other.owned_)), data_(std::exchange(other.data_, {})) {}
+
+Tensor& Tensor::operator=(const Tensor& other) {
+    if (this != &other) *this = Tensor(other);
+    return *this;
+}
+
+Tensor& Tensor::operator=(Tensor&& other) noexcept {
+    shape_ = std::move(other.shape_);
+    owned_ = std::move(other.owned_);  // a vector's move keeps its buffer, so data_ stays valid
+    data_ = std::exchange(other.data_, {});
+    other.shape_.clear();
+    return *this;
 }
 
 Tensor::Tensor(Shape shape, const std::vector<float>& data)
@@ -104,7 +134,9 @@ double relative_error(const Tensor& a, const Tensor& b) {
 Tensor Tensor::reshaped(Shape shape) && {
     if (element_count(shape) != data_.size())
         throw std::invalid_argument("cannot reshape " + shape_to_string(shape_) + " to " + shape_to_string(shape));
-    return Tensor(std::move(shape), std::move(data_));
+    Tensor out(std::move(*this));
+    out.shape_ = std::move(shape);
+    return out;
 }
 
 std::size_t replace_non_finite(Tensor& tensor, float value) {

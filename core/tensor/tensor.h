@@ -27,6 +27,18 @@ public:
     explicit Tensor(Shape shape);
     Tensor(Shape shape, FloatBuffer data);
     Tensor(Shape shape, const std::vector<float>& data);
+    // A read-only view of floats owned elsewhere (a numpy array), which must outlive it and
+    // its moves: functions taking `const Tensor&` read that memory in place. Hand it on only
+    // as `const Tensor&` (writing through it would change the owner's data). A copy of a view
+    // owns its floats: a Decomposer's residual, which the decomposition overwrites, is one.
+    static Tensor view(Shape shape, std::span<const float> data);
+    bool is_view() const { return !data_.empty() && data_.data() != owned_.data(); }
+
+    // Copies own their floats; moves keep them where they are (and a view stays a view).
+    Tensor(const Tensor& other);
+    Tensor(Tensor&& other) noexcept;
+    Tensor& operator=(const Tensor& other);
+    Tensor& operator=(Tensor&& other) noexcept;
 
     const Shape& shape() const { return shape_; }
     std::size_t order() const { return shape_.size(); }
@@ -50,7 +62,8 @@ public:
 
 private:
     Shape shape_;
-    FloatBuffer data_;
+    FloatBuffer owned_;
+    std::span<float> data_;  // owned_, or the memory of a view
 };
 
 // Replaces NaN and ±∞ entries by `value`; returns how many there were.

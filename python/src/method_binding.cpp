@@ -1,0 +1,196 @@
+// methods(), approximate() and compare(): the rival low-bit methods of core/methods/method.h.
+#include <pybind11/stl.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "array_input.h"
+#include "array_output.h"
+#include "bindings.h"
+#include "interruptible.h"
+#include "methods/image_quality.h"
+#include "methods/method.h"
+#include "methods/rate_distortion.h"
+#include "option_checks.h"
+
+namespace signcut::python {
+namespace {
+
+struct ApproximationResult {
+    std::optional<py::array_t<float>> reconstruction;  // none when the budget could not be met
+    std::optional<double> bits_per_entry, relative_error;
+    std::string note;
+};
+
+void check_method(const std::string& name) {
+    std::string known;
+    for (const std::string& m : method_names()) {
+        if (m == name) return;
+        known += (known.empty() ? "" : ",") + m;
+    }
+    throw std::invalid_argument("unknown method '" + name + "' (known: " + known + ")");
+}
+
+void check_budget(double bits) {
+    if (!(bits > 0)) throw std::invalid_argument("bits per entry must be positive, not " + std::to_string(bits));
+}
+
+// NaN or ±∞ would make every method's error meaningless; the decomposer refuses them the same way.
+void check_finite(const Tensor& a) {
+    if (const std::size_t non_finite = count_non_finite(a))
+        throw std::invalid_argument("the input has " + std::to_string(non_finite) +
+                                    " NaN or infinite entries; replace them before approximating");
+}
+
+MethodOptions method_options(std::int64_t seed, std::int64_t group_size, std::int64_t dbf_iterations) {
+    MethodOptions options;
+    options.seed = whole_number("seed", seed);
+    options.group_size = whole_number("group_size", group_size);
+    options.dbf_iterations = int(whole_number("dbf_iterations", dbf_iterations));
+    return options;
+}
+
+ApproximationResult approximate_array(const py::object& a, const std::string& method, double bits_per_entry,
+                                      std::int64_t seed, std::int64_t group_size, std::int64_t dbf_iterations) {
+    check_method(method);
+    check_budget(bits_per_entry);
+    MethodOptions options = method_options(seed, group_size, dbf_iterations);
+    options.bits_per_entry = bits_per_entry;
+    const ArrayInput input(a);
+    check_finite(input.tensor());
+    Approximation result;
+    double error = 0.0;
+    // The methods have no cancellation hook: Ctrl-C takes effect when this one returns.
+    run_interruptible([&] {
+        result = approximate(method, input.tensor(), options);
+        if (result.met_budget) error = relative_error(input.tensor(), result.reconstruction);
+    }, [] {});
+    ApproximationResult out;
+    out.note = result.note;
+    if (!result.met_budget) return out;
+    out.bits_per_entry = double(result.bits) / double(input.tensor().size());
+    out.relative_error = error;
+    out.reconstruction = to_numpy(std::move(result.reconstruction));
+    return out;
+}
+
+// One row of signcut-cli compare --json.
+struct CompareRow {
+    std::string method, point, note;
+    double budget = 0, seconds = 0;
+    std::optional<double> bits_per_entry, relative_error, bits_above_iid_floor;
+    std::optional<ImageQuality> quality;  // on pictures: PSNR and SSIM, as the CLI's psnr_db and ssim
+};
+
+std::optional<double> above_floor(double bits, double error) {
+    return error > 0 ? std::optional(bits_above_iid_floor(bits, error)) : std::nullopt;
+}
+
+py::list compare(const py::object& a, const std::vector<double>& bits, std::optional<std::vector<std::string>> methods,
+                 std::int64_t seed, std::int64_t group_size, std::int64_t dbf_iterations) {
+    if (bits.empty()) throw std::invalid_argument("bits needs at least one budget");
+    for (double b : bits) check_budget(b);
+    const std::vector<std::string> names = methods ? *methods : method_names();
+    for (const std::string& name : names) check_method(name);
+    MethodOptions options = method_options(seed, group_size, dbf_iterations);
+    const ArrayInput input(a);
+    const Tensor& tensor = input.tensor();
+    check_finite(tensor);
+
+    std::vector<CompareRow> rows;
+    std::atomic<bool> cancelled{false};
+    // Cancelled between (method, budget) runs: a run itself cannot be interrupted.
+    run_interruptible([&] {
+        for (const std::string& name : names)
+            for (double budget : bits) {
+                if (cancelled) return;
+                const auto start = std::chrono::steady_clock::now();
+                options.bits_per_entry = budget;
+                const Approximation result = approximate(name, tensor, options);
+                CompareRow row{name, "budget", result.note, budget,
+                               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                               std::nullopt, std::nullopt, std::nullopt};
+                if (result.met_budget) {
+                    const double b = double(result.bits) / double(tensor.size());
+                    const double error = relative_error(tensor, result.reconstruction);
+                    row.bits_per_entry = b;
+                    row.relative_error = error;
+                    row.bits_above_iid_floor = above_floor(b, error);
+                    row.quality = image_quality(tensor, result.reconstruction);
+                }
+                rows.push_back(std::move(row));
+            }
+        const WaterFillingFloor floor(tensor);
+        for (double budget : bits) {
+            for (const auto& [name, error] : named_floors(floor, budget))
+                rows.push_back({name, "budget", "Gaussian rate-distortion bound, not a method", budget, 0.0, budget,
+                                error, above_floor(budget, error), std::nullopt});
+        }
+    }, [&] { cancelled = true; });
+
+    py::list out;
+    for (const CompareRow& row : rows) {
+        py::dict d;
+        d["method"] = row.method;
+        d["budget"] = row.budget;
+        d["point"] = row.point;
+        d["seconds"] = row.seconds;
+        d["bits_per_entry"] = row.bits_per_entry;
+        d["relative_error"] = row.relative_error;
+        d["bits_above_iid_floor"] = row.bits_above_iid_floor;
+        // As the CLI's JSON: "inf" for the PSNR of an exact copy, None off pictures.
+        d["psnr_db"] = !row.quality ? py::object(py::none())
+                       : std::isinf(row.quality->psnr_db) ? py::object(py::str("inf"))
+                                                          : py::object(py::float_(row.quality->psnr_db));
+        d["ssim"] = row.quality && row.quality->ssim ? py::object(py::float_(*row.quality->ssim)) : py::object(py::none());
+        if (!row.note.empty()) d["note"] = row.note;
+        out.append(d);
+    }
+    return out;
+}
+
+}  // namespace
+
+void bind_methods(py::module_& module) {
+    py::class_<ApproximationResult>(module, "Approximation", "One method's approximation at one bit budget.")
+        .def_readonly("reconstruction", &ApproximationResult::reconstruction,
+                      "float32 array of the input's shape, or None when no stored form meets the budget.")
+        .def_readonly("bits_per_entry", &ApproximationResult::bits_per_entry,
+                      "Bits per entry the stored form needs, everything included (None if unmet).")
+        .def_readonly("relative_error", &ApproximationResult::relative_error,
+                      "‖A − Â‖_F / ‖A‖_F (None if unmet).")
+        .def_readonly("note", &ApproximationResult::note,
+                      "What the method chose (e.g. widths), or why the budget could not be met.")
+        .def("__repr__", [](const ApproximationResult& r) {
+            if (!r.reconstruction) return "<signcut.Approximation unmet: " + r.note + ">";
+            return "<signcut.Approximation " + std::to_string(*r.bits_per_entry) + " bits per entry, relative error " +
+                   std::to_string(*r.relative_error) + ">";
+        });
+
+    module.def("methods", &method_names, "Names of every method, in the order signcut-cli compare lists them.");
+
+    module.def("approximate", &approximate_array, py::arg("a"), py::arg("method"), py::arg("bits_per_entry") = 2.0,
+               py::arg("seed") = 1, py::kw_only(), py::arg("group_size") = 0, py::arg("dbf_iterations") = 0,
+               R"(Approximates a numpy array with one method (see methods()) at a budget in bits per entry.
+
+Budgets count everything stored (headers, scales, seeds, tables). group_size: rtn's entries per
+group (0: one group per row); dbf_iterations: DBF's outer iterations (0: the authors' count).
+A C-contiguous float32 array is read in place, others are converted to float32 once.
+The GIL is released while computing; Ctrl-C takes effect when the method returns.
+Raises ValueError for an unknown method, a budget ≤ 0, NaN/Inf, empty or non-float arrays.)");
+
+    module.def("compare", &compare, py::arg("a"), py::arg("bits") = std::vector<double>{1, 2, 4, 8, 16},
+               py::arg("methods") = py::none(), py::kw_only(), py::arg("seed") = 1, py::arg("group_size") = 0,
+               py::arg("dbf_iterations") = 0,
+               R"(Every method (or those named) at every budget, then the Gaussian rate-distortion floors.
+
+Returns the rows of signcut-cli compare --json as dicts: method, budget, point, seconds,
+bits_per_entry, relative_error, bits_above_iid_floor (None where a budget was not met or the
+error is 0) and note. The GIL is released; Ctrl-C stops between (method, budget) runs.)");
+}
+
+}  // namespace signcut::python

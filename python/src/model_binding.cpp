@@ -1,0 +1,131 @@
+// compress_model() and expand_model(): whole .safetensors checkpoints to .scdz and back.
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "bindings.h"
+#include "interruptible.h"
+#include "model/model_compression.h"
+#include "model/model_expansion.h"
+#include "model/shard_plan.h"
+
+namespace signcut::python {
+namespace {
+
+py::dict report_row(const TensorReport& r) {
+    py::dict row;
+    row["name"] = r.name;
+    row["dtype"] = r.dtype;
+    row["shape"] = py::tuple(py::cast(r.shape));
+    row["decomposed"] = r.decomposed;
+    row["kept_because"] = r.kept_because;
+    row["decomposed_shape"] = py::tuple(py::cast(r.decomposed_shape));
+    row["width"] = r.width;
+    row["bits_per_entry"] = r.bits_per_entry;
+    row["relative_error"] = r.relative_error;
+    row["seconds"] = r.seconds;
+    row["stored_bytes"] = r.stored_bytes;
+    row["resumed"] = r.resumed;
+    row["method"] = r.method;
+    row["shard"] = r.shard;
+    return row;
+}
+
+py::list compress(const std::filesystem::path& input, const std::filesystem::path& output,
+                  std::optional<double> bits_per_entry, std::optional<double> fraction_of_bf16,
+                  const std::string& method, std::optional<std::string> include, std::optional<std::string> exclude,
+                  std::optional<std::string> shard, const py::object& progress) {
+    if (bits_per_entry.has_value() == fraction_of_bf16.has_value())
+        throw std::invalid_argument("give exactly one of bits_per_entry and fraction_of_bf16");
+    if (!progress.is_none() && !PyCallable_Check(progress.ptr()))
+        throw std::invalid_argument("progress must be a callable progress(tensors_done, tensors_total)");
+    std::atomic<bool> cancelled{false};
+    ModelCompressionOptions options;
+    options.bits_per_entry = bits_per_entry ? *bits_per_entry : 16.0 * *fraction_of_bf16;
+    options.include = include.value_or("");
+    options.exclude = exclude.value_or("");
+    options.cancel = &cancelled;
+    options.method = method;  // checked by compress_model, with the CLI's message
+    if (shard) options.shard = parse_shard_spec(*shard);
+
+    std::mutex mutex;  // the progress snapshot, written by core's worker threads
+    ModelProgress latest;
+    std::size_t reported = std::size_t(-1);
+    std::vector<TensorReport> reports;
+    run_interruptible(
+        [&] {
+            reports = compress_model(input, output, options, [&](const ModelProgress& p) {
+                std::lock_guard lock(mutex);
+                latest = p;
+            });
+        },
+        [&] { cancelled = true; },
+        [&] {
+            if (progress.is_none()) return;
+            ModelProgress p;
+            {
+                std::lock_guard lock(mutex);
+                if (latest.tensors_done == reported) return;
+                p = latest;
+                reported = p.tensors_done;
+            }
+            progress(p.tensors_done, p.tensors_total);
+        });
+    py::list rows;
+    for (const TensorReport& r : reports) rows.append(report_row(r));
+    return rows;
+}
+
+void expand(const std::filesystem::path& input, const std::filesystem::path& output, std::optional<std::string> dtype) {
+    std::string name = dtype.value_or("");
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+    if (!name.empty() && name != "BF16" && name != "F16" && name != "F32")
+        throw std::invalid_argument("dtype takes bf16, f16 or f32, not '" + *dtype + "'");
+    // Expanding has no cancellation hook: Ctrl-C takes effect when it returns (the output
+    // is written atomically, so it is then either complete or absent).
+    // As the CLI's --out: a .safetensors file, or else a Hugging Face folder of 5 GB shards.
+    if (output.extension() == ".safetensors") run_interruptible([&] { expand_model(input, output, name); }, [] {});
+    else run_interruptible([&] { expand_model_to_folder(input, output, name); }, [] {});
+}
+
+}  // namespace
+
+void bind_model(py::module_& module) {
+    module.def("compress_model", &compress, py::arg("src"), py::arg("out"), py::kw_only(),
+               py::arg("bits_per_entry") = py::none(), py::arg("fraction_of_bf16") = py::none(),
+               py::arg("method") = "scd", py::arg("include") = py::none(), py::arg("exclude") = py::none(),
+               py::arg("shard") = py::none(), py::arg("progress") = py::none(),
+               R"(Compresses a checkpoint into one .scdz file, as signcut-cli compress-model.
+
+src: a .safetensors file, a Hugging Face *.safetensors.index.json with its shards, or a folder
+holding either.
+
+Every 2-D float tensor (higher orders as n_0 × the rest) is decomposed into signed cuts at the
+budget: exactly one of bits_per_entry or fraction_of_bf16 (0.5 = 8 bits per entry). include /
+exclude: regular expressions on tensor names. method: 'scd', 'rtn' or 'best' (the lower error
+of the two, per tensor). shard: 'K/N' computes only this process's share into out + '.parts/'
+and writes no out (a later call without shard assembles it), as --shard K/N. Returns one dict
+per tensor: name, dtype, shape, decomposed, kept_because, decomposed_shape, width,
+bits_per_entry, relative_error, seconds, stored_bytes, resumed, method, shard.
+
+progress(tensors_done, tensors_total) is called at most every 100 ms. The GIL is released;
+Ctrl-C raises KeyboardInterrupt within 0.5 s and out is not written (finished tensors stay in
+out + '.parts/', and the same call resumes from them). OSError for unreadable files,
+ValueError for bad options.)");
+
+    module.def("expand_model", &expand, py::arg("src"), py::arg("out"), py::arg("dtype") = py::none(),
+               R"(Writes the reconstructed checkpoint of a .scdz file as .safetensors (same names and metadata):
+one file when out ends in .safetensors, else a folder of shards of at most 5 GB with
+model.safetensors.index.json.
+
+dtype: 'bf16', 'f16' or 'f32' for the decomposed tensors (None: their original dtype); kept
+tensors are copied byte for byte. The output is written atomically.)");
+}
+
+}  // namespace signcut::python
