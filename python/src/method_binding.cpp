@@ -113,7 +113,7 @@ py::list compare(const py::object& a, const std::vector<double>& bits, std::opti
                 const Approximation result = approximate(name, tensor, options);
                 CompareRow row{name, "budget", result.note, budget,
                                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                               std::nullopt, std::nullopt, std::nullopt};
+                               std::nullopt, std::nullopt, std::nullopt, std::nullopt};
                 if (result.met_budget) {
                     const double b = double(result.bits) / double(tensor.size());
                     const double error = relative_error(tensor, result.reconstruction);
