@@ -39,6 +39,7 @@ CheckpointPanel::CheckpointPanel(QWidget* parent) : QWidget(parent) {
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::SingleSelection);
     table_->setWordWrap(false);
+    table_->setTextElideMode(Qt::ElideMiddle);  // "model.layers.…mlp.down_proj.weight": the ends tell tensors apart
     table_->setSortingEnabled(true);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(kName, QHeaderView::Stretch);
@@ -46,7 +47,9 @@ CheckpointPanel::CheckpointPanel(QWidget* parent) : QWidget(parent) {
     table_->setToolTip("Click a decomposed tensor to see it and its error curve");
     connect(table_, &QTableWidget::cellClicked, this,
             [this](int row, int) { Q_EMIT tensor_picked(table_->item(row, kName)->data(Qt::UserRole).toInt()); });
-    setMinimumWidth(400);  // tensor names are long
+    // Narrow enough that the dock does not widen the window (names are elided in the middle);
+    // the dock can be dragged wider.
+    setMinimumWidth(280);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(summary_);
     layout->addWidget(histogram_);
