@@ -96,17 +96,22 @@ int main(int argc, char** argv) {
                 app.exit(saved ? 0 : 1);
             });
         };
+        const auto zoom = [&] {
+            if (!parser.isSet("zoom")) return;
+            const QStringList zoom = parser.value("zoom").split(',');
+            window.zoom()->zoom(zoom.value(2).toDouble(), QPointF(zoom.value(0).toDouble(), zoom.value(1).toDouble()));
+        };
         if (compare) {
-            QObject::connect(comparison, &signcut::gui::ComparisonView::comparison_finished, &window, save);
+            QObject::connect(comparison, &signcut::gui::ComparisonView::comparison_finished, &window, [zoom, save] {
+                zoom();
+                save();
+            });
         } else {
-            QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&, save, tab] {
+            QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&, save, zoom, tab] {
                 window.set_playing(false);
                 window.show_width(parser.isSet("at") ? parser.value("at").toULongLong() : window.snapshot()->width());
                 window.show_tab(tab);  // the teaching tabs show the finished run
-                if (parser.isSet("zoom")) {
-                    const QStringList zoom = parser.value("zoom").split(',');
-                    window.zoom()->zoom(zoom.value(2).toDouble(), QPointF(zoom.value(0).toDouble(), zoom.value(1).toDouble()));
-                }
+                zoom();
                 if (!parser.isSet("play")) return save();
                 window.show_width(0);
                 window.set_playing(true);
