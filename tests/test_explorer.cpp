@@ -468,6 +468,28 @@ private Q_SLOTS:
         if (!dir.autoRemove()) qInfo("kept %s", qPrintable(dir.path()));
     }
 
+    void svdVersusCutsPlaysTheMemoryUpInLogTime() {
+        MainWindow window;
+        window.set_dialogs_enabled(false);
+        window.set_width_rule(200);
+        window.show();
+        QVERIFY(window.open_file(kCat));
+        QVERIFY(wait_until_finished(window));
+        window.show_tab(MainWindow::kSvdTab);
+        gui::SvdComparisonView* svd = window.svd_comparison();
+        svd->set_bits(0.1);
+        svd->set_playing(true);
+        QTest::qWait(3000);
+        // 15 s for 0.1 … 16 bits, every doubling the same time (about 2 s): 0.2 bits or a little more
+        // after 3 s, far from 16.
+        QVERIFY2(svd->bits() > 0.1 && svd->bits() < 1.0, qPrintable(QString::number(svd->bits())));
+        QVERIFY(svd->is_playing());
+        svd->set_playing(false);
+        const auto panes = svd->findChildren<gui::ImageView*>();
+        QCOMPARE(panes.size(), 3);  // original | truncated SVD | signed cuts
+        for (const gui::ImageView* pane : panes) QVERIFY(!pane->image().isNull());
+    }
+
     void theTourHasItsPages() { QCOMPARE(gui::TourDialog().page_count(), 5); }
 };
 

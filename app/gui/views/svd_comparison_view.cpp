@@ -4,6 +4,9 @@
 #include <QLabel>
 #include <QSlider>
 #include <QSplitter>
+#include <QStyle>
+#include <QTimer>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 #include "methods/method.h"
@@ -15,6 +18,7 @@ namespace {
 
 constexpr int kSliderSteps = 10;  // per bit per entry
 constexpr double kMaxBits = 16.0;
+constexpr double kSweepSeconds = 15.0;  // Play: 0.1 to 16 bits per entry, each doubling the same time
 
 }  // namespace
 
@@ -24,6 +28,15 @@ SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
     slider_->setValue(2 * kSliderSteps);
     slider_->setToolTip("Memory for both, in bits per entry (everything stored)");
     connect(slider_, &QSlider::valueChanged, this, &SvdComparisonView::refresh);
+    play_button_ = new QToolButton;
+    play_button_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    play_button_->setToolTip("Play: the memory of both grows from 0.1 to 16 bits per entry, each doubling the same time");
+    connect(play_button_, &QToolButton::clicked, this, [this] { set_playing(!is_playing()); });
+    clock_.set_speed({PlaybackSpeed::logarithmic, kSweepSeconds});
+    timer_ = new QTimer(this);
+    timer_->setInterval(33);
+    connect(timer_, &QTimer::timeout, this, &SvdComparisonView::tick);
+    connect(slider_, &QSlider::sliderPressed, this, [this] { set_playing(false); });
     bits_label_ = new QLabel;
     bits_label_->setMinimumWidth(300);
     explanation_ = new QLabel(
@@ -31,13 +44,16 @@ SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
         "numbers, here in bf16 (16 bits each). Signed cuts spend the same memory on many more, cheaper terms: "
         "each costs m + n (+ channels) bits and one coefficient. Move the slider: both use the same bits per entry.");
     explanation_->setWordWrap(true);
+    original_view_ = new ImageView("Original");
     svd_view_ = new ImageView("Truncated SVD");
     cuts_view_ = new ImageView("Signed cuts");
     auto* row = new QHBoxLayout;
+    row->addWidget(play_button_);
     row->addWidget(new QLabel("Memory"));
     row->addWidget(slider_, 1);
     row->addWidget(bits_label_);
     auto* pictures = new QSplitter(Qt::Horizontal);
+    pictures->addWidget(original_view_);
     pictures->addWidget(svd_view_);
     pictures->addWidget(cuts_view_);
     auto* layout = new QVBoxLayout(this);
@@ -51,6 +67,8 @@ void SvdComparisonView::clear(const QString& why) {
     input_.reset();
     snapshot_.reset();
     svds_.clear();
+    set_playing(false);
+    original_view_->set_placeholder("");
     svd_view_->set_placeholder(why);
     cuts_view_->set_placeholder("");
 }
@@ -89,6 +107,7 @@ void SvdComparisonView::refresh() {
         view->set_image(heat_map(matrix_slice(t, 0), limit));
         view->set_legend(limit);
     };
+    draw(original_view_, *input_);
     // SVD: one per colour channel (or the matrix, or the first-mode unfolding).
     if (svds_.empty())
         for (const Tensor& m : as_matrices(*input_)) svds_.emplace_back(m);
@@ -130,6 +149,25 @@ void SvdComparisonView::refresh() {
                               .arg(cuts_error_, 0, 'g', 3)
                               .arg(used, 0, 'f', 2)
                               .arg(short_of_budget ? " — all the explorer computed so far" : ""));
+}
+
+void SvdComparisonView::set_playing(bool playing) {
+    play_button_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+    if (!playing) return timer_->stop();
+    if (slider_->value() >= slider_->maximum()) slider_->setValue(slider_->minimum());  // at the end: again
+    // The clock counts slider steps above the minimum, as it counts widths.
+    clock_.start_from(std::size_t(slider_->value() - slider_->minimum()));
+    since_tick_.start();
+    timer_->start();
+}
+
+bool SvdComparisonView::is_playing() const { return timer_->isActive(); }
+
+void SvdComparisonView::tick() {
+    const auto last = std::size_t(slider_->maximum() - slider_->minimum());
+    const std::size_t step = clock_.advance(double(since_tick_.restart()) / 1000.0, last);
+    if (int(step) + slider_->minimum() != slider_->value()) slider_->setValue(int(step) + slider_->minimum());
+    if (step >= last) set_playing(false);
 }
 
 }  // namespace signcut::gui

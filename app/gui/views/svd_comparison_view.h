@@ -1,8 +1,10 @@
 #pragma once
 // Signed cuts against the classic SVD image-compression demo at equal memory: one bits
-// slider, the truncated SVD (bf16 factors) on one side, the signed cuts of the explorer's run
-// at the same bits on the other, both errors.
+// slider, the original, the truncated SVD (bf16 factors) and the signed cuts of the explorer's
+// run at the same bits side by side, both errors. Play sweeps the memory from 0.1 to 16 bits
+// per entry in log time: the lesson in motion.
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include <memory>
@@ -10,9 +12,12 @@
 
 #include "approximation.h"
 #include "methods/baselines.h"
+#include "playback.h"
 
 class QLabel;
 class QSlider;
+class QTimer;
+class QToolButton;
 
 namespace signcut::gui {
 
@@ -31,12 +36,15 @@ public:
     double svd_error() const { return svd_error_; }
     double cuts_error() const { return cuts_error_; }
     std::size_t cuts_width() const { return cuts_width_; }
+    void set_playing(bool playing);
+    bool is_playing() const;
 
 protected:
     void showEvent(QShowEvent* event) override;
 
 private:
     void refresh();
+    void tick();
 
     std::shared_ptr<const Tensor> input_;
     std::shared_ptr<const Snapshot> snapshot_;
@@ -46,9 +54,14 @@ private:
     double svd_error_ = 0.0, cuts_error_ = 0.0;
     std::size_t cuts_width_ = 0;
 
+    PlaybackClock clock_;
+    QElapsedTimer since_tick_;
+    QTimer* timer_;
+    QToolButton* play_button_;
     QSlider* slider_;
     QLabel* bits_label_;
     QLabel* explanation_;
+    ImageView* original_view_;
     ImageView* svd_view_;
     ImageView* cuts_view_;
 };
