@@ -129,7 +129,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     numbers_ = new QLabel;
     numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     numbers_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    numbers_->setMinimumWidth(250);
+    // No minimum width: at 2× scaling on a 1920 × 1080 screen the whole window must fit.
     slice_ = new QSpinBox;
     slice_->setToolTip("Which 2-D slice of a tensor of order > 2 to show");
     connect(slice_, &QSpinBox::valueChanged, this, [this] { refresh_views(); });

@@ -90,14 +90,15 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     measure_->addItem("PSNR", int(ComparisonMeasure::psnr));
     measure_->addItem("SSIM", int(ComparisonMeasure::ssim));
     measure_->setToolTip(kMeasuresTip);
-    run_button_ = new QPushButton("Run comparison");
+    run_button_ = new QPushButton("Run");
     connect(run_button_, &QPushButton::clicked, this, &ComparisonView::run);
     cancel_button_ = new QPushButton("Cancel");
     cancel_button_->setEnabled(false);
     connect(cancel_button_, &QPushButton::clicked, this, &ComparisonView::cancel);
     status_ = new QLabel;
+    status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // a long status must not widen the window
     auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel("Budgets (bits per entry)"));
+    controls->addWidget(new QLabel("Bits per entry"));
     controls->addWidget(budgets_);
     controls->addWidget(methods_button_);
     controls->addWidget(curves_);

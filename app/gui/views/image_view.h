@@ -36,7 +36,7 @@ public:
     QRectF source_rect() const;
 
     QSize sizeHint() const override { return {420, 360}; }
-    QSize minimumSizeHint() const override { return {160, 140}; }
+    QSize minimumSizeHint() const override { return {120, 120}; }
 
 Q_SIGNALS:
     void enlarge_requested();
