@@ -6,6 +6,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QDir>
+#include <QLabel>
 #include <QSpinBox>
 #include <QWheelEvent>
 
@@ -490,7 +492,21 @@ private Q_SLOTS:
         for (const gui::ImageView* pane : panes) QVERIFY(!pane->image().isNull());
     }
 
-    void theTourHasItsPages() { QCOMPARE(gui::TourDialog().page_count(), 5); }
+    void theTourHasItsPages() {
+        gui::TourDialog tour;
+        QCOMPARE(tour.page_count(), 5);
+        // Each page has its picture, and the pictures differ.
+        std::vector<QImage> pictures;
+        for (const QLabel* label : tour.findChildren<QLabel*>())
+            if (!label->pixmap().isNull()) pictures.push_back(label->pixmap().toImage());
+        QCOMPARE(pictures.size(), std::size_t(5));
+        for (std::size_t i = 1; i < pictures.size(); ++i) QVERIFY(pictures[i] != pictures[i - 1]);
+        if (!qEnvironmentVariableIsEmpty("SIGNCUT_KEEP_TEST_FILES")) {  // to look at it
+            tour.show();
+            QTest::qWait(100);
+            tour.grab().save(QDir::temp().filePath("signcut-tour.png"));
+        }
+    }
 };
 
 QTEST_MAIN(ExplorerTest)

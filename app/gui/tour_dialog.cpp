@@ -1,10 +1,15 @@
 #include "tour_dialog.h"
 
 #include <QHBoxLayout>
+#include <QPixmap>
 #include <QLabel>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
+
+#include <iterator>
+
+#include "tour_pictures.h"
 
 namespace signcut::gui {
 namespace {
@@ -56,12 +61,22 @@ const char* const kPages[] = {
 TourDialog::TourDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle("A tour of signcut");
     pages_ = new QStackedWidget;
-    for (const char* text : kPages) {
-        auto* label = new QLabel(text);
+    static_assert(std::size(kPages) == kTourPictures, "a picture for every page");
+    for (int page = 0; page < kTourPictures; ++page) {
+        auto* label = new QLabel(kPages[page]);
         label->setWordWrap(true);
         label->setAlignment(Qt::AlignTop | Qt::AlignLeft);
         label->setMargin(12);
-        pages_->addWidget(label);
+        auto* picture = new QLabel;
+        picture->setPixmap(QPixmap::fromImage(tour_picture(page)));
+        picture->setAlignment(Qt::AlignTop);
+        picture->setContentsMargins(0, 16, 8, 0);
+        auto* content = new QWidget;
+        auto* row = new QHBoxLayout(content);
+        row->setContentsMargins(0, 0, 0, 0);
+        row->addWidget(label, 1);
+        row->addWidget(picture);
+        pages_->addWidget(content);
     }
     position_ = new QLabel;
     back_ = new QPushButton("◀ Back");
@@ -79,7 +94,7 @@ TourDialog::TourDialog(QWidget* parent) : QDialog(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(pages_, 1);
     layout->addLayout(buttons);
-    resize(620, 440);
+    resize(760, 460);
     show_page(0);
 }
 
