@@ -17,6 +17,7 @@
 #include "model/model_expansion.h"
 #include "model/model_summary.h"
 #include "tensor/random_tensor.h"
+#include "test_support.h"
 
 using namespace signcut;
 namespace fs = std::filesystem;
@@ -289,8 +290,7 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(CompressionCancelled, compress_model(in, out, options));
         const auto stopped = std::chrono::steady_clock::now();
         canceller.join();
-        // Sanitizer builds run several times slower and say so in SIGNCUT_TEST_TIME_SCALE.
-        const double bound = 0.5 * std::max(1, qEnvironmentVariableIntValue("SIGNCUT_TEST_TIME_SCALE"));
+        const double bound = 0.5 * testing::time_scale();
         QVERIFY(std::chrono::duration<double>(stopped - asked).count() < bound);
         QVERIFY(!fs::exists(out));
     }

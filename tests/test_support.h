@@ -1,11 +1,18 @@
 #pragma once
 // Helpers shared by the tests.
 
+#include <QtGlobal>
+
+#include <algorithm>
 #include <cstdint>
 
 #include "tensor/random_tensor.h"
 
 namespace signcut::testing {
+
+// Latency bounds are multiplied by this: sanitizer builds run several times slower and say so
+// in SIGNCUT_TEST_TIME_SCALE (scripts/test-sanitizers.sh); 1 otherwise.
+inline int time_scale() { return std::max(1, qEnvironmentVariableIntValue("SIGNCUT_TEST_TIME_SCALE")); }
 
 // scale · s tᵀ with s, t random sign vectors: one signed cut recovers it exactly.
 inline Tensor rank_one_sign_matrix(std::size_t rows, std::size_t cols, float scale, std::uint64_t seed) {
