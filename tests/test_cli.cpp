@@ -148,7 +148,7 @@ private Q_SLOTS:
             one_finished = QDir(out + ".parts").entryList({"*.json"}).size() > 1;  // job.json and a tensor
         }
         process.kill();
-        process.waitForFinished();
+        QVERIFY(process.waitForFinished());
         QVERIFY(one_finished);
         QVERIFY(!QFileInfo::exists(out));
         const Run resumed = cli(compress);
