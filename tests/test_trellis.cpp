@@ -14,6 +14,7 @@
 #include "methods/trellis.h"
 #include "scd/kernels.h"
 #include "tensor/random_tensor.h"
+#include "test_support.h"
 
 using namespace signcut;
 
@@ -155,9 +156,7 @@ private Q_SLOTS:
     // Random group costs with many ties (small multiples of ¼, some infinite), values and x on
     // a grid of ½ so that candidates tie exactly, then Gaussian ones.
     void viterbiStepEqualsScalarOnEveryPath() {
-        std::vector<Isa> paths;
-        for (Isa isa : {Isa::avx2, Isa::avx512})
-            if (isa_supported(isa)) paths.push_back(isa);
+        const std::vector<Isa> paths = testing::runnable_paths({Isa::avx2, Isa::avx512});
         if (paths.empty()) QSKIP("this CPU has neither AVX2 nor AVX-512");
         std::mt19937 rng(2);
         std::normal_distribution<float> normal;
