@@ -21,7 +21,7 @@ std::unique_ptr<oneapi::tbb::global_control> threads_from_environment() {
         std::fprintf(stderr, "SIGNCUT_TEST_THREADS=%s: give a number of threads from 1 to 1024\n", value);
         std::exit(2);
     }
-    std::fprintf(stderr, "oneTBB limited to %ld threads (SIGNCUT_TEST_THREADS)\n", threads);
+    std::fprintf(stderr, "oneTBB limited to %ld thread%s (SIGNCUT_TEST_THREADS)\n", threads, threads == 1 ? "" : "s");
     return std::make_unique<oneapi::tbb::global_control>(oneapi::tbb::global_control::max_allowed_parallelism,
                                                          std::size_t(threads));
 }
