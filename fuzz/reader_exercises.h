@@ -10,6 +10,7 @@
 #include <exception>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <span>
 #include <string>
 
@@ -38,10 +39,14 @@ inline std::filesystem::path temporary_file(const std::uint8_t* data, std::size_
     return path;
 }
 
+// Clean errors are caught; std::bad_alloc is let through: a reader must refuse an input whose
+// sizes it cannot hold with a clear error before it allocates, not fail the allocation.
 template <typename Body>
 void expecting_exceptions(const Body& body) {
     try {
         body();
+    } catch (const std::bad_alloc&) {
+        throw;
     } catch (const std::exception&) {
     }
 }

@@ -3,16 +3,27 @@
 // keeps its exit status and output.
 #include <QProcess>
 #include <QStringList>
+#include <QTest>
 
 struct Run {
-    int status = -1;  // -1: crashed or killed
+    int status = -1;  // -1: crashed, killed, hung or not started
     QByteArray out, err;
 };
 
-inline Run cli(const QStringList& arguments) {
+inline Run cli(const QStringList& arguments, int timeout_ms = 120000) {
     QProcess process;
     process.start(SIGNCUT_CLI, arguments);
-    process.waitForFinished(120000);
+    if (!process.waitForFinished(timeout_ms)) {
+        // A process that never ran or never ended fails the test (its exit code would read 0).
+        const QString why = process.state() == QProcess::NotRunning
+                                ? "could not start: " + process.errorString()
+                                : QString("did not finish within %1 s and was killed").arg(timeout_ms / 1000);
+        process.kill();
+        process.waitForFinished();
+        const QByteArray message = ("signcut-cli " + arguments.join(' ') + ": " + why).toUtf8();
+        QTest::qFail(message.constData(), __FILE__, __LINE__);
+        return {-1, {}, message};
+    }
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
             process.readAllStandardError()};
 }

@@ -238,6 +238,7 @@ private Q_SLOTS:
         }
         for (auto& p : processes) {
             QVERIFY(p->waitForFinished(120000));
+            QCOMPARE(p->exitStatus(), QProcess::NormalExit);
             QCOMPARE(p->exitCode(), 0);
             QVERIFY(p->readAllStandardError().contains("shard "));  // progress lines name the shard
         }
@@ -479,7 +480,7 @@ private Q_SLOTS:
             one_finished = finished_parts(out + ".parts") >= 1;
         }
         process.kill();
-        process.waitForFinished();
+        QVERIFY(process.waitForFinished());
         QVERIFY(one_finished);
         const std::size_t kept = finished_parts(out + ".parts");
         QCOMPARE(cli(QStringList{"compress-model", model, "--out", out, "--shard", "0/2", "--report",

@@ -10,6 +10,9 @@
 #include <QTest>
 
 #include "cli_process.h"
+#include "scd/decomposer.h"
+#include "scd/kernels.h"
+#include "tensor/random_tensor.h"
 
 namespace {
 
@@ -132,6 +135,47 @@ private Q_SLOTS:
         QVERIFY(missing.err.contains("no such file"));
     }
 
+    // On a tiny matrix: the timed engine run ends where a plain decomposition with the same seed
+    // does, and every timing is there.
+    void benchTimesTheEngineOnATinyMatrix() {
+        const Run run = cli({"bench", "--size", "48x40", "--width", "12", "--seed", "3", "--json"});
+        QCOMPARE(run.status, 0);
+        const QJsonObject bench = json_of(run);
+        QCOMPARE(bench["size"].toString(), QString("48x40"));
+        QCOMPARE(bench["width"].toInt(), 12);
+        QCOMPARE(bench["compare_width"].toInt(), 12);
+        QCOMPARE(bench["kernels"].toString(), QString::fromUtf8(signcut::isa_name(signcut::active_kernels().isa)));
+        signcut::DecomposeOptions options;
+        options.stop.width = 12;
+        options.seed = 3;
+        const signcut::Decomposition d = signcut::decompose(signcut::gaussian_tensor({48, 40}, 3), options);
+        QCOMPARE(bench["relative_error"].toDouble(), d.relative_error(12));
+        QCOMPARE(bench["engine_relative_error_at_compare_width"].toDouble(), d.relative_error(12));
+        for (const char* key : {"seconds_per_cut", "gemv_seconds", "speedup_vs_scalar", "reference_seconds_per_cut"})
+            QVERIFY2(bench[key].toDouble() > 0, key);
+    }
+
+    // info on a .scdz reads its summary back from the file: the one compress-model printed.
+    void infoOnACompressedCheckpointGivesTheSummaryOfItsRun() {
+        QTemporaryDir dir;
+        const QString checkpoint = dir.filePath("ck.safetensors"), out = dir.filePath("ck.scdz");
+        QCOMPARE(cli({"synthetic-checkpoint", checkpoint, "--layers", "1", "--hidden", "64", "--intermediate", "96"}).status, 0);
+        const Run compress = cli({"compress-model", checkpoint, "--bits-per-entry", "4", "--out", out, "--json"});
+        QCOMPARE(compress.status, 0);
+        QJsonObject written = json_of(compress);
+        QCOMPARE(written.take("resumed").toInt(), 0);
+        QVERIFY(written["decomposed"].toInt() > 0 && written["kept"].toInt() > 0);
+        const Run info = cli({"info", out, "--json"});
+        QCOMPARE(info.status, 0);
+        QCOMPARE(json_of(info), written);
+        const Run text = cli({"info", out});
+        QCOMPARE(text.status, 0);
+        QVERIFY(text.out.contains(QString("tensors         %1 decomposed, %2 kept as they were")
+                                      .arg(written["decomposed"].toInt())
+                                      .arg(written["kept"].toInt())
+                                      .toUtf8()));
+    }
+
     // compress-model killed (SIGKILL) after its first finished tensor: no output file appears,
     // and the same command then resumes, reusing what was finished.
     void aKilledCompressionLeavesNoOutputAndResumes() {
@@ -148,7 +192,7 @@ private Q_SLOTS:
             one_finished = QDir(out + ".parts").entryList({"*.json"}).size() > 1;  // job.json and a tensor
         }
         process.kill();
-        process.waitForFinished();
+        QVERIFY(process.waitForFinished());
         QVERIFY(one_finished);
         QVERIFY(!QFileInfo::exists(out));
         const Run resumed = cli(compress);

@@ -1,11 +1,12 @@
 // Replays every input kept in fuzz/regressions/<reader>/ (inputs the fuzzers once crashed on,
 // and hand-made malformed files) through the same code the fuzzers run: each must end in a
-// clean error or a clean read, never a crash or a sanitizer report.
+// clean error or a clean read, never a crash, a failed allocation or a sanitizer report.
 #include <QDirIterator>
 #include <QTest>
 
 #include <fstream>
 #include <map>
+#include <new>
 
 #include "../fuzz/reader_exercises.h"
 
@@ -27,7 +28,12 @@ private Q_SLOTS:
                 const QString path = files.next();
                 std::ifstream in(path.toStdString(), std::ios::binary);
                 const std::vector<std::uint8_t> bytes{std::istreambuf_iterator<char>(in), {}};
-                exercise(bytes.data(), bytes.size());
+                try {
+                    exercise(bytes.data(), bytes.size());
+                } catch (const std::bad_alloc&) {
+                    QFAIL(qPrintable(path + ": an allocation failed; the reader must refuse such an input with a "
+                                            "clear error before allocating"));
+                }
                 ++replayed;
             }
         }

@@ -7,18 +7,13 @@
 #include "scd/kernels.h"
 #include "scd/sign_bits.h"
 #include "tensor/tensor.h"
+#include "test_support.h"
 
 using namespace signcut;
+using signcut::testing::runnable_paths;
 
 class KernelTest : public QObject {
     Q_OBJECT
-
-    std::vector<Isa> simd_paths() {
-        std::vector<Isa> paths;
-        for (Isa isa : {Isa::avx2, Isa::avx512})
-            if (isa_supported(isa)) paths.push_back(isa);
-        return paths;
-    }
 
     static std::vector<float> random_floats(std::size_t n, std::mt19937& rng) {
         std::normal_distribution<float> normal;
@@ -49,28 +44,30 @@ private Q_SLOTS:
     }
 
     void signedSumEqualsScalarOnEveryPath() {
-        if (simd_paths().empty()) QSKIP("this CPU has neither AVX2 nor AVX-512");
+        const std::vector<Isa> paths = runnable_paths({Isa::avx2, Isa::avx512});
+        if (paths.empty()) QSKIP("this CPU has neither AVX2 nor AVX-512");
         std::mt19937 rng(3);
         std::mt19937_64 bits(4);
         for (std::size_t n : {1u, 7u, 15u, 16u, 17u, 31u, 64u, 65u, 100u, 1000u, 4099u}) {
             auto x = random_floats(n, rng);
             auto s = random_signs(n, bits);
             const float reference = scalar_kernels().signed_sum(x.data(), s.data(), n);
-            for (Isa isa : simd_paths())
+            for (Isa isa : paths)
                 QVERIFY2(same_bits(kernels_for(isa).signed_sum(x.data(), s.data(), n), reference),
                          qPrintable(QString("%1, n=%2").arg(isa_name(isa).data()).arg(n)));
         }
     }
 
     void accumulateEqualsScalarOnEveryPath() {
-        if (simd_paths().empty()) QSKIP("this CPU has neither AVX2 nor AVX-512");
+        const std::vector<Isa> paths = runnable_paths({Isa::avx2, Isa::avx512});
+        if (paths.empty()) QSKIP("this CPU has neither AVX2 nor AVX-512");
         std::mt19937 rng(5);
         for (std::size_t n : {1u, 9u, 16u, 33u, 1001u}) {
             for (bool negate : {false, true}) {
                 auto base = random_floats(n, rng), x = random_floats(n, rng);
                 auto reference = base;
                 scalar_kernels().accumulate(reference.data(), x.data(), negate, n);
-                for (Isa isa : simd_paths()) {
+                for (Isa isa : paths) {
                     auto out = base;
                     kernels_for(isa).accumulate(out.data(), x.data(), negate, n);
                     QVERIFY(std::memcmp(out.data(), reference.data(), n * sizeof(float)) == 0);
@@ -80,7 +77,8 @@ private Q_SLOTS:
     }
 
     void addSignedConstantEqualsScalarOnEveryPath() {
-        if (simd_paths().empty()) QSKIP("this CPU has neither AVX2 nor AVX-512");
+        const std::vector<Isa> paths = runnable_paths({Isa::avx2, Isa::avx512});
+        if (paths.empty()) QSKIP("this CPU has neither AVX2 nor AVX-512");
         std::mt19937 rng(6);
         std::mt19937_64 bits(7);
         for (std::size_t n : {1u, 15u, 16u, 17u, 64u, 129u, 1000u}) {
@@ -90,7 +88,7 @@ private Q_SLOTS:
             scalar_kernels().add_signed_constant(reference.data(), s.data(), 0.3125f, n);
             for (std::size_t i = 0; i < n; ++i)
                 QVERIFY(same_bits(reference[i], base[i] + (is_negative(s, i) ? -0.3125f : 0.3125f)));
-            for (Isa isa : simd_paths()) {
+            for (Isa isa : paths) {
                 auto out = base;
                 kernels_for(isa).add_signed_constant(out.data(), s.data(), 0.3125f, n);
                 QVERIFY(std::memcmp(out.data(), reference.data(), n * sizeof(float)) == 0);
@@ -99,6 +97,7 @@ private Q_SLOTS:
     }
 
     void accumulateRowsEqualsRowAfterRowOnEveryPath() {
+        const std::vector<Isa> paths = runnable_paths({Isa::scalar, Isa::avx2, Isa::avx512});
         std::mt19937 rng(8);
         for (std::size_t n : {1u, 15u, 16u, 40u, 63u, 64u, 65u, 1000u}) {
             for (std::size_t count = 1; count <= kMaxAccumulateRows; ++count) {
@@ -113,8 +112,7 @@ private Q_SLOTS:
                 }
                 auto reference = base;
                 for (std::size_t r = 0; r < count; ++r) scalar_kernels().accumulate(reference.data(), pointers[r], negate[r], n);
-                for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
-                    if (!isa_supported(isa)) continue;
+                for (Isa isa : paths) {
                     auto out = base;
                     kernels_for(isa).accumulate_rows(out.data(), pointers, negate, count, n);
                     QVERIFY(std::memcmp(out.data(), reference.data(), n * sizeof(float)) == 0);
@@ -124,6 +122,7 @@ private Q_SLOTS:
     }
 
     void tableLookupsAddTheIndexedEntriesOnEveryPath() {
+        const std::vector<Isa> paths = runnable_paths({Isa::scalar, Isa::avx2, Isa::avx512});
         std::mt19937 rng(9);
         for (std::size_t n : {1u, 7u, 15u, 16u, 17u, 31u, 32u, 33u, 100u, 1000u}) {
             for (std::size_t count = 1; count <= kMaxTables; ++count) {
@@ -141,8 +140,7 @@ private Q_SLOTS:
                 auto reference = base;  // the definition, table after table
                 for (std::size_t r = 0; r < count; ++r)
                     for (std::size_t i = 0; i < n; ++i) reference[i] += tables[r][indices[r][i]];
-                for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
-                    if (!isa_supported(isa)) continue;
+                for (Isa isa : paths) {
                     auto out = base;
                     kernels_for(isa).add_table_lookups(out.data(), index_pointers, table_pointers, count, n);
                     QVERIFY2(std::memcmp(out.data(), reference.data(), n * sizeof(float)) == 0, isa_name(isa).data());
@@ -152,6 +150,7 @@ private Q_SLOTS:
     }
 
     void signBitsMatchOnEveryPath() {
+        const std::vector<Isa> paths = runnable_paths({Isa::avx2, Isa::avx512});
         std::mt19937 rng(11);
         for (std::size_t n : {1u, 63u, 64u, 65u, 200u}) {
             auto x = random_floats(n, rng);
@@ -159,7 +158,7 @@ private Q_SLOTS:
             std::vector<std::uint64_t> reference(words_for_bits(n));
             scalar_kernels().sign_bits(x.data(), n, reference.data());
             for (std::size_t i = 0; i < n; ++i) QCOMPARE(is_negative(reference, i), x[i] < 0.0f);
-            for (Isa isa : simd_paths()) {
+            for (Isa isa : paths) {
                 std::vector<std::uint64_t> out(words_for_bits(n));
                 kernels_for(isa).sign_bits(x.data(), n, out.data());
                 QVERIFY(out == reference);
@@ -168,6 +167,7 @@ private Q_SLOTS:
     }
 
     void changedOverlapsCountAgreementsOnEveryPath() {
+        const std::vector<Isa> paths = runnable_paths({Isa::scalar, Isa::avx2, Isa::avx512});
         std::mt19937_64 bits(11);
         for (std::size_t n : {1u, 63u, 64u, 65u, 1000u}) {
             const std::size_t words = words_for_bits(n), count = 5;
@@ -181,8 +181,7 @@ private Q_SLOTS:
                 for (std::size_t i = 0; i < n; ++i)
                     if (is_negative(changed, i)) expected[j] += is_negative(signs, i) == is_negative(cuts[j], i) ? 1 : -1;
             }
-            for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) {
-                if (!isa_supported(isa)) continue;
+            for (Isa isa : paths) {
                 std::int64_t out[count];
                 kernels_for(isa).changed_overlaps(changed.data(), signs.data(), pointers, count, words, out);
                 for (std::size_t j = 0; j < count; ++j) QCOMPARE(out[j], expected[j]);

@@ -14,6 +14,7 @@
 #include "methods/trellis.h"
 #include "scd/kernels.h"
 #include "tensor/random_tensor.h"
+#include "test_support.h"
 
 using namespace signcut;
 
@@ -155,9 +156,7 @@ private Q_SLOTS:
     // Random group costs with many ties (small multiples of ¼, some infinite), values and x on
     // a grid of ½ so that candidates tie exactly, then Gaussian ones.
     void viterbiStepEqualsScalarOnEveryPath() {
-        std::vector<Isa> paths;
-        for (Isa isa : {Isa::avx2, Isa::avx512})
-            if (isa_supported(isa)) paths.push_back(isa);
+        const std::vector<Isa> paths = testing::runnable_paths({Isa::avx2, Isa::avx512});
         if (paths.empty()) QSKIP("this CPU has neither AVX2 nor AVX-512");
         std::mt19937 rng(2);
         std::normal_distribution<float> normal;
@@ -202,6 +201,8 @@ private Q_SLOTS:
         };
         std::vector<std::uint8_t> symbols1, symbols2;
         std::vector<float> reconstruction1, reconstruction2;
+        if (oneapi::tbb::global_control::active_value(oneapi::tbb::global_control::max_allowed_parallelism) < 2)
+            qInfo("oneTBB is limited to one thread (SIGNCUT_TEST_THREADS): the two-thread run uses one");
         const std::vector<double> errors1 = run(1, symbols1, reconstruction1);
         const std::vector<double> errors2 = run(2, symbols2, reconstruction2);
         QVERIFY(errors1 == errors2);

@@ -18,7 +18,10 @@ std::vector<double> floor_sample_bits() {
 }
 
 void ComparisonWorker::run(std::shared_ptr<const ComparisonJob> job) {
-    if (stale(job->id)) return;
+    if (stale(job->id)) {
+        Q_EMIT finished(job->id);
+        return;
+    }
     const Tensor& a = *job->input;
     try {
         auto floors = std::make_shared<ComparisonFloors>();
@@ -35,7 +38,7 @@ void ComparisonWorker::run(std::shared_ptr<const ComparisonJob> job) {
         // The floors are a guide only; the methods still run.
     }
     for (const PlannedPoint& planned : comparison_plan(*job)) {
-        if (stale(job->id)) return;
+        if (stale(job->id)) break;
         run_point(*job, planned.method, planned.budget, planned.on_curve);
     }
     if (job->methods.contains("tcq") && !stale(job->id)) {

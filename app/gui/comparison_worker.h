@@ -72,6 +72,8 @@ Q_SIGNALS:
     void point_ready(std::shared_ptr<const signcut::gui::ComparisonPoint> point);
     // "One code for all" (methods/universality.h), as a sentence for the view.
     void universality_ready(quint64 job, const QString& text);
+    // The worker is done with `job`: every point computed, or the rest dropped when superseded.
+    // Nothing of that job follows it.
     void finished(quint64 job);
 
 private:

@@ -279,7 +279,11 @@ void ComparisonView::on_point(std::shared_ptr<const ComparisonPoint> point) {
 }
 
 void ComparisonView::on_finished(quint64 job) {
-    if (job != job_id_ || !running_) return;
+    if (job != job_id_) return;
+    if (!running_) {  // the run was cancelled; its results so far arrived before this and were dropped
+        Q_EMIT comparison_stopped();
+        return;
+    }
     running_ = false;
     cancel_button_->setEnabled(false);
     set_status(QString("Done: %1 points on %2").arg(points_.size()).arg(name_));

@@ -54,6 +54,8 @@ public:
 
 Q_SIGNALS:
     void comparison_finished();
+    // A cancelled run is over in the worker too: none of its results can arrive any more.
+    void comparison_stopped();
 
 protected:
     void showEvent(QShowEvent* event) override;
