@@ -60,7 +60,7 @@ ErrorChart::ErrorChart(QWidget* parent) : QChartView(new QChart, parent) {  // o
     set_round_ticks(width_axis_, 0, 1);
     width_axis_->setTickInterval(1);  // empty: 0 and 1, not 0.2 steps printed as integers
     width_axis_->setLabelFormat("%d");
-    log_width_axis_ = new QLogValueAxis;
+    log_width_axis_ = new QLogValueAxis(this);  // ours while not on the chart (the chart owns the axes it shows)
     log_width_axis_->setBase(10);
     log_width_axis_->setLabelFormat("%g");
     log_width_axis_->setMinorTickCount(-1);
@@ -145,7 +145,8 @@ void ErrorChart::set_log_width(bool on) {
     QAbstractAxis* from = shown_width_axis();
     log_width_ = on;
     QAbstractAxis* to = shown_width_axis();
-    chart()->removeAxis(from);  // detaches the series; the axis stays ours
+    chart()->removeAxis(from);  // detaches the series and gives the axis back: ours to keep, and delete
+    from->setParent(this);
     chart()->addAxis(to, Qt::AlignBottom);
     for (QAbstractSeries* series : chart()->series()) series->attachAxis(to);
     bits_axis_->setVisible(!on);  // bits are affine in w: a linear top axis would not line up
