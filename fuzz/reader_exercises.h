@@ -32,7 +32,8 @@ inline std::span<const char> chars(const std::uint8_t* data, std::size_t size) {
 
 // Readers that map files get the input through a temporary file (in /dev/shm when there is one).
 inline std::filesystem::path temporary_file(const std::uint8_t* data, std::size_t size, const std::string& extension) {
-    const std::filesystem::path folder = std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
+    const std::filesystem::path folder =
+        std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
     const std::filesystem::path path = folder / ("signcut-fuzz-" + std::to_string(::getpid()) + "." + extension);
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), std::streamsize(size));

@@ -88,14 +88,22 @@ void write_version1_scdz(const fs::path& path, const Decomposition& d, const std
     out.put(std::uint32_t(1));
     out.put(std::uint32_t(0));
     out.put_bytes(payload.data(), payload.size());
-    const nlohmann::json index{
-        {"format", "signcut scdz"},
-        {"version", 1},
-        {"metadata", {{"format", "pt"}}},
-        {"tensors",
-         {{{"name", name}, {"dtype", "F32"}, {"shape", d.shape()}, {"offset", 16}, {"length", payload.size()},
-           {"crc32", crc32(payload.data(), payload.size())}, {"kind", "scd"}, {"bits_per_entry", 4.0},
-           {"decomposed_shape", d.shape()}, {"width", d.width()}, {"relative_error", 0.25}, {"seconds", 1.5}}}}};
+    const nlohmann::json index{{"format", "signcut scdz"},
+                               {"version", 1},
+                               {"metadata", {{"format", "pt"}}},
+                               {"tensors",
+                                {{{"name", name},
+                                  {"dtype", "F32"},
+                                  {"shape", d.shape()},
+                                  {"offset", 16},
+                                  {"length", payload.size()},
+                                  {"crc32", crc32(payload.data(), payload.size())},
+                                  {"kind", "scd"},
+                                  {"bits_per_entry", 4.0},
+                                  {"decomposed_shape", d.shape()},
+                                  {"width", d.width()},
+                                  {"relative_error", 0.25},
+                                  {"seconds", 1.5}}}}};
     const std::string text = index.dump();
     const std::uint64_t offset = out.bytes().size();
     out.put_bytes(text.data(), text.size());
@@ -110,7 +118,8 @@ void write_version1_scdz(const fs::path& path, const Decomposition& d, const std
 // dir/single.scdz, to compare the sharded runs with.
 bool generate_and_compress_once(const QTemporaryDir& dir, const QStringList& shape, const QStringList& options) {
     return cli(QStringList{"synthetic-checkpoint", dir.filePath("model"), "--layers", "2"} + shape).status == 0 &&
-           cli(QStringList{"compress-model", dir.filePath("model"), "--out", dir.filePath("single.scdz")} + options).status == 0;
+           cli(QStringList{"compress-model", dir.filePath("model"), "--out", dir.filePath("single.scdz")} + options)
+                   .status == 0;
 }
 
 QJsonArray read_json_array(const QString& path) {
@@ -149,7 +158,8 @@ private Q_SLOTS:
         const fs::path single = dir.filePath("single").toStdString();
         fs::create_directories(single);
         fs::copy_file(folder / "model-00001-of-00004.safetensors", single / "m.safetensors");
-        QCOMPARE(ShardedCheckpoint(single).tensors().size(), ShardedCheckpoint(folder / "model-00001-of-00004.safetensors").tensors().size());
+        QCOMPARE(ShardedCheckpoint(single).tensors().size(),
+                 ShardedCheckpoint(folder / "model-00001-of-00004.safetensors").tensors().size());
     }
 
     void anIndexNamingAMissingShardIsRefusedBeforeAnyWork() {
@@ -172,7 +182,8 @@ private Q_SLOTS:
         nlohmann::json j = read_json(index);
         j["weight_map"]["layers.9.ghost.weight"] = "model-00001-of-00004.safetensors";
         write_text(index, j.dump());
-        expect_file_error(folder, "names tensor 'layers.9.ghost.weight' in model-00001-of-00004.safetensors, which does not hold it");
+        expect_file_error(
+            folder, "names tensor 'layers.9.ghost.weight' in model-00001-of-00004.safetensors, which does not hold it");
         // And a shard holding a tensor the index does not name.
         j = read_json(index);
         j["weight_map"].erase("layers.9.ghost.weight");
@@ -226,15 +237,18 @@ private Q_SLOTS:
     // shares partition the tensors and the result is a single run's file, byte for byte.
     void concurrentShardsMergeToTheBytesOfASingleRun() {
         QTemporaryDir dir;
-        const QString model = dir.filePath("model"), single = dir.filePath("single.scdz"), out = dir.filePath("out.scdz");
+        const QString model = dir.filePath("model"), single = dir.filePath("single.scdz"),
+                      out = dir.filePath("out.scdz");
         const QStringList options = {"--bits-per-entry", "5"};
-        QVERIFY(generate_and_compress_once(dir, {"--hidden", "96", "--intermediate", "160", "--max-shard-size", "100KB"}, options));
+        QVERIFY(generate_and_compress_once(
+            dir, {"--hidden", "96", "--intermediate", "160", "--max-shard-size", "100KB"}, options));
         std::vector<std::unique_ptr<QProcess>> processes;
         for (int k = 0; k < 3; ++k) {
             processes.push_back(std::make_unique<QProcess>());
-            processes.back()->start(SIGNCUT_CLI, QStringList{"compress-model", model, "--out", out, "--shard",
-                                                             QString("%1/3").arg(k), "--report",
-                                                             dir.filePath(QString("r%1.json").arg(k))} + options);
+            processes.back()->start(
+                SIGNCUT_CLI, QStringList{"compress-model", model, "--out", out, "--shard", QString("%1/3").arg(k),
+                                         "--report", dir.filePath(QString("r%1.json").arg(k))} +
+                                 options);
         }
         for (auto& p : processes) {
             QVERIFY(p->waitForFinished(120000));
@@ -268,7 +282,9 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString model = dir.filePath("model"), out = dir.filePath("out.scdz");
         QCOMPARE(cli({"synthetic-checkpoint", model, "--layers", "1", "--hidden", "64", "--intermediate", "96",
-                      "--max-shard-size", "30KB"}).status, 0);
+                      "--max-shard-size", "30KB"})
+                     .status,
+                 0);
         QCOMPARE(cli({"compress-model", model, "--out", out, "--bits-per-entry", "4", "--shard", "0/2"}).status, 0);
         const std::size_t done = finished_parts(out + ".parts");
         QVERIFY(done > 0 && done < 7);
@@ -358,11 +374,19 @@ private Q_SLOTS:
             QCOMPARE(back.tensors()[i].entry.shape, specs[i].shape);
         }
         // --dtype overrides the reconstructed tensors' dtype; a single file still works.
-        QCOMPARE(cli({"expand-model", QString::fromStdString(out.string()), "--out", dir.filePath("f32"), "--dtype", "f32"}).status, 0);
+        QCOMPARE(
+            cli({"expand-model", QString::fromStdString(out.string()), "--out", dir.filePath("f32"), "--dtype", "f32"})
+                .status,
+            0);
         QCOMPARE(ShardedCheckpoint(dir.filePath("f32").toStdString()).tensors()[0].entry.dtype, std::string("F32"));
-        QCOMPARE(cli({"expand-model", QString::fromStdString(out.string()), "--out", dir.filePath("one.safetensors")}).status, 0);
+        QCOMPARE(cli({"expand-model", QString::fromStdString(out.string()), "--out", dir.filePath("one.safetensors")})
+                     .status,
+                 0);
         QCOMPARE(SafetensorsReader(dir.filePath("one.safetensors").toStdString()).tensors().size(), specs.size());
-        QCOMPARE(cli({"expand-model", QString::fromStdString(out.string()), "--out", dir.filePath("x"), "--max-shard-size", "5XB"}).status, 2);
+        QCOMPARE(cli({"expand-model", QString::fromStdString(out.string()), "--out", dir.filePath("x"),
+                      "--max-shard-size", "5XB"})
+                     .status,
+                 2);
     }
 
     void methodsWithoutAStoredFormAreRefusedBeforeAnyWork() {
@@ -430,7 +454,8 @@ private Q_SLOTS:
             if (!best.decomposed) continue;
             chosen.insert(best.method);
             QVERIFY(best.bits_per_entry <= 3.0);
-            QCOMPARE(best.relative_error, std::min(by_method["scd"][i].relative_error, by_method["rtn"][i].relative_error));
+            QCOMPARE(best.relative_error,
+                     std::min(by_method["scd"][i].relative_error, by_method["rtn"][i].relative_error));
         }
         QVERIFY(!chosen.empty());
         const fs::path best_file = dir.filePath("best.scdz").toStdString();
@@ -466,11 +491,15 @@ private Q_SLOTS:
     // keeps what it had finished, the other shard runs, and the merge equals a single run.
     void aShardKilledMidTensorIsRerunAlone() {
         QTemporaryDir dir;
-        const QString model = dir.filePath("model"), single = dir.filePath("single.scdz"), out = dir.filePath("out.scdz");
+        const QString model = dir.filePath("model"), single = dir.filePath("single.scdz"),
+                      out = dir.filePath("out.scdz");
         const QStringList options = {"--bits-per-entry", "6", "--threads", "1"};
-        QVERIFY(generate_and_compress_once(dir, {"--hidden", "256", "--intermediate", "384", "--max-shard-size", "1MB"}, options));
-        const QStringList shard0 = QStringList{"compress-model", model, "--out", out, "--shard", "0/2", "--json",
-                                               "--report", dir.filePath("r0.json")} + options;
+        QVERIFY(generate_and_compress_once(dir, {"--hidden", "256", "--intermediate", "384", "--max-shard-size", "1MB"},
+                                           options));
+        const QStringList shard0 =
+            QStringList{"compress-model",       model, "--out", out, "--shard", "0/2", "--json", "--report",
+                        dir.filePath("r0.json")} +
+            options;
         QProcess process;
         process.start(SIGNCUT_CLI, shard0);
         QVERIFY(process.waitForStarted());
@@ -484,7 +513,10 @@ private Q_SLOTS:
         QVERIFY(one_finished);
         const std::size_t kept = finished_parts(out + ".parts");
         QCOMPARE(cli(QStringList{"compress-model", model, "--out", out, "--shard", "0/2", "--report",
-                                 dir.filePath("r0.json")} + options).status, 0);
+                                 dir.filePath("r0.json")} +
+                     options)
+                     .status,
+                 0);
         const QJsonArray rows = read_json_array(dir.filePath("r0.json"));
         QVERIFY(!rows.isEmpty());
         std::size_t resumed = 0;

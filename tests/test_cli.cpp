@@ -41,7 +41,9 @@ private Q_SLOTS:
                 const QJsonObject row = value.toObject();
                 if (row["method"].toString().startsWith("bound-")) continue;
                 every_row_has_its_floor_distance &= row["bits_above_iid_floor"].isDouble();
-                out << QString("%1 %2 %3").arg(row["method"].toString()).arg(row["bits_per_entry"].toDouble(), 0, 'g', 17)
+                out << QString("%1 %2 %3")
+                           .arg(row["method"].toString())
+                           .arg(row["bits_per_entry"].toDouble(), 0, 'g', 17)
                            .arg(row["relative_error"].toDouble(), 0, 'g', 17);
             }
             return out;
@@ -101,7 +103,8 @@ private Q_SLOTS:
         QCOMPARE(json_of(info)["width"].toInt(), 40);
         QVERIFY(std::abs(json_of(info)["relative_error"].toDouble() - result["relative_error"].toDouble()) < 1e-4);
 
-        const Run rebuild = cli({"reconstruct", dir.filePath("cat.scd"), "--width", "10", "--out", dir.filePath("r.npy")});
+        const Run rebuild =
+            cli({"reconstruct", dir.filePath("cat.scd"), "--width", "10", "--out", dir.filePath("r.npy")});
         QVERIFY2(rebuild.status == 0, rebuild.err.constData());
         QVERIFY(QFileInfo(dir.filePath("r.npy")).size() == 128 + 300 * 451 * 3 * 4);
     }
@@ -111,7 +114,8 @@ private Q_SLOTS:
         QVERIFY(cli({"gaussian", "64x64", "--out", dir.filePath("g.npy")}).status == 0);
         const QJsonObject bits = json_of(cli({"decompose", dir.filePath("g.npy"), "--bits-per-entry", "4", "--json"}));
         QVERIFY(bits["bits_per_entry"].toDouble() <= 4.0 && bits["bits_per_entry"].toDouble() > 3.9);
-        const QJsonObject target = json_of(cli({"decompose", dir.filePath("g.npy"), "--target-error", "0.5", "--json"}));
+        const QJsonObject target =
+            json_of(cli({"decompose", dir.filePath("g.npy"), "--target-error", "0.5", "--json"}));
         QVERIFY(target["relative_error"].toDouble() <= 0.5 + 1e-4);
         QCOMPARE(target["stop_reason"].toString(), QString("target_error"));
     }
@@ -159,7 +163,9 @@ private Q_SLOTS:
     void infoOnACompressedCheckpointGivesTheSummaryOfItsRun() {
         QTemporaryDir dir;
         const QString checkpoint = dir.filePath("ck.safetensors"), out = dir.filePath("ck.scdz");
-        QCOMPARE(cli({"synthetic-checkpoint", checkpoint, "--layers", "1", "--hidden", "64", "--intermediate", "96"}).status, 0);
+        QCOMPARE(
+            cli({"synthetic-checkpoint", checkpoint, "--layers", "1", "--hidden", "64", "--intermediate", "96"}).status,
+            0);
         const Run compress = cli({"compress-model", checkpoint, "--bits-per-entry", "4", "--out", out, "--json"});
         QCOMPARE(compress.status, 0);
         QJsonObject written = json_of(compress);
@@ -181,7 +187,9 @@ private Q_SLOTS:
     void aKilledCompressionLeavesNoOutputAndResumes() {
         QTemporaryDir dir;
         const QString checkpoint = dir.filePath("ck.safetensors"), out = dir.filePath("ck.scdz");
-        QCOMPARE(cli({"synthetic-checkpoint", checkpoint, "--layers", "2", "--hidden", "384", "--intermediate", "768"}).status, 0);
+        QCOMPARE(cli({"synthetic-checkpoint", checkpoint, "--layers", "2", "--hidden", "384", "--intermediate", "768"})
+                     .status,
+                 0);
         const QStringList compress = {"compress-model", checkpoint, "--bits-per-entry", "8", "--out", out, "--json"};
         QProcess process;
         process.start(SIGNCUT_CLI, compress);

@@ -42,11 +42,13 @@ private Q_SLOTS:
         QVERIFY(view.is_running());
         QVERIFY(wait_until_finished(view));
         // The 8 budgets asked for, and each method's curve between them (4 points per octave).
-        const auto asked = std::count_if(view.points().begin(), view.points().end(), [](const auto& p) { return !p->on_curve; });
+        const auto asked =
+            std::count_if(view.points().begin(), view.points().end(), [](const auto& p) { return !p->on_curve; });
         QCOMPARE(asked, 8);
         QVERIFY(view.points().size() > 8);
         for (const auto& point : view.points())
-            if (point->met_budget) QCOMPARE(point->bits_above_iid_floor, point->bits_per_entry + std::log2(point->relative_error));
+            if (point->met_budget)
+                QCOMPARE(point->bits_above_iid_floor, point->bits_per_entry + std::log2(point->relative_error));
         for (const auto& point : view.points()) {
             const Approximation expected = approximate(point->method.toStdString(), *a, point->budget);
             QCOMPARE(point->met_budget, expected.met_budget);
@@ -61,7 +63,8 @@ private Q_SLOTS:
         QVERIFY(floor.size() > 10);
         for (const QString method : {"scd", "rtn", "svd", "dbf"})
             for (const QPointF& p : view.chart()->method_points(method)) {
-                const auto below = std::find_if(floor.rbegin(), floor.rend(), [&](const QPointF& f) { return f.x() <= p.x(); });
+                const auto below =
+                    std::find_if(floor.rbegin(), floor.rend(), [&](const QPointF& f) { return f.x() <= p.x(); });
                 QVERIFY(below != floor.rend());
                 QVERIFY2(below->y() < p.y(), qPrintable(method));
             }
@@ -172,11 +175,13 @@ private Q_SLOTS:
         view.set_input(second, false, "second");
         QVERIFY(wait_until_finished(view));
         // The 8 budgets asked for, and each method's curve between them (4 points per octave).
-        const auto asked = std::count_if(view.points().begin(), view.points().end(), [](const auto& p) { return !p->on_curve; });
+        const auto asked =
+            std::count_if(view.points().begin(), view.points().end(), [](const auto& p) { return !p->on_curve; });
         QCOMPARE(asked, 8);
         QVERIFY(view.points().size() > 8);
         for (const auto& point : view.points())
-            if (point->met_budget) QCOMPARE(point->bits_above_iid_floor, point->bits_per_entry + std::log2(point->relative_error));
+            if (point->met_budget)
+                QCOMPARE(point->bits_above_iid_floor, point->bits_per_entry + std::log2(point->relative_error));
         for (const auto& point : view.points()) {
             if (!point->met_budget) continue;
             const Approximation expected = approximate(point->method.toStdString(), *second, point->budget);

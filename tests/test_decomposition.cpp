@@ -126,7 +126,8 @@ private Q_SLOTS:
     }
 
     void threadCountDoesNotChangeTheCuts() {
-        for (const Shape& shape : {Shape{300, 200}, Shape{1100, 900}, Shape{60, 90, 3}}) {  // 1100: parallel grouped flips
+        for (const Shape& shape :
+             {Shape{300, 200}, Shape{1100, 900}, Shape{60, 90, 3}}) {  // 1100: parallel grouped flips
             const Tensor a = gaussian_tensor(shape, 8);
             DecomposeOptions options = width_options(40);
             options.threads = 1;

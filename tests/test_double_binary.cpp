@@ -24,7 +24,8 @@ private Q_SLOTS:
         QCOMPARE(errors.size(), std::size_t(60));
         // ADMM is not a descent method: allow the small rises of the ramped penalty.
         for (std::size_t i = 1; i < errors.size(); ++i)
-            QVERIFY2(errors[i] <= errors[i - 1] + 0.01, qPrintable(QString("iteration %1: %2 after %3").arg(i).arg(errors[i]).arg(errors[i - 1])));
+            QVERIFY2(errors[i] <= errors[i - 1] + 0.01,
+                     qPrintable(QString("iteration %1: %2 after %3").arg(i).arg(errors[i]).arg(errors[i - 1])));
         QVERIFY(errors.back() < 0.85 * errors.front());
         // The refit scales can only help; f16 rounding costs little.
         QVERIFY(relative_error(a, result.approximation.reconstruction) <= errors.back() + 1e-3);
@@ -43,8 +44,10 @@ private Q_SLOTS:
         const DbfResult many_threads = double_binary_factorisation(a, 20, options);
         const oneapi::tbb::global_control one_thread(oneapi::tbb::global_control::max_allowed_parallelism, 1);
         const DbfResult one = double_binary_factorisation(a, 20, options);
-        QVERIFY(one.approximation.reconstruction.data().size() == many_threads.approximation.reconstruction.data().size());
-        QVERIFY(std::ranges::equal(one.approximation.reconstruction.data(), many_threads.approximation.reconstruction.data()));
+        QVERIFY(one.approximation.reconstruction.data().size() ==
+                many_threads.approximation.reconstruction.data().size());
+        QVERIFY(std::ranges::equal(one.approximation.reconstruction.data(),
+                                   many_threads.approximation.reconstruction.data()));
         QCOMPARE(one.error_by_iteration, many_threads.error_by_iteration);
     }
 
@@ -52,7 +55,8 @@ private Q_SLOTS:
         const Tensor a = gaussian_tensor({70, 50}, 3);
         const DbfResult first = double_binary_factorisation(a, 20, {.iterations = 15, .seed = 5});
         const DbfResult second = double_binary_factorisation(a, 20, {.iterations = 15, .seed = 6});
-        QVERIFY(!std::ranges::equal(first.approximation.reconstruction.data(), second.approximation.reconstruction.data()));
+        QVERIFY(
+            !std::ranges::equal(first.approximation.reconstruction.data(), second.approximation.reconstruction.data()));
     }
 
     void storedBitsAreDbfBits() {
@@ -61,7 +65,8 @@ private Q_SLOTS:
             const std::size_t k = dbf_middle_for_budget(rows, cols, 1.5);
             QVERIFY(double(dbf_bits(rows, cols, k)) <= 1.5 * double(rows * cols));
             QVERIFY(double(dbf_bits(rows, cols, k + 1)) > 1.5 * double(rows * cols));
-            const DbfResult result = double_binary_factorisation(gaussian_tensor({rows, cols}, 4), k, {.iterations = 10});
+            const DbfResult result =
+                double_binary_factorisation(gaussian_tensor({rows, cols}, 4), k, {.iterations = 10});
             QCOMPARE(result.approximation.bits, dbf_bits(rows, cols, k));
             QCOMPARE(result.approximation.bits, std::uint64_t(k * (rows + cols) + 16 * (rows + k + cols)));
             QCOMPARE(result.middle, k);

@@ -148,10 +148,18 @@ private Q_SLOTS:
         window.show();
         for (int i = 0; i < 300; ++i) {
             switch (i % 4) {
-                case 0: QVERIFY(window.open_file(i % 8 ? matrix : kCat)); break;
-                case 1: window.restart(); break;
-                case 2: window.cancel(); break;
-                case 3: QCoreApplication::processEvents(); break;  // lets some stale results arrive
+                case 0:
+                    QVERIFY(window.open_file(i % 8 ? matrix : kCat));
+                    break;
+                case 1:
+                    window.restart();
+                    break;
+                case 2:
+                    window.cancel();
+                    break;
+                case 3:
+                    QCoreApplication::processEvents();
+                    break;  // lets some stale results arrive
             }
             if (i % 50 == 0) window.show_tab(MainWindow::Tab(i / 50 % 5));
         }
@@ -185,7 +193,8 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const std::string in = dir.filePath("m.safetensors").toStdString(), out = dir.filePath("m.scdz").toStdString();
         {
-            SafetensorsWriter writer(in, {{"a.weight", "F32", {30, 20}}, {"a.bias", "F32", {20}}, {"b.weight", "BF16", {16, 24}}});
+            SafetensorsWriter writer(
+                in, {{"a.weight", "F32", {30, 20}}, {"a.bias", "F32", {20}}, {"b.weight", "BF16", {16, 24}}});
             writer.write_next(gaussian_tensor({30, 20}, 1));
             writer.write_next(gaussian_tensor({20}, 2));
             writer.write_next(gaussian_tensor({16, 24}, 3));
@@ -207,7 +216,8 @@ private Q_SLOTS:
             QVERIFY(window.show_checkpoint_tensor(i));
             const ScdzEntry& entry = reader.entries()[std::size_t(i)];
             QCOMPARE(window.snapshot()->width(), entry.width);
-            QCOMPARE(window.snapshot()->relative_error(entry.width), reader.decomposition(entry).relative_error(entry.width));
+            QCOMPARE(window.snapshot()->relative_error(entry.width),
+                     reader.decomposition(entry).relative_error(entry.width));
         }
         QVERIFY(!window.show_checkpoint_tensor(1));
         QCOMPARE(window.snapshot()->width(), reader.entries()[2].width);
@@ -265,7 +275,8 @@ private Q_SLOTS:
         write_npy(array.toStdString(), gaussian_tensor({64, 64, 5}, 3));
         cv::Mat large(1800, 2400, CV_8UC3);
         for (int y = 0; y < large.rows; ++y)
-            for (int x = 0; x < large.cols; ++x) large.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x / 10), uchar(y / 8), uchar((x + y) / 20));
+            for (int x = 0; x < large.cols; ++x)
+                large.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x / 10), uchar(y / 8), uchar((x + y) / 20));
         QVERIFY(cv::imwrite(photo.toStdString(), large));
         MainWindow window;
         window.set_dialogs_enabled(false);  // accepts the offer to downscale
@@ -370,9 +381,10 @@ private Q_SLOTS:
             window.set_log_width(log_width);
             QCoreApplication::processEvents();
             const QList<QPointF> curve = chart->curve_points();
-            const QPointF at_40 = *std::find_if(curve.begin(), curve.end(), [](const QPointF& p) { return p.x() == 40; });
-            const QPoint position =
-                chart->mapFromScene(chart->chart()->mapToScene(chart->chart()->mapToPosition(at_40, chart->chart()->series().front())));
+            const QPointF at_40 =
+                *std::find_if(curve.begin(), curve.end(), [](const QPointF& p) { return p.x() == 40; });
+            const QPoint position = chart->mapFromScene(
+                chart->chart()->mapToScene(chart->chart()->mapToPosition(at_40, chart->chart()->series().front())));
             QCOMPARE(chart->width_at(position), std::optional<std::size_t>(40));
             QTest::mouseClick(chart->viewport(), Qt::LeftButton, {}, position);
             QCOMPARE(window.displayed_width(), std::size_t(40));
@@ -472,7 +484,8 @@ private Q_SLOTS:
         QVERIFY(drawing.open(QIODevice::ReadOnly));
         const QByteArray text = drawing.readAll();
         QVERIFY(text.contains("<svg") && text.contains("640") && text.contains("360"));
-        QVERIFY_THROWS_EXCEPTION(std::runtime_error, gui::export_chart(*window.chart(), dir.filePath("chart.bmp"), QSize(800, 600), 1));
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                 gui::export_chart(*window.chart(), dir.filePath("chart.bmp"), QSize(800, 600), 1));
         QVERIFY(!QFileInfo::exists(dir.filePath("chart.bmp")));
         if (!dir.autoRemove()) qInfo("kept %s", qPrintable(dir.path()));
     }

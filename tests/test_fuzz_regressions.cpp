@@ -18,9 +18,8 @@ class FuzzRegressionsTest : public QObject {
 private Q_SLOTS:
     void everyKeptInputIsHandledCleanly() {
         const std::map<QString, void (*)(const std::uint8_t*, std::size_t)> readers = {
-            {"scd", fuzz::exercise_scd},         {"scdz", fuzz::exercise_scdz}, {"npy", fuzz::exercise_npy},
-            {"csv", fuzz::exercise_csv},         {"image", fuzz::exercise_image},
-            {"safetensors", fuzz::exercise_safetensors}};
+            {"scd", fuzz::exercise_scd}, {"scdz", fuzz::exercise_scdz},   {"npy", fuzz::exercise_npy},
+            {"csv", fuzz::exercise_csv}, {"image", fuzz::exercise_image}, {"safetensors", fuzz::exercise_safetensors}};
         int replayed = 0;
         for (const auto& [name, exercise] : readers) {
             QDirIterator files(QString(SIGNCUT_SOURCE_DIR) + "/fuzz/regressions/" + name, QDir::Files);

@@ -27,7 +27,8 @@ Tensor cat_corner() {
     const std::size_t rows = 96, cols = 128, cat_cols = cat.dim(1);
     Tensor corner({rows, cols, 3});
     for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t i = 0; i < cols * 3; ++i) corner[r * cols * 3 + i] = cat[(r + 100) * cat_cols * 3 + 150 * 3 + i];
+        for (std::size_t i = 0; i < cols * 3; ++i)
+            corner[r * cols * 3 + i] = cat[(r + 100) * cat_cols * 3 + 150 * 3 + i];
     return corner;
 }
 
@@ -49,9 +50,10 @@ std::vector<uchar> encoded(const Tensor& image, const char* extension, int quali
     pixels.convertTo(pixels, CV_8UC3, 255.0);
     cv::cvtColor(pixels, pixels, cv::COLOR_RGB2BGR);
     std::vector<uchar> file;
-    const std::vector<int> parameters = std::string(extension) == ".jpeg"
-                                            ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1}
-                                            : std::vector<int>{cv::IMWRITE_WEBP_QUALITY, quality};
+    const std::vector<int> parameters =
+        std::string(extension) == ".jpeg"
+            ? std::vector<int>{cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1}
+            : std::vector<int>{cv::IMWRITE_WEBP_QUALITY, quality};
     cv::imencode(extension, pixels, file, parameters);
     return file;
 }
@@ -69,7 +71,8 @@ private Q_SLOTS:
                 const QString what = QString("%1 at %2").arg(codec).arg(budget);
                 const Approximation result = approximate(codec, image, budget);
                 QVERIFY2(result.met_budget, qPrintable(what + ": " + QString::fromStdString(result.note)));
-                QVERIFY2(double(result.bits) <= budget * double(image.size()), qPrintable(what));  // 8·bytes ≤ B·entries
+                QVERIFY2(double(result.bits) <= budget * double(image.size()),
+                         qPrintable(what));  // 8·bytes ≤ B·entries
                 QCOMPARE(result.bits % 8, std::uint64_t(0));
                 // The file at the quality chosen is the one counted, and one step more would not fit.
                 const int quality = quality_in(result.note);
@@ -78,10 +81,12 @@ private Q_SLOTS:
                 const std::vector<uchar> file = encoded(image, extension.c_str(), quality);
                 QCOMPARE(std::uint64_t(8 * file.size()), result.bits);
                 if (quality < 100)
-                    QVERIFY2(double(8 * encoded(image, extension.c_str(), quality + 1).size()) > budget * double(image.size()),
+                    QVERIFY2(double(8 * encoded(image, extension.c_str(), quality + 1).size()) >
+                                 budget * double(image.size()),
                              qPrintable(what));
                 // The reconstruction is the decoded file: the same pixels as OpenCV's decoder gives.
-                const Tensor decoded = decode_image(std::span(reinterpret_cast<const char*>(file.data()), file.size())).tensor;
+                const Tensor decoded =
+                    decode_image(std::span(reinterpret_cast<const char*>(file.data()), file.size())).tensor;
                 QCOMPARE(decoded.shape(), image.shape());
                 QCOMPARE(relative_error(decoded, result.reconstruction), 0.0);
                 QVERIFY(relative_error(image, result.reconstruction) > 0);  // lossy
@@ -172,7 +177,8 @@ private Q_SLOTS:
         const double c1 = 1e-4, expected = (2.0 * c * (c + d) + c1) / (double(c) * c + double(c + d) * (c + d) + c1);
         QVERIFY2(std::abs(*q->ssim - expected) < 1e-12, qPrintable(QString::number(*q->ssim, 'g', 17)));
         // The same on a 0–255 scale (L = 255, C1 = (0.01·255)²) gives the same numbers.
-        const std::optional<ImageQuality> wide = image_quality(constant_image({32, 40}, 255 * c), constant_image({32, 40}, 255 * (c + d)));
+        const std::optional<ImageQuality> wide =
+            image_quality(constant_image({32, 40}, 255 * c), constant_image({32, 40}, 255 * (c + d)));
         QCOMPARE(wide->data_range, 255.0);
         QVERIFY(std::abs(wide->psnr_db - q->psnr_db) < 1e-9 && std::abs(*wide->ssim - *q->ssim) < 1e-12);
     }
@@ -187,7 +193,8 @@ private Q_SLOTS:
         const ImageQuality q = *image_quality(x, y);
         QVERIFY(std::abs(q.psnr_db - 10.0 * std::log10(3.0 / (double(d) * d))) < 1e-9);
         const double luminance = (0.299 + 0.587 + 0.114) * c, shift = 0.587 * d;
-        const double expected = (2 * luminance * (luminance + shift) + 1e-4) / (luminance * luminance + (luminance + shift) * (luminance + shift) + 1e-4);
+        const double expected = (2 * luminance * (luminance + shift) + 1e-4) /
+                                (luminance * luminance + (luminance + shift) * (luminance + shift) + 1e-4);
         QVERIFY2(std::abs(*q.ssim - expected) < 1e-9, qPrintable(QString::number(*q.ssim, 'g', 17)));
     }
 
@@ -196,7 +203,8 @@ private Q_SLOTS:
         Tensor noisy = image;
         const Tensor noise = gaussian_tensor(image.shape(), 5);
         for (std::size_t i = 0; i < noisy.size(); ++i) noisy[i] = std::clamp(noisy[i] + 0.05f * noise[i], 0.0f, 1.0f);
-        const double forward = *structural_similarity(image, noisy, 1.0), backward = *structural_similarity(noisy, image, 1.0);
+        const double forward = *structural_similarity(image, noisy, 1.0),
+                     backward = *structural_similarity(noisy, image, 1.0);
         QVERIFY(std::abs(forward - backward) < 1e-12);
         QVERIFY(forward > 0.2 && forward < 0.95);
         QVERIFY(!structural_similarity(constant_image({10, 40}, 0.5f), constant_image({10, 40}, 0.5f), 1.0));

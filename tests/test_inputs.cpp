@@ -22,8 +22,7 @@ using namespace signcut;
 namespace {
 
 // A .npy file as numpy would write it, from raw little-endian items.
-std::vector<char> npy_bytes(const std::string& descr, bool fortran, const Shape& shape,
-                            const std::vector<char>& data) {
+std::vector<char> npy_bytes(const std::string& descr, bool fortran, const Shape& shape, const std::vector<char>& data) {
     std::string dict = "{'descr': '" + descr + "', 'fortran_order': " + (fortran ? "True" : "False") + ", 'shape': (";
     for (auto n : shape) dict += std::to_string(n) + ",";
     dict += "), }";
@@ -45,7 +44,8 @@ std::vector<char> raw(const std::vector<T>& values, bool big_endian = false) {
     std::memcpy(bytes.data(), values.data(), bytes.size());
     if (big_endian)
         for (std::size_t i = 0; i < values.size(); ++i)
-            std::reverse(bytes.begin() + std::ptrdiff_t(i * sizeof(T)), bytes.begin() + std::ptrdiff_t((i + 1) * sizeof(T)));
+            std::reverse(bytes.begin() + std::ptrdiff_t(i * sizeof(T)),
+                         bytes.begin() + std::ptrdiff_t((i + 1) * sizeof(T)));
     return bytes;
 }
 
@@ -71,8 +71,9 @@ private Q_SLOTS:
         std::vector<float> f32(values.begin(), values.end());
         std::vector<std::uint16_t> f16;
         for (double v : values) f16.push_back(float_to_f16_bits(float(v)));
-        for (const auto& [descr, data] : {std::pair{std::string("<f8"), raw(values)}, std::pair{std::string("<f4"), raw(f32)},
-                                          std::pair{std::string("<f2"), raw(f16)}, std::pair{std::string(">f8"), raw(values, true)}}) {
+        for (const auto& [descr, data] :
+             {std::pair{std::string("<f8"), raw(values)}, std::pair{std::string("<f4"), raw(f32)},
+              std::pair{std::string("<f2"), raw(f16)}, std::pair{std::string(">f8"), raw(values, true)}}) {
             const Tensor t = decode_npy(npy_bytes(descr, false, {2, 3}, data));
             QCOMPARE(t.shape(), (Shape{2, 3}));
             for (std::size_t i = 0; i < 6; ++i) QCOMPARE(t[i], float(values[i]));

@@ -111,7 +111,8 @@ private Q_SLOTS:
                     negate[r] = (r % 3) == 1;
                 }
                 auto reference = base;
-                for (std::size_t r = 0; r < count; ++r) scalar_kernels().accumulate(reference.data(), pointers[r], negate[r], n);
+                for (std::size_t r = 0; r < count; ++r)
+                    scalar_kernels().accumulate(reference.data(), pointers[r], negate[r], n);
                 for (Isa isa : paths) {
                     auto out = base;
                     kernels_for(isa).accumulate_rows(out.data(), pointers, negate, count, n);
@@ -179,7 +180,8 @@ private Q_SLOTS:
             for (std::size_t j = 0; j < count; ++j) {
                 expected[j] = 0;
                 for (std::size_t i = 0; i < n; ++i)
-                    if (is_negative(changed, i)) expected[j] += is_negative(signs, i) == is_negative(cuts[j], i) ? 1 : -1;
+                    if (is_negative(changed, i))
+                        expected[j] += is_negative(signs, i) == is_negative(cuts[j], i) ? 1 : -1;
             }
             for (Isa isa : paths) {
                 std::int64_t out[count];

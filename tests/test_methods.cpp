@@ -83,7 +83,8 @@ private Q_SLOTS:
             // The residual of a least-squares fit is orthogonal to every sign tensor.
             Tensor residual = a;
             for (std::size_t i = 0; i < a.size(); ++i) residual[i] -= refit[i];
-            for (double product : d.inner_products(residual)) QVERIFY(std::abs(product) < 1e-3 * std::sqrt(a.squared_norm()));
+            for (double product : d.inner_products(residual))
+                QVERIFY(std::abs(product) < 1e-3 * std::sqrt(a.squared_norm()));
         }
     }
 
@@ -127,7 +128,8 @@ private Q_SLOTS:
             }
             QVERIFY(std::sqrt(error / x.squared_norm()) < 1e-5);
             const double level = 3.0 * std::sqrt(x.squared_norm() / double(x.size()));
-            QVERIFY2(u_max <= level && v_max <= level, qPrintable(QString("%1 %2 %3").arg(u_max).arg(v_max).arg(level)));
+            QVERIFY2(u_max <= level && v_max <= level,
+                     qPrintable(QString("%1 %2 %3").arg(u_max).arg(v_max).arg(level)));
         }
     }
 
@@ -169,7 +171,8 @@ private Q_SLOTS:
             rotation.rotate_rows(y);
             for (std::size_t r = 0; r < 5; ++r) {  // each row keeps its norm: rows are not mixed
                 double before = 0, after = 0;
-                for (std::size_t c = 0; c < n; ++c) before += double(x[r * n + c]) * x[r * n + c], after += double(y[r * n + c]) * y[r * n + c];
+                for (std::size_t c = 0; c < n; ++c)
+                    before += double(x[r * n + c]) * x[r * n + c], after += double(y[r * n + c]) * y[r * n + c];
                 QVERIFY(std::abs(after - before) < 1e-4 * before);
             }
             QVERIFY(relative_error(x, y) > 0.5);  // it did rotate
@@ -283,15 +286,18 @@ private Q_SLOTS:
         const Tensor gaussian = gaussian_tensor({256, 192}, 1);
         for (const auto& [bits, bound] : {std::pair{1.0, 0.54}, {2.0, 0.28}, {4.0, 0.075}}) {
             const Approximation result = approximate("tcq", gaussian, bits);
-            const double used = double(result.bits) / double(gaussian.size()), error = relative_error(gaussian, result.reconstruction);
-            QVERIFY2(error <= bound && used >= 0.97 * bits && used <= bits, qPrintable(QString("%1 bits: %2").arg(bits).arg(error)));
+            const double used = double(result.bits) / double(gaussian.size()),
+                         error = relative_error(gaussian, result.reconstruction);
+            QVERIFY2(error <= bound && used >= 0.97 * bits && used <= bits,
+                     qPrintable(QString("%1 bits: %2").arg(bits).arg(error)));
         }
         // Rows of unequal energy: the bits go where the energy is, below the i.i.d. floor.
         const Tensor rows = row_scaled_gaussian_tensor({256, 192}, 0.3, 3.0, 1);
         for (double bits : {1.0, 2.0, 4.0}) {
             const Approximation result = approximate("tcq", rows, bits);
             const double used = double(result.bits) / double(rows.size());
-            QVERIFY2(relative_error(rows, result.reconstruction) < iid_gaussian_floor(used), qPrintable(QString::number(bits)));
+            QVERIFY2(relative_error(rows, result.reconstruction) < iid_gaussian_floor(used),
+                     qPrintable(QString::number(bits)));
         }
     }
 
@@ -339,7 +345,8 @@ private Q_SLOTS:
                 if (!result.met_budget) continue;
                 const double used = double(result.bits) / double(a.size());
                 const double error = relative_error(a, result.reconstruction);
-                QVERIFY2(error >= iid_gaussian_floor(used), qPrintable(QString("%1 at %2").arg(method.c_str()).arg(bits)));
+                QVERIFY2(error >= iid_gaussian_floor(used),
+                         qPrintable(QString("%1 at %2").arg(method.c_str()).arg(bits)));
                 QVERIFY(error >= floor.relative_error(used));
                 QVERIFY(floor.universal_guarantee(used) >= floor.relative_error(used));
             }
@@ -352,7 +359,8 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < 64; ++i)
             for (std::size_t j = 0; j < 16; ++j) a[i * 16 + j] = (i % 16 == j) ? 1.0f : 0.0f;
         const WaterFillingFloor floor(a);
-        for (double bits : {0.5, 1.0, 3.0}) QVERIFY(std::abs(floor.relative_error(bits) - iid_gaussian_floor(bits)) < 1e-6);
+        for (double bits : {0.5, 1.0, 3.0})
+            QVERIFY(std::abs(floor.relative_error(bits) - iid_gaussian_floor(bits)) < 1e-6);
     }
 };
 

@@ -134,12 +134,16 @@ private Q_SLOTS:
             {"negative dimension", R"({"a":{"dtype":"F32","shape":[-2,2],"data_offsets":[0,16]}})", 16},
             {"size not shape x dtype", R"({"a":{"dtype":"F32","shape":[2,3],"data_offsets":[0,16]}})", 16},
             {"offsets reversed", R"({"a":{"dtype":"F32","shape":[0],"data_offsets":[16,0]}})", 16},
-            {"overlap", R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})", 16},
+            {"overlap",
+             R"({"a":{"dtype":"F32","shape":[4],"data_offsets":[0,16]},"b":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})",
+             16},
             {"hole", R"({"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}})", 16},
             {"truncated data", good, 12},
             {"bytes after the data", good, 20},
-            {"metadata not strings", R"({"__metadata__":{"a":1},"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}})", 16},
-            {"shape overflows", R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,16]}})", 16},
+            {"metadata not strings",
+             R"({"__metadata__":{"a":1},"a":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}})", 16},
+            {"shape overflows", R"({"a":{"dtype":"F32","shape":[4294967296,4294967296,16],"data_offsets":[0,16]}})",
+             16},
         };
         for (const Case& c : cases) {
             write_raw_safetensors(path, c.header, c.data, c.length);
@@ -181,7 +185,8 @@ private Q_SLOTS:
         QCOMPARE(result.metadata(), source.metadata());
         for (const TensorReport& r : reports) {
             const auto find = [&](const SafetensorsReader& reader) {
-                return *std::find_if(reader.tensors().begin(), reader.tensors().end(), [&](auto& e) { return e.name == r.name; });
+                return *std::find_if(reader.tensors().begin(), reader.tensors().end(),
+                                     [&](auto& e) { return e.name == r.name; });
             };
             const SafetensorsEntry a = find(source), b = find(result);
             QCOMPARE(b.shape, a.shape);
@@ -212,10 +217,10 @@ private Q_SLOTS:
         options.include = std::string("layers\\.");
         options.exclude = std::string("up_proj");
         const auto reports = compress_model(in, dir.filePath("m.scdz").toStdString(), options);
-        for (const TensorReport& r : reports)
-            QCOMPARE(r.decomposed, r.name == "model.layers.0.attn.q_proj.weight");
+        for (const TensorReport& r : reports) QCOMPARE(r.decomposed, r.name == "model.layers.0.attn.q_proj.weight");
         options.include = std::string("(");
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, compress_model(in, dir.filePath("n.scdz").toStdString(), options));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 compress_model(in, dir.filePath("n.scdz").toStdString(), options));
     }
 
     void anInterruptedRunResumesWithoutRedoingFinishedTensors() {

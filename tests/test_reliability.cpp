@@ -102,7 +102,8 @@ private Q_SLOTS:
         bool writing = false;
         for (int i = 0; i < 500 && !writing; ++i) {
             for (const auto& entry : fs::directory_iterator(dir.path().toStdString()))
-                if (entry.path().filename().string().rfind(".result.scd.tmp-", 0) == 0 && fs::file_size(entry.path()) > 0)
+                if (entry.path().filename().string().rfind(".result.scd.tmp-", 0) == 0 &&
+                    fs::file_size(entry.path()) > 0)
                     writing = true;
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }

@@ -136,9 +136,7 @@ private Q_SLOTS:
         QVERIFY(decode_error(no_order).contains("invalid tensor order"));
     }
 
-    void missingFileGivesAReadableError() {
-        QVERIFY_THROWS_EXCEPTION(FileError, read_scd("/nonexistent/x.scd"));
-    }
+    void missingFileGivesAReadableError() { QVERIFY_THROWS_EXCEPTION(FileError, read_scd("/nonexistent/x.scd")); }
 
     void writesLeaveNoTemporaryFilesAndReplaceAtomically() {
         QTemporaryDir dir;

@@ -48,7 +48,8 @@ GifImage decode_gif(const std::vector<std::uint8_t>& b) {
         if (kind == 0x3B) return gif;
         if (kind == 0x21) {  // extension: label, then sub-blocks
             const int label = b.at(p++);
-            if (label == 0xFF && b.at(p) == 11 && std::string(b.begin() + std::ptrdiff_t(p + 1), b.begin() + std::ptrdiff_t(p + 12)) == "NETSCAPE2.0")
+            if (label == 0xFF && b.at(p) == 11 &&
+                std::string(b.begin() + std::ptrdiff_t(p + 1), b.begin() + std::ptrdiff_t(p + 12)) == "NETSCAPE2.0")
                 gif.loops = true;
             if (label == 0xF9 && b.at(p) == 4) gif.delays.push_back(u16(p + 2));
             while (int n = b.at(p++)) p += std::size_t(n);
@@ -185,7 +186,8 @@ private Q_SLOTS:
             const auto rgb = [&](int x, int y) { return gif.palette[gif.frames[f][std::size_t(y * 37 + x)]]; };
             const cv::Scalar c = colours[f];
             const std::array<std::uint8_t, 3> outside{std::uint8_t(c[2]), std::uint8_t(c[1]), std::uint8_t(c[0])};
-            const std::array<std::uint8_t, 3> inside{std::uint8_t(255 - c[2]), std::uint8_t(255 - c[1]), std::uint8_t(255 - c[0])};
+            const std::array<std::uint8_t, 3> inside{std::uint8_t(255 - c[2]), std::uint8_t(255 - c[1]),
+                                                     std::uint8_t(255 - c[0])};
             QCOMPARE(rgb(30, 20), outside);
             QCOMPARE(rgb(5, 6), inside);
         }
@@ -210,7 +212,8 @@ private Q_SLOTS:
         animation.photo = false;
         animation.with_chart = true;
         const std::size_t frames = width_schedule(50, 12, animation.schedule).size();
-        const std::string gif_path = dir.filePath("a.gif").toStdString(), mp4_path = dir.filePath("a.mp4").toStdString();
+        const std::string gif_path = dir.filePath("a.gif").toStdString(),
+                          mp4_path = dir.filePath("a.mp4").toStdString();
         QCOMPARE(std::size_t(write_animation(gif_path, d, animation)), frames);
         const GifImage gif = decode_gif(read_all(gif_path));
         QCOMPARE(gif.frames.size(), frames);
@@ -221,7 +224,8 @@ private Q_SLOTS:
         cv::VideoCapture video(mp4_path);
         QVERIFY(video.isOpened());
         const auto fourcc = int(video.get(cv::CAP_PROP_FOURCC));
-        const std::string codec = {char(fourcc & 255), char((fourcc >> 8) & 255), char((fourcc >> 16) & 255), char(fourcc >> 24)};
+        const std::string codec = {char(fourcc & 255), char((fourcc >> 8) & 255), char((fourcc >> 16) & 255),
+                                   char(fourcc >> 24)};
         QVERIFY2(codec == "avc1" || codec == "h264" || codec == "H264", codec.c_str());
         std::size_t read = 0;
         cv::Mat frame;

@@ -121,7 +121,12 @@ private Q_SLOTS:
                         QVERIFY(error == squared_error(x, decode_by_definition(code, symbols, scale)));  // exactly
                         QVERIFY2(matches(error, best[overlap]),
                                  qPrintable(QString("L=%1 K=%2 n=%3 overlap=%4: %5 vs %6")
-                                                .arg(l).arg(k).arg(n).arg(overlap).arg(error).arg(best[overlap])));
+                                                .arg(l)
+                                                .arg(k)
+                                                .arg(n)
+                                                .arg(overlap)
+                                                .arg(error)
+                                                .arg(best[overlap])));
                     }
                     const double error = trellis_quantize(code, x.data(), n, scale, symbols.data());
                     QVERIFY(matches(error, best[overlap_of(code, symbols)]));
@@ -147,7 +152,7 @@ private Q_SLOTS:
                                     [&](std::uint8_t s) { return s >> code.bits_per_entry == 0; }));
                 std::vector<float> decoded(n);
                 trellis_decode(code, symbols.data(), n, 0.95f, decoded.data());
-                QVERIFY(error == squared_error(x, decoded));  // exactly
+                QVERIFY(error == squared_error(x, decoded));                                         // exactly
                 if (n >= 100) QVERIFY(error < 0.5 * squared_error(x, std::vector<float>(n, 0.0f)));  // it quantises
             }
         }
@@ -224,8 +229,8 @@ private Q_SLOTS:
     // 0.2649, 0.0677) plus ~3 % (more for the tiny K = 8 figure).
     void unitGaussianErrorMatchesTheTrellisFigures() {
         const std::vector<std::pair<TrellisCode, double>> bounds = {
-            {{12, 1}, 0.284}, {{12, 2}, 0.0757}, {{12, 3}, 0.0200}, {{12, 4}, 0.0054}, {{12, 8}, 0.000035},
-            {{16, 1}, 0.273}, {{16, 2}, 0.0700}};
+            {{12, 1}, 0.284},    {{12, 2}, 0.0757}, {{12, 3}, 0.0200}, {{12, 4}, 0.0054},
+            {{12, 8}, 0.000035}, {{16, 1}, 0.273},  {{16, 2}, 0.0700}};
         for (const auto& [code, bound] : bounds) {
             const TrellisGaussianFit& fit = trellis_unit_gaussian_fit(code);
             QCOMPARE(&trellis_unit_gaussian_fit(code), &fit);  // computed once
@@ -254,8 +259,7 @@ private Q_SLOTS:
         std::vector<float> out(64);
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trellis_decode(code, symbols.data(), 64, 1.0f, out.data()));
         const std::vector<std::size_t> lengths = {32, 31};
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                 trellis_quantize_sequences(code, x, lengths, 1.0f, symbols));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, trellis_quantize_sequences(code, x, lengths, 1.0f, symbols));
     }
 };
 

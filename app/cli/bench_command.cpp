@@ -29,7 +29,8 @@ class Gemv {
 public:
     explicit Gemv(const Tensor& tensor)
         : a_(tensor.data().data(), Eigen::Index(tensor.dim(0)), Eigen::Index(tensor.size() / tensor.dim(0))),
-          x_(Eigen::VectorXf::Ones(a_.cols())), y_(a_.rows()) {}
+          x_(Eigen::VectorXf::Ones(a_.cols())),
+          y_(a_.rows()) {}
 
     // Runs `runs` products after one untimed warm-up and keeps the fastest: the matrix as
     // hot in cache as it gets, the strictest roofline unit.
@@ -129,8 +130,8 @@ int bench_command(const QStringList& arguments) {
     options.threads = int(parse_count(parser, "threads"));
     const std::size_t width =
         parser.isSet("width") ? parse_count(parser, "width") : width_limit(input.shape(), DecomposeOptions{});
-    const std::size_t compare = std::min(width, parser.isSet("compare-width") ? parse_count(parser, "compare-width")
-                                                                              : std::size_t(200));
+    const std::size_t compare =
+        std::min(width, parser.isSet("compare-width") ? parse_count(parser, "compare-width") : std::size_t(200));
     if (width == 0 || compare == 0) throw UsageError("--width and --compare-width must be positive");
 
     Gemv gemv_timer(input);
@@ -187,8 +188,8 @@ int bench_command(const QStringList& arguments) {
     const auto number = [&](const char* key, int precision = 4) {
         return QString::number(result[key].toDouble(), 'g', precision);
     };
-    print_line(QString("matrix            %1, %2 cuts, %3 kernels").arg(result["size"].toString(), number("width"),
-                                                                           result["kernels"].toString()));
+    print_line(QString("matrix            %1, %2 cuts, %3 kernels")
+                   .arg(result["size"].toString(), number("width"), result["kernels"].toString()));
     print_line(QString("engine            %1 ms per cut (%2 cuts/s), %3 MB of R per cut, %4 GB/s")
                    .arg(seconds_per_cut * 1e3, 0, 'g', 4)
                    .arg(number("cuts_per_second"))
@@ -196,9 +197,12 @@ int bench_command(const QStringList& arguments) {
                    .arg(number("gb_per_second", 3)));
     print_line(QString("engine setup      %1 ms (the input copied in, Rᵀ, first images; not in the time per cut)")
                    .arg(engine.setup_seconds * 1e3, 0, 'g', 4));
-    print_line(QString("Eigen GEMV        %1 ms per pass (%2 GB/s, one thread)").arg(gemv * 1e3, 0, 'g', 4).arg(number("gemv_gb_per_second", 3)));
+    print_line(QString("Eigen GEMV        %1 ms per pass (%2 GB/s, one thread)")
+                   .arg(gemv * 1e3, 0, 'g', 4)
+                   .arg(number("gemv_gb_per_second", 3)));
     print_line(QString("ratio vs GEMV     %1 (engine seconds per cut / GEMV seconds)").arg(number("ratio_vs_gemv", 3)));
-    print_line(QString("vs scalar, 1 thr  %1× faster over the first %2 cuts").arg(number("speedup_vs_scalar", 3)).arg(prefix));
+    print_line(
+        QString("vs scalar, 1 thr  %1× faster over the first %2 cuts").arg(number("speedup_vs_scalar", 3)).arg(prefix));
     if (result.contains("speedup_vs_reference"))
         print_line(QString("vs dense GEMV     %1× faster over the first %2 cuts (error %3 vs %4)")
                        .arg(number("speedup_vs_reference", 3))

@@ -31,8 +31,8 @@ std::size_t parse_count(const QCommandLineParser& parser, const QString& option)
     bool ok = false;
     const qulonglong value = parser.value(option).toULongLong(&ok);
     if (!ok)
-        throw UsageError(("--" + option + " needs a non-negative whole number, not '" + parser.value(option) + "'")
-                             .toStdString());
+        throw UsageError(
+            ("--" + option + " needs a non-negative whole number, not '" + parser.value(option) + "'").toStdString());
     return std::size_t(value);
 }
 

@@ -35,7 +35,9 @@ std::vector<double> parse_budgets(const QString& text) {
 // infinity), null when the input is not a picture or the budget was not met.
 void add_image_measures(QJsonObject& row, const Tensor& a, const Tensor* reconstruction) {
     const std::optional<ImageQuality> quality = reconstruction ? image_quality(a, *reconstruction) : std::nullopt;
-    row["psnr_db"] = !quality ? QJsonValue::Null : std::isinf(quality->psnr_db) ? QJsonValue("inf") : QJsonValue(quality->psnr_db);
+    row["psnr_db"] = !quality                       ? QJsonValue::Null
+                     : std::isinf(quality->psnr_db) ? QJsonValue("inf")
+                                                    : QJsonValue(quality->psnr_db);
     row["ssim"] = quality && quality->ssim ? QJsonValue(*quality->ssim) : QJsonValue::Null;
 }
 
@@ -50,7 +52,8 @@ std::vector<std::pair<double, bool>> method_budgets(const MethodInfo& method, co
     std::set<double> curve;
     if (curves) {
         const double highest = *std::max_element(asked.begin(), asked.end());
-        const double lowest = std::max(*std::min_element(asked.begin(), asked.end()), method.minimum_bits_per_entry(shape));
+        const double lowest =
+            std::max(*std::min_element(asked.begin(), asked.end()), method.minimum_bits_per_entry(shape));
         for (double b : curve_budgets(lowest, highest)) curve.insert(b);
     }
     for (double b : asked) curve.erase(b);
@@ -82,17 +85,21 @@ int compare_command(const QStringList& arguments) {
     QStringList names, described;
     for (const MethodInfo& method : method_registry()) {
         names << QString::fromUtf8(method.name.data(), qsizetype(method.name.size()));
-        described << "  " + names.back().leftJustified(10) + QString::fromUtf8(method.description.data(), qsizetype(method.description.size()));
+        described << "  " + names.back().leftJustified(10) +
+                         QString::fromUtf8(method.description.data(), qsizetype(method.description.size()));
     }
     parser.setApplicationDescription(parser.applicationDescription() + "\n\nMethods:\n" + described.join('\n'));
     parser.addOptions({
         {"bits", "Budgets in bits per entry (default 1,2,4,8,16).", "LIST", "1,2,4,8,16"},
         {"methods", "Methods to run (default all: " + names.join(',') + ").", "LIST", names.join(',')},
-        {"curves", "Also run every method at 4 budgets per octave over the range of --bits (its rate-distortion "
-                   "curve); those rows have point = curve."},
+        {"curves",
+         "Also run every method at 4 budgets per octave over the range of --bits (its rate-distortion "
+         "curve); those rows have point = curve."},
         {"seed", "Seed for the randomised methods (default 1).", "S", "1"},
-        {"group-size", "rtn: entries per group of a row with its own scale and zero point (default 0: one group "
-                       "per row; LLM quantisers use 128).", "G", "0"},
+        {"group-size",
+         "rtn: entries per group of a row with its own scale and zero point (default 0: one group "
+         "per row; LLM quantisers use 128).",
+         "G", "0"},
         {"dbf-iterations", "dbf: outer iterations (default 0: the authors' count).", "N", "0"},
         {"json", "Print a JSON array of objects."},
         {"csv", "Print CSV."},
@@ -102,7 +109,8 @@ int compare_command(const QStringList& arguments) {
     const std::vector<double> budgets = parse_budgets(parser.value("bits"));
     const QStringList methods = parser.value("methods").split(',', Qt::SkipEmptyParts);
     for (const QString& m : methods)
-        if (!names.contains(m)) throw UsageError(("unknown method '" + m + "' (known: " + names.join(',') + ")").toStdString());
+        if (!names.contains(m))
+            throw UsageError(("unknown method '" + m + "' (known: " + names.join(',') + ")").toStdString());
     MethodOptions options;
     options.seed = parse_count(parser, "seed");
     options.group_size = parse_count(parser, "group-size");
@@ -118,13 +126,16 @@ int compare_command(const QStringList& arguments) {
             timer.start();
             options.bits_per_entry = budget;
             const Approximation result = approximate(method.name, a, options);
-            QJsonObject row{{"method", name}, {"budget", budget}, {"point", asked ? "budget" : "curve"},
+            QJsonObject row{{"method", name},
+                            {"budget", budget},
+                            {"point", asked ? "budget" : "curve"},
                             {"seconds", double(timer.nsecsElapsed()) * 1e-9}};
             if (result.met_budget) {
                 const double bits = double(result.bits) / entries, error = relative_error(a, result.reconstruction);
                 row["bits_per_entry"] = bits;
                 row["relative_error"] = error;
-                row["bits_above_iid_floor"] = error > 0 ? QJsonValue(bits_above_iid_floor(bits, error)) : QJsonValue::Null;
+                row["bits_above_iid_floor"] =
+                    error > 0 ? QJsonValue(bits_above_iid_floor(bits, error)) : QJsonValue::Null;
                 add_image_measures(row, a, &result.reconstruction);
             } else {
                 row["bits_per_entry"] = QJsonValue::Null;
@@ -139,10 +150,16 @@ int compare_command(const QStringList& arguments) {
     const WaterFillingFloor floor(a);
     for (double budget : budgets) {
         for (const auto& [name, error] : named_floors(floor, budget))
-            rows.append(QJsonObject{{"method", name}, {"budget", budget}, {"point", "budget"}, {"bits_per_entry", budget},
+            rows.append(QJsonObject{{"method", name},
+                                    {"budget", budget},
+                                    {"point", "budget"},
+                                    {"bits_per_entry", budget},
                                     {"relative_error", error},
-                                    {"bits_above_iid_floor", error > 0 ? QJsonValue(bits_above_iid_floor(budget, error)) : QJsonValue::Null},
-                                    {"psnr_db", QJsonValue::Null}, {"ssim", QJsonValue::Null}, {"seconds", 0.0},
+                                    {"bits_above_iid_floor",
+                                     error > 0 ? QJsonValue(bits_above_iid_floor(budget, error)) : QJsonValue::Null},
+                                    {"psnr_db", QJsonValue::Null},
+                                    {"ssim", QJsonValue::Null},
+                                    {"seconds", 0.0},
                                     {"note", "Gaussian rate-distortion bound, not a method"}});
     }
 
@@ -153,10 +170,20 @@ int compare_command(const QStringList& arguments) {
     }
     const bool csv = parser.isSet("csv");
     print_line(csv ? "method,budget,point,bits_per_entry,relative_error,bits_above_iid_floor,psnr_db,ssim,seconds,note"
-                   : QString("%1 %2 %3 %4 %5 %6 %7 %8  %9").arg("method", -19).arg("budget", 7).arg("bits/entry", 11)
-                         .arg("rel. error", 11).arg("above iid", 9).arg("PSNR dB", 8).arg("SSIM", 7).arg("seconds", 8).arg("note"));
+                   : QString("%1 %2 %3 %4 %5 %6 %7 %8  %9")
+                         .arg("method", -19)
+                         .arg("budget", 7)
+                         .arg("bits/entry", 11)
+                         .arg("rel. error", 11)
+                         .arg("above iid", 9)
+                         .arg("PSNR dB", 8)
+                         .arg("SSIM", 7)
+                         .arg("seconds", 8)
+                         .arg("note"));
     const auto number = [](const QJsonValue& value, char format, int precision) {
-        return value.isString() ? value.toString() : value.isNull() ? QString("-") : QString::number(value.toDouble(), format, precision);
+        return value.isString() ? value.toString()
+               : value.isNull() ? QString("-")
+                                : QString::number(value.toDouble(), format, precision);
     };
     for (const QJsonValue& value : rows) {
         const QJsonObject row = value.toObject();
@@ -165,8 +192,9 @@ int compare_command(const QStringList& arguments) {
                       ssim = number(row["ssim"], 'f', 4);
         const bool curve_point = row["point"].toString() == "curve";
         if (csv)
-            print_line(QStringList{row["method"].toString(), QString::number(row["budget"].toDouble()), row["point"].toString(),
-                                   bits, error, above, psnr, ssim, QString::number(row["seconds"].toDouble(), 'g', 4),
+            print_line(QStringList{row["method"].toString(), QString::number(row["budget"].toDouble()),
+                                   row["point"].toString(), bits, error, above, psnr, ssim,
+                                   QString::number(row["seconds"].toDouble(), 'g', 4),
                                    csv_field(row["note"].toString())}
                            .join(','));
         else

@@ -88,8 +88,7 @@ int decompose_command(const QStringList& arguments) {
     if (non_finite == "zero")
         if (const std::size_t replaced = replace_non_finite(input.tensor, 0.0f))
             input.notes.push_back(std::to_string(replaced) + " NaN or infinite entries replaced by 0");
-    for (const std::string& note : input.notes)
-        std::fprintf(stderr, "signcut-cli decompose: note: %s\n", note.c_str());
+    for (const std::string& note : input.notes) std::fprintf(stderr, "signcut-cli decompose: note: %s\n", note.c_str());
 
     QElapsedTimer timer;
     timer.start();

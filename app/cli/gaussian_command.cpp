@@ -13,8 +13,10 @@ int gaussian_command(const QStringList& arguments) {
     parser.addOptions({
         {"seed", "Random seed (default 1).", "S", "1"},
         {"out", "Output .npy (or .csv for a matrix).", "FILE"},
-        {"row-scales", "Multiply row i (index along the first axis) by a factor drawn log-uniformly from [LO, HI] "
-                       "(from the same seed): rows of unequal energy, as in trained weights.", "LO,HI"},
+        {"row-scales",
+         "Multiply row i (index along the first axis) by a factor drawn log-uniformly from [LO, HI] "
+         "(from the same seed): rows of unequal energy, as in trained weights.",
+         "LO,HI"},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
     Shape shape;

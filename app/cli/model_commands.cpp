@@ -32,8 +32,10 @@ std::function<void(const ModelProgress&)> progress_printer(const QString& shard)
         const QString eta = fraction > 0 && p.seconds > 0 ? duration(p.seconds * (1 - fraction) / fraction) : "?";
         const QString prefix = shard.isEmpty() ? QString() : "shard " + shard + ": ";
         const QString counts = QString("%1/%2 tensors  %3/%4 MB  %5 elapsed  ETA %6")
-                                   .arg(p.tensors_done).arg(p.tensors_total)
-                                   .arg(double(p.bytes_done) * 1e-6, 0, 'f', 1).arg(double(p.bytes_total) * 1e-6, 0, 'f', 1)
+                                   .arg(p.tensors_done)
+                                   .arg(p.tensors_total)
+                                   .arg(double(p.bytes_done) * 1e-6, 0, 'f', 1)
+                                   .arg(double(p.bytes_total) * 1e-6, 0, 'f', 1)
                                    .arg(duration(p.seconds), eta);
         if (terminal) {
             const int filled = int(fraction * 30);
@@ -55,11 +57,17 @@ QJsonObject summary_json(const ModelSummary& s) {
         worst.append(QJsonObject{{"name", QString::fromStdString(r.name)}, {"relative_error", r.relative_error}});
     QJsonObject methods;
     for (const auto& [method, count] : s.methods) methods[QString::fromStdString(method)] = qint64(count);
-    return {{"decomposed", qint64(s.decomposed)}, {"kept", qint64(s.kept)}, {"methods", methods},
-            {"stored_bytes", qint64(s.stored_bytes)}, {"bf16_bytes", qint64(s.bf16_bytes)},
+    return {{"decomposed", qint64(s.decomposed)},
+            {"kept", qint64(s.kept)},
+            {"methods", methods},
+            {"stored_bytes", qint64(s.stored_bytes)},
+            {"bf16_bytes", qint64(s.bf16_bytes)},
             {"fraction_of_bf16", s.bf16_bytes ? double(s.stored_bytes) / double(s.bf16_bytes) : 0.0},
-            {"mean_bits_per_entry", s.mean_bits_per_entry}, {"median_relative_error", s.median_error},
-            {"max_relative_error", s.max_error}, {"histogram_edges", edges}, {"histogram_counts", counts},
+            {"mean_bits_per_entry", s.mean_bits_per_entry},
+            {"median_relative_error", s.median_error},
+            {"max_relative_error", s.max_error},
+            {"histogram_edges", edges},
+            {"histogram_counts", counts},
             {"worst", worst}};
 }
 
@@ -80,12 +88,15 @@ int compress_model_command(const QStringList& arguments) {
     parser.addOptions({
         {"bits-per-entry", "Budget per tensor in bits per entry, headers included.", "B"},
         {"fraction-of-bf16", "Budget as a fraction of a bf16 copy (0.5 = 8 bits per entry).", "F"},
-        {"method", "How tensors are stored: scd (signed cuts, default), rtn (round to nearest, mixed widths)\n"
-                   "or best (both on each tensor, the lower error kept). dbf, tcq and rotq are refused:\n"
-                   "they have no stored form in .scdz yet.", "METHOD", "scd"},
+        {"method",
+         "How tensors are stored: scd (signed cuts, default), rtn (round to nearest, mixed widths)\n"
+         "or best (both on each tensor, the lower error kept). dbf, tcq and rotq are refused:\n"
+         "they have no stored form in .scdz yet.",
+         "METHOD", "scd"},
         {"include", "Only tensors whose name matches this regular expression.", "REGEX"},
         {"exclude", "Not the tensors whose name matches this regular expression.", "REGEX"},
-        {"flatten", "Tensors of order > 2: first (n0 x rest, default), last (rest x n_last) or tensor.", "RULE", "first"},
+        {"flatten", "Tensors of order > 2: first (n0 x rest, default), last (rest x n_last) or tensor.", "RULE",
+         "first"},
         {"memory-limit", "Memory for the tensors in flight, in MiB (default 4096).", "MIB", "4096"},
         {"seed", "Seed (default 1).", "S", "1"},
         {"threads", "Threads (default: all cores).", "N", "0"},
@@ -99,7 +110,8 @@ int compress_model_command(const QStringList& arguments) {
     if (!parse_or_throw(parser, arguments)) return 0;
     const QString input = single_positional(parser, "IN");
     if (!parser.isSet("out")) throw UsageError("--out OUT.scdz is required");
-    if (parser.isSet("shard") && parser.isSet("merge-only")) throw UsageError("--shard and --merge-only exclude each other");
+    if (parser.isSet("shard") && parser.isSet("merge-only"))
+        throw UsageError("--shard and --merge-only exclude each other");
     if (parser.isSet("bits-per-entry") == parser.isSet("fraction-of-bf16"))
         throw UsageError("give exactly one of --bits-per-entry and --fraction-of-bf16");
     ModelCompressionOptions options;
@@ -173,7 +185,8 @@ int expand_model_command(const QStringList& arguments) {
     const QString input = single_positional(parser, "IN.scdz");
     if (!parser.isSet("out")) throw UsageError("--out OUT.safetensors is required");
     std::string dtype = parser.value("dtype").toUpper().toStdString();
-    if (!dtype.empty() && dtype != "BF16" && dtype != "F16" && dtype != "F32") throw UsageError("--dtype takes bf16, f16 or f32");
+    if (!dtype.empty() && dtype != "BF16" && dtype != "F16" && dtype != "F32")
+        throw UsageError("--dtype takes bf16, f16 or f32");
     const QString out = parser.value("out");
     if (out.endsWith(".safetensors")) {
         if (parser.isSet("max-shard-size")) throw UsageError("--max-shard-size is for a folder --out");

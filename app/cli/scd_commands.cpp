@@ -49,7 +49,8 @@ int info_command(const QStringList& arguments) {
     print_line(QString("stored size     %1 bytes = %2 bits per entry")
                    .arg(d.stored_bytes(w))
                    .arg(d.bits_per_entry(w), 0, 'f', 3));
-    print_line(QString("relative error  %1 (from the stored coefficients and ‖A‖)").arg(d.relative_error(w), 0, 'g', 6));
+    print_line(
+        QString("relative error  %1 (from the stored coefficients and ‖A‖)").arg(d.relative_error(w), 0, 'g', 6));
     print_line(QString("|coefficients|  from %1 to %2").arg(c_min, 0, 'g', 6).arg(c_max, 0, 'g', 6));
     return 0;
 }
@@ -70,8 +71,8 @@ int reconstruct_command(const QStringList& arguments) {
     if (parser.isSet("width")) {
         w = parse_count(parser, "width");
         if (w > d.width())
-            throw UsageError(("--width " + std::to_string(w) + " exceeds the file's " + std::to_string(d.width()) +
-                              " cuts"));
+            throw UsageError(
+                ("--width " + std::to_string(w) + " exceeds the file's " + std::to_string(d.width()) + " cuts"));
     }
     save_output(parser.value("out").toStdString(), d.reconstruct(w));
     return 0;

@@ -49,7 +49,8 @@ int synthetic_checkpoint_command(const QStringList& arguments) {
         specs.push_back({p + "post_attention_layernorm.weight", dtype, {hidden}});
     }
     specs.push_back({"model.norm.weight", dtype, {hidden}});
-    const std::map<std::string, std::string> metadata{{"format", "pt"}, {"generator", "signcut-cli synthetic-checkpoint"}};
+    const std::map<std::string, std::string> metadata{{"format", "pt"},
+                                                      {"generator", "signcut-cli synthetic-checkpoint"}};
     const auto write_all = [&](auto& writer) {
         for (const SafetensorsSpec& spec : specs) {
             if (spec.shape.size() == 1) {

@@ -55,7 +55,8 @@ const Tensor& ReconstructionCursor::at(const Snapshot& snapshot, std::size_t w) 
         image_ = rebuild(width_, w, std::move(image_), 1.0f);
     } else if (w < width_) {
         // Going back: subtract the difference, or start over when that is less work.
-        image_ = width_ - w <= w ? rebuild(w, width_, std::move(image_), -1.0f) : rebuild(0, w, Tensor(snapshot.shape()), 1.0f);
+        image_ = width_ - w <= w ? rebuild(w, width_, std::move(image_), -1.0f)
+                                 : rebuild(0, w, Tensor(snapshot.shape()), 1.0f);
     }
     width_ = w;
     valid_ = true;

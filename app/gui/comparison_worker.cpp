@@ -50,8 +50,10 @@ void ComparisonWorker::run(std::shared_ptr<const ComparisonJob> job) {
                              .arg(c.relative_error, 0, 'f', 3)
                              .arg(c.bits_above_iid_floor >= 0 ? "+" : "")
                              .arg(c.bits_above_iid_floor, 0, 'f', 2);
-            Q_EMIT universality_ready(job->id, "<b>One code for all</b> — tcq at 2 bits per entry, error "
-                                               "(bits above the i.i.d. Gaussian floor): " + parts.join(" · "));
+            Q_EMIT universality_ready(job->id,
+                                      "<b>One code for all</b> — tcq at 2 bits per entry, error "
+                                      "(bits above the i.i.d. Gaussian floor): " +
+                                          parts.join(" · "));
         } catch (const std::exception&) {
             // A guide only, like the floors.
         }

@@ -19,7 +19,7 @@ namespace signcut::gui {
 struct ComparisonJob {
     quint64 id = 0;
     std::shared_ptr<const Tensor> input;
-    QStringList methods;  // names from method_names()
+    QStringList methods;          // names from method_names()
     std::vector<double> budgets;  // bits per entry
     bool curves = true;           // also each method's curve over the budgets' range (curve_budgets)
     std::uint64_t seed = 1;

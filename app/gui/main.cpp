@@ -43,8 +43,10 @@ int main(int argc, char** argv) {
         {"screenshot", "Render the window once the decomposition reaches --width, save it as FILE and quit.", "FILE"},
         {"width", "Stop the decomposition at W cuts.", "W"},
         {"size", "Window size for --screenshot (default 1280x800).", "WxH", "1280x800"},
-        {"tab", "Open on a tab: explore, compare, cut, gallery or svd (a screenshot of compare waits for the "
-                "comparison).", "TAB", "explore"},
+        {"tab",
+         "Open on a tab: explore, compare, cut, gallery or svd (a screenshot of compare waits for the "
+         "comparison).",
+         "TAB", "explore"},
         {"bits", "Memory of the SVD vs cuts tab, in bits per entry.", "B"},
         {"budgets", "Bit budgets of the comparison (default 1,2,4,8,16).", "LIST"},
         {"methods", "Methods of the comparison (default all).", "LIST"},
@@ -62,8 +64,10 @@ int main(int argc, char** argv) {
     if (parser.isSet("log-width")) window.set_log_width(true);
     if (parser.isSet("width")) window.set_width_rule(parser.value("width").toULongLong());
     using signcut::gui::MainWindow;
-    const std::map<QString, MainWindow::Tab> tabs = {{"explore", MainWindow::kExploreTab}, {"compare", MainWindow::kCompareTab},
-                                                     {"cut", MainWindow::kCutTab},         {"gallery", MainWindow::kGalleryTab},
+    const std::map<QString, MainWindow::Tab> tabs = {{"explore", MainWindow::kExploreTab},
+                                                     {"compare", MainWindow::kCompareTab},
+                                                     {"cut", MainWindow::kCutTab},
+                                                     {"gallery", MainWindow::kGalleryTab},
                                                      {"svd", MainWindow::kSvdTab}};
     if (!tabs.count(parser.value("tab"))) {
         std::fprintf(stderr, "--tab takes explore, compare, cut, gallery or svd\n");

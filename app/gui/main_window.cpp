@@ -43,7 +43,6 @@
 namespace signcut::gui {
 namespace {
 
-
 // 99th percentile of |x|: a legend limit that is not ruined by a few outliers.
 float robust_limit(const Tensor& tensor) {
     std::vector<float> magnitudes(tensor.data().begin(), tensor.data().end());
@@ -100,8 +99,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabs_->setDocumentMode(true);
     tabs_->addTab(explore, "Explore");
     tabs_->addTab(comparison_, "Compare methods");
-    tabs_->setTabToolTip(kCompareTab, "Every low-bit method on the loaded data at the same bit budgets, over the "
-                                      "rate-distortion floors");
+    tabs_->setTabToolTip(kCompareTab,
+                         "Every low-bit method on the loaded data at the same bit budgets, over the "
+                         "rate-distortion floors");
     cut_view_ = new CutStepperView;
     gallery_ = new CutGalleryView;
     svd_view_ = new SvdComparisonView;
@@ -117,9 +117,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     zoom_ = new ZoomLink(this);
     const QList<ImageView*> compare_panes = comparison_->findChildren<ImageView*>();
     const QList<ImageView*> svd_panes = svd_view_->findChildren<ImageView*>();
-    for (const std::vector<ImageView*>& panes : {std::vector<ImageView*>{original_view_, reconstruction_view_, residual_view_},
-                                                 std::vector<ImageView*>(compare_panes.begin(), compare_panes.end()),
-                                                 std::vector<ImageView*>(svd_panes.begin(), svd_panes.end())}) {
+    for (const std::vector<ImageView*>& panes :
+         {std::vector<ImageView*>{original_view_, reconstruction_view_, residual_view_},
+          std::vector<ImageView*>(compare_panes.begin(), compare_panes.end()),
+          std::vector<ImageView*>(svd_panes.begin(), svd_panes.end())}) {
         for (ImageView* pane : panes) pane->set_zoom_link(zoom_);
         make_enlargeable(panes);
     }
@@ -197,10 +198,10 @@ MainWindow::~MainWindow() {
 void MainWindow::build_menus() {
     QMenu* file = menuBar()->addMenu("&File");
     file->addAction("&Open…", QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(
-            this, "Open", QFileInfo(input_path_).path(),
-            "Images, arrays and decompositions (*.png *.jpg *.jpeg *.bmp *.tif *.tiff *.webp *.npy *.csv *.scd *.scdz);;"
-            "All files (*)");
+        const QString path = QFileDialog::getOpenFileName(this, "Open", QFileInfo(input_path_).path(),
+                                                          "Images, arrays and decompositions (*.png *.jpg *.jpeg *.bmp "
+                                                          "*.tif *.tiff *.webp *.npy *.csv *.scd *.scdz);;"
+                                                          "All files (*)");
         if (!path.isEmpty()) open_file(path);
     });
     recent_menu_ = file->addMenu("Open &Recent");
@@ -211,7 +212,8 @@ void MainWindow::build_menus() {
                     &MainWindow::export_decomposition);
     file->addAction("Export error &curve (.csv)…", QKeySequence("Ctrl+E"), this, &MainWindow::export_curve);
     file->addAction("Export c&hart (.png, .svg)…", QKeySequence("Ctrl+Shift+E"), this, &MainWindow::export_chart);
-    file->addAction("Export &animation (.mp4, .gif)…", QKeySequence("Ctrl+Shift+A"), this, &MainWindow::export_animation);
+    file->addAction("Export &animation (.mp4, .gif)…", QKeySequence("Ctrl+Shift+A"), this,
+                    &MainWindow::export_animation);
     file->addSeparator();
     file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
@@ -268,11 +270,11 @@ void MainWindow::refresh_teaching_tab() {
     if (tab == kGalleryTab) {
         if (snapshot_ && !snapshot_->parts.empty())
             gallery_->set_decomposition(snapshot_->parts.front(), photo_ && !snapshot_->split_channels);
-        else
-            gallery_->clear("Decompose something to see its cuts");
+        else gallery_->clear("Decompose something to see its cuts");
     }
     if (tab != kCutTab) return;
-    if (!snapshot_ || !input_) return cut_view_->clear("Stepping through a cut needs the original data: open an image or a matrix");
+    if (!snapshot_ || !input_)
+        return cut_view_->clear("Stepping through a cut needs the original data: open an image or a matrix");
     Tensor residual = input_->tensor;
     if (input_ && input_->tensor.shape() != snapshot_->shape()) return;  // a decomposition of other data
     const Tensor& approx = cursor_.at(*snapshot_, displayed_width_);
@@ -317,19 +319,20 @@ void MainWindow::restart() {
     progress_->setValue(0);
     displayed_width_ = 0;
     scrubber_->show_width(0);
-    original_view_->set_image(photo_ ? photo_image(input_->tensor)
-                                                     : heat_map(matrix_slice(input_->tensor, std::size_t(slice_->value())),
-                                                                max_abs(input_->tensor)));
+    original_view_->set_image(
+        photo_ ? photo_image(input_->tensor)
+               : heat_map(matrix_slice(input_->tensor, std::size_t(slice_->value())), max_abs(input_->tensor)));
     original_view_->set_legend(photo_ ? -1.0 : double(max_abs(input_->tensor)));
     // Colour photos show the residual's mean over their channels; anything else a slice of it.
     const bool channels = photo_ && input_->tensor.order() == 3 && input_->tensor.dim(2) > 1;
     residual_view_->set_title(channels ? "Residual A − Â_w (mean over channels)" : "Residual A − Â_w");
     reconstruction_view_->set_placeholder("Computing the first cuts…");
     residual_view_->set_placeholder("");
-    statusBar()->showMessage(QString("Decomposing %1 (%2)…")
-                                 .arg(QFileInfo(input_path_).fileName(),
-                                      QString::fromStdString(shape_to_string(input_->tensor.shape()))));
-    QMetaObject::invokeMethod(worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
+    statusBar()->showMessage(
+        QString("Decomposing %1 (%2)…")
+            .arg(QFileInfo(input_path_).fileName(), QString::fromStdString(shape_to_string(input_->tensor.shape()))));
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
     set_playing(!(tour_pending_ && dialogs_enabled_));
 }
 
@@ -424,7 +427,8 @@ QString MainWindow::numbers_text() const {
         double input_energy = 0;
         for (const Decomposition& part : snapshot_->parts) input_energy += part.input_squared_norm();
         const double psnr = psnr_db_from_mse(error * error * input_energy / entries, 1.0);
-        text += std::isinf(psnr) ? QString("PSNR             ∞\n") : QString("PSNR             %1 dB\n").arg(psnr, 0, 'f', 2);
+        text += std::isinf(psnr) ? QString("PSNR             ∞\n")
+                                 : QString("PSNR             %1 dB\n").arg(psnr, 0, 'f', 2);
     }
     if (snapshot_->seconds > 0)
         text += QString("engine           %1 cuts/s\n").arg(double(snapshot_->width()) / snapshot_->seconds, 0, 'f', 0);

@@ -74,7 +74,9 @@ public:
     const CheckpointPanel* checkpoint_panel() const { return checkpoint_panel_; }
     // The region that the Explore, Compare and SVD vs cuts pictures show.
     ZoomLink* zoom() const { return zoom_; }
-    std::vector<const ImageView*> explore_panes() const { return {original_view_, reconstruction_view_, residual_view_}; }
+    std::vector<const ImageView*> explore_panes() const {
+        return {original_view_, reconstruction_view_, residual_view_};
+    }
 
 Q_SIGNALS:
     void computation_finished();
@@ -111,8 +113,8 @@ private:
 
     // Data
     std::shared_ptr<const ScdzReader> checkpoint_;  // the open .scdz file, if any
-    std::shared_ptr<LoadedInput> input_;  // null when showing a .scd file alone
-    bool photo_ = false;                  // drawn as a picture rather than a heat map
+    std::shared_ptr<LoadedInput> input_;            // null when showing a .scd file alone
+    bool photo_ = false;                            // drawn as a picture rather than a heat map
     QString input_path_;
     std::shared_ptr<const Snapshot> snapshot_;
     ReconstructionCursor cursor_;

@@ -28,9 +28,10 @@ namespace signcut::gui {
 void MainWindow::export_reconstruction() {
     if (!snapshot_) return;
     const bool photo = photo_;
-    const QString path = QFileDialog::getSaveFileName(this, "Export reconstruction",
-                                                      suggested_path(input_path_, QString("w%1").arg(displayed_width_), photo ? "png" : "npy"),
-                                                      photo ? "PNG image (*.png);;NumPy array (*.npy)" : "NumPy array (*.npy)");
+    const QString path = QFileDialog::getSaveFileName(
+        this, "Export reconstruction",
+        suggested_path(input_path_, QString("w%1").arg(displayed_width_), photo ? "png" : "npy"),
+        photo ? "PNG image (*.png);;NumPy array (*.npy)" : "NumPy array (*.npy)");
     if (path.isEmpty()) return;
     try {
         save_output(path.toStdString(), cursor_.at(*snapshot_, displayed_width_));
@@ -43,7 +44,8 @@ void MainWindow::export_reconstruction() {
 void MainWindow::export_decomposition() {
     if (!snapshot_) return;
     const QString path = QFileDialog::getSaveFileName(
-        this, "Export decomposition", suggested_path(input_path_, QString("w%1").arg(displayed_width_), "scd"), "Signed cuts (*.scd)");
+        this, "Export decomposition", suggested_path(input_path_, QString("w%1").arg(displayed_width_), "scd"),
+        "Signed cuts (*.scd)");
     if (path.isEmpty()) return;
     try {
         if (snapshot_->parts.size() == 1) {
@@ -63,13 +65,14 @@ void MainWindow::export_decomposition() {
 
 void MainWindow::export_curve() {
     if (!snapshot_) return;
-    const QString path =
-        QFileDialog::getSaveFileName(this, "Export error curve", suggested_path(input_path_, "error-curve", "csv"), "CSV (*.csv)");
+    const QString path = QFileDialog::getSaveFileName(this, "Export error curve",
+                                                      suggested_path(input_path_, "error-curve", "csv"), "CSV (*.csv)");
     if (path.isEmpty()) return;
     const std::shared_ptr<const Snapshot> s = snapshot_;
     try {
-        write_error_curve(path.toStdString(), {s->width(), s->entries(), [s](std::size_t w) { return s->stored_bytes(w); },
-                                               [s](std::size_t w) { return s->relative_error(w); }});
+        write_error_curve(path.toStdString(),
+                          {s->width(), s->entries(), [s](std::size_t w) { return s->stored_bytes(w); },
+                           [s](std::size_t w) { return s->relative_error(w); }});
         statusBar()->showMessage("Saved " + path, 5000);
     } catch (const std::exception& error) {
         report_error(error.what());
@@ -98,8 +101,9 @@ void MainWindow::export_chart() {
     scale->setRange(0.25, 8);
     scale->setSingleStep(0.25);
     scale->setValue(2);
-    scale->setToolTip("Text and lines this many times their size on screen (2: a 1920 × 1080 slide reads like "
-                      "a 960 × 540 chart)");
+    scale->setToolTip(
+        "Text and lines this many times their size on screen (2: a 1920 × 1080 slide reads like "
+        "a 960 × 540 chart)");
     auto* form = new QFormLayout(&dialog);
     form->addRow("Width", width);
     form->addRow("Height", height);
@@ -111,7 +115,8 @@ void MainWindow::export_chart() {
     if (dialogs_enabled_ && dialog.exec() != QDialog::Accepted) return;
     try {
         gui::export_chart(*view, path, QSize(width->value(), height->value()), scale->value());
-        statusBar()->showMessage(QString("Saved %1 (%2 × %3)").arg(path).arg(width->value()).arg(height->value()), 5000);
+        statusBar()->showMessage(QString("Saved %1 (%2 × %3)").arg(path).arg(width->value()).arg(height->value()),
+                                 5000);
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
     }
@@ -121,8 +126,9 @@ void MainWindow::export_animation() {
     if (!snapshot_ || snapshot_->width() == 0) return report_error("Nothing to animate yet: decompose something first");
     if (snapshot_->parts.size() != 1)
         return report_error("Animations are made of one decomposition: set Colour to one order-3 tensor and restart");
-    const QString path = QFileDialog::getSaveFileName(this, "Export animation", suggested_path(input_path_, "animation", "mp4"),
-                                                      "MP4 video, H.264 (*.mp4);;Animated GIF (*.gif)");
+    const QString path =
+        QFileDialog::getSaveFileName(this, "Export animation", suggested_path(input_path_, "animation", "mp4"),
+                                     "MP4 video, H.264 (*.mp4);;Animated GIF (*.gif)");
     if (path.isEmpty()) return;
     QDialog dialog(this);
     dialog.setWindowTitle("Animation");

@@ -96,11 +96,13 @@ bool MainWindow::show_checkpoint_tensor(int index) {
     const ScdzEntry& entry = checkpoint_->entries()[std::size_t(index)];
     const QString name = QString::fromStdString(entry.name);
     if (!entry.decomposed) {
-        statusBar()->showMessage(name + " was kept as it was (" + QString::fromStdString(entry.dtype) + "), not decomposed", 5000);
+        statusBar()->showMessage(
+            name + " was kept as it was (" + QString::fromStdString(entry.dtype) + "), not decomposed", 5000);
         return false;
     }
     if (entry.method != "scd") {  // another method's payload: no cuts to step through
-        statusBar()->showMessage(name + " is stored by " + QString::fromStdString(entry.method) + ", not as signed cuts", 5000);
+        statusBar()->showMessage(
+            name + " is stored by " + QString::fromStdString(entry.method) + ", not as signed cuts", 5000);
         return false;
     }
     try {

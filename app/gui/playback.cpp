@@ -11,9 +11,9 @@ QString PlaybackSpeed::label() const {
 
 const std::vector<PlaybackSpeed>& playback_speeds() {
     static const std::vector<PlaybackSpeed> speeds = {
-        {PlaybackSpeed::logarithmic, 5},  {PlaybackSpeed::logarithmic, 15}, {PlaybackSpeed::logarithmic, 40},
-        {PlaybackSpeed::linear, 10},      {PlaybackSpeed::linear, 30},      {PlaybackSpeed::linear, 100},
-        {PlaybackSpeed::linear, 300},     {PlaybackSpeed::linear, 1000},    {PlaybackSpeed::linear, 10000},
+        {PlaybackSpeed::logarithmic, 5}, {PlaybackSpeed::logarithmic, 15}, {PlaybackSpeed::logarithmic, 40},
+        {PlaybackSpeed::linear, 10},     {PlaybackSpeed::linear, 30},      {PlaybackSpeed::linear, 100},
+        {PlaybackSpeed::linear, 300},    {PlaybackSpeed::linear, 1000},    {PlaybackSpeed::linear, 10000},
     };
     return speeds;
 }
@@ -36,8 +36,8 @@ std::size_t PlaybackClock::width_at(double coordinate) const {
 
 std::size_t PlaybackClock::advance(double seconds, std::size_t available) {
     // Logarithmic: log(1 + available) is crossed in the chosen seconds.
-    const double rate = speed_.kind == PlaybackSpeed::logarithmic ? std::log1p(double(available)) / speed_.value
-                                                                  : speed_.value;
+    const double rate =
+        speed_.kind == PlaybackSpeed::logarithmic ? std::log1p(double(available)) / speed_.value : speed_.value;
     position_ = std::min(position_ + rate * seconds, coordinate(available));
     return std::min(available, width_at(position_));
 }

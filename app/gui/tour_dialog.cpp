@@ -17,17 +17,21 @@ namespace {
 const char* const kPages[] = {
     "<h2>What signcut does</h2>"
     "<p>It approximates a picture or a matrix <i>A</i> by a sum of very simple pieces:</p>"
-    "<p style='font-size:large'>A ≈ c<sub>1</sub>·s<sub>1</sub>t<sub>1</sub><sup>T</sup> + c<sub>2</sub>·s<sub>2</sub>t<sub>2</sub><sup>T</sup> + … "
+    "<p style='font-size:large'>A ≈ c<sub>1</sub>·s<sub>1</sub>t<sub>1</sub><sup>T</sup> + "
+    "c<sub>2</sub>·s<sub>2</sub>t<sub>2</sub><sup>T</sup> + … "
     "+ c<sub>w</sub>·s<sub>w</sub>t<sub>w</sub><sup>T</sup></p>"
-    "<p>Each piece, a <b>signed cut</b>, is one number c<sub>j</sub> times a pattern made of two lists of signs: s<sub>j</sub> "
-    "has one +1 or −1 per row, t<sub>j</sub> one per column, and the pattern is +1 where the row and column signs agree, "
+    "<p>Each piece, a <b>signed cut</b>, is one number c<sub>j</sub> times a pattern made of two lists of signs: "
+    "s<sub>j</sub> "
+    "has one +1 or −1 per row, t<sub>j</sub> one per column, and the pattern is +1 where the row and column signs "
+    "agree, "
     "−1 where they differ. A colour photo adds a third list u<sub>j</sub> with one sign per colour channel.</p>"
     "<p>The number of pieces <i>w</i> is the <b>width</b>. The more pieces, the closer the picture.</p>",
 
     "<h2>How each piece is found</h2>"
     "<p>Greedily: the next cut is the pattern that best matches what is still missing, the <b>residual</b> "
     "R = A − (the sum so far). signcut starts from random signs and then repeatedly sets the row signs to the signs of "
-    "R·t and the column signs to the signs of R<sup>T</sup>·s. Each step can only increase how well the pattern matches "
+    "R·t and the column signs to the signs of R<sup>T</sup>·s. Each step can only increase how well the pattern "
+    "matches "
     "(the cut value v); when a round no longer does, the cut is found, with c = v / (number of entries).</p>"
     "<p>The <b>Inside one cut</b> tab shows these steps one at a time; the <b>Cut gallery</b> shows the first cuts: "
     "the coarse shapes come first, finer detail later.</p>",
@@ -45,7 +49,8 @@ const char* const kPages[] = {
     "an error that falls exponentially draws a straight line.</p>"
     "<p>The dashed vertical lines mark where signed cuts use as much memory as the data stored as int4, int8, bf16/f16 "
     "or f32 numbers. The red dot is the width shown above the chart; drag the slider or press Space to play.</p>"
-    "<p>Original, reconstruction and residual sit side by side; in the residual, red is too dark in the reconstruction, "
+    "<p>Original, reconstruction and residual sit side by side; in the residual, red is too dark in the "
+    "reconstruction, "
     "blue too bright (mean over the colour channels).</p>",
 
     "<h2>Comparing with other methods</h2>"

@@ -46,7 +46,11 @@ void rising_value(QPainter& p, int size) {
 
 // One cut's storage: a bit per row, a bit per column, one coefficient.
 void cut_bits(QPainter& p, int size) {
-    const struct { const char* label; double share; QColor colour; } parts[] = {
+    const struct {
+        const char* label;
+        double share;
+        QColor colour;
+    } parts[] = {
         {"m bits", 0.40, kBlue}, {"n bits", 0.52, QColor(0x2c, 0xa0, 0x2c)}, {"c", 0.08, QColor(0xff, 0x7f, 0x0e)}};
     double x = 10;
     for (const auto& part : parts) {
@@ -102,11 +106,21 @@ QImage tour_picture(int page, int size) {
     QPainter painter(&image);
     painter.setRenderHint(QPainter::Antialiasing);
     switch (page) {
-        case 0: sign_pattern(painter, size); break;
-        case 1: rising_value(painter, size); break;
-        case 2: cut_bits(painter, size); break;
-        case 3: error_chart(painter, size); break;
-        default: methods_above_floor(painter, size); break;
+        case 0:
+            sign_pattern(painter, size);
+            break;
+        case 1:
+            rising_value(painter, size);
+            break;
+        case 2:
+            cut_bits(painter, size);
+            break;
+        case 3:
+            error_chart(painter, size);
+            break;
+        default:
+            methods_above_floor(painter, size);
+            break;
     }
     return image;
 }

@@ -24,7 +24,8 @@ constexpr int kChartHeight = 160;
 cv::Vec3b diverging(float value, float limit) {
     const float t = limit > 0 ? std::clamp(value / limit, -1.0f, 1.0f) : 0.0f;
     const auto mix = [&](int from, int to) { return std::uint8_t(std::lround(from + (to - from) * std::fabs(t))); };
-    return t >= 0 ? cv::Vec3b(mix(255, 40), mix(255, 39), mix(255, 214)) : cv::Vec3b(mix(255, 180), mix(255, 119), mix(255, 31));
+    return t >= 0 ? cv::Vec3b(mix(255, 40), mix(255, 39), mix(255, 214))
+                  : cv::Vec3b(mix(255, 180), mix(255, 119), mix(255, 31));
 }
 
 // The picture of a tensor: photos as BGR, anything else as a heat map of its first 2-D slice.
@@ -37,8 +38,11 @@ cv::Mat picture(const Tensor& t, bool photo, float limit) {
         for (int c = 0; c < cols; ++c) {
             if (photo) {
                 const std::size_t i = std::size_t(r) * per_row + std::size_t(c) * channels;
-                const auto byte = [&](std::size_t k) { return std::uint8_t(std::lround(std::clamp(t[i + k], 0.0f, 1.0f) * 255)); };
-                out.at<cv::Vec3b>(r, c) = channels >= 3 ? cv::Vec3b(byte(2), byte(1), byte(0)) : cv::Vec3b(byte(0), byte(0), byte(0));
+                const auto byte = [&](std::size_t k) {
+                    return std::uint8_t(std::lround(std::clamp(t[i + k], 0.0f, 1.0f) * 255));
+                };
+                out.at<cv::Vec3b>(r, c) =
+                    channels >= 3 ? cv::Vec3b(byte(2), byte(1), byte(0)) : cv::Vec3b(byte(0), byte(0), byte(0));
             } else {
                 // A slice through the first two modes (the first index of every further mode).
                 const std::size_t stride = t.order() > 2 ? per_row / t.dim(1) : 1;
@@ -49,7 +53,8 @@ cv::Mat picture(const Tensor& t, bool photo, float limit) {
 }
 
 // log10 error against w (or against log(1 + w), as the frames' widths grow), the current w marked.
-void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, std::size_t width, WidthSchedule schedule) {
+void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, std::size_t width,
+                WidthSchedule schedule) {
     canvas(area).setTo(cv::Scalar(255, 255, 255));
     const std::size_t max_width = std::max<std::size_t>(d.width(), 1);
     const double bottom = std::floor(std::log10(std::max(d.relative_error(d.width()), 1e-12)));
@@ -68,7 +73,8 @@ void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, s
     for (double decade = 0; decade >= std::min(bottom, -1.0); --decade) {
         const int y = top + int(double(base - top) * -decade / -std::min(bottom, -1.0));
         cv::line(canvas, cv::Point(left, y), cv::Point(right, y), cv::Scalar(225, 225, 225));
-        cv::putText(canvas, "1e" + std::to_string(int(decade)), cv::Point(area.x + 4, y + 4), cv::FONT_HERSHEY_SIMPLEX, 0.35, black);
+        cv::putText(canvas, "1e" + std::to_string(int(decade)), cv::Point(area.x + 4, y + 4), cv::FONT_HERSHEY_SIMPLEX,
+                    0.35, black);
     }
     std::vector<cv::Point> curve;
     const std::size_t step = std::max<std::size_t>(1, max_width / 600);
@@ -76,12 +82,15 @@ void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, s
     if (log_width)  // the widths 1, 10, 100 … marked under the axis
         for (std::size_t w = 1; w <= max_width; w *= 10) {
             cv::line(canvas, cv::Point(point(w).x, base), cv::Point(point(w).x, base + 4), grey);
-            cv::putText(canvas, std::to_string(w), cv::Point(point(w).x - 4, base + 14), cv::FONT_HERSHEY_SIMPLEX, 0.33, black);
+            cv::putText(canvas, std::to_string(w), cv::Point(point(w).x - 4, base + 14), cv::FONT_HERSHEY_SIMPLEX, 0.33,
+                        black);
         }
     curve.push_back(point(d.width()));
     cv::polylines(canvas, curve, false, blue, 2, cv::LINE_AA);
     cv::circle(canvas, point(width), 5, red, cv::FILLED, cv::LINE_AA);
-    cv::putText(canvas, log_width ? "relative error against width w (both on log scales)" : "relative error against width w (log scale)",
+    cv::putText(canvas,
+                log_width ? "relative error against width w (both on log scales)"
+                          : "relative error against width w (log scale)",
                 cv::Point(left, area.y + area.height - 4), cv::FONT_HERSHEY_SIMPLEX, 0.42, black, 1, cv::LINE_AA);
 }
 
@@ -92,7 +101,8 @@ std::vector<std::size_t> width_schedule(std::size_t max_width, int frames, Width
     std::vector<std::size_t> widths;
     for (int f = 0; f < frames; ++f) {
         const double x = double(f) / double(frames - 1);
-        const double w = schedule == WidthSchedule::linear ? x * double(max_width) : std::expm1(x * std::log1p(double(max_width)));
+        const double w =
+            schedule == WidthSchedule::linear ? x * double(max_width) : std::expm1(x * std::log1p(double(max_width)));
         widths.push_back(std::min(max_width, std::size_t(std::llround(w))));
     }
     widths.erase(std::unique(widths.begin(), widths.end()), widths.end());
@@ -113,7 +123,8 @@ cv::Mat labelled_row(const std::vector<std::pair<cv::Mat, std::string>>& picture
     int x = 0;
     for (const auto& [picture, label] : pictures) {
         picture.copyTo(row(cv::Rect(x, kLabel, picture.cols, picture.rows)));
-        cv::putText(row, label, cv::Point(x + 4, 16), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
+        cv::putText(row, label, cv::Point(x + 4, 16), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1,
+                    cv::LINE_AA);
         x += picture.cols + kGap;
     }
     return row;
@@ -121,14 +132,15 @@ cv::Mat labelled_row(const std::vector<std::pair<cv::Mat, std::string>>& picture
 
 }  // namespace
 
-cv::Mat animation_frame(const Decomposition& d, const Tensor& reconstruction, std::size_t width, const AnimationOptions& options,
-                        const Tensor* svd) {
+cv::Mat animation_frame(const Decomposition& d, const Tensor& reconstruction, std::size_t width,
+                        const AnimationOptions& options, const Tensor* svd) {
     const float limit = options.heat_limit > 0 ? options.heat_limit : 1.0f;
     cv::Mat pic = picture(reconstruction, options.photo, limit);
     if (options.original && svd) {
         char cuts_label[80], svd_label[80];
         std::snprintf(cuts_label, sizeof cuts_label, "signed cuts: error %.3g", d.relative_error(width));
-        std::snprintf(svd_label, sizeof svd_label, "truncated SVD: error %.3g", relative_error(*options.original, *svd));
+        std::snprintf(svd_label, sizeof svd_label, "truncated SVD: error %.3g",
+                      relative_error(*options.original, *svd));
         pic = labelled_row({{picture(*options.original, options.photo, limit), "original"},
                             {pic, cuts_label},
                             {picture(*svd, options.photo, limit), svd_label}});
@@ -145,7 +157,8 @@ cv::Mat animation_frame(const Decomposition& d, const Tensor& reconstruction, st
     // Significant digits: the last frames of a long run are at errors like 5e-05.
     std::snprintf(caption, sizeof caption, "w = %zu   %.2f bits per entry   relative error %.3g", width,
                   d.bits_per_entry(width), d.relative_error(width));
-    cv::putText(frame, caption, cv::Point(8, pic.rows + 21), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1, cv::LINE_AA);
+    cv::putText(frame, caption, cv::Point(8, pic.rows + 21), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1,
+                cv::LINE_AA);
     if (options.with_chart)
         draw_chart(frame, cv::Rect(0, pic.rows + kCaptionHeight, cols, kChartHeight), d, width, options.schedule);
     return frame;
@@ -155,7 +168,8 @@ int write_animation(const std::filesystem::path& path, const Decomposition& d, c
                     const std::function<void(int)>& on_frame) {
     const std::string extension = lower_extension(path);
     if (extension != "mp4" && extension != "gif") throw FileError(path, "animations are written as .mp4 or .gif");
-    if (options.frames < 1 || options.frames > 100000 || !(options.frames_per_second > 0 && options.frames_per_second <= 120))
+    if (options.frames < 1 || options.frames > 100000 ||
+        !(options.frames_per_second > 0 && options.frames_per_second <= 120))
         throw std::invalid_argument("frames must be 1 … 100000 and the frame rate 0 … 120 per second");
     const std::vector<std::size_t> widths = width_schedule(d.width(), options.frames, options.schedule);
     AnimationOptions frame_options = options;
@@ -216,7 +230,8 @@ int write_animation(const std::filesystem::path& path, const Decomposition& d, c
         cv::VideoWriter video(temporary.string(), cv::CAP_FFMPEG, cv::VideoWriter::fourcc('a', 'v', 'c', '1'),
                               options.frames_per_second, first.size());
         if (!video.isOpened())
-            throw FileError(path, "OpenCV cannot write H.264 video here (its FFmpeg has no libx264?): save a .gif instead");
+            throw FileError(path,
+                            "OpenCV cannot write H.264 video here (its FFmpeg has no libx264?): save a .gif instead");
         cv::Mat frame;
         for (std::size_t f = 0; f < widths.size(); ++f) {
             frame = f == 0 ? first : frame_at(widths[f]);

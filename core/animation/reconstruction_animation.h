@@ -21,10 +21,10 @@ struct AnimationOptions {
     int frames = 60;
     double frames_per_second = 15.0;
     WidthSchedule schedule = WidthSchedule::logarithmic;
-    bool photo = true;          // draw a height × width (× 3) tensor in [0, 1] as a picture; else a heat map
-    bool with_chart = false;    // the error curve under the picture, the current w marked
-    float heat_limit = 0.0f;    // heat maps: |value| drawn at full colour; 0: from the final reconstruction
-    int min_picture_height = 240;  // small inputs are scaled up (nearest neighbour) to this
+    bool photo = true;               // draw a height × width (× 3) tensor in [0, 1] as a picture; else a heat map
+    bool with_chart = false;         // the error curve under the picture, the current w marked
+    float heat_limit = 0.0f;         // heat maps: |value| drawn at full colour; 0: from the final reconstruction
+    int min_picture_height = 240;    // small inputs are scaled up (nearest neighbour) to this
     double hold_last_seconds = 2.0;  // the finished picture stays this long
     // Side by side (the lesson of the SVD-vs-cuts view in motion): this original | signed cuts |
     // truncated SVD at the same bits per entry, every frame. Of the decomposition's shape.
@@ -42,7 +42,7 @@ cv::Mat animation_frame(const Decomposition& decomposition, const Tensor& recons
 
 // Writes FILE.mp4 or FILE.gif (by extension) atomically; returns the number of frames.
 // `on_frame` (optional) is called after each frame with its index.
-int write_animation(const std::filesystem::path& path, const Decomposition& decomposition, const AnimationOptions& options,
-                    const std::function<void(int)>& on_frame = {});
+int write_animation(const std::filesystem::path& path, const Decomposition& decomposition,
+                    const AnimationOptions& options, const std::function<void(int)>& on_frame = {});
 
 }  // namespace signcut

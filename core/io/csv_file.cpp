@@ -29,7 +29,8 @@ bool parse_number(std::string_view field, float& value) {
 bool parse_row(std::string_view line, std::vector<float>& row) {
     row.clear();
     const std::size_t delimiter_at = line.find_first_of(",;");
-    const std::string_view delimiters = delimiter_at == std::string_view::npos ? " \t\r" : std::string_view(&line[delimiter_at], 1);
+    const std::string_view delimiters =
+        delimiter_at == std::string_view::npos ? " \t\r" : std::string_view(&line[delimiter_at], 1);
     const bool blanks = delimiter_at == std::string_view::npos;
     std::size_t start = 0;
     while (start <= line.size()) {

@@ -64,7 +64,8 @@ void AtomicFileWriter::write(const void* data, std::size_t size) {
 void AtomicFileWriter::commit() {
     const int fd = fd_;
     fd_ = -1;
-    if (::fsync(fd) != 0 || ::close(fd) != 0) throw FileError(path_, std::string("cannot flush to disk: ") + std::strerror(errno));
+    if (::fsync(fd) != 0 || ::close(fd) != 0)
+        throw FileError(path_, std::string("cannot flush to disk: ") + std::strerror(errno));
     if (::rename(temporary_.c_str(), path_.c_str()) != 0)
         throw FileError(path_, std::string("cannot move the finished file into place: ") + std::strerror(errno));
     committed_ = true;

@@ -69,7 +69,8 @@ std::vector<char> lzw(const std::vector<std::uint8_t>& pixels) {
 
 GifWriter::GifWriter(const std::filesystem::path& path, int width, int height, int delay_centiseconds)
     : out_(path), width_(width), height_(height), delay_(delay_centiseconds) {
-    if (width < 1 || height < 1 || width > 65535 || height > 65535) throw std::invalid_argument("GIF frame size out of range");
+    if (width < 1 || height < 1 || width > 65535 || height > 65535)
+        throw std::invalid_argument("GIF frame size out of range");
     std::vector<char> head = {'G', 'I', 'F', '8', '9', 'a'};
     put16(head, width);
     put16(head, height);
@@ -84,7 +85,8 @@ GifWriter::GifWriter(const std::filesystem::path& path, int width, int height, i
         head.push_back(char(used ? b * 255 / (kBlue - 1) : 0));
     }
     // NETSCAPE2.0 application extension: loop forever.
-    const char loop[] = {'\x21', '\xFF', '\x0B', 'N', 'E', 'T', 'S', 'C', 'A', 'P', 'E', '2', '.', '0', '\x03', '\x01', 0, 0, 0};
+    const char loop[] = {'\x21', '\xFF', '\x0B', 'N', 'E',    'T',    'S', 'C', 'A', 'P',
+                         'E',    '2',    '.',    '0', '\x03', '\x01', 0,   0,   0};
     head.insert(head.end(), loop, loop + sizeof loop);
     out_.write(head.data(), head.size());
 }
@@ -97,7 +99,8 @@ void GifWriter::add_frame(const cv::Mat& bgr, int delay_centiseconds) {
         const auto* row = bgr.ptr<std::uint8_t>(y);
         for (int x = 0; x < width_; ++x) {
             const double t = (kBayer[y & 3][x & 3] + 0.5) / 16.0;
-            const int b = level(row[3 * x], kBlue, t), g = level(row[3 * x + 1], kGreen, t), r = level(row[3 * x + 2], kRed, t);
+            const int b = level(row[3 * x], kBlue, t), g = level(row[3 * x + 1], kGreen, t),
+                      r = level(row[3 * x + 2], kRed, t);
             pixels[std::size_t(y) * std::size_t(width_) + std::size_t(x)] = std::uint8_t((r * kGreen + g) * kBlue + b);
         }
     }

@@ -43,23 +43,36 @@ LoadedImage decode_image(std::span<const char> bytes, const std::filesystem::pat
     LoadedImage loaded;
     double scale = 1.0;
     switch (image.depth()) {
-        case CV_8U: scale = 1.0 / 255.0; loaded.bit_depth = 8; break;
-        case CV_16U: scale = 1.0 / 65535.0; loaded.bit_depth = 16; break;
-        case CV_32F: loaded.bit_depth = 32; break;
-        default: throw fail("unsupported pixel type (signcut reads 8-bit, 16-bit and float images)");
+        case CV_8U:
+            scale = 1.0 / 255.0;
+            loaded.bit_depth = 8;
+            break;
+        case CV_16U:
+            scale = 1.0 / 65535.0;
+            loaded.bit_depth = 16;
+            break;
+        case CV_32F:
+            loaded.bit_depth = 32;
+            break;
+        default:
+            throw fail("unsupported pixel type (signcut reads 8-bit, 16-bit and float images)");
     }
     switch (image.channels()) {
-        case 1: break;
+        case 1:
+            break;
         case 2:
             cv::extractChannel(image, image, 0);
             loaded.notes.push_back("alpha channel dropped");
             break;
-        case 3: cv::cvtColor(image, image, cv::COLOR_BGR2RGB); break;
+        case 3:
+            cv::cvtColor(image, image, cv::COLOR_BGR2RGB);
+            break;
         case 4:
             cv::cvtColor(image, image, cv::COLOR_BGRA2RGB);
             loaded.notes.push_back("alpha channel dropped");
             break;
-        default: throw fail("unsupported channel count " + std::to_string(image.channels()));
+        default:
+            throw fail("unsupported channel count " + std::to_string(image.channels()));
     }
     cv::Mat values;
     image.convertTo(values, CV_MAKETYPE(CV_32F, image.channels()), scale);

@@ -14,7 +14,8 @@ namespace signcut {
 
 MappedFile::MappedFile(const std::filesystem::path& path) : path_(path) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw FileError(path, errno == ENOENT ? "no such file" : std::string("cannot open: ") + std::strerror(errno));
+    if (fd < 0)
+        throw FileError(path, errno == ENOENT ? "no such file" : std::string("cannot open: ") + std::strerror(errno));
     struct stat info {};
     if (::fstat(fd, &info) != 0 || !S_ISREG(info.st_mode)) {
         ::close(fd);

@@ -59,7 +59,8 @@ float decode_item(const char* p, const NpyHeader& header) {
     std::memcpy(b, p, header.item_bytes);
     if (header.byte_order == '>') std::reverse(b, b + header.item_bytes);
     switch (header.item_bytes) {
-        case 2: return f16_bits_to_float(std::uint16_t(b[0] | (b[1] << 8)));
+        case 2:
+            return f16_bits_to_float(std::uint16_t(b[0] | (b[1] << 8)));
         case 4: {
             std::uint32_t bits;
             std::memcpy(&bits, b, 4);

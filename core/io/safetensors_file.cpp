@@ -58,7 +58,8 @@ SafetensorsEntry parse_entry(const std::string& name, const Json& value, const s
         if (!multiply(elements, n.get<std::uint64_t>(), elements)) fail("shape overflows");
     }
     const Json& offsets = value["data_offsets"];
-    if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() || !offsets[1].is_number_unsigned())
+    if (!offsets.is_array() || offsets.size() != 2 || !offsets[0].is_number_unsigned() ||
+        !offsets[1].is_number_unsigned())
         fail("data_offsets is not a pair of non-negative integers");
     entry.begin = offsets[0].get<std::uint64_t>();
     entry.end = offsets[1].get<std::uint64_t>();
@@ -74,13 +75,15 @@ SafetensorsEntry parse_entry(const std::string& name, const Json& value, const s
 
 std::size_t safetensors_dtype_bytes(const std::string& dtype) {
     static const std::map<std::string, std::size_t> sizes{
-        {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"I64", 8}, {"U64", 8}, {"I32", 4}, {"U32", 4},
+        {"F64", 8}, {"F32", 4}, {"F16", 2}, {"BF16", 2}, {"I64", 8},  {"U64", 8},     {"I32", 4},    {"U32", 4},
         {"I16", 2}, {"U16", 2}, {"I8", 1},  {"U8", 1},   {"BOOL", 1}, {"F8_E4M3", 1}, {"F8_E5M2", 1}};
     const auto found = sizes.find(dtype);
     return found == sizes.end() ? 0 : found->second;
 }
 
-bool is_float_dtype(const std::string& dtype) { return dtype == "F64" || dtype == "F32" || dtype == "F16" || dtype == "BF16"; }
+bool is_float_dtype(const std::string& dtype) {
+    return dtype == "F64" || dtype == "F32" || dtype == "F16" || dtype == "BF16";
+}
 
 std::uint64_t SafetensorsEntry::elements() const {
     std::uint64_t n = 1;
@@ -90,10 +93,12 @@ std::uint64_t SafetensorsEntry::elements() const {
 
 SafetensorsReader::SafetensorsReader(const std::filesystem::path& path) : file_(std::make_unique<MappedFile>(path)) {
     const std::span<const char> bytes = file_->bytes();
-    if (bytes.size() < 8) throw FileError(path, "too short for a safetensors header (" + std::to_string(bytes.size()) + " bytes)");
+    if (bytes.size() < 8)
+        throw FileError(path, "too short for a safetensors header (" + std::to_string(bytes.size()) + " bytes)");
     const std::uint64_t header_bytes = load_le(bytes.data(), 8);
     if (header_bytes > kMaxHeaderBytes)
-        throw FileError(path, "header length " + std::to_string(header_bytes) + " exceeds the format's limit of 100 MB");
+        throw FileError(path,
+                        "header length " + std::to_string(header_bytes) + " exceeds the format's limit of 100 MB");
     if (header_bytes > bytes.size() - 8)
         throw FileError(path, "header length " + std::to_string(header_bytes) + " runs past the end of the file (" +
                                   std::to_string(bytes.size()) + " bytes): truncated or not a safetensors file");
@@ -117,14 +122,14 @@ SafetensorsReader::SafetensorsReader(const std::filesystem::path& path) : file_(
         tensors_.push_back(parse_entry(name, value, path));
     }
     // The data must be covered exactly: sorted by offset, each tensor starts where the last ended.
-    std::sort(tensors_.begin(), tensors_.end(), [](const auto& a, const auto& b) {
-        return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
-    });
+    std::sort(tensors_.begin(), tensors_.end(),
+              [](const auto& a, const auto& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
     std::uint64_t position = 0;
     for (const SafetensorsEntry& entry : tensors_) {
         if (entry.begin < position) throw FileError(path, "tensor '" + entry.name + "' overlaps the one before it");
         if (entry.begin > position)
-            throw FileError(path, "a hole of " + std::to_string(entry.begin - position) + " bytes before tensor '" + entry.name + "'");
+            throw FileError(path, "a hole of " + std::to_string(entry.begin - position) + " bytes before tensor '" +
+                                      entry.name + "'");
         position = entry.end;
     }
     const std::uint64_t data_bytes = bytes.size() - data_start_;
@@ -150,7 +155,8 @@ Tensor SafetensorsReader::to_tensor(const SafetensorsEntry& entry, bool allow_no
     for (std::size_t i = 0; i < out.size(); ++i) {
         out[i] = decode_float(data.data() + i * step, entry.dtype);
         if (!allow_non_finite && !std::isfinite(out[i]))
-            throw FileError(path(), "tensor '" + entry.name + "' holds a non-finite value at flat index " + std::to_string(i));
+            throw FileError(path(),
+                            "tensor '" + entry.name + "' holds a non-finite value at flat index " + std::to_string(i));
     }
     return out;
 }

@@ -26,7 +26,7 @@ bool is_float_dtype(const std::string& dtype);
 struct SafetensorsEntry {
     std::string name;
     std::string dtype;
-    Shape shape;  // may be empty (a scalar) or hold zeros
+    Shape shape;                       // may be empty (a scalar) or hold zeros
     std::uint64_t begin = 0, end = 0;  // byte range within the data section
     std::uint64_t elements() const;
 };

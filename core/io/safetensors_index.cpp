@@ -60,7 +60,8 @@ SafetensorsIndex read_safetensors_index(const std::filesystem::path& path) {
         if (!file.is_string()) throw FileError(path, "weight_map entry of '" + name + "' is not a file name");
         const std::string shard = file.get<std::string>();
         if (!is_plain_file_name(shard))
-            throw FileError(path, "weight_map entry of '" + name + "' names '" + shard + "', not a file beside the index");
+            throw FileError(path,
+                            "weight_map entry of '" + name + "' names '" + shard + "', not a file beside the index");
         result.weight_map.emplace_back(name, shard);
     }
     if (result.weight_map.empty()) throw FileError(path, "the weight_map names no tensor");

@@ -12,7 +12,7 @@
 namespace signcut {
 
 struct SafetensorsIndex {
-    std::uint64_t total_size = 0;  // 0 when the index does not say
+    std::uint64_t total_size = 0;                                 // 0 when the index does not say
     std::vector<std::pair<std::string, std::string>> weight_map;  // tensor name → shard file, sorted by name
 };
 

@@ -43,17 +43,26 @@ private:
 
 void put_coefficient(ByteWriter& out, float c, CoeffPrecision precision) {
     switch (precision) {
-        case CoeffPrecision::f32: out.put(std::bit_cast<std::uint32_t>(c)); break;
-        case CoeffPrecision::f16: out.put(float_to_f16_bits(c)); break;
-        case CoeffPrecision::bf16: out.put(float_to_bf16_bits(c)); break;
+        case CoeffPrecision::f32:
+            out.put(std::bit_cast<std::uint32_t>(c));
+            break;
+        case CoeffPrecision::f16:
+            out.put(float_to_f16_bits(c));
+            break;
+        case CoeffPrecision::bf16:
+            out.put(float_to_bf16_bits(c));
+            break;
     }
 }
 
 float get_coefficient(ByteReader& in, CoeffPrecision precision) {
     switch (precision) {
-        case CoeffPrecision::f16: return f16_bits_to_float(in.get<std::uint16_t>());
-        case CoeffPrecision::bf16: return bf16_bits_to_float(in.get<std::uint16_t>());
-        case CoeffPrecision::f32: break;
+        case CoeffPrecision::f16:
+            return f16_bits_to_float(in.get<std::uint16_t>());
+        case CoeffPrecision::bf16:
+            return bf16_bits_to_float(in.get<std::uint16_t>());
+        case CoeffPrecision::f32:
+            break;
     }
     return std::bit_cast<float>(in.get<std::uint32_t>());
 }
@@ -153,7 +162,8 @@ Decomposition decode_scd(std::span<const char> bytes, const std::filesystem::pat
                     words[offset + (i >> 6)] |= std::uint64_t(1) << (i & 63);
             offset += words_for_bits(n);
         }
-        d.append(coeffs[j], words, j + 1 == width ? final_squared_norm : std::min(residuals[j + 1], input_squared_norm));
+        d.append(coeffs[j], words,
+                 j + 1 == width ? final_squared_norm : std::min(residuals[j + 1], input_squared_norm));
     }
     return d;
 }

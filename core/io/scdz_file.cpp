@@ -28,9 +28,14 @@ std::uint64_t elements_of(const Shape& shape) {
 }
 
 Json to_json(const ScdzEntry& e) {
-    Json j{{"name", e.name},     {"dtype", e.dtype},          {"shape", e.shape},
-           {"offset", e.offset}, {"length", e.length},        {"crc32", e.crc32},
-           {"kind", e.decomposed ? "scd" : "raw"}, {"bits_per_entry", e.bits_per_entry}};
+    Json j{{"name", e.name},
+           {"dtype", e.dtype},
+           {"shape", e.shape},
+           {"offset", e.offset},
+           {"length", e.length},
+           {"crc32", e.crc32},
+           {"kind", e.decomposed ? "scd" : "raw"},
+           {"bits_per_entry", e.bits_per_entry}};
     if (e.decomposed) {
         j["decomposed_shape"] = e.decomposed_shape;
         j["width"] = e.width;
@@ -41,14 +46,18 @@ Json to_json(const ScdzEntry& e) {
 }
 
 ScdzEntry from_json(const Json& j, std::uint32_t version, const std::filesystem::path& path) {
-    const std::string name = j.is_object() && j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : "?";
-    const auto fail = [&](const std::string& problem) { throw FileError(path, "index entry '" + name + "': " + problem); };
+    const std::string name =
+        j.is_object() && j.contains("name") && j["name"].is_string() ? j["name"].get<std::string>() : "?";
+    const auto fail = [&](const std::string& problem) {
+        throw FileError(path, "index entry '" + name + "': " + problem);
+    };
     if (!j.is_object()) fail("not an object");
     const auto shape_of = [&](const char* key) {
         if (!j.contains(key) || !j[key].is_array() || j[key].size() > 32) fail(std::string("bad \"") + key + "\"");
         Shape shape;
         for (const Json& n : j[key]) {
-            if (!n.is_number_unsigned() || n.get<std::uint64_t>() > (std::uint64_t(1) << 40)) fail(std::string("bad \"") + key + "\"");
+            if (!n.is_number_unsigned() || n.get<std::uint64_t>() > (std::uint64_t(1) << 40))
+                fail(std::string("bad \"") + key + "\"");
             shape.push_back(n.get<std::size_t>());
         }
         return shape;
@@ -63,7 +72,8 @@ ScdzEntry from_json(const Json& j, std::uint32_t version, const std::filesystem:
         fail("unknown dtype");
     e.dtype = j["dtype"].get<std::string>();
     e.shape = shape_of("shape");
-    if (!j.contains("kind") || !j["kind"].is_string() || (j["kind"] != "scd" && j["kind"] != "raw")) fail("kind is not scd or raw");
+    if (!j.contains("kind") || !j["kind"].is_string() || (j["kind"] != "scd" && j["kind"] != "raw"))
+        fail("kind is not scd or raw");
     e.decomposed = j["kind"] == "scd";
     for (const char* key : {"offset", "length", "crc32"})
         if (!number(key).is_number_unsigned()) fail(std::string("\"") + key + "\" is not a non-negative integer");
@@ -82,7 +92,8 @@ ScdzEntry from_json(const Json& j, std::uint32_t version, const std::filesystem:
         } else {
             if (!j.contains("method") || !j["method"].is_string()) fail("no \"method\"");
             e.method = j["method"].get<std::string>();
-            if (e.method != "scd" && e.method != "rtn") fail("method '" + e.method + "' is not one this version of signcut reads");
+            if (e.method != "scd" && e.method != "rtn")
+                fail("method '" + e.method + "' is not one this version of signcut reads");
         }
     } else if (e.length != elements_of(e.shape) * safetensors_dtype_bytes(e.dtype)) {
         fail("raw length does not match shape × dtype");
@@ -109,7 +120,8 @@ void ScdzWriter::add(ScdzEntry entry, std::span<const char> payload) {
 }
 
 void ScdzWriter::commit(const std::map<std::string, std::string>& metadata) {
-    Json index{{"format", "signcut scdz"}, {"version", kScdzVersion}, {"metadata", metadata}, {"tensors", Json::array()}};
+    Json index{
+        {"format", "signcut scdz"}, {"version", kScdzVersion}, {"metadata", metadata}, {"tensors", Json::array()}};
     for (const ScdzEntry& e : entries_) index["tensors"].push_back(to_json(e));
     const std::string text = index.dump(1);
     ByteWriter footer;
@@ -140,7 +152,8 @@ ScdzReader::ScdzReader(const std::filesystem::path& path) : file_(std::make_uniq
         index_length != index_end - index_offset)
         throw FileError(path, "index position in the footer does not fit the file: truncated or corrupt");
     const std::span<const char> text = bytes.subspan(index_offset, index_length);
-    if (crc32(text.data(), text.size()) != index_crc) throw FileError(path, "index checksum mismatch: the file is corrupt");
+    if (crc32(text.data(), text.size()) != index_crc)
+        throw FileError(path, "index checksum mismatch: the file is corrupt");
     Json index;
     try {
         index = Json::parse(text.begin(), text.end());

@@ -38,7 +38,7 @@ struct ScdzEntry {
     std::size_t width = 0;
     double bits_per_entry = 0.0;  // stored bits / entries (for raw tensors: the dtype's bits)
     double relative_error = 0.0;
-    double seconds = 0.0;  // version 1 files only
+    double seconds = 0.0;                  // version 1 files only
     std::uint64_t offset = 0, length = 0;  // of the payload in the file
     std::uint32_t crc32 = 0;
 };

@@ -21,7 +21,8 @@ fs::path checkpoint_in_folder(const fs::path& folder) {
     }
     if (error) throw FileError(folder, "cannot list the folder: " + error.message());
     if (indexes.size() == 1) return indexes.front();
-    if (indexes.size() > 1) throw FileError(folder, "holds several *.safetensors.index.json files; name the one to use");
+    if (indexes.size() > 1)
+        throw FileError(folder, "holds several *.safetensors.index.json files; name the one to use");
     if (files.size() == 1) return files.front();
     if (files.empty()) throw FileError(folder, "holds neither a .safetensors file nor a *.safetensors.index.json");
     throw FileError(folder, "holds " + std::to_string(files.size()) +
@@ -58,19 +59,20 @@ void ShardedCheckpoint::open_index(const fs::path& index_path) {
     if (!missing.empty()) throw FileError(index_path, "names shard files that are missing: " + missing);
 
     std::map<std::string, std::string> found_in;  // tensor → the shard that holds it
-    for (const std::string& name : names) {  // std::set: sorted by file name
+    for (const std::string& name : names) {       // std::set: sorted by file name
         const std::size_t shard = files_.size();
         files_.push_back(folder / name);
         readers_.push_back(std::make_unique<SafetensorsReader>(files_.back()));
         for (const SafetensorsEntry& entry : readers_.back()->tensors()) {
             if (const auto [it, inserted] = found_in.emplace(entry.name, name); !inserted)
-                throw FileError(index_path, "tensor '" + entry.name + "' is in two shards, " + it->second + " and " + name);
+                throw FileError(index_path,
+                                "tensor '" + entry.name + "' is in two shards, " + it->second + " and " + name);
             const auto listed = shard_of.find(entry.name);
             if (listed == shard_of.end())
                 throw FileError(files_.back(), "holds tensor '" + entry.name + "', which the index does not name");
             if (listed->second != name)
-                throw FileError(index_path, "places tensor '" + entry.name + "' in " + listed->second +
-                                                " but it is in " + name);
+                throw FileError(index_path,
+                                "places tensor '" + entry.name + "' in " + listed->second + " but it is in " + name);
             tensors_.push_back({shard, entry});
         }
     }

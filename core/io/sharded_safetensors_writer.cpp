@@ -24,7 +24,8 @@ std::string ShardedSafetensorsWriter::shard_name(std::size_t shard, std::size_t 
     return name;
 }
 
-ShardedSafetensorsWriter::ShardedSafetensorsWriter(const std::filesystem::path& folder, std::vector<SafetensorsSpec> specs,
+ShardedSafetensorsWriter::ShardedSafetensorsWriter(const std::filesystem::path& folder,
+                                                   std::vector<SafetensorsSpec> specs,
                                                    std::map<std::string, std::string> metadata,
                                                    std::uint64_t max_shard_bytes)
     : folder_(folder), specs_(std::move(specs)), metadata_(std::move(metadata)) {
@@ -51,7 +52,8 @@ void ShardedSafetensorsWriter::start_shard_if_needed() {
     const std::size_t end = shard_ + 1 < first_of_shard_.size() ? first_of_shard_[shard_ + 1] : specs_.size();
     current_ = std::make_unique<SafetensorsWriter>(
         folder_ / shard_name(shard_, shard_count()),
-        std::vector<SafetensorsSpec>(specs_.begin() + std::ptrdiff_t(begin), specs_.begin() + std::ptrdiff_t(end)), metadata_);
+        std::vector<SafetensorsSpec>(specs_.begin() + std::ptrdiff_t(begin), specs_.begin() + std::ptrdiff_t(end)),
+        metadata_);
 }
 
 void ShardedSafetensorsWriter::write_next(std::span<const char> bytes) {
@@ -72,7 +74,8 @@ void ShardedSafetensorsWriter::write_next(const Tensor& values) {
 }
 
 void ShardedSafetensorsWriter::commit() {
-    if (next_ != specs_.size()) throw std::logic_error("ShardedSafetensorsWriter: commit before every tensor was written");
+    if (next_ != specs_.size())
+        throw std::logic_error("ShardedSafetensorsWriter: commit before every tensor was written");
     SafetensorsIndex index;
     std::size_t shard = 0;
     for (std::size_t i = 0; i < specs_.size(); ++i) {
@@ -88,7 +91,8 @@ std::uint64_t parse_byte_size(const std::string& text) {
         throw std::invalid_argument("'" + text + "' is not a size (e.g. 5GB, 500MB, 2GiB or a number of bytes)");
     };
     std::size_t digits = 0;
-    while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) ++digits;
+    while (digits < text.size() && (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
+        ++digits;
     if (digits == 0) fail();
     double value = 0;
     try {
@@ -101,8 +105,8 @@ std::uint64_t parse_byte_size(const std::string& text) {
     std::string unit;
     for (char c : text.substr(digits)) unit += char(std::toupper(static_cast<unsigned char>(c)));
     static const std::map<std::string, double> units{
-        {"", 1},     {"B", 1},       {"KB", 1e3},       {"MB", 1e6},       {"GB", 1e9},       {"TB", 1e12},
-        {"KIB", 1024.0}, {"MIB", 1048576.0}, {"GIB", 1073741824.0}, {"TIB", 1099511627776.0}};
+        {"", 1},      {"B", 1},        {"KB", 1e3},        {"MB", 1e6},           {"GB", 1e9},
+        {"TB", 1e12}, {"KIB", 1024.0}, {"MIB", 1048576.0}, {"GIB", 1073741824.0}, {"TIB", 1099511627776.0}};
     const auto found = units.find(unit);
     if (found == units.end()) fail();
     const double bytes = std::floor(value * found->second);

@@ -53,8 +53,8 @@ Approximation TruncatedSvd::at_bits(double bits_per_entry) const {
     const auto rank = Eigen::Index(rank_for_bits(bits_per_entry));
     const int extra = extra_component_bits(bits_per_entry);
     if (rank == 0 && extra == 0)
-        return unmet("rank 1 at 2 bits needs " + std::to_string((2.0 * double(rows_ + cols_) + 32) / double(rows_ * cols_)) +
-                     " bits per entry");
+        return unmet("rank 1 at 2 bits needs " +
+                     std::to_string((2.0 * double(rows_ + cols_) + 32) / double(rows_ * cols_)) + " bits per entry");
     // Component `rank` at int-b: each vector rounded to b bits with an f16 absmax scale.
     const auto int_b = [extra](const Eigen::VectorXf& x) -> Eigen::VectorXf {
         const float levels = float((1 << (extra - 1)) - 1);
@@ -63,20 +63,25 @@ Approximation TruncatedSvd::at_bits(double bits_per_entry) const {
         return x.unaryExpr([&](float v) { return std::clamp(std::nearbyint(v / scale), -levels, levels) * scale; });
     };
     const Eigen::Index stored = rank + (extra > 0 ? 1 : 0);
-    Eigen::MatrixXf left = left_.leftCols(stored).unaryExpr(&to_bf16), right = right_.leftCols(stored).unaryExpr(&to_bf16);
+    Eigen::MatrixXf left = left_.leftCols(stored).unaryExpr(&to_bf16),
+                    right = right_.leftCols(stored).unaryExpr(&to_bf16);
     if (extra > 0) {
         left.col(rank) = int_b(left_.col(rank));
         right.col(rank) = int_b(right_.col(rank));
     }
-    const std::uint64_t bits = std::uint64_t(rank) * std::uint64_t(per_rank) +
-                               (extra > 0 ? std::uint64_t(extra) * (rows_ + cols_) + 32 : 0);
-    const std::string note = "rank " + std::to_string(rank) + (extra > 0 ? " + one at int" + std::to_string(extra) : "");
+    const std::uint64_t bits =
+        std::uint64_t(rank) * std::uint64_t(per_rank) + (extra > 0 ? std::uint64_t(extra) * (rows_ + cols_) + 32 : 0);
+    const std::string note =
+        "rank " + std::to_string(rank) + (extra > 0 ? " + one at int" + std::to_string(extra) : "");
     Approximation out{Tensor({rows_, cols_}), bits, note, true};
     using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    Eigen::Map<RowMatrix>(out.reconstruction.data().data(), Eigen::Index(rows_), Eigen::Index(cols_)) = left * right.transpose();
+    Eigen::Map<RowMatrix>(out.reconstruction.data().data(), Eigen::Index(rows_), Eigen::Index(cols_)) =
+        left * right.transpose();
     return out;
 }
 
-Approximation truncated_svd(const Tensor& matrix, double bits_per_entry) { return TruncatedSvd(matrix).at_bits(bits_per_entry); }
+Approximation truncated_svd(const Tensor& matrix, double bits_per_entry) {
+    return TruncatedSvd(matrix).at_bits(bits_per_entry);
+}
 
 }  // namespace signcut

@@ -16,7 +16,8 @@ std::size_t next_hull_width(const UnitCosts& unit, std::size_t from) {
     std::size_t best = from;
     double steepest = -INFINITY;
     for (std::size_t w = from + 1; w < unit.bits.size(); ++w) {
-        const double slope = (unit.squared_error[from] - unit.squared_error[w]) / double(unit.bits[w] - unit.bits[from]);
+        const double slope =
+            (unit.squared_error[from] - unit.squared_error[w]) / double(unit.bits[w] - unit.bits[from]);
         if (slope > steepest) steepest = slope, best = w;
     }
     return best;

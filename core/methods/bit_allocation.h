@@ -60,8 +60,8 @@ namespace signcut {
 // given, receives each row's width (for a stored form of the method).
 template <typename Quantize, typename RowBits>
 Approximation quantize_rows_at_mixed_widths(const Tensor& matrix, double bits_per_entry, int max_width,
-                                            std::uint64_t fixed_bits, const RowBits& row_bits,
-                                            const Quantize& quantize, std::vector<int>* chosen_widths = nullptr) {
+                                            std::uint64_t fixed_bits, const RowBits& row_bits, const Quantize& quantize,
+                                            std::vector<int>* chosen_widths = nullptr) {
     const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
     std::vector<UnitCosts> units(rows);
     oneapi::tbb::parallel_for(std::size_t(0), rows, [&](std::size_t r) {
@@ -74,9 +74,10 @@ Approximation quantize_rows_at_mixed_widths(const Tensor& matrix, double bits_pe
     const double budget = bits_per_entry * double(matrix.size()) - double(fixed_bits);
     const RowWidths allocation = allocate_row_widths(units, budget);
     if (allocation.widths.empty())
-        return unmet("width 0 in every row needs " +
-                     std::to_string((double(fixed_bits) + double(rows) * double(row_bits(0) + 1) + 4) / double(matrix.size())) +
-                     " bits per entry");
+        return unmet(
+            "width 0 in every row needs " +
+            std::to_string((double(fixed_bits) + double(rows) * double(row_bits(0) + 1) + 4) / double(matrix.size())) +
+            " bits per entry");
     if (chosen_widths) *chosen_widths = allocation.widths;
     Approximation out{Tensor(matrix.shape()), fixed_bits + allocation.bits, {}, true};
     oneapi::tbb::parallel_for(std::size_t(0), rows, [&](std::size_t r) {
@@ -86,7 +87,8 @@ Approximation quantize_rows_at_mixed_widths(const Tensor& matrix, double bits_pe
     for (int w : allocation.widths) ++rows_at[std::size_t(w)];
     std::string widths;
     for (std::size_t b = 0; b < rows_at.size(); ++b)
-        if (rows_at[b]) widths += (widths.empty() ? "" : ", ") + std::to_string(rows_at[b]) + " rows at " + std::to_string(b);
+        if (rows_at[b])
+            widths += (widths.empty() ? "" : ", ") + std::to_string(rows_at[b]) + " rows at " + std::to_string(b);
     out.note = "widths: " + widths;
     const int uniform = uniform_width(units, budget - 4);  // one 4-bit width for the matrix
     if (uniform >= 0 && matrix.squared_norm() > 0) {

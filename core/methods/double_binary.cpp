@@ -30,7 +30,9 @@ constexpr int kPowerSteps = 5;    // power iterations for the rank-one fit of |Z
 constexpr Eigen::Index kSolveBlock = 128;
 
 double to_f16(double x) { return f16_bits_to_float(float_to_f16_bits(float(x))); }
-auto signs_of(const Matrix& x) { return x.unaryExpr([](double v) { return v < 0 ? -1.0 : 1.0; }); }
+auto signs_of(const Matrix& x) {
+    return x.unaryExpr([](double v) { return v < 0 ? -1.0 : 1.0; });
+}
 
 // One factor (k × N) of the ADMM: Z, after its first update a scaled sign matrix
 // diag(left) · sign(Z) · diag(right), and the scaled dual U of the constraint F = Z.
@@ -48,7 +50,7 @@ void project(const Matrix& m, Factor& f) {
     Vector v = Vector::Ones(m.cols()).normalized();
     for (int step = 0; step < kPowerSteps; ++step)
         v = (magnitude.transpose() * (magnitude * v).normalized()).normalized();  // Eigen leaves a zero vector as it is
-    f.left = magnitude * v;  // σ·u
+    f.left = magnitude * v;                                                       // σ·u
     f.right = v;
     f.z = f.left.asDiagonal() * signs_of(m) * f.right.asDiagonal();
 }
@@ -84,7 +86,7 @@ void update_factor(const Matrix& xt, const Target& y, double first_penalty, Fact
         oneapi::tbb::parallel_invoke([&] { first.compute(gram + first_penalty * Matrix::Identity(k, k)); },
                                      [&] { later.compute(gram + kPenalty * Matrix::Identity(k, k)); });
     }
-    const Matrix correlation = parallel_product(xt, y);  // XᵀY
+    const Matrix correlation = parallel_product(xt, y);                                   // XᵀY
     Matrix primal = parallel_solve(first, correlation + first_penalty * (f.z - f.dual));  // F
     for (int step = 0; step < kAdmmSteps; ++step) {
         if (step > 0) primal = parallel_solve(later, correlation + kPenalty * (f.z - f.dual));

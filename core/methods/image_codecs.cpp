@@ -16,9 +16,12 @@ namespace {
 
 const char* codec_name(ImageCodec codec) {
     switch (codec) {
-        case ImageCodec::jpeg: return "jpeg";
-        case ImageCodec::webp: return "webp";
-        case ImageCodec::png: return "png";
+        case ImageCodec::jpeg:
+            return "jpeg";
+        case ImageCodec::webp:
+            return "webp";
+        case ImageCodec::png:
+            return "png";
     }
     return "?";
 }
@@ -41,9 +44,15 @@ std::vector<uchar> encode(const cv::Mat& pixels, ImageCodec codec, int quality) 
     std::vector<int> parameters;
     switch (codec) {
         // 4:2:0 chroma (OpenCV's default) and Huffman tables optimised for the picture, as web JPEGs are.
-        case ImageCodec::jpeg: parameters = {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1}; break;
-        case ImageCodec::webp: parameters = {cv::IMWRITE_WEBP_QUALITY, quality}; break;  // ≤ 100: lossy
-        case ImageCodec::png: parameters = {cv::IMWRITE_PNG_COMPRESSION, 9}; break;
+        case ImageCodec::jpeg:
+            parameters = {cv::IMWRITE_JPEG_QUALITY, quality, cv::IMWRITE_JPEG_OPTIMIZE, 1};
+            break;
+        case ImageCodec::webp:
+            parameters = {cv::IMWRITE_WEBP_QUALITY, quality};
+            break;  // ≤ 100: lossy
+        case ImageCodec::png:
+            parameters = {cv::IMWRITE_PNG_COMPRESSION, 9};
+            break;
     }
     std::vector<uchar> file;
     try {
@@ -98,7 +107,9 @@ Approximation codec_at_budget(const Tensor& image, ImageCodec codec, double bits
     if (!range) return unmet(not_an_image(image, codec));
     const cv::Mat pixels = to_pixels(image, *range);
     const double budget_bytes = bits_per_entry * double(image.size()) / 8.0;  // the whole file: 8·bytes ≤ B·entries
-    const auto fits = [&](const std::vector<uchar>& file) { return !file.empty() && double(file.size()) <= budget_bytes; };
+    const auto fits = [&](const std::vector<uchar>& file) {
+        return !file.empty() && double(file.size()) <= budget_bytes;
+    };
     const auto met = [&](const std::vector<uchar>& file, std::string note) {
         Approximation out;
         out.bits = 8 * std::uint64_t(file.size());
@@ -132,7 +143,8 @@ double codec_minimum_bits_per_entry(const Shape& shape, ImageCodec codec) {
     const std::size_t pixels = shape[0] * shape[1];
     // Above 4 Mpixels, not worth an encode on the caller's thread: the file's headers alone.
     if (pixels > (std::size_t(1) << 22)) return 8.0 * (codec == ImageCodec::jpeg ? 300.0 : 40.0) / double(entries);
-    const cv::Mat flat(static_cast<int>(shape[0]), static_cast<int>(shape[1]), channel_count(shape) == 3 ? CV_8UC3 : CV_8UC1, cv::Scalar::all(128));
+    const cv::Mat flat(static_cast<int>(shape[0]), static_cast<int>(shape[1]),
+                       channel_count(shape) == 3 ? CV_8UC3 : CV_8UC1, cv::Scalar::all(128));
     const std::vector<uchar> file = encode(flat, codec, 1);
     return file.empty() ? 8.0 : 8.0 * double(file.size()) / double(entries);
 }

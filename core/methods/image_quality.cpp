@@ -13,7 +13,7 @@
 namespace signcut {
 namespace {
 
-constexpr int kWindow = 11;          // the Gaussian window's side
+constexpr int kWindow = 11;  // the Gaussian window's side
 constexpr double kWindowSigma = 1.5;
 constexpr double kK1 = 0.01, kK2 = 0.03;
 constexpr std::size_t kRowsPerBlock = 32;  // output rows of SSIM per task
@@ -37,7 +37,8 @@ std::vector<double> luminance(const Tensor& image) {
     const std::size_t pixels = image.dim(0) * image.dim(1), channels = channel_count(image.shape());
     std::vector<double> y(pixels);
     for (std::size_t i = 0; i < pixels; ++i)
-        y[i] = channels == 3 ? 0.299 * image[3 * i] + 0.587 * image[3 * i + 1] + 0.114 * image[3 * i + 2] : double(image[i]);
+        y[i] = channels == 3 ? 0.299 * image[3 * i] + 0.587 * image[3 * i + 1] + 0.114 * image[3 * i + 2]
+                             : double(image[i]);
     return y;
 }
 
@@ -69,7 +70,8 @@ double ssim_sum(const std::vector<double>& x, const std::vector<double>& y, std:
         for (std::size_t c = 0; c < out_cols; ++c) {
             Moments m{};
             for (int k = 0; k < kWindow; ++k)
-                for (std::size_t q = 0; q < 5; ++q) m[q] += taps[std::size_t(k)] * across[(r + std::size_t(k)) * out_cols + c][q];
+                for (std::size_t q = 0; q < 5; ++q)
+                    m[q] += taps[std::size_t(k)] * across[(r + std::size_t(k)) * out_cols + c][q];
             const double mx = m[0], my = m[1];
             const double vx = m[2] - mx * mx, vy = m[3] - my * my, cxy = m[4] - mx * my;  // σx², σy², σxy
             sum += (2 * mx * my + c1) * (2 * cxy + c2) / ((mx * mx + my * my + c1) * (vx + vy + c2));
@@ -113,7 +115,8 @@ double psnr_db(const Tensor& reference, const Tensor& approximation, double data
 
 std::optional<double> structural_similarity(const Tensor& reference, const Tensor& approximation, double data_range) {
     require_same_shape(reference, approximation);
-    if (!is_image_shape(reference.shape())) throw std::invalid_argument("SSIM needs an image, not " + shape_to_string(reference.shape()));
+    if (!is_image_shape(reference.shape()))
+        throw std::invalid_argument("SSIM needs an image, not " + shape_to_string(reference.shape()));
     const std::size_t rows = reference.dim(0), cols = reference.dim(1);
     if (rows < std::size_t(kWindow) || cols < std::size_t(kWindow)) return std::nullopt;
     const std::vector<double> x = luminance(reference), y = luminance(approximation);
@@ -132,8 +135,8 @@ std::optional<ImageQuality> image_quality(const Tensor& reference, const Tensor&
     require_same_shape(reference, approximation);
     const std::optional<double> range = image_data_range(reference);
     if (!range) return std::nullopt;
-    return ImageQuality{psnr_db(reference, approximation, *range), structural_similarity(reference, approximation, *range),
-                        *range};
+    return ImageQuality{psnr_db(reference, approximation, *range),
+                        structural_similarity(reference, approximation, *range), *range};
 }
 
 }  // namespace signcut

@@ -35,9 +35,9 @@ double psnr_db(const Tensor& reference, const Tensor& approximation, double data
 std::optional<double> structural_similarity(const Tensor& reference, const Tensor& approximation, double data_range);
 
 struct ImageQuality {
-    double psnr_db = 0.0;         // +∞ for identical images
-    std::optional<double> ssim;   // nothing below 11 × 11 pixels
-    double data_range = 1.0;      // L
+    double psnr_db = 0.0;        // +∞ for identical images
+    std::optional<double> ssim;  // nothing below 11 × 11 pixels
+    double data_range = 1.0;     // L
 };
 
 // Both measures with L taken from `reference`, or nothing when `reference` is not an image.

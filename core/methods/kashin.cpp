@@ -50,7 +50,8 @@ std::vector<float> kashin_basis(std::size_t n, std::uint64_t seed) {
     for (std::size_t k = 0; k < n; ++k) {
         const double alpha = std::sqrt((k == 0 ? 1.0 : 2.0) / double(n));
         for (std::size_t i = 0; i < n; ++i)
-            q[k * n + i] = float(alpha * std::cos(std::numbers::pi * double(2 * i + 1) * double(k) / double(2 * n))) * flips[i];
+            q[k * n + i] =
+                float(alpha * std::cos(std::numbers::pi * double(2 * i + 1) * double(k) / double(2 * n))) * flips[i];
     }
     return q;
 }
@@ -115,8 +116,8 @@ namespace {
 
 // One factor of the split, ready to be stored row by row at any width.
 struct FactorCodebooks {
-    std::vector<float> row_scales;               // f16 absmax per row
-    std::vector<std::vector<float>> centroids;   // [b]: 2^b centroids (b = 1 … max)
+    std::vector<float> row_scales;              // f16 absmax per row
+    std::vector<std::vector<float>> centroids;  // [b]: 2^b centroids (b = 1 … max)
 };
 
 FactorCodebooks codebooks_for(const Tensor& factor, int max_width) {
@@ -133,7 +134,8 @@ FactorCodebooks codebooks_for(const Tensor& factor, int max_width) {
     }
     std::sort(scaled.begin(), scaled.end());
     books.centroids.resize(std::size_t(max_width) + 1);
-    oneapi::tbb::parallel_for(1, max_width + 1, [&](int b) { books.centroids[std::size_t(b)] = kmeans_centroids(scaled, b); });
+    oneapi::tbb::parallel_for(1, max_width + 1,
+                              [&](int b) { books.centroids[std::size_t(b)] = kmeans_centroids(scaled, b); });
     return books;
 }
 
@@ -171,7 +173,8 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
     const double budget = bits_per_entry * double(matrix.size());
     const double smallest = double(64 + 4 + 2 * rows * (row_bits(0) + 1));
     if (smallest > budget)
-        return unmet("width 0 in every row needs " + std::to_string(smallest / double(matrix.size())) + " bits per entry");
+        return unmet("width 0 in every row needs " + std::to_string(smallest / double(matrix.size())) +
+                     " bits per entry");
 
     KashinSplit split = kashin_split(matrix, seed);
     const Tensor* factors[2] = {&split.u, &split.v};
@@ -182,7 +185,8 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
         const std::size_t f = unit / rows, r = unit % rows;
         std::vector<float> scratch(cols);
         for (int b = 0; b <= kMaxWidth; ++b) {
-            units[unit].squared_error.push_back(quantize_row(books[f], r, factors[f]->data().data() + r * cols, scratch.data(), cols, b));
+            units[unit].squared_error.push_back(
+                quantize_row(books[f], r, factors[f]->data().data() + r * cols, scratch.data(), cols, b));
             units[unit].bits.push_back(row_bits(b));
         }
     });
@@ -193,18 +197,21 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
     double best_error = INFINITY;
     for (int cap = 1; cap <= kMaxWidth; ++cap) {
         std::vector<UnitCosts> capped = units;
-        for (UnitCosts& unit : capped) unit.squared_error.resize(std::size_t(cap) + 1), unit.bits.resize(std::size_t(cap) + 1);
+        for (UnitCosts& unit : capped)
+            unit.squared_error.resize(std::size_t(cap) + 1), unit.bits.resize(std::size_t(cap) + 1);
         const RowWidths allocation = allocate_row_widths(capped, budget - 64.0 - double(tables_bits(cap)));
         if (allocation.widths.empty()) break;
         double error = 0;
-        for (std::size_t unit = 0; unit < units.size(); ++unit) error += units[unit].squared_error[std::size_t(allocation.widths[unit])];
+        for (std::size_t unit = 0; unit < units.size(); ++unit)
+            error += units[unit].squared_error[std::size_t(allocation.widths[unit])];
         if (error < best_error) best_error = error, best = allocation, best_cap = cap;
     }
     if (best.widths.empty()) return unmet("the k-means tables of 1 bit leave no room for the rows at this budget");
     Tensor stored[2] = {Tensor(matrix.shape()), Tensor(matrix.shape())};
     oneapi::tbb::parallel_for(std::size_t(0), units.size(), [&](std::size_t unit) {
         const std::size_t f = unit / rows, r = unit % rows;
-        quantize_row(books[f], r, factors[f]->data().data() + r * cols, stored[f].data().data() + r * cols, cols, best.widths[unit]);
+        quantize_row(books[f], r, factors[f]->data().data() + r * cols, stored[f].data().data() + r * cols, cols,
+                     best.widths[unit]);
     });
     Approximation out;
     out.bits = 64 + tables_bits(best_cap) + best.bits;
@@ -216,7 +223,8 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
         return sum / double(rows);
     };
     char widths[96];
-    std::snprintf(widths, sizeof widths, "U at %.2f + V at %.2f bits (widths ≤ %d), ", mean_width(0), mean_width(1), best_cap);
+    std::snprintf(widths, sizeof widths, "U at %.2f + V at %.2f bits (widths ≤ %d), ", mean_width(0), mean_width(1),
+                  best_cap);
     out.note = widths + std::to_string(split.rounds) + " rounds" +
                (split.converged ? "" : ", did not converge (remainder kept in U)");
     return out;

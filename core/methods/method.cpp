@@ -93,7 +93,8 @@ Approximation double_binary(const Tensor& a, const MethodOptions& o) {
         // The error along the outer iterations (at 1, 2, 4, … and the last), for the tooltips.
         std::string trace;
         const std::vector<double>& errors = result.error_by_iteration;
-        for (std::size_t i = 1; i <= errors.size(); i = i * 2 > errors.size() && i < errors.size() ? errors.size() : i * 2) {
+        for (std::size_t i = 1; i <= errors.size();
+             i = i * 2 > errors.size() && i < errors.size() ? errors.size() : i * 2) {
             char step[32];
             std::snprintf(step, sizeof step, "%s%zu: %.4f", trace.empty() ? "" : ", ", i, errors[i - 1]);
             trace += step;
@@ -104,8 +105,8 @@ Approximation double_binary(const Tensor& a, const MethodOptions& o) {
 }
 
 const std::vector<MethodInfo> kMethods = {
-    {"scd", "Signed cuts: Σ c_j s_j ⊗ t_j with ±1 vectors, found greedily; w·(m+n) bits + w coefficients.",
-     "#1f77b4", one_cut_rate, [](const Tensor& a, const MethodOptions& o) { return signed_cuts(a, o, false); }},
+    {"scd", "Signed cuts: Σ c_j s_j ⊗ t_j with ±1 vectors, found greedily; w·(m+n) bits + w coefficients.", "#1f77b4",
+     one_cut_rate, [](const Tensor& a, const MethodOptions& o) { return signed_cuts(a, o, false); }},
     {"scd-refit", "The same signed cuts with all coefficients refitted by least squares: same bits, lower error.",
      "#17becf", one_cut_rate, [](const Tensor& a, const MethodOptions& o) { return signed_cuts(a, o, true); }},
     {"dbf",
@@ -118,9 +119,7 @@ const std::vector<MethodInfo> kMethods = {
      "Kashin quantisation: X = U + Q1ᵀVQ2 with small ∞-norms, U and V in rows at mixed widths with "
      "k-means centroids.",
      "#9467bd",
-     [](const Shape& s) {
-         return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 64 + 4 + 2 * 17 * m; });
-     },
+     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 64 + 4 + 2 * 17 * m; }); },
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return kashin_quantization(m, o.bits_per_entry, o.seed); });
      }},
@@ -144,18 +143,23 @@ const std::vector<MethodInfo> kMethods = {
      "Trellis-coded quantisation (QTIP's tail-biting bitshift trellis) after a random rotation of every row, rows at "
      "mixed widths by their energy.",
      "#e7298a",
-     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 104 + 8 * (16 + 12) + 4 + m; }); },
+     [](const Shape& s) {
+         return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 104 + 8 * (16 + 12) + 4 + m; });
+     },
      [](const Tensor& a, const MethodOptions& o) {
          TcqOptions options;
          options.state_bits = o.trellis_state_bits;
          options.seed = o.seed;
-         return per_matrix(a, [&](const Tensor& m) { return trellis_coded_quantization(m, o.bits_per_entry, options); });
+         return per_matrix(a,
+                           [&](const Tensor& m) { return trellis_coded_quantization(m, o.bits_per_entry, options); });
      }},
     {"bf16", "Round every entry to bfloat16: 16 bits per entry.", "#8c564b", [](const Shape&) { return 16.0; },
      [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, true); }},
-    {"f16", "Round every entry to IEEE half precision: 16 bits per entry.", "#e377c2", [](const Shape&) { return 16.0; },
+    {"f16", "Round every entry to IEEE half precision: 16 bits per entry.", "#e377c2",
+     [](const Shape&) { return 16.0; },
      [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, false); }},
-    {"svd", "Truncated SVD with bf16 factors (16·k·(m+n) bits for rank k), the bits left over in one more component at int-b.",
+    {"svd",
+     "Truncated SVD with bf16 factors (16·k·(m+n) bits for rank k), the bits left over in one more component at int-b.",
      "#bcbd22",
      [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t n) { return 2 * (m + n) + 32; }); },
      [](const Tensor& a, const MethodOptions& o) {
@@ -168,17 +172,21 @@ const std::vector<MethodInfo> kMethods = {
      "JPEG (libjpeg, 4:2:0, optimised Huffman tables) at the largest quality whose whole file fits; pictures only. "
      "8×8 DCTs and entropy coding exploit neighbouring pixels, but the file must be decoded before any use.",
      "#e6ab02", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::jpeg); },
-     [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::jpeg, o.bits_per_entry); }, true},
+     [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::jpeg, o.bits_per_entry); },
+     true},
     {"webp",
      "WebP (libwebp, lossy) at the largest quality whose whole file fits; pictures only. Block prediction and "
-     "arithmetic coding exploit neighbouring pixels; signed cuts instead need no decoding: A·x is a sum of sign products.",
+     "arithmetic coding exploit neighbouring pixels; signed cuts instead need no decoding: A·x is a sum of sign "
+     "products.",
      "#a6761d", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::webp); },
-     [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::webp, o.bits_per_entry); }, true},
+     [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::webp, o.bits_per_entry); },
+     true},
     {"png",
      "Lossless PNG (compression 9), the reference point: error 0 at its own rate, refused below it (the note says "
      "the rate); pictures only.",
      "#555555", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::png); },
-     [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::png, o.bits_per_entry); }, true},
+     [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::png, o.bits_per_entry); },
+     true},
 };
 
 }  // namespace

@@ -30,10 +30,10 @@ inline Approximation unmet(std::string why) {
 
 struct MethodOptions {
     double bits_per_entry = 2.0;
-    std::uint64_t seed = 1;        // every randomised method draws from this seed only
-    std::size_t group_size = 0;    // rtn: entries per group (0: one group per row)
-    int dbf_iterations = 0;        // dbf: outer iterations (0: the authors' count)
-    int trellis_state_bits = 12;   // tcq: L
+    std::uint64_t seed = 1;       // every randomised method draws from this seed only
+    std::size_t group_size = 0;   // rtn: entries per group (0: one group per row)
+    int dbf_iterations = 0;       // dbf: outer iterations (0: the authors' count)
+    int trellis_state_bits = 12;  // tcq: L
 };
 
 struct MethodInfo {

@@ -25,10 +25,10 @@ public:
     void unrotate_rows(Tensor& matrix) const;
 
 private:
-    std::size_t pieces_;           // s
-    std::size_t piece_length_;     // r
-    std::vector<float> signs_;     // D
-    std::vector<float> cosines_;   // C_r, r × r row-major
+    std::size_t pieces_;          // s
+    std::size_t piece_length_;    // r
+    std::vector<float> signs_;    // D
+    std::vector<float> cosines_;  // C_r, r × r row-major
 };
 
 // In-place orthonormal fast Walsh–Hadamard transform over `count` pieces of `piece_length`

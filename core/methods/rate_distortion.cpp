@@ -17,7 +17,8 @@ WaterFillingFloor::WaterFillingFloor(const Tensor& a) : entries_(double(a.size()
         using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
         const Eigen::MatrixXd x = Eigen::Map<const RowMatrix>(matrix.data().data(), m, n).cast<double>();
         // The nonzero eigenvalues of AᵀA/m and AAᵀ/m agree: use the smaller one.
-        const Eigen::MatrixXd gram = (m >= n ? Eigen::MatrixXd(x.transpose() * x) : Eigen::MatrixXd(x * x.transpose())) / double(m);
+        const Eigen::MatrixXd gram =
+            (m >= n ? Eigen::MatrixXd(x.transpose() * x) : Eigen::MatrixXd(x * x.transpose())) / double(m);
         const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(gram, Eigen::EigenvaluesOnly);
         for (double lambda : solver.eigenvalues()) {
             eigenvalues_.push_back(std::max(lambda, 0.0));

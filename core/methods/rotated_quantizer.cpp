@@ -83,7 +83,8 @@ Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, 
         const std::vector<double>& thresholds = lloyd_max_gaussian_thresholds(b);
         for (std::size_t c = 0; c < cols; ++c) {
             const double z = double(in[c]) / double(sigma);
-            const auto index = std::size_t(std::upper_bound(thresholds.begin(), thresholds.end(), z) - thresholds.begin());
+            const auto index =
+                std::size_t(std::upper_bound(thresholds.begin(), thresholds.end(), z) - thresholds.begin());
             out[c] = float(levels[index]) * sigma;
             error += double(in[c] - out[c]) * double(in[c] - out[c]);
         }

@@ -46,16 +46,15 @@ Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std:
     const std::size_t cols = matrix.dim(1);
     const std::size_t group = group_size == 0 ? cols : std::min(group_size, cols);
     const std::size_t groups = (cols + group - 1) / group;
-    const auto row_bits = [&](int b) {
-        return (b == 0 ? 16 * groups : std::uint64_t(b) * cols + 32 * groups);
-    };
+    const auto row_bits = [&](int b) { return (b == 0 ? 16 * groups : std::uint64_t(b) * cols + 32 * groups); };
     const auto quantize = [&](std::size_t, const float* in, float* out, int b) {
         double error = 0;
         for (std::size_t start = 0; start < cols; start += group)
             error += rtn_quantize_group(in + start, out + start, std::min(group, cols - start), b);
         return error;
     };
-    Approximation out = quantize_rows_at_mixed_widths(matrix, bits_per_entry, kMaxWidth, 0, row_bits, quantize, row_widths);
+    Approximation out =
+        quantize_rows_at_mixed_widths(matrix, bits_per_entry, kMaxWidth, 0, row_bits, quantize, row_widths);
     if (out.met_budget && group < cols) out.note = "groups of " + std::to_string(group) + "; " + out.note;
     return out;
 }

@@ -21,7 +21,8 @@ public:
     void put(std::uint32_t value, int bits) {
         for (int i = 0; i < bits; ++i) {
             if (used_ % 8 == 0) bytes_.push_back(0);
-            if ((value >> i) & 1u) bytes_.back() = char(static_cast<unsigned char>(bytes_.back()) | (1u << (used_ % 8)));
+            if ((value >> i) & 1u)
+                bytes_.back() = char(static_cast<unsigned char>(bytes_.back()) | (1u << (used_ % 8)));
             ++used_;
         }
     }
@@ -107,7 +108,8 @@ Tensor decode_rtn_payload(std::span<const char> payload) {
             const float zero = f16_bits_to_float(in.get<std::uint16_t>());
             const float scale = widths[r] > 0 ? f16_bits_to_float(in.get<std::uint16_t>()) : 0.0f;
             float* row = &out.data()[r * cols + start];
-            for (std::size_t i = 0; i < n; ++i) row[i] = widths[r] > 0 ? zero + float(next_code(widths[r])) * scale : zero;
+            for (std::size_t i = 0; i < n; ++i)
+                row[i] = widths[r] > 0 ? zero + float(next_code(widths[r])) * scale : zero;
         }
     }
     return out;

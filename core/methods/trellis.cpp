@@ -70,8 +70,8 @@ void check_code(const TrellisCode& code) {
 
 void check_length(const TrellisCode& code, std::size_t n) {
     if (n * std::size_t(code.bits_per_entry) < std::size_t(code.state_bits))
-        throw std::invalid_argument("trellis: a sequence of " + std::to_string(n) + " entries has fewer than L = " +
-                                    std::to_string(code.state_bits) + " bits");
+        throw std::invalid_argument("trellis: a sequence of " + std::to_string(n) +
+                                    " entries has fewer than L = " + std::to_string(code.state_bits) + " bits");
 }
 
 // |table_scale|·max|table|: how far from 0 a reproduction value can lie.
@@ -96,8 +96,13 @@ void check_values(const float* x, std::size_t n, double reach) {
 class TrellisEncoder {
 public:
     TrellisEncoder(const TrellisCode& code, float table_scale)
-        : bits_(code.bits_per_entry), state_bits_(code.state_bits), groups_(std::size_t(1) << (state_bits_ - bits_)),
-          kernels_(active_kernels()), values_(trellis_table(state_bits_)), costs_(groups_), next_costs_(groups_) {
+        : bits_(code.bits_per_entry),
+          state_bits_(code.state_bits),
+          groups_(std::size_t(1) << (state_bits_ - bits_)),
+          kernels_(active_kernels()),
+          values_(trellis_table(state_bits_)),
+          costs_(groups_),
+          next_costs_(groups_) {
         for (float& v : values_) v *= table_scale;  // x̂ = table_scale · table[state], as trellis_decode
     }
 
@@ -262,10 +267,8 @@ const TrellisGaussianFit& trellis_unit_gaussian_fit(const TrellisCode& code) {
             double a = hi - shrink * (hi - lo), b = lo + shrink * (hi - lo);
             double mse_a = mse(a), mse_b = mse(b);
             while (hi - lo > 1e-3) {
-                if (mse_a <= mse_b)
-                    hi = b, b = a, mse_b = mse_a, a = hi - shrink * (hi - lo), mse_a = mse(a);
-                else
-                    lo = a, a = b, mse_a = mse_b, b = lo + shrink * (hi - lo), mse_b = mse(b);
+                if (mse_a <= mse_b) hi = b, b = a, mse_b = mse_a, a = hi - shrink * (hi - lo), mse_a = mse(a);
+                else lo = a, a = b, mse_a = mse_b, b = lo + shrink * (hi - lo), mse_b = mse(b);
             }
             fits[l][k] = mse_a <= mse_b ? TrellisGaussianFit{float(a), mse_a} : TrellisGaussianFit{float(b), mse_b};
         });

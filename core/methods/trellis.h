@@ -35,8 +35,7 @@ double trellis_quantize_with_overlap(const TrellisCode& code, const float* x, st
                                      std::uint32_t overlap, std::uint8_t* symbols);
 
 // x̂ of n symbols (n·K ≥ L, each symbol < 2^K), the stream read circularly.
-void trellis_decode(const TrellisCode& code, const std::uint8_t* symbols, std::size_t n, float table_scale,
-                    float* out);
+void trellis_decode(const TrellisCode& code, const std::uint8_t* symbols, std::size_t n, float table_scale, float* out);
 
 // Quantises consecutive sequences of x, of the given lengths (summing to x.size(), each with
 // length·K ≥ L), independently and in parallel on oneTBB. Sequence i's symbols go to the same
@@ -44,8 +43,7 @@ void trellis_decode(const TrellisCode& code, const std::uint8_t* symbols, std::s
 // Returns the squared error of each sequence. The result does not depend on the thread count.
 std::vector<double> trellis_quantize_sequences(const TrellisCode& code, std::span<const float> x,
                                                std::span<const std::size_t> lengths, float table_scale,
-                                               std::span<std::uint8_t> symbols,
-                                               std::span<float> reconstruction = {});
+                                               std::span<std::uint8_t> symbols, std::span<float> reconstruction = {});
 
 // The table scale with the least mean squared error on a fixed N(0, 1) sample (16 sequences of
 // 256 entries), and that error per entry: D(K) for unit-variance data. Computed once per (L, K).

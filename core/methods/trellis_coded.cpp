@@ -38,7 +38,8 @@ std::vector<std::size_t> sequence_lengths(std::size_t total, std::size_t target,
 
 // The table scale (near the N(0, 1) fit) with the least error on up to 16 of the sequences,
 // by golden-section search over a factor of 0.7 … 1.4 of the fit.
-float best_table_scale(const TrellisCode& code, const std::vector<float>& stream, const std::vector<std::size_t>& lengths) {
+float best_table_scale(const TrellisCode& code, const std::vector<float>& stream,
+                       const std::vector<std::size_t>& lengths) {
     const float fit = trellis_unit_gaussian_fit(code).table_scale;
     const std::size_t stride = std::max<std::size_t>(1, lengths.size() / 16);
     std::vector<std::size_t> sample_lengths;
@@ -46,7 +47,8 @@ float best_table_scale(const TrellisCode& code, const std::vector<float>& stream
     for (std::size_t i = 0, start = 0; i < lengths.size() && sample_lengths.size() < 16; start += lengths[i], ++i)
         if (i % stride == 0) {
             sample_lengths.push_back(lengths[i]);
-            sample.insert(sample.end(), stream.begin() + std::ptrdiff_t(start), stream.begin() + std::ptrdiff_t(start + lengths[i]));
+            sample.insert(sample.end(), stream.begin() + std::ptrdiff_t(start),
+                          stream.begin() + std::ptrdiff_t(start + lengths[i]));
         }
     std::vector<std::uint8_t> symbols(sample.size());
     const auto error = [&](double scale) {
@@ -64,7 +66,6 @@ float best_table_scale(const TrellisCode& code, const std::vector<float>& stream
     return to_f16(float(fa <= fb ? a : b));
 }
 
-
 // The quantised rows (in the rotated basis) at one choice of row scales.
 struct Coded {
     Tensor rows;
@@ -81,7 +82,8 @@ Coded code_rows(const Tensor& rotated, const std::vector<double>& energy, bool r
     const int state_bits = options.state_bits;
     double total = 0;
     for (double e : energy) total += e;
-    const double largest = float(std::sqrt(*std::max_element(energy.begin(), energy.end()) / double(cols)));  // stored in f32
+    const double largest =
+        float(std::sqrt(*std::max_element(energy.begin(), energy.end()) / double(cols)));  // stored in f32
     std::vector<float> scales(rows, float(std::sqrt(total / double(rotated.size()))));
     std::vector<UnitCosts> units(rows);
     for (std::size_t r = 0; r < rows; ++r) {
@@ -118,12 +120,14 @@ Coded code_rows(const Tensor& rotated, const std::vector<double>& energy, bool r
         std::vector<float> decoded(stream.size());
         trellis_quantize_sequences(code, stream, lengths, table_scale, symbols, decoded);
         for (std::size_t i = 0; i < members.size(); ++i)
-            for (std::size_t c = 0; c < cols; ++c) out.rows[members[i] * cols + c] = decoded[i * cols + c] * scales[members[i]];
+            for (std::size_t c = 0; c < cols; ++c)
+                out.rows[members[i] * cols + c] = decoded[i * cols + c] * scales[members[i]];
         out.bits += kTableScaleBits + std::uint64_t(k) * (stream.size() - entries);
         widths += (widths.empty() ? "" : ", ") + std::to_string(members.size()) + " rows at " + std::to_string(k);
     }
     out.squared_error = 0;
-    for (std::size_t i = 0; i < rotated.size(); ++i) out.squared_error += double(rotated[i] - out.rows[i]) * double(rotated[i] - out.rows[i]);
+    for (std::size_t i = 0; i < rotated.size(); ++i)
+        out.squared_error += double(rotated[i] - out.rows[i]) * double(rotated[i] - out.rows[i]);
     out.note = "L = " + std::to_string(state_bits) + (row_scales ? ", row scales" : ", one scale") +
                "; widths: " + (widths.empty() ? "all 0" : widths);
     return out;
@@ -148,7 +152,8 @@ Approximation trellis_coded_quantization(const Tensor& matrix, double bits_per_e
     rotation.rotate_rows(rotated);
     std::vector<double> energy(rows, 0.0);
     for (std::size_t r = 0; r < rows; ++r)
-        for (std::size_t c = 0; c < cols; ++c) energy[r] += double(rotated[r * cols + c]) * double(rotated[r * cols + c]);
+        for (std::size_t c = 0; c < cols; ++c)
+            energy[r] += double(rotated[r * cols + c]) * double(rotated[r * cols + c]);
 
     Coded best = code_rows(rotated, energy, false, budget, options);
     if (best.rows.size() == 0)

@@ -25,7 +25,7 @@
 namespace signcut {
 
 struct TcqOptions {
-    int state_bits = 12;            // L
+    int state_bits = 12;                // L
     std::size_t sequence_length = 256;  // T
     std::uint64_t seed = 1;
 };

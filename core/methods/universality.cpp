@@ -16,7 +16,8 @@ std::vector<UniversalityCase> one_code_for_all(const Tensor& a, const std::strin
         if (data.size() == 0) continue;
         const Approximation result = approximate(method, data, bits_per_entry, seed);
         if (!result.met_budget) continue;
-        UniversalityCase c{name, double(result.bits) / double(data.size()), relative_error(data, result.reconstruction)};
+        UniversalityCase c{name, double(result.bits) / double(data.size()),
+                           relative_error(data, result.reconstruction)};
         c.bits_above_iid_floor = bits_above_iid_floor(c.bits_per_entry, c.relative_error);
         cases.push_back(c);
     }

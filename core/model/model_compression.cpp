@@ -41,7 +41,8 @@ std::optional<std::regex> compile(const std::string& pattern, const char* option
     try {
         return std::regex(pattern, std::regex::ECMAScript);
     } catch (const std::regex_error& error) {
-        throw std::invalid_argument(std::string(option) + " '" + pattern + "' is not a valid regular expression: " + error.what());
+        throw std::invalid_argument(std::string(option) + " '" + pattern +
+                                    "' is not a valid regular expression: " + error.what());
     }
 }
 
@@ -75,14 +76,16 @@ private:
 const std::vector<std::string> kStorableMethods = {"scd", "rtn"};
 
 void check_storable(const std::string& method) {
-    if (method == "best" || std::find(kStorableMethods.begin(), kStorableMethods.end(), method) != kStorableMethods.end())
+    if (method == "best" ||
+        std::find(kStorableMethods.begin(), kStorableMethods.end(), method) != kStorableMethods.end())
         return;
     const std::vector<std::string> known = method_names();
     if (std::find(known.begin(), known.end(), method) == known.end())
-        throw std::invalid_argument("--method takes scd, rtn or best (dbf, tcq, rotq: not storable yet), not '" + method + "'");
-    throw std::invalid_argument("--method " + method +
-                                ": not storable yet. A .scdz file holds signed cuts (scd) and rtn; " + method +
-                                " has no payload encoding in signcut yet ('signcut-cli compare' measures it on a tensor).");
+        throw std::invalid_argument("--method takes scd, rtn or best (dbf, tcq, rotq: not storable yet), not '" +
+                                    method + "'");
+    throw std::invalid_argument(
+        "--method " + method + ": not storable yet. A .scdz file holds signed cuts (scd) and rtn; " + method +
+        " has no payload encoding in signcut yet ('signcut-cli compare' measures it on a tensor).");
 }
 
 // The methods a run tries on each tensor.
@@ -124,7 +127,8 @@ StoredTensor store_by_scd(Tensor values, const ModelCompressionOptions& options)
     });
     if (decomposer.stop_reason() == StopReason::cancelled) throw CompressionCancelled();
     const Decomposition& d = decomposer.decomposition();
-    return {"scd", shape, encode_scd(d, d.width()), d.width(), d.bits_per_entry(d.width()), d.relative_error(d.width())};
+    return {
+        "scd", shape, encode_scd(d, d.width()), d.width(), d.bits_per_entry(d.width()), d.relative_error(d.width())};
 }
 
 std::optional<StoredTensor> store_by_rtn(const Tensor& matrix, double bits_per_entry) {
@@ -172,7 +176,8 @@ TensorReport report_of(const ScdzEntry& e) {
 
 // Whether the run's method (for "best": signed cuts, tried first) can store the tensor at all.
 bool fits_budget(const Shape& shape, const Shape& decomposed, const ModelCompressionOptions& options) {
-    if (options.method != "rtn") return width_for_bits_per_entry(decomposed, options.bits_per_entry, options.precision) > 0;
+    if (options.method != "rtn")
+        return width_for_bits_per_entry(decomposed, options.bits_per_entry, options.precision) > 0;
     const Shape matrix = rtn_shape(shape, decomposed);
     return find_method("rtn").minimum_bits_per_entry(matrix) <= rtn_budget(matrix, options.bits_per_entry);
 }
@@ -198,7 +203,8 @@ std::vector<TensorReport> plan_tensors(const ShardedCheckpoint& checkpoint, cons
         else if (include && !std::regex_search(entry.name, *include)) r.kept_because = "not matched by --include";
         else if (exclude && std::regex_search(entry.name, *exclude)) r.kept_because = "matched by --exclude";
         else if (!fits_budget(entry.shape, shape, options))
-            r.kept_because = options.method == "rtn" ? "rtn needs more than the budget" : "one cut needs more than the budget";
+            r.kept_because =
+                options.method == "rtn" ? "rtn needs more than the budget" : "one cut needs more than the budget";
         if (r.kept_because.empty()) {
             r.decomposed = true;
             r.method = options.method;
@@ -307,7 +313,8 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
         std::string list;
         for (std::size_t index : pending) {
             missing.push_back(reports[index].name);
-            if (missing.size() <= 20) list += "\n  " + parts.report(index).filename().string() + "  " + reports[index].name;
+            if (missing.size() <= 20)
+                list += "\n  " + parts.report(index).filename().string() + "  " + reports[index].name;
         }
         if (missing.size() > 20) list += "\n  … and " + std::to_string(missing.size() - 20) + " more";
         throw MissingPartsError(missing, std::to_string(missing.size()) + " of " + std::to_string(share.size()) +

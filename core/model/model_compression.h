@@ -36,13 +36,13 @@ struct ModelCompressionOptions {
     // or "best" (both tried on each tensor, the lower error kept). dbf, tcq and rotq have no
     // stored form yet and are refused with std::invalid_argument.
     std::string method = "scd";
-    std::string include;          // ECMAScript regex on tensor names; empty: every tensor
-    std::string exclude;          // empty: none
+    std::string include;  // ECMAScript regex on tensor names; empty: every tensor
+    std::string exclude;  // empty: none
     FlattenRule flatten = FlattenRule::first;
     std::uint64_t memory_limit_bytes = std::uint64_t(4) << 30;  // for the tensors in flight (capped by memory_guard.h)
     std::uint64_t seed = 1;
     CoeffPrecision precision = CoeffPrecision::f32;
-    int threads = 0;  // 0: all cores
+    int threads = 0;                 // 0: all cores
     std::optional<ShardSpec> shard;  // compute only this share, assemble nothing
     bool merge_only = false;         // compute nothing, assemble OUT.scdz from the finished parts
     // Set from another thread to stop the run: each running decomposition stops after its
@@ -74,11 +74,11 @@ struct TensorReport {
     std::size_t width = 0;
     double bits_per_entry = 0.0;
     double relative_error = 0.0;
-    double seconds = 0.0;           // 0 when read back from a .scdz file of version 2
+    double seconds = 0.0;  // 0 when read back from a .scdz file of version 2
     std::uint64_t stored_bytes = 0;
-    std::string method;             // of decomposed tensors ("scd", "rtn")
-    std::string shard;              // "K/N" of the process that computed it, empty for a plain run
-    bool resumed = false;           // finished by an earlier, interrupted run (or another process)
+    std::string method;    // of decomposed tensors ("scd", "rtn")
+    std::string shard;     // "K/N" of the process that computed it, empty for a plain run
+    bool resumed = false;  // finished by an earlier, interrupted run (or another process)
 };
 
 struct ModelProgress {
@@ -103,6 +103,5 @@ std::vector<TensorReport> compress_model(const std::filesystem::path& input, con
 // The per-tensor reports of a .scdz file.
 std::vector<TensorReport> scdz_reports(const ScdzReader& reader);
 std::vector<TensorReport> scdz_reports(const std::filesystem::path& path);
-
 
 }  // namespace signcut

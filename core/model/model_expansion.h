@@ -13,7 +13,8 @@ namespace signcut {
 
 // `dtype`: "BF16", "F16", "F32" for the reconstructed tensors, or empty for their source
 // dtype; kept tensors are written byte for byte. Throws FileError, std::invalid_argument.
-void expand_model(const std::filesystem::path& input, const std::filesystem::path& output, const std::string& dtype = "");
+void expand_model(const std::filesystem::path& input, const std::filesystem::path& output,
+                  const std::string& dtype = "");
 
 // The same as shards of at most `max_shard_bytes` of tensor data in `folder` (created if needed).
 void expand_model_to_folder(const std::filesystem::path& input, const std::filesystem::path& folder,

@@ -27,11 +27,13 @@ ModelSummary summarize_model(const std::vector<TensorReport>& reports) {
         errors.push_back(r.relative_error);
         weighted_bits += r.bits_per_entry * double(elements);
         entries += double(elements);
-        const auto bin = std::upper_bound(s.bin_edges.begin(), s.bin_edges.end(), r.relative_error) - s.bin_edges.begin();
+        const auto bin =
+            std::upper_bound(s.bin_edges.begin(), s.bin_edges.end(), r.relative_error) - s.bin_edges.begin();
         ++s.bin_counts[std::size_t(std::max<std::ptrdiff_t>(bin - 1, 0))];
         s.worst.push_back(r);
     }
-    std::sort(s.worst.begin(), s.worst.end(), [](const auto& a, const auto& b) { return a.relative_error > b.relative_error; });
+    std::sort(s.worst.begin(), s.worst.end(),
+              [](const auto& a, const auto& b) { return a.relative_error > b.relative_error; });
     if (s.worst.size() > 10) s.worst.resize(10);
     if (!errors.empty()) {
         std::sort(errors.begin(), errors.end());
@@ -53,9 +55,11 @@ std::string summary_text(const ModelSummary& s) {
     text += line;
     if (s.decomposed == 0) return text;
     std::string methods;
-    for (const auto& [method, count] : s.methods) methods += (methods.empty() ? "" : ", ") + method + " " + std::to_string(count);
+    for (const auto& [method, count] : s.methods)
+        methods += (methods.empty() ? "" : ", ") + method + " " + std::to_string(count);
     text += "methods         " + methods + "\n";
-    std::snprintf(line, sizeof line, "decomposed      %.3f bits per entry on average; relative error median %.4f, max %.4f\n",
+    std::snprintf(line, sizeof line,
+                  "decomposed      %.3f bits per entry on average; relative error median %.4f, max %.4f\n",
                   s.mean_bits_per_entry, s.median_error, s.max_error);
     text += line;
     text += "relative error histogram\n";
@@ -64,16 +68,15 @@ std::string summary_text(const ModelSummary& s) {
         char range[64];
         if (i + 1 < s.bin_edges.size())
             std::snprintf(range, sizeof range, "%5.1f%% – %5.1f%%", 100 * s.bin_edges[i], 100 * s.bin_edges[i + 1]);
-        else
-            std::snprintf(range, sizeof range, "%5.1f%% and up  ", 100 * s.bin_edges[i]);
+        else std::snprintf(range, sizeof range, "%5.1f%% and up  ", 100 * s.bin_edges[i]);
         const std::size_t bar = most ? (s.bin_counts[i] * 40 + most - 1) / most : 0;
         std::snprintf(line, sizeof line, "  %s %6zu %s\n", range, s.bin_counts[i], std::string(bar, '#').c_str());
         text += line;
     }
     text += "worst tensors\n";
     for (const TensorReport& r : s.worst) {
-        std::snprintf(line, sizeof line, "  %.4f  %s  %s, w = %zu, %.3f bits per entry\n", r.relative_error, r.name.c_str(),
-                      shape_to_string(r.shape).c_str(), r.width, r.bits_per_entry);
+        std::snprintf(line, sizeof line, "  %.4f  %s  %s, w = %zu, %.3f bits per entry\n", r.relative_error,
+                      r.name.c_str(), shape_to_string(r.shape).c_str(), r.width, r.bits_per_entry);
         text += line;
     }
     return text;

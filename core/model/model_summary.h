@@ -14,9 +14,9 @@ namespace signcut {
 struct ModelSummary {
     std::size_t decomposed = 0, kept = 0;
     std::map<std::string, std::size_t> methods;  // decomposed tensors per method ("scd": 12)
-    std::uint64_t stored_bytes = 0;  // every tensor as stored (cuts, or the kept bytes)
-    std::uint64_t bf16_bytes = 0;    // the same checkpoint with every float tensor in bf16
-    std::vector<double> bin_edges;   // relative error bins [edge_i, edge_{i+1}); the last is open
+    std::uint64_t stored_bytes = 0;              // every tensor as stored (cuts, or the kept bytes)
+    std::uint64_t bf16_bytes = 0;                // the same checkpoint with every float tensor in bf16
+    std::vector<double> bin_edges;               // relative error bins [edge_i, edge_{i+1}); the last is open
     std::vector<std::size_t> bin_counts;
     std::vector<TensorReport> worst;  // up to ten decomposed tensors, largest error first
     double median_error = 0.0, max_error = 0.0;

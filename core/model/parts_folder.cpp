@@ -15,9 +15,12 @@ constexpr std::uint64_t kMaxSmallFileBytes = std::uint64_t(1) << 20;
 
 const char* flatten_name(FlattenRule rule) {
     switch (rule) {
-        case FlattenRule::first: return "first";
-        case FlattenRule::last: return "last";
-        case FlattenRule::tensor: return "tensor";
+        case FlattenRule::first:
+            return "first";
+        case FlattenRule::last:
+            return "last";
+        case FlattenRule::tensor:
+            return "tensor";
     }
     return "?";
 }
@@ -49,7 +52,8 @@ Json read_json(const fs::path& path) {
 
 }  // namespace
 
-PartsFolder::PartsFolder(const fs::path& output, const ShardedCheckpoint& checkpoint, const ModelCompressionOptions& options)
+PartsFolder::PartsFolder(const fs::path& output, const ShardedCheckpoint& checkpoint,
+                         const ModelCompressionOptions& options)
     : folder_(output.string() + ".parts") {
     const Json job = job_description(checkpoint, options);
     std::error_code error;
@@ -64,7 +68,8 @@ PartsFolder::PartsFolder(const fs::path& output, const ShardedCheckpoint& checkp
     } catch (const std::exception&) {
     }
     if (existing != job)
-        throw std::invalid_argument(folder_.string() + " holds the parts of a run with another input or other settings " +
+        throw std::invalid_argument(folder_.string() +
+                                    " holds the parts of a run with another input or other settings " +
                                     "(see its job.json); delete that folder to start over");
 }
 

@@ -1,11 +1,10 @@
 #pragma once
 // OUT.scdz.parts/: the finished tensors of a compression that is still running, interrupted,
 // or split among processes. Per tensor (numbered in checkpoint order) `<i>.payload` holds its
-// stored form (an .scd file, or another method's payload) and `<i>.json` the report; the report is written last, so its presence marks the tensor done.
-// Both are written through a temporary file renamed into place, so processes on different
-// machines never see half a file and never write the same file (each tensor has one owner).
-// `job.json` pins the input and the settings: created once, atomically, by whichever process
-// comes first, and compared by every other.
+// stored form (an .scd file, or another method's payload) and `<i>.json` the report; the report is written last, so its
+// presence marks the tensor done. Both are written through a temporary file renamed into place, so processes on
+// different machines never see half a file and never write the same file (each tensor has one owner). `job.json` pins
+// the input and the settings: created once, atomically, by whichever process comes first, and compared by every other.
 
 #include <filesystem>
 #include <optional>

@@ -16,9 +16,9 @@ namespace signcut {
 using SignVector = std::vector<std::int8_t>;  // ±1
 
 struct CutStep {
-    int sweep = 0;         // alternation sweep, from 1
-    std::size_t mode = 0;  // the mode whose signs this step set
-    double value = 0.0;    // the cut value after the step
+    int sweep = 0;                  // alternation sweep, from 1
+    std::size_t mode = 0;           // the mode whose signs this step set
+    double value = 0.0;             // the cut value after the step
     std::vector<SignVector> signs;  // every mode's signs after the step
 };
 
@@ -26,8 +26,8 @@ struct CutTrace {
     std::vector<SignVector> start;  // before the first step (mode 0 is set by it; shown as +1)
     std::vector<CutStep> steps;
     int sweeps = 0;
-    double value = 0.0;   // v of the cut
-    float coeff = 0.0f;   // c = v / Π n_i, rounded to the storage precision
+    double value = 0.0;                                            // v of the cut
+    float coeff = 0.0f;                                            // c = v / Π n_i, rounded to the storage precision
     double residual_norm_before = 0.0, residual_norm_after = 0.0;  // ‖R‖_F, ‖R − c·(sign tensor)‖_F
     const std::vector<SignVector>& signs() const { return steps.empty() ? start : steps.back().signs; }
 };

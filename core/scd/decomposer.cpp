@@ -20,8 +20,9 @@ namespace {
 void check_options(const Tensor& input, const DecomposeOptions& options) {
     if (input.empty()) throw std::invalid_argument("cannot decompose an empty tensor");
     if (const std::size_t non_finite = count_non_finite(input))
-        throw std::invalid_argument("the input has " + std::to_string(non_finite) +
-                                    " NaN or infinite entries; replace them before decomposing (signcut-cli decompose --non-finite zero)");
+        throw std::invalid_argument(
+            "the input has " + std::to_string(non_finite) +
+            " NaN or infinite entries; replace them before decomposing (signcut-cli decompose --non-finite zero)");
     const StopRule& stop = options.stop;
     if (stop.bits_per_entry && !(*stop.bits_per_entry > 0))
         throw std::invalid_argument("bits per entry must be positive");
@@ -40,12 +41,18 @@ static_assert(kResyncCuts % MatrixCutEngine::kPendingCuts == 0);
 
 const char* stop_reason_name(StopReason reason) {
     switch (reason) {
-        case StopReason::running: return "running";
-        case StopReason::width: return "width";
-        case StopReason::bits_per_entry: return "bits_per_entry";
-        case StopReason::target_error: return "target_error";
-        case StopReason::exhausted: return "exhausted";
-        case StopReason::cancelled: return "cancelled";
+        case StopReason::running:
+            return "running";
+        case StopReason::width:
+            return "width";
+        case StopReason::bits_per_entry:
+            return "bits_per_entry";
+        case StopReason::target_error:
+            return "target_error";
+        case StopReason::exhausted:
+            return "exhausted";
+        case StopReason::cancelled:
+            return "cancelled";
     }
     return "unknown";
 }
@@ -55,7 +62,8 @@ Decomposer::Decomposer(Tensor input, DecomposeOptions options)
     check_options(input, options_);
     // The input becomes the residual; the matrix engine keeps more beside it; then the cuts.
     const bool incremental = MatrixCutEngine::suits(input.shape());
-    const std::uint64_t cut_bytes = scd_file_bytes(input.shape(), width_limit(input.shape(), options_), options_.precision);
+    const std::uint64_t cut_bytes =
+        scd_file_bytes(input.shape(), width_limit(input.shape(), options_), options_.precision);
     require_memory((incremental ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(input.shape())) : 0) + 2 * cut_bytes,
                    "decomposing a " + shape_to_string(input.shape()) + " tensor");
     arena_ = options_.threads > 0 ? std::make_unique<oneapi::tbb::task_arena>(options_.threads)
@@ -215,9 +223,7 @@ double Decomposer::measure_residual_squared_norm() {
     return result;
 }
 
-std::uint64_t Decomposer::floats_streamed() const {
-    return matrix_ ? matrix_->floats_streamed() : floats_streamed_;
-}
+std::uint64_t Decomposer::floats_streamed() const { return matrix_ ? matrix_->floats_streamed() : floats_streamed_; }
 
 Tensor Decomposer::residual() const {
     if (matrix_) return matrix_->residual();

@@ -87,9 +87,9 @@ private:
     DecomposeOptions options_;
     const Kernels& kernels_;
     std::unique_ptr<oneapi::tbb::task_arena> arena_;
-    std::vector<std::size_t> order_;   // storage mode m holds input mode order_[m]
+    std::vector<std::size_t> order_;  // storage mode m holds input mode order_[m]
     Shape storage_shape_;
-    Tensor residual_;                  // in storage order (general path)
+    Tensor residual_;                          // in storage order (general path)
     std::unique_ptr<MatrixCutEngine> matrix_;  // orders 2 and 3 (MatrixCutEngine::suits)
     Decomposition decomposition_;
     std::size_t max_width_ = 0;

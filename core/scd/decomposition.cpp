@@ -19,18 +19,24 @@ std::size_t coefficient_bytes(CoeffPrecision precision) { return precision == Co
 
 const char* precision_name(CoeffPrecision precision) {
     switch (precision) {
-        case CoeffPrecision::f32: return "f32";
-        case CoeffPrecision::f16: return "f16";
-        case CoeffPrecision::bf16: return "bf16";
+        case CoeffPrecision::f32:
+            return "f32";
+        case CoeffPrecision::f16:
+            return "f16";
+        case CoeffPrecision::bf16:
+            return "bf16";
     }
     return "unknown";
 }
 
 float round_to_precision(float value, CoeffPrecision precision) {
     switch (precision) {
-        case CoeffPrecision::f16: return f16_bits_to_float(float_to_f16_bits(value));
-        case CoeffPrecision::bf16: return bf16_bits_to_float(float_to_bf16_bits(value));
-        case CoeffPrecision::f32: break;
+        case CoeffPrecision::f16:
+            return f16_bits_to_float(float_to_f16_bits(value));
+        case CoeffPrecision::bf16:
+            return bf16_bits_to_float(float_to_bf16_bits(value));
+        case CoeffPrecision::f32:
+            break;
     }
     return value;
 }
@@ -73,8 +79,8 @@ Decomposition::Decomposition(Shape shape, CoeffPrecision precision, double input
 }
 
 std::span<const std::uint64_t> Decomposition::signs(std::size_t cut, std::size_t mode) const {
-    return std::span(sign_words_).subspan(cut * words_per_cut_ + mode_word_offset_.at(mode),
-                                          words_for_bits(shape_[mode]));
+    return std::span(sign_words_)
+        .subspan(cut * words_per_cut_ + mode_word_offset_.at(mode), words_for_bits(shape_[mode]));
 }
 
 double Decomposition::relative_error(std::size_t w) const {
@@ -110,8 +116,8 @@ namespace {
 // blocks in parallel, cuts in order within a block: visit(block, row, cut, row_negative,
 // last-mode signs). A row's sign is the product of the cut's signs at the row's indices.
 template <typename Visit>
-void for_each_row_and_cut(const Decomposition& d, const std::vector<std::size_t>& order, float* data,
-                          std::size_t first, std::size_t last, std::size_t rows_per_block, const Visit& visit) {
+void for_each_row_and_cut(const Decomposition& d, const std::vector<std::size_t>& order, float* data, std::size_t first,
+                          std::size_t last, std::size_t rows_per_block, const Visit& visit) {
     const Shape& shape = d.shape();
     const std::size_t k = shape.size();
     const std::size_t row_length = shape[order.back()];
@@ -172,11 +178,12 @@ std::vector<double> Decomposition::inner_products(const Tensor& a) const {
     const std::size_t blocks = (entries_ / row_length + rows_per_block - 1) / rows_per_block;
     std::vector<double> partial(blocks * width(), 0.0);
     const Kernels& kernels = active_kernels();
-    for_each_row_and_cut(*this, order, work.data().data(), 0, width(), rows_per_block,
-                         [&](std::size_t block, float* row, std::size_t j, bool negative, const std::uint64_t* last_signs) {
-                             const double sum = kernels.signed_sum(row, last_signs, row_length);
-                             partial[block * width() + j] += negative ? -sum : sum;
-                         });
+    for_each_row_and_cut(
+        *this, order, work.data().data(), 0, width(), rows_per_block,
+        [&](std::size_t block, float* row, std::size_t j, bool negative, const std::uint64_t* last_signs) {
+            const double sum = kernels.signed_sum(row, last_signs, row_length);
+            partial[block * width() + j] += negative ? -sum : sum;
+        });
     std::vector<double> result(width(), 0.0);
     for (std::size_t block = 0; block < blocks; ++block)  // fixed order: deterministic
         for (std::size_t j = 0; j < width(); ++j) result[j] += partial[block * width() + j];

@@ -13,7 +13,8 @@ template <std::size_t kMax, typename Body>
 void with_row_count(std::size_t count, const Body& body) {
     [&]<std::size_t... kIndex>(std::index_sequence<kIndex...>) {
         ((count == kIndex + 1 ? body(std::integral_constant<std::size_t, kIndex + 1>{}) : void()), ...);
-    }(std::make_index_sequence<kMax>());
+    }
+    (std::make_index_sequence<kMax>());
 }
 
 }  // namespace signcut::detail

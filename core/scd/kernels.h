@@ -27,8 +27,7 @@ struct Kernels {
     void (*accumulate)(float* out, const float* x, bool negate, std::size_t n);
     // out_i += Σ_r (negate[r] ? −rows[r][i] : rows[r][i]) for r = 0..count−1 in order
     // (count ≤ kMaxAccumulateRows): `accumulate` row after row, with out kept in registers.
-    void (*accumulate_rows)(float* out, const float* const* rows, const bool* negate, std::size_t count,
-                            std::size_t n);
+    void (*accumulate_rows)(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n);
     // out_i += Σ_r tables[r][indices[r][i]] for r = 0..count−1 in order (count ≤ kMaxTables,
     // every index < kTableEntries): per entry, one precomputed sum for its sign pattern.
     void (*add_table_lookups)(float* out, const std::uint8_t* const* indices, const float* const* tables,
@@ -39,9 +38,8 @@ struct Kernels {
     void (*add_signed_constant)(float* row, const std::uint64_t* signs, float c, std::size_t n);
     // out[j] = Σ over the bits set in `changed` of ±1: +1 where `signs` and cuts[j] agree,
     // −1 where they differ (popcounts over `words` words; see sign_overlap.h).
-    void (*changed_overlaps)(const std::uint64_t* changed, const std::uint64_t* signs,
-                             const std::uint64_t* const* cuts, std::size_t count, std::size_t words,
-                             std::int64_t* out);
+    void (*changed_overlaps)(const std::uint64_t* changed, const std::uint64_t* signs, const std::uint64_t* const* cuts,
+                             std::size_t count, std::size_t words, std::int64_t* out);
     // One step of the Viterbi recursion of the bitshift trellis (methods/trellis.h), L = state_bits,
     // K = bits_per_entry (1 ≤ K ≤ 8, K < L ≤ 16), on group costs: costs[g], g < 2^(L−K), is the
     // least cost of a path whose last state has low L−K bits g. The states for x with low bits p

@@ -40,12 +40,12 @@ float signed_sum(const float* x, const std::uint64_t* signs, std::size_t n) {
         const std::size_t rest = n - i;
         const std::uint32_t bits = bits16_at(signs, i);
         const __m256 a = _mm256_maskload_ps(x + i, first_lanes(rest));
-        lo = _mm256_add_ps(lo, _mm256_and_ps(_mm256_xor_ps(a, sign_mask8(bits & 0xFF)),
-                                             _mm256_castsi256_ps(first_lanes(rest))));
+        lo = _mm256_add_ps(
+            lo, _mm256_and_ps(_mm256_xor_ps(a, sign_mask8(bits & 0xFF)), _mm256_castsi256_ps(first_lanes(rest))));
         if (rest > 8) {
             const __m256 b = _mm256_maskload_ps(x + i + 8, first_lanes(rest - 8));
-            hi = _mm256_add_ps(hi, _mm256_and_ps(_mm256_xor_ps(b, sign_mask8(bits >> 8)),
-                                                 _mm256_castsi256_ps(first_lanes(rest - 8))));
+            hi = _mm256_add_ps(
+                hi, _mm256_and_ps(_mm256_xor_ps(b, sign_mask8(bits >> 8)), _mm256_castsi256_ps(first_lanes(rest - 8))));
         }
     }
     const __m256 s8 = _mm256_add_ps(lo, hi);
@@ -91,12 +91,13 @@ void add_table_lookups(float* out, const std::uint8_t* const* indices, const flo
     // A 16-entry table is two 8-lane permutes (on the low three index bits) and a blend on
     // the fourth bit, moved into the sign position that blendv reads.
     __m256 low[kMaxTables], high[kMaxTables];
-    for (std::size_t r = 0; r < count; ++r) low[r] = _mm256_loadu_ps(tables[r]), high[r] = _mm256_loadu_ps(tables[r] + 8);
+    for (std::size_t r = 0; r < count; ++r)
+        low[r] = _mm256_loadu_ps(tables[r]), high[r] = _mm256_loadu_ps(tables[r] + 8);
     const auto lookup = [&](std::size_t r, std::size_t i) {
-        const __m256i index =
-            _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(indices[r] + i)));
+        const __m256i index = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(indices[r] + i)));
         const __m256 upper = _mm256_castsi256_ps(_mm256_slli_epi32(index, 28));
-        return _mm256_blendv_ps(_mm256_permutevar8x32_ps(low[r], index), _mm256_permutevar8x32_ps(high[r], index), upper);
+        return _mm256_blendv_ps(_mm256_permutevar8x32_ps(low[r], index), _mm256_permutevar8x32_ps(high[r], index),
+                                upper);
     };
     std::size_t i = 0;
     for (; i + 16 <= n; i += 16) {  // two independent chains
@@ -117,8 +118,9 @@ void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
     for (; i + 64 <= n; i += 64) {
         std::uint64_t word = 0;
         for (int part = 0; part < 8; ++part)
-            word |= std::uint64_t(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + i + 8 * part), zero, _CMP_LT_OQ)))
-                    << (8 * part);
+            word |=
+                std::uint64_t(_mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(x + i + 8 * part), zero, _CMP_LT_OQ)))
+                << (8 * part);
         out[i / 64] = word;
     }
     if (i < n) {
@@ -133,7 +135,8 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
     std::size_t i = 0;
     for (; i + 16 <= n; i += 16) {
         const std::uint32_t bits = bits16_at(signs, i);
-        _mm256_storeu_ps(row + i, _mm256_add_ps(_mm256_loadu_ps(row + i), _mm256_xor_ps(value, sign_mask8(bits & 0xFF))));
+        _mm256_storeu_ps(row + i,
+                         _mm256_add_ps(_mm256_loadu_ps(row + i), _mm256_xor_ps(value, sign_mask8(bits & 0xFF))));
         _mm256_storeu_ps(row + i + 8,
                          _mm256_add_ps(_mm256_loadu_ps(row + i + 8), _mm256_xor_ps(value, sign_mask8(bits >> 8))));
     }
@@ -146,7 +149,7 @@ inline __m256 group_costs8(const float* costs, std::size_t s) {
     const float* first = costs + (s >> kBits);
     if constexpr (kBits >= 3) {
         return _mm256_broadcast_ss(first);  // one group for all eight lanes
-    } else {  // 8 >> K groups, each spread over 2^K lanes
+    } else {                                // 8 >> K groups, each spread over 2^K lanes
         const __m128 few = kBits == 1 ? _mm_loadu_ps(first)
                                       : _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(first)));
         const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -160,8 +163,8 @@ void viterbi_step_fixed(const float* costs, const float* values, float x, std::s
                         std::uint8_t* choices) {
     const __m256 xs = _mm256_set1_ps(x);
     // Byte 0 of each 32-bit lane to the low dword of its 128-bit half.
-    const __m256i low_bytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8,
-                                               12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i low_bytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12,
+                                               -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
     const auto candidate = [&](std::size_t s) {  // fma(x − v, x − v, group cost) for states s … s+7
         const __m256 d = _mm256_sub_ps(xs, _mm256_loadu_ps(values + s));
         return _mm256_fmadd_ps(d, d, group_costs8<kBits>(costs, s));
@@ -195,7 +198,9 @@ void viterbi_step(const float* costs, const float* values, float x, int state_bi
 }  // namespace
 
 const Kernels& avx2_kernels() {
-    static const Kernels table{Isa::avx2, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl, viterbi_step};
+    static const Kernels table{Isa::avx2,         signed_sum, accumulate,          accumulate_rows,
+                               add_table_lookups, sign_bits,  add_signed_constant, detail::changed_overlaps_impl,
+                               viterbi_step};
     return table;
 }
 

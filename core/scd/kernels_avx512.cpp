@@ -27,7 +27,8 @@ float signed_sum(const float* x, const std::uint64_t* signs, std::size_t n) {
     for (; i + 16 <= n; i += 16) acc = _mm512_add_ps(acc, negate_where(_mm512_loadu_ps(x + i), bits16_at(signs, i)));
     if (i < n) {  // absent tail entries load as +0 and leave their lane unchanged
         const __mmask16 valid = first_lanes(n - i);
-        acc = _mm512_mask_add_ps(acc, valid, acc, negate_where(_mm512_maskz_loadu_ps(valid, x + i), bits16_at(signs, i)));
+        acc =
+            _mm512_mask_add_ps(acc, valid, acc, negate_where(_mm512_maskz_loadu_ps(valid, x + i), bits16_at(signs, i)));
     }
     // Lanes l + (l + 8), then the 256-bit fold of the AVX2 twin.
     const __m512 folded = _mm512_add_ps(acc, _mm512_shuffle_f32x4(acc, acc, _MM_SHUFFLE(3, 2, 3, 2)));
@@ -113,7 +114,8 @@ void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
     for (; i + 64 <= n; i += 64) {
         std::uint64_t word = 0;
         for (int part = 0; part < 4; ++part)
-            word |= std::uint64_t(_mm512_cmp_ps_mask(_mm512_loadu_ps(x + i + 16 * part), zero, _CMP_LT_OQ)) << (16 * part);
+            word |= std::uint64_t(_mm512_cmp_ps_mask(_mm512_loadu_ps(x + i + 16 * part), zero, _CMP_LT_OQ))
+                    << (16 * part);
         out[i / 64] = word;
     }
     if (i < n) {
@@ -142,7 +144,7 @@ inline __m512 group_costs16(const float* costs, std::size_t s) {
     const float* first = costs + (s >> kBits);
     if constexpr (kBits >= 4) {
         return _mm512_set1_ps(*first);  // one group for all sixteen lanes
-    } else {  // 16 >> K groups, each spread over 2^K lanes
+    } else {                            // 16 >> K groups, each spread over 2^K lanes
         const __m512 few = [first] {
             if constexpr (kBits == 1) return _mm512_zextps256_ps512(_mm256_loadu_ps(first));
             else if constexpr (kBits == 2) return _mm512_zextps128_ps512(_mm_loadu_ps(first));
@@ -191,7 +193,9 @@ void viterbi_step(const float* costs, const float* values, float x, int state_bi
 }  // namespace
 
 const Kernels& avx512_kernels() {
-    static const Kernels table{Isa::avx512, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl, viterbi_step};
+    static const Kernels table{Isa::avx512,       signed_sum, accumulate,          accumulate_rows,
+                               add_table_lookups, sign_bits,  add_signed_constant, detail::changed_overlaps_impl,
+                               viterbi_step};
     return table;
 }
 

@@ -68,7 +68,9 @@ void viterbi_step(const float* costs, const float* values, float x, int state_bi
 }  // namespace
 
 const Kernels& scalar_kernels() {
-    static const Kernels table{Isa::scalar, signed_sum, accumulate, accumulate_rows, add_table_lookups, sign_bits, add_signed_constant, detail::changed_overlaps_impl, viterbi_step};
+    static const Kernels table{Isa::scalar,       signed_sum, accumulate,          accumulate_rows,
+                               add_table_lookups, sign_bits,  add_signed_constant, detail::changed_overlaps_impl,
+                               viterbi_step};
     return table;
 }
 

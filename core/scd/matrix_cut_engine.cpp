@@ -24,9 +24,8 @@ constexpr std::size_t kParallelFloats = std::size_t(1) << 18;
 template <typename Body>
 void for_pieces(std::size_t length, std::size_t piece, std::size_t floats_of_work, const Body& body) {
     if (floats_of_work < kParallelFloats || length <= piece) return body(std::size_t(0), length);
-    tbb::parallel_for(std::size_t(0), (length + piece - 1) / piece, [&](std::size_t p) {
-        body(p * piece, std::min(length, (p + 1) * piece));
-    });
+    tbb::parallel_for(std::size_t(0), (length + piece - 1) / piece,
+                      [&](std::size_t p) { body(p * piece, std::min(length, (p + 1) * piece)); });
 }
 
 // Image entries per piece: an eighth of the image, whole cache lines, at least 256.
@@ -107,14 +106,27 @@ bool MatrixCutEngine::suits(const Shape& shape) {
 }
 
 MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels)
-    : kernels_(kernels), rows_(tensor.dim(0)), cols_(tensor.dim(1)), channels_(tensor.order() > 2 ? tensor.dim(2) : 1),
-      r_(std::move(tensor)), rt_(channels_ > 1 ? Shape{cols_, rows_, channels_} : Shape{cols_, rows_}),
-      s_(words_for_bits(rows_), 0), t_(words_for_bits(cols_), 0), u_(words_for_bits(channels_), 0),
-      h_(rows_ * channels_), g_(cols_ * channels_), pending_(kPendingCuts), row_patterns_(kPatternGroups * rows_),
-      col_patterns_(kPatternGroups * cols_), row_entry_patterns_(channels_ > 1 ? kPatternGroups * rows_ * channels_ : 0),
-      col_entry_patterns_(channels_ > 1 ? kPatternGroups * cols_ * channels_ : 0), next_s_(s_.size()), next_t_(t_.size()),
+    : kernels_(kernels),
+      rows_(tensor.dim(0)),
+      cols_(tensor.dim(1)),
+      channels_(tensor.order() > 2 ? tensor.dim(2) : 1),
+      r_(std::move(tensor)),
+      rt_(channels_ > 1 ? Shape{cols_, rows_, channels_} : Shape{cols_, rows_}),
+      s_(words_for_bits(rows_), 0),
+      t_(words_for_bits(cols_), 0),
+      u_(words_for_bits(channels_), 0),
+      h_(rows_ * channels_),
+      g_(cols_ * channels_),
+      pending_(kPendingCuts),
+      row_patterns_(kPatternGroups * rows_),
+      col_patterns_(kPatternGroups * cols_),
+      row_entry_patterns_(channels_ > 1 ? kPatternGroups * rows_ * channels_ : 0),
+      col_entry_patterns_(channels_ > 1 ? kPatternGroups * cols_ * channels_ : 0),
+      next_s_(s_.size()),
+      next_t_(t_.size()),
       changed_(std::max(s_.size(), t_.size())) {
-    if (!suits(r_.shape())) throw std::invalid_argument("MatrixCutEngine: unsuitable shape " + shape_to_string(r_.shape()));
+    if (!suits(r_.shape()))
+        throw std::invalid_argument("MatrixCutEngine: unsuitable shape " + shape_to_string(r_.shape()));
     if (channels_ > 1) combined_h_.resize(rows_), combined_g_.resize(cols_);
     for (Pending& slot : pending_) slot.s.resize(s_.size()), slot.t.resize(t_.size()), slot.u.resize(u_.size());
     const std::size_t longest = std::max(rows_, cols_) * channels_;
@@ -136,7 +148,8 @@ void MatrixCutEngine::line_images(const float* row, const std::vector<std::uint6
     std::fill(image, image + channels_, 0.0f);
     for (std::size_t j = 0; j < count; ++j) {
         const bool negative = is_negative(signs, j);
-        for (std::size_t k = 0; k < channels_; ++k) image[k] += negative ? -row[j * channels_ + k] : row[j * channels_ + k];
+        for (std::size_t k = 0; k < channels_; ++k)
+            image[k] += negative ? -row[j * channels_ + k] : row[j * channels_ + k];
     }
     for (std::size_t k = 0; k < channels_; ++k) image[k] *= 0.5f;
 }
@@ -197,7 +210,8 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     const auto add_corrections = [&](std::size_t i0, std::size_t i1) {
         const std::uint8_t* indices[kPatternGroups];
         const float* table_rows[kPatternGroups];
-        for (std::size_t g = 0; g < table_count; ++g) indices[g] = &other_patterns[g * length + i0], table_rows[g] = tables[g];
+        for (std::size_t g = 0; g < table_count; ++g)
+            indices[g] = &other_patterns[g * length + i0], table_rows[g] = tables[g];
         kernels_.add_table_lookups(image.data() + i0, indices, table_rows, table_count, i1 - i0);
     };
 
@@ -261,7 +275,8 @@ MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> st
         if (channels_ > 1) {  // u ← sign(z), z_k = Σ_i s_i h[i,k] = ½ ⟨R, s ⊗ t ⊗ e_k⟩; the value is 2‖z‖₁
             for (std::size_t k = 0; k < channels_; ++k) {
                 double z = 0.0;
-                for (std::size_t i = 0; i < rows_; ++i) z += is_negative(s_, i) ? -h_[i * channels_ + k] : h_[i * channels_ + k];
+                for (std::size_t i = 0; i < rows_; ++i)
+                    z += is_negative(s_, i) ? -h_[i * channels_ + k] : h_[i * channels_ + k];
                 set_negative(u_, k, z < 0.0);
                 swept += 2.0 * std::fabs(z);
             }
@@ -372,7 +387,8 @@ Tensor MatrixCutEngine::residual() const {
         const Pending& cut = pending_[j];
         outer_signs(cut.t, cols_, cut.u, channels_, tu);
         for (std::size_t i = 0; i < rows_; ++i)
-            kernels_.add_signed_constant(&out[i * line], tu.data(), is_negative(cut.s, i) ? cut.coeff : -cut.coeff, line);
+            kernels_.add_signed_constant(&out[i * line], tu.data(), is_negative(cut.s, i) ? cut.coeff : -cut.coeff,
+                                         line);
     }
     return out;
 }

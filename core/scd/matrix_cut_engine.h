@@ -96,9 +96,9 @@ private:
 
     const Kernels& kernels_;
     std::size_t rows_, cols_, channels_;
-    Tensor r_, rt_;                         // R (rows × cols × c) and Rᵀ (cols × rows × c)
-    std::vector<std::uint64_t> s_, t_, u_;  // current sign vectors
-    std::vector<float> h_, g_;              // (R t)/2 and (Rᵀ s)/2 of the true residual, c channels each
+    Tensor r_, rt_;                               // R (rows × cols × c) and Rᵀ (cols × rows × c)
+    std::vector<std::uint64_t> s_, t_, u_;        // current sign vectors
+    std::vector<float> h_, g_;                    // (R t)/2 and (Rᵀ s)/2 of the true residual, c channels each
     std::vector<float> combined_h_, combined_g_;  // Σ_k u_k h[·,k] and Σ_k u_k g[·,k] (c > 1)
     struct Pending {
         float coeff;

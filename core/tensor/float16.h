@@ -34,8 +34,8 @@ inline std::uint16_t float_to_f16_bits(float value) {
     const std::uint16_t sign = std::uint16_t((bits >> 16) & 0x8000u);
     const std::uint32_t abs = bits & 0x7FFFFFFFu;
     if (abs >= 0x7F800000u) return sign | (abs > 0x7F800000u ? 0x7E00u : 0x7C00u);  // NaN, Inf
-    if (abs >= 0x477FF000u) return sign | 0x7C00u;                                 // rounds to Inf
-    if (abs < 0x38800000u) {                                                       // subnormal or zero
+    if (abs >= 0x477FF000u) return sign | 0x7C00u;                                  // rounds to Inf
+    if (abs < 0x38800000u) {                                                        // subnormal or zero
         const float magnitude = std::bit_cast<float>(abs);
         // Adding 0.5 (2^-1) aligns the binary point so float rounding does the work.
         const float shifted = magnitude + 0.5f;

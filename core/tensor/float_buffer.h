@@ -32,7 +32,9 @@ struct CacheLineAllocator {
     void deallocate(T* p, std::size_t n) { detail::free_floats(p, n * sizeof(T)); }
 
     template <typename U>
-    bool operator==(const CacheLineAllocator<U>&) const { return true; }
+    bool operator==(const CacheLineAllocator<U>&) const {
+        return true;
+    }
 };
 
 using FloatBuffer = std::vector<float, CacheLineAllocator<float>>;

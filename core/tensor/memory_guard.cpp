@@ -20,8 +20,9 @@ std::uint64_t memory_limit_bytes() {
 void require_memory(std::uint64_t bytes, const std::string& what) {
     const std::uint64_t limit = memory_limit_bytes();
     if (bytes <= limit) return;
-    throw ResourceError(what + " needs about " + std::to_string((bytes >> 20) + 1) + " MiB, above the memory limit of " +
-                        std::to_string(limit >> 20) + " MiB (set SIGNCUT_MEMORY_LIMIT_MB to change it)");
+    throw ResourceError(what + " needs about " + std::to_string((bytes >> 20) + 1) +
+                        " MiB, above the memory limit of " + std::to_string(limit >> 20) +
+                        " MiB (set SIGNCUT_MEMORY_LIMIT_MB to change it)");
 }
 
 }  // namespace signcut

@@ -147,7 +147,8 @@ std::size_t replace_non_finite(Tensor& tensor, float value) {
 }
 
 std::size_t count_non_finite(const Tensor& tensor) {
-    return std::size_t(std::count_if(tensor.data().begin(), tensor.data().end(), [](float x) { return !std::isfinite(x); }));
+    return std::size_t(
+        std::count_if(tensor.data().begin(), tensor.data().end(), [](float x) { return !std::isfinite(x); }));
 }
 
 }  // namespace signcut

@@ -10,7 +10,8 @@ ArrayInput::ArrayInput(py::handle object) {
     array_ = numpy.attr("asarray")(object);
     const py::dtype dtype = array_.dtype();
     if (dtype.kind() != 'f' || (dtype.itemsize() != 2 && dtype.itemsize() != 4 && dtype.itemsize() != 8))
-        throw std::invalid_argument("unsupported dtype '" + py::str(static_cast<py::handle>(dtype)).cast<std::string>() +
+        throw std::invalid_argument("unsupported dtype '" +
+                                    py::str(static_cast<py::handle>(dtype)).cast<std::string>() +
                                     "' (signcut reads float16, float32 and float64 arrays)");
     const Shape shape(array_.shape(), array_.shape() + array_.ndim());
     const std::size_t count = element_count(shape);  // throws for 0-d and empty arrays

@@ -106,7 +106,8 @@ py::tuple shape_tuple(const Shape& shape) {
 // Cut j's signs along `mode` as rows of ±1.
 py::array_t<std::int8_t> signs(const Decomposition& d, std::int64_t mode) {
     if (mode < 0 || std::size_t(mode) >= d.order())
-        throw std::invalid_argument("mode must lie in [0, " + std::to_string(d.order()) + "), not " + std::to_string(mode));
+        throw std::invalid_argument("mode must lie in [0, " + std::to_string(d.order()) + "), not " +
+                                    std::to_string(mode));
     const std::size_t n = d.shape()[std::size_t(mode)];
     std::vector<std::int8_t> out(d.width() * n);
     for (std::size_t j = 0; j < d.width(); ++j) {
@@ -119,16 +120,18 @@ py::array_t<std::int8_t> signs(const Decomposition& d, std::int64_t mode) {
 }  // namespace
 
 void bind_decomposition(py::module_& module) {
-    py::class_<DecompositionResult>(module, "Decomposition", R"(A signed cut decomposition A ≈ Σ_j c_j · s_j ⊗ t_j (⊗ …), every s_j, t_j of ±1.
+    py::class_<DecompositionResult>(module, "Decomposition",
+                                    R"(A signed cut decomposition A ≈ Σ_j c_j · s_j ⊗ t_j (⊗ …), every s_j, t_j of ±1.
 
 Made by signcut.decompose() or signcut.load(); saved with save() as a .scd file.)")
-        .def_property_readonly("width", [](const DecompositionResult& r) { return r.decomposition.width(); },
-                               "Number of cuts w.")
+        .def_property_readonly(
+            "width", [](const DecompositionResult& r) { return r.decomposition.width(); }, "Number of cuts w.")
         .def_property_readonly(
             "shape", [](const DecompositionResult& r) { return shape_tuple(r.decomposition.shape()); },
             "Shape of the decomposed array.")
         .def_property_readonly(
-            "nbytes", [](const DecompositionResult& r) { return r.decomposition.stored_bytes(r.decomposition.width()); },
+            "nbytes",
+            [](const DecompositionResult& r) { return r.decomposition.stored_bytes(r.decomposition.width()); },
             "Exact size in bytes of the .scd file (headers and checksum included).")
         .def_property_readonly(
             "bits_per_entry",
@@ -137,9 +140,10 @@ Made by signcut.decompose() or signcut.load(); saved with save() as a .scd file.
         .def_property_readonly(
             "precision", [](const DecompositionResult& r) { return precision_name(r.decomposition.precision()); },
             "How the coefficients are stored: 'f32', 'f16' or 'bf16'.")
-        .def_property_readonly("stop_reason", [](const DecompositionResult& r) { return r.stop_reason; },
-                               "Why decompose() stopped: 'width', 'bits_per_entry', 'target_error', 'exhausted'; "
-                               "'loaded' after load().")
+        .def_property_readonly(
+            "stop_reason", [](const DecompositionResult& r) { return r.stop_reason; },
+            "Why decompose() stopped: 'width', 'bits_per_entry', 'target_error', 'exhausted'; "
+            "'loaded' after load().")
         .def_property_readonly(
             "relative_errors",
             [](const DecompositionResult& r) {
@@ -156,8 +160,9 @@ Made by signcut.decompose() or signcut.load(); saved with save() as a .scd file.
                 return to_numpy(std::vector<float>(c.begin(), c.end()), {py::ssize_t(c.size())});
             },
             "float32 array of the width coefficients c_j (as stored).")
-        .def("signs", [](const DecompositionResult& r, std::int64_t mode) { return signs(r.decomposition, mode); },
-             py::arg("mode"), "int8 array (width × n_mode) of ±1: row j holds cut j's signs along that mode.")
+        .def(
+            "signs", [](const DecompositionResult& r, std::int64_t mode) { return signs(r.decomposition, mode); },
+            py::arg("mode"), "int8 array (width × n_mode) of ±1: row j holds cut j's signs along that mode.")
         .def(
             "reconstruct",
             [](const DecompositionResult& r, std::optional<std::int64_t> width) {

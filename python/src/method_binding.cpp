@@ -65,10 +65,12 @@ ApproximationResult approximate_array(const py::object& a, const std::string& me
     Approximation result;
     double error = 0.0;
     // The methods have no cancellation hook: Ctrl-C takes effect when this one returns.
-    run_interruptible([&] {
-        result = approximate(method, input.tensor(), options);
-        if (result.met_budget) error = relative_error(input.tensor(), result.reconstruction);
-    }, [] {});
+    run_interruptible(
+        [&] {
+            result = approximate(method, input.tensor(), options);
+            if (result.met_budget) error = relative_error(input.tensor(), result.reconstruction);
+        },
+        [] {});
     ApproximationResult out;
     out.note = result.note;
     if (!result.met_budget) return out;
@@ -104,33 +106,41 @@ py::list compare(const py::object& a, const std::vector<double>& bits, std::opti
     std::vector<CompareRow> rows;
     std::atomic<bool> cancelled{false};
     // Cancelled between (method, budget) runs: a run itself cannot be interrupted.
-    run_interruptible([&] {
-        for (const std::string& name : names)
-            for (double budget : bits) {
-                if (cancelled) return;
-                const auto start = std::chrono::steady_clock::now();
-                options.bits_per_entry = budget;
-                const Approximation result = approximate(name, tensor, options);
-                CompareRow row{name, "budget", result.note, budget,
-                               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                               std::nullopt, std::nullopt, std::nullopt, std::nullopt};
-                if (result.met_budget) {
-                    const double b = double(result.bits) / double(tensor.size());
-                    const double error = relative_error(tensor, result.reconstruction);
-                    row.bits_per_entry = b;
-                    row.relative_error = error;
-                    row.bits_above_iid_floor = above_floor(b, error);
-                    row.quality = image_quality(tensor, result.reconstruction);
+    run_interruptible(
+        [&] {
+            for (const std::string& name : names)
+                for (double budget : bits) {
+                    if (cancelled) return;
+                    const auto start = std::chrono::steady_clock::now();
+                    options.bits_per_entry = budget;
+                    const Approximation result = approximate(name, tensor, options);
+                    CompareRow row{name,
+                                   "budget",
+                                   result.note,
+                                   budget,
+                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                                   std::nullopt,
+                                   std::nullopt,
+                                   std::nullopt,
+                                   std::nullopt};
+                    if (result.met_budget) {
+                        const double b = double(result.bits) / double(tensor.size());
+                        const double error = relative_error(tensor, result.reconstruction);
+                        row.bits_per_entry = b;
+                        row.relative_error = error;
+                        row.bits_above_iid_floor = above_floor(b, error);
+                        row.quality = image_quality(tensor, result.reconstruction);
+                    }
+                    rows.push_back(std::move(row));
                 }
-                rows.push_back(std::move(row));
+            const WaterFillingFloor floor(tensor);
+            for (double budget : bits) {
+                for (const auto& [name, error] : named_floors(floor, budget))
+                    rows.push_back({name, "budget", "Gaussian rate-distortion bound, not a method", budget, 0.0, budget,
+                                    error, above_floor(budget, error), std::nullopt});
             }
-        const WaterFillingFloor floor(tensor);
-        for (double budget : bits) {
-            for (const auto& [name, error] : named_floors(floor, budget))
-                rows.push_back({name, "budget", "Gaussian rate-distortion bound, not a method", budget, 0.0, budget,
-                                error, above_floor(budget, error), std::nullopt});
-        }
-    }, [&] { cancelled = true; });
+        },
+        [&] { cancelled = true; });
 
     py::list out;
     for (const CompareRow& row : rows) {
@@ -143,10 +153,11 @@ py::list compare(const py::object& a, const std::vector<double>& bits, std::opti
         d["relative_error"] = row.relative_error;
         d["bits_above_iid_floor"] = row.bits_above_iid_floor;
         // As the CLI's JSON: "inf" for the PSNR of an exact copy, None off pictures.
-        d["psnr_db"] = !row.quality ? py::object(py::none())
+        d["psnr_db"] = !row.quality                       ? py::object(py::none())
                        : std::isinf(row.quality->psnr_db) ? py::object(py::str("inf"))
                                                           : py::object(py::float_(row.quality->psnr_db));
-        d["ssim"] = row.quality && row.quality->ssim ? py::object(py::float_(*row.quality->ssim)) : py::object(py::none());
+        d["ssim"] =
+            row.quality && row.quality->ssim ? py::object(py::float_(*row.quality->ssim)) : py::object(py::none());
         if (!row.note.empty()) d["note"] = row.note;
         out.append(d);
     }
@@ -161,8 +172,7 @@ void bind_methods(py::module_& module) {
                       "float32 array of the input's shape, or None when no stored form meets the budget.")
         .def_readonly("bits_per_entry", &ApproximationResult::bits_per_entry,
                       "Bits per entry the stored form needs, everything included (None if unmet).")
-        .def_readonly("relative_error", &ApproximationResult::relative_error,
-                      "‖A − Â‖_F / ‖A‖_F (None if unmet).")
+        .def_readonly("relative_error", &ApproximationResult::relative_error, "‖A − Â‖_F / ‖A‖_F (None if unmet).")
         .def_readonly("note", &ApproximationResult::note,
                       "What the method chose (e.g. widths), or why the budget could not be met.")
         .def("__repr__", [](const ApproximationResult& r) {

@@ -25,7 +25,8 @@ void render(const QChartView& view, QPaintDevice& device, QSizeF layout) {
     QPainter painter(&device);
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setRenderHint(QPainter::TextAntialiasing);
-    chart->scene()->render(&painter, QRectF(QPointF(0, 0), layout), chart->mapRectToScene(QRectF(QPointF(0, 0), layout)));
+    chart->scene()->render(&painter, QRectF(QPointF(0, 0), layout),
+                           chart->mapRectToScene(QRectF(QPointF(0, 0), layout)));
     painter.end();
     chart->resize(on_screen);
 }
@@ -33,7 +34,8 @@ void render(const QChartView& view, QPaintDevice& device, QSizeF layout) {
 }  // namespace
 
 void export_chart(const QChartView& view, const QString& path, QSize size, double text_scale) {
-    if (size.width() < 16 || size.height() < 16 || size.width() > 16384 || size.height() > 16384 || !(text_scale >= 0.25 && text_scale <= 8))
+    if (size.width() < 16 || size.height() < 16 || size.width() > 16384 || size.height() > 16384 ||
+        !(text_scale >= 0.25 && text_scale <= 8))
         throw std::runtime_error("chart sizes run from 16 to 16384 pixels a side and the text scale from 0.25 to 8");
     const QSizeF layout = QSizeF(size) / text_scale;
     const QString extension = QFileInfo(path).suffix().toLower();

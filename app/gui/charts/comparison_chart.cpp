@@ -54,15 +54,18 @@ std::pair<double, double> rounded_range(double low, double high, double step) {
 QString comparison_description(const QString& name) {
     if (const MethodInfo* info = registered(name)) return qstring(info->description);
     static const std::map<QString, QString> text{
-        {"bound-iid", "Rate–distortion floor for i.i.d. Gaussian entries of the same energy: error 2^(−R). "
-                      "No code at R bits per entry does better on such data; data that is not Gaussian (a photo, "
-                      "with its smooth regions) can lie below it."},
-        {"bound-waterfilling", "Rate–distortion floor for Gaussian rows with this data's column covariance "
-                               "(reverse water-filling over its eigenvalues): the best any codebook could do on Gaussian data of "
-                               "that covariance. Data with more structure than its covariance can lie below it."},
-        {"bound-universal", "Guarantee of the universal codebook (Harbuzova, Ordentlich, Polyanskiy 2026): one "
-                            "codebook that does, for every covariance, as well as water-filling at 0.11 bit per "
-                            "entry more. Its proof uses random Gaussian codebooks and is not constructive."},
+        {"bound-iid",
+         "Rate–distortion floor for i.i.d. Gaussian entries of the same energy: error 2^(−R). "
+         "No code at R bits per entry does better on such data; data that is not Gaussian (a photo, "
+         "with its smooth regions) can lie below it."},
+        {"bound-waterfilling",
+         "Rate–distortion floor for Gaussian rows with this data's column covariance "
+         "(reverse water-filling over its eigenvalues): the best any codebook could do on Gaussian data of "
+         "that covariance. Data with more structure than its covariance can lie below it."},
+        {"bound-universal",
+         "Guarantee of the universal codebook (Harbuzova, Ordentlich, Polyanskiy 2026): one "
+         "codebook that does, for every covariance, as well as water-filling at 0.11 bit per "
+         "entry more. Its proof uses random Gaussian codebooks and is not constructive."},
     };
     const auto found = text.find(name);
     return found == text.end() ? name : found->second;
@@ -70,14 +73,18 @@ QString comparison_description(const QString& name) {
 
 QString measure_title(ComparisonMeasure measure) {
     switch (measure) {
-        case ComparisonMeasure::relative_error: return "relative error";
-        case ComparisonMeasure::psnr: return "PSNR (dB)";
-        case ComparisonMeasure::ssim: return "SSIM (luminance)";
+        case ComparisonMeasure::relative_error:
+            return "relative error";
+        case ComparisonMeasure::psnr:
+            return "PSNR (dB)";
+        case ComparisonMeasure::ssim:
+            return "SSIM (luminance)";
     }
     return {};
 }
 
-ComparisonChart::ComparisonChart(QWidget* parent) : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
+ComparisonChart::ComparisonChart(QWidget* parent)
+    : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
     QChart* chart = this->chart();
     chart->legend()->setAlignment(Qt::AlignRight);
     chart->setMargins(QMargins(4, 4, 4, 4));
@@ -110,8 +117,8 @@ ComparisonChart::ComparisonChart(QWidget* parent) : QChartView(new QChart, paren
         connect(series, &QLineSeries::hovered, this, [name](const QPointF& point, bool on) {
             if (!on) return QToolTip::hideText();
             QToolTip::showText(QCursor::pos(), QString("<b>%1</b><br>%2 bits per entry: %3")
-                                                   .arg(name, QString::number(point.x(), 'g', 3))
-                                                   .arg(point.y(), 0, 'g', 3) +
+                                                       .arg(name, QString::number(point.x(), 'g', 3))
+                                                       .arg(point.y(), 0, 'g', 3) +
                                                    "<br>" + comparison_description(name));
         });
         floors_[name] = series;
@@ -144,7 +151,8 @@ void ComparisonChart::reset(const std::vector<double>& budgets) {
     const auto [lo, hi] = std::minmax_element(budgets.begin(), budgets.end());
     const double low = budgets.empty() ? 1.0 : *lo, high = budgets.empty() ? 16.0 : *hi;
     largest_budget_ = high;
-    bits_axis_->setRange(std::pow(2.0, std::floor(std::log2(low * 0.7))), std::pow(2.0, std::ceil(std::log2(high * 1.3))));
+    bits_axis_->setRange(std::pow(2.0, std::floor(std::log2(low * 0.7))),
+                         std::pow(2.0, std::ceil(std::log2(high * 1.3))));
     smallest_floor_ = 1.0;
     update_y_range();
 }
@@ -152,8 +160,9 @@ void ComparisonChart::reset(const std::vector<double>& budgets) {
 QString ComparisonChart::point_tooltip(const QString& method, double bits) const {
     const auto found = methods_.find(method);
     if (found == methods_.end()) return method;
-    const auto point = std::min_element(found->second.points.begin(), found->second.points.end(),
-                                        [bits](const Measured& p, const Measured& q) { return std::abs(p.bits - bits) < std::abs(q.bits - bits); });
+    const auto point = std::min_element(
+        found->second.points.begin(), found->second.points.end(),
+        [bits](const Measured& p, const Measured& q) { return std::abs(p.bits - bits) < std::abs(q.bits - bits); });
     if (point == found->second.points.end()) return method;
     QString text = QString("<b>%1</b> at a budget of %2: %3 bits per entry, relative error %4")
                        .arg(method)
@@ -164,7 +173,8 @@ QString ComparisonChart::point_tooltip(const QString& method, double bits) const
         text += QString("<br>%1 bits above the i.i.d. Gaussian floor (R + log₂ error)")
                     .arg(bits_above_iid_floor(point->bits, point->error), 0, 'f', 2);
     if (point->psnr_db)
-        text += "<br>PSNR " + (std::isinf(*point->psnr_db) ? QString("∞ (an exact copy)") : QString::number(*point->psnr_db, 'f', 2) + " dB");
+        text += "<br>PSNR " + (std::isinf(*point->psnr_db) ? QString("∞ (an exact copy)")
+                                                           : QString::number(*point->psnr_db, 'f', 2) + " dB");
     if (point->ssim) text += QString(", SSIM %1").arg(*point->ssim, 0, 'f', 4);
     return text + "<br>" + comparison_description(method);
 }
@@ -188,7 +198,8 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     series.exact = new QLineSeries;  // error 0 is off a log axis and PSNR ∞ off any: a vertical line instead
     series.exact->setName(method + ": exact");
     series.exact->setPen(QPen(colour, 2.0, Qt::DashLine));
-    QAbstractAxis* y_axis = measure_ == ComparisonMeasure::relative_error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
+    QAbstractAxis* y_axis =
+        measure_ == ComparisonMeasure::relative_error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
     for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact}) {
         chart()->addSeries(s);
         s->attachAxis(bits_axis_);
@@ -199,7 +210,8 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     toggle_on_legend_click(series.markers, method);
     toggle_on_legend_click(series.exact, method);
     if (hidden_.count(method))
-        for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact}) s->setVisible(false);
+        for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact})
+            s->setVisible(false);
     connect(series.markers, &QScatterSeries::hovered, this, [this, method](const QPointF& point, bool on) {
         if (!on) return QToolTip::hideText();
         QToolTip::showText(QCursor::pos(), point_tooltip(method, point.x()) + "<br><i>click to see it</i>");
@@ -210,7 +222,8 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     });
     connect(series.exact, &QLineSeries::hovered, this, [this, method](const QPointF& point, bool on) {
         if (!on) return QToolTip::hideText();
-        QToolTip::showText(QCursor::pos(), "Exact (error 0, PSNR ∞, SSIM 1) from here: " + point_tooltip(method, point.x()));
+        QToolTip::showText(QCursor::pos(),
+                           "Exact (error 0, PSNR ∞, SSIM 1) from here: " + point_tooltip(method, point.x()));
     });
     connect(series.markers, &QScatterSeries::clicked, this, [this, method](const QPointF& point) {
         const MethodSeries& s = methods_[method];
@@ -233,9 +246,12 @@ bool ComparisonChart::is_exact(const Measured& point) const {
 std::optional<double> ComparisonChart::y_of(const Measured& point) const {
     if (is_exact(point)) return std::nullopt;
     switch (measure_) {
-        case ComparisonMeasure::relative_error: return point.error;
-        case ComparisonMeasure::psnr: return point.psnr_db;
-        case ComparisonMeasure::ssim: return point.ssim;
+        case ComparisonMeasure::relative_error:
+            return point.error;
+        case ComparisonMeasure::psnr:
+            return point.psnr_db;
+        case ComparisonMeasure::ssim:
+            return point.ssim;
     }
     return std::nullopt;
 }
@@ -256,7 +272,8 @@ void ComparisonChart::redraw(MethodSeries& series) {
 void ComparisonChart::add_point(const ComparisonPoint& point) {
     if (!point.met_budget) return;
     MethodSeries& series = series_for(point.method);
-    const Measured measured{point.bits_per_entry, point.budget, point.on_curve, point.relative_error, point.psnr_db, point.ssim};
+    const Measured measured{point.bits_per_entry, point.budget,  point.on_curve,
+                            point.relative_error, point.psnr_db, point.ssim};
     series.points.insert(std::upper_bound(series.points.begin(), series.points.end(), measured,
                                           [](const Measured& p, const Measured& q) { return p.bits < q.bits; }),
                          measured);
@@ -289,11 +306,13 @@ void ComparisonChart::set_picked(const QString& method, double budget) {
 
 void ComparisonChart::set_measure(ComparisonMeasure measure) {
     const bool error = measure == ComparisonMeasure::relative_error;
-    QAbstractAxis* from = measure_ == ComparisonMeasure::relative_error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
+    QAbstractAxis* from =
+        measure_ == ComparisonMeasure::relative_error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
     QAbstractAxis* to = error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
     measure_ = measure;
     chart()->setTitle(error ? "Relative error ‖A − Â‖ / ‖A‖ against bits per entry, every method on the same data"
-                            : measure_title(measure) + " of the decoded picture against bits per entry, every method on the same picture");
+                            : measure_title(measure) +
+                                  " of the decoded picture against bits per entry, every method on the same picture");
     value_axis_->setTitleText(measure_title(measure));
     value_axis_->setLabelFormat(measure == ComparisonMeasure::psnr ? "%.0f" : "%.2f");
     if (from != to) {
@@ -367,8 +386,9 @@ void ComparisonChart::update_y_range() {
 int ComparisonChart::marker_shape(const QString& method) const {
     // By the method's place in the registry: neighbours differ in shape and size.
     static const QScatterSeries::MarkerShape shapes[] = {
-        QScatterSeries::MarkerShapeCircle,   QScatterSeries::MarkerShapeRectangle, QScatterSeries::MarkerShapeTriangle,
-        QScatterSeries::MarkerShapeRotatedRectangle, QScatterSeries::MarkerShapePentagon, QScatterSeries::MarkerShapeStar,
+        QScatterSeries::MarkerShapeCircle,   QScatterSeries::MarkerShapeRectangle,
+        QScatterSeries::MarkerShapeTriangle, QScatterSeries::MarkerShapeRotatedRectangle,
+        QScatterSeries::MarkerShapePentagon, QScatterSeries::MarkerShapeStar,
     };
     const std::vector<MethodInfo>& registry = method_registry();
     std::size_t index = 0;
@@ -404,7 +424,8 @@ void ComparisonChart::set_hidden(const QString& name, bool hidden) {
     const auto found = methods_.find(name);
     if (found == methods_.end()) return;
     MethodSeries& series = found->second;
-    for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact}) s->setVisible(!hidden);
+    for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact})
+        s->setVisible(!hidden);
     show_legend_entry(series.line, false, hidden);
     show_legend_entry(series.markers, !series.markers->points().isEmpty(), hidden);
     show_legend_entry(series.exact, exact_bits(name).has_value(), hidden);

@@ -67,8 +67,8 @@ private:
     struct MethodSeries {
         QLineSeries* line = nullptr;
         QScatterSeries* markers = nullptr;
-        QLineSeries* exact = nullptr;  // vertical, at the fewest bits of an exact copy
-        std::vector<Measured> points;  // every point, for redrawing in another measure
+        QLineSeries* exact = nullptr;             // vertical, at the fewest bits of an exact copy
+        std::vector<Measured> points;             // every point, for redrawing in another measure
         std::map<double, double> budget_by_bits;  // bits used → the budget asked for
     };
     MethodSeries& series_for(const QString& method);

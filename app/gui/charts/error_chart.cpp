@@ -47,7 +47,8 @@ void set_round_ticks(QValueAxis* axis, double low, double high) {
 
 }  // namespace
 
-ErrorChart::ErrorChart(QWidget* parent) : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
+ErrorChart::ErrorChart(QWidget* parent)
+    : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
     QChart* chart = this->chart();
     chart->setTitle("Relative error ‖A − Â_w‖ / ‖A‖ against width w");
     chart->legend()->setAlignment(Qt::AlignRight);

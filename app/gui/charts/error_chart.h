@@ -67,7 +67,7 @@ private:
     std::function<double(std::size_t)> bits_per_entry_;
     double smallest_error_ = 1.0;
     bool log_width_ = false;
-    QList<QPointF> points_;       // the whole curve, w = 0 included (a log axis leaves it out)
+    QList<QPointF> points_;  // the whole curve, w = 0 included (a log axis leaves it out)
     std::size_t max_width_ = 1;
     std::optional<QPointF> shown_;  // the width on display
 };

@@ -73,7 +73,8 @@ void CheckpointPanel::set_reports(const QString& file_name, const std::vector<Te
                           .arg(percent(s.max_error)));
     QString worst = "<b>Worst ten</b> (sort the table by rel. error for all):";
     for (const TensorReport& r : s.worst)
-        worst += QString("<br>%1 &nbsp;%2").arg(percent(r.relative_error), QString::fromStdString(r.name).toHtmlEscaped());
+        worst +=
+            QString("<br>%1 &nbsp;%2").arg(percent(r.relative_error), QString::fromStdString(r.name).toHtmlEscaped());
     worst_->setText(worst);
 
     auto* chart = new QChart;
@@ -122,7 +123,8 @@ void CheckpointPanel::set_reports(const QString& file_name, const std::vector<Te
         };
         auto* name = set_cell(kName, QString::fromStdString(r.name));
         name->setData(Qt::UserRole, row);
-        name->setToolTip(QString::fromStdString(r.name) + (r.decomposed ? "" : "\nkept as it was (" + QString::fromStdString(r.dtype) + ")"));
+        name->setToolTip(QString::fromStdString(r.name) +
+                         (r.decomposed ? "" : "\nkept as it was (" + QString::fromStdString(r.dtype) + ")"));
         set_cell(kShape, QString::fromStdString(shape_to_string(r.shape)));
         set_cell(kWidth, r.decomposed ? QVariant(qulonglong(r.width)) : QVariant("kept"));
         set_cell(kBits, QString::number(r.bits_per_entry, 'f', 2));

@@ -57,11 +57,14 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     connect(worker_, &ComparisonWorker::floors_ready, this, &ComparisonView::on_floors, Qt::QueuedConnection);
     connect(worker_, &ComparisonWorker::point_ready, this, &ComparisonView::on_point, Qt::QueuedConnection);
     connect(worker_, &ComparisonWorker::finished, this, &ComparisonView::on_finished, Qt::QueuedConnection);
-    connect(worker_, &ComparisonWorker::universality_ready, this, [this](quint64 job, const QString& text) {
-        if (job != job_id_ || !running_) return;
-        universality_->setText(text);
-        universality_->show();
-    }, Qt::QueuedConnection);
+    connect(
+        worker_, &ComparisonWorker::universality_ready, this,
+        [this](quint64 job, const QString& text) {
+            if (job != job_id_ || !running_) return;
+            universality_->setText(text);
+            universality_->show();
+        },
+        Qt::QueuedConnection);
     worker_thread_.start();
 
     budgets_ = new QLineEdit(kDefaultBudgets);
@@ -83,8 +86,9 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     methods_button_->setMenu(menu);
     curves_ = new QCheckBox("Curves");
     curves_->setChecked(true);
-    curves_->setToolTip("Also run every method at 4 budgets per octave between the budgets, to draw its "
-                        "rate–distortion curve (the budgets asked for get the large markers)");
+    curves_->setToolTip(
+        "Also run every method at 4 budgets per octave between the budgets, to draw its "
+        "rate–distortion curve (the budgets asked for get the large markers)");
     measure_ = new QComboBox;
     measure_->addItem("relative error", int(ComparisonMeasure::relative_error));
     measure_->addItem("PSNR", int(ComparisonMeasure::psnr));
@@ -117,7 +121,8 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     picked_view_ = new ImageView(kPickedTitle);
     cuts_view_ = new ImageView(kCutsTitle);
     table_ = new QTableWidget(0, kColumns);
-    table_->setHorizontalHeaderLabels({"method", "budget", "bits/entry", "rel. error", "PSNR dB", "SSIM", "above iid floor", "seconds", "note"});
+    table_->setHorizontalHeaderLabels(
+        {"method", "budget", "bits/entry", "rel. error", "PSNR dB", "SSIM", "above iid floor", "seconds", "note"});
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -212,7 +217,9 @@ void ComparisonView::set_budgets(const QString& budgets) { budgets_->setText(bud
 
 void ComparisonView::set_curves(bool on) { curves_->setChecked(on); }
 
-void ComparisonView::set_measure(ComparisonMeasure measure) { measure_->setCurrentIndex(measure_->findData(int(measure))); }
+void ComparisonView::set_measure(ComparisonMeasure measure) {
+    measure_->setCurrentIndex(measure_->findData(int(measure)));
+}
 
 void ComparisonView::set_methods(const QStringList& methods) {
     for (QAction* action : methods_button_->menu()->actions())
@@ -253,7 +260,8 @@ void ComparisonView::run() {
     cuts_view_->set_placeholder("");
     cancel_button_->setEnabled(true);
     set_status(QString("Computing %1 points on %2…").arg(expected_points_).arg(name_));
-    QMetaObject::invokeMethod(worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
 }
 
 void ComparisonView::cancel() {
@@ -304,11 +312,15 @@ void ComparisonView::add_table_row(const ComparisonPoint& point) {
     cell(kBudget, QString::number(point.budget))->setData(Qt::UserRole, point.budget);
     cell(kBits, point.met_budget ? QString::number(point.bits_per_entry, 'f', 3) : "-");
     cell(kError, point.met_budget ? QString::number(point.relative_error, 'g', 4) : "-");
-    cell(kAboveFloor, point.met_budget && point.relative_error > 0 ? QString::number(point.bits_above_iid_floor, 'f', 2) : "-")
-        ->setToolTip("bits per entry + log₂(relative error): the bits spent beyond what the i.i.d. Gaussian "
-                     "floor needs for the same error (below 0 on data with structure the floor ignores)");
+    cell(kAboveFloor,
+         point.met_budget && point.relative_error > 0 ? QString::number(point.bits_above_iid_floor, 'f', 2) : "-")
+        ->setToolTip(
+            "bits per entry + log₂(relative error): the bits spent beyond what the i.i.d. Gaussian "
+            "floor needs for the same error (below 0 on data with structure the floor ignores)");
     const QString exact = point.met_budget && point.relative_error == 0 ? " (an exact copy)" : "";
-    cell(kPsnr, !point.psnr_db ? "-" : std::isinf(*point.psnr_db) ? "∞" : QString::number(*point.psnr_db, 'f', 2))
+    cell(kPsnr, !point.psnr_db               ? "-"
+                : std::isinf(*point.psnr_db) ? "∞"
+                                             : QString::number(*point.psnr_db, 'f', 2))
         ->setToolTip(kMeasuresTip + exact);
     cell(kSsim, point.ssim ? QString::number(*point.ssim, 'f', 4) : "-")->setToolTip(kMeasuresTip + exact);
     cell(kSeconds, QString::number(point.seconds, 'f', 2));
@@ -326,7 +338,8 @@ void ComparisonView::pick(const QString& method, double budget) {
     picked_budget_ = budget;
     chart_->set_picked(method, budget);
     for (int row = 0; row < table_->rowCount(); ++row)
-        if (table_->item(row, kMethod)->text() == method && table_->item(row, kBudget)->data(Qt::UserRole).toDouble() == budget)
+        if (table_->item(row, kMethod)->text() == method &&
+            table_->item(row, kBudget)->data(Qt::UserRole).toDouble() == budget)
             table_->selectRow(row);
     refresh_picked();
 }
@@ -343,10 +356,16 @@ void ComparisonView::show_point(ImageView* view, const ComparisonPoint* point, c
     if (!point->met_budget || !point->reconstruction) return view->set_placeholder(at + ": " + point->note);
     QString measures;
     if (point->psnr_db)
-        measures = std::isinf(*point->psnr_db) ? QString(", exact") : QString(", %1 dB").arg(*point->psnr_db, 0, 'f', 1);
+        measures =
+            std::isinf(*point->psnr_db) ? QString(", exact") : QString(", %1 dB").arg(*point->psnr_db, 0, 'f', 1);
     if (point->ssim) measures += QString(", SSIM %1").arg(*point->ssim, 0, 'f', 3);
-    view->set_title(QString("%1 at %2 %3: error %4%5 (%6 used)").arg(method).arg(budget).arg(budget == 1 ? "bit" : "bits")
-                        .arg(point->relative_error, 0, 'g', 3).arg(measures).arg(point->bits_per_entry, 0, 'f', 2));
+    view->set_title(QString("%1 at %2 %3: error %4%5 (%6 used)")
+                        .arg(method)
+                        .arg(budget)
+                        .arg(budget == 1 ? "bit" : "bits")
+                        .arg(point->relative_error, 0, 'g', 3)
+                        .arg(measures)
+                        .arg(point->bits_per_entry, 0, 'f', 2));
     const Tensor& r = *point->reconstruction;
     if (photo_) {
         view->set_image(photo_image(r));

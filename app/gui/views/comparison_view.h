@@ -43,7 +43,7 @@ public:
     bool is_running() const { return running_; }
     void set_budgets(const QString& budgets);  // "1,2,4,8"
     void set_methods(const QStringList& methods);
-    void set_curves(bool on);  // each method's curve between the budgets, or the budgets alone
+    void set_curves(bool on);                     // each method's curve between the budgets, or the budgets alone
     void set_measure(ComparisonMeasure measure);  // the chart's y axis
     void pick(const QString& method, double budget);
 

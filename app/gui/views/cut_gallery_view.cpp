@@ -61,13 +61,14 @@ void CutGalleryView::clear(const QString& why) {
 void CutGalleryView::set_decomposition(const Decomposition& decomposition, bool photo) {
     decomposition_ = decomposition;
     photo_ = photo;
-    note_->setText(QString(photo ? "Each tile is one cut: the sign pattern s_j ⊗ t_j ⊗ u_j times sign(c_j), drawn per colour "
-                                   "channel (white: +1 in all three, black: −1 in all three, colours where u_j's "
-                                   "channel signs differ)."
-                                 : "Each tile is one cut: the sign pattern s_j t_jᵀ times sign(c_j), red where +1, blue "
-                                   "where −1.") +
-                   " The reconstruction adds c_j times each pattern: the first cuts carry the coarse picture, later ones "
-                   "ever finer detail with ever smaller |c_j|.");
+    note_->setText(
+        QString(photo ? "Each tile is one cut: the sign pattern s_j ⊗ t_j ⊗ u_j times sign(c_j), drawn per colour "
+                        "channel (white: +1 in all three, black: −1 in all three, colours where u_j's "
+                        "channel signs differ)."
+                      : "Each tile is one cut: the sign pattern s_j t_jᵀ times sign(c_j), red where +1, blue "
+                        "where −1.") +
+        " The reconstruction adds c_j times each pattern: the first cuts carry the coarse picture, later ones "
+        "ever finer detail with ever smaller |c_j|.");
     rebuild();
 }
 

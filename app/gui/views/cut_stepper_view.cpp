@@ -121,13 +121,14 @@ void CutStepperView::set_residual(Tensor residual, std::size_t width, const Deco
     photo_ = photo;
     trace_ = trace_cut(residual_, width, options);
     valid_ = true;
-    heading_->setText(QString("<b>Finding cut %1</b> on the residual R<sub>%2</sub> = A − Â<sub>%2</sub> %3. Start from "
-                              "seeded random signs; each step sets one mode's signs to the sign of R contracted with the "
-                              "others, which can only raise v; a sweep that does not raise v ends the search. Then "
-                              "c = v / (number of entries), and R loses c · pattern.")
-                          .arg(width + 1)
-                          .arg(width)
-                          .arg(note));
+    heading_->setText(
+        QString("<b>Finding cut %1</b> on the residual R<sub>%2</sub> = A − Â<sub>%2</sub> %3. Start from "
+                "seeded random signs; each step sets one mode's signs to the sign of R contracted with the "
+                "others, which can only raise v; a sweep that does not raise v ends the search. Then "
+                "c = v / (number of entries), and R loses c · pattern.")
+            .arg(width + 1)
+            .arg(width)
+            .arg(note));
     QList<QPointF> points;
     double low = trace_.steps.empty() ? 0.0 : trace_.steps.front().value, high = low;
     for (std::size_t i = 0; i < trace_.steps.size(); ++i) {
@@ -159,10 +160,12 @@ QString CutStepperView::mode_name(std::size_t mode) const {
 QString CutStepperView::step_text() const {
     if (!valid_) return {};
     if (step_ == 0)
-        return QString("Step 0 of %1: the seeded random start (the first mode's signs are set by step 1).").arg(step_count() - 1);
+        return QString("Step 0 of %1: the seeded random start (the first mode's signs are set by step 1).")
+            .arg(step_count() - 1);
     const CutStep& s = trace_.steps[std::size_t(step_ - 1)];
-    return QString("Step %1 of %2: sweep %3 set %4 to the sign of R contracted with the other modes; the cut value is now "
-                   "v = %5.")
+    return QString(
+               "Step %1 of %2: sweep %3 set %4 to the sign of R contracted with the other modes; the cut value is now "
+               "v = %5.")
         .arg(step_)
         .arg(step_count() - 1)
         .arg(s.sweep)
@@ -195,8 +198,9 @@ void CutStepperView::show_step(int step) {
         pattern_view_->set_image(heat_map(matrix_slice(pattern, 0), 1.0f));
         pattern_view_->set_legend(1.0);
     }
-    pattern_view_->set_title(QString(step_ == step_count() - 1 ? "Sign pattern of the cut found" : "Sign pattern at this step") +
-                             (photo_ && pattern.order() == 3 ? " (colour: u's signs)" : ""));
+    pattern_view_->set_title(
+        QString(step_ == step_count() - 1 ? "Sign pattern of the cut found" : "Sign pattern at this step") +
+        (photo_ && pattern.order() == 3 ? " (colour: u's signs)" : ""));
 
     const Tensor before_shown = flat_view(residual_, photo_);
     Tensor after = residual_;
@@ -209,7 +213,8 @@ void CutStepperView::show_step(int step) {
     after_view_->set_legend(limit);
 
     const double entries = double(residual_.size());
-    const double drop = trace_.residual_norm_before > 0 ? 1.0 - trace_.residual_norm_after / trace_.residual_norm_before : 0.0;
+    const double drop =
+        trace_.residual_norm_before > 0 ? 1.0 - trace_.residual_norm_after / trace_.residual_norm_before : 0.0;
     numbers_->setText(QString("<b>The cut</b> (after %1 sweeps)<br>v = %2<br>c = v / %3 entries = %4<br>"
                               "‖R<sub>%5</sub>‖ = %6<br>‖R<sub>%7</sub>‖ = %8<br>a drop of %9 %")
                           .arg(trace_.sweeps)

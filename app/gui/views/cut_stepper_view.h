@@ -25,7 +25,8 @@ public:
     explicit CutStepperView(QWidget* parent = nullptr);
 
     // The residual R_w (w cuts made) and the options the engine runs with; traces cut w + 1.
-    void set_residual(Tensor residual, std::size_t width, const DecomposeOptions& options, bool photo, const QString& note);
+    void set_residual(Tensor residual, std::size_t width, const DecomposeOptions& options, bool photo,
+                      const QString& note);
     void clear(const QString& why);
     // Step 0 is the seeded start; step i ≥ 1 is after the i-th mode update.
     void show_step(int step);

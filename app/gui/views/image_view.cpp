@@ -58,7 +58,8 @@ QRectF ImageView::region() const { return zoom_ ? zoom_->region() : QRectF(0, 0,
 
 QRectF ImageView::source_rect() const {
     const QRectF r = region();
-    return QRectF(r.x() * image_.width(), r.y() * image_.height(), r.width() * image_.width(), r.height() * image_.height());
+    return QRectF(r.x() * image_.width(), r.y() * image_.height(), r.width() * image_.width(),
+                  r.height() * image_.height());
 }
 
 QRect ImageView::picture_area() const {
@@ -93,7 +94,8 @@ void ImageView::paintEvent(QPaintEvent*) {
     const QString title = zoom_ && zoom_->is_zoomed() && !image_.isNull()
                               ? QString("%1  (×%2)").arg(title_).arg(1.0 / zoom_->region().width(), 0, 'g', 3)
                               : title_;
-    painter.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter, QFontMetrics(bold).elidedText(title, Qt::ElideRight, width() - 4));
+    painter.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter,
+                     QFontMetrics(bold).elidedText(title, Qt::ElideRight, width() - 4));
     painter.setFont(font());
 
     if (image_.isNull()) {
@@ -116,8 +118,10 @@ void ImageView::paintEvent(QPaintEvent*) {
     }
     painter.setPen(palette().color(QPalette::WindowText));
     painter.drawRect(bar.adjusted(0, 0, -1, -1));
-    const QString low = QString("−%1").arg(legend_limit_, 0, 'g', 3), high = QString("+%1").arg(legend_limit_, 0, 'g', 3);
-    painter.drawText(QRect(bar.x() - label_width, bar.y() - 3, label_width - 4, line), Qt::AlignRight | Qt::AlignVCenter, low);
+    const QString low = QString("−%1").arg(legend_limit_, 0, 'g', 3),
+                  high = QString("+%1").arg(legend_limit_, 0, 'g', 3);
+    painter.drawText(QRect(bar.x() - label_width, bar.y() - 3, label_width - 4, line),
+                     Qt::AlignRight | Qt::AlignVCenter, low);
     painter.drawText(QRect(bar.right() + 4, bar.y() - 3, label_width, line), Qt::AlignLeft | Qt::AlignVCenter, high);
 }
 
@@ -155,18 +159,20 @@ void ImageView::mouseDoubleClickEvent(QMouseEvent*) { Q_EMIT enlarge_requested()
 void ImageView::keyPressEvent(QKeyEvent* event) {
     const QPointF centre = region().center();
     switch (event->key()) {
-    case Qt::Key_F: return Q_EMIT enlarge_requested();
-    case Qt::Key_Plus:
-    case Qt::Key_Equal:
-        if (zoom_) zoom_->zoom(kZoomStep, centre);
-        return;
-    case Qt::Key_Minus:
-        if (zoom_) zoom_->zoom(1.0 / kZoomStep, centre);
-        return;
-    case Qt::Key_0:
-        if (zoom_) zoom_->reset();
-        return;
-    default: QWidget::keyPressEvent(event);
+        case Qt::Key_F:
+            return Q_EMIT enlarge_requested();
+        case Qt::Key_Plus:
+        case Qt::Key_Equal:
+            if (zoom_) zoom_->zoom(kZoomStep, centre);
+            return;
+        case Qt::Key_Minus:
+            if (zoom_) zoom_->zoom(1.0 / kZoomStep, centre);
+            return;
+        case Qt::Key_0:
+            if (zoom_) zoom_->reset();
+            return;
+        default:
+            QWidget::keyPressEvent(event);
     }
 }
 

@@ -26,8 +26,9 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     seed_->setToolTip("Seed of the random starting signs: the same seed gives the same cuts");
     colour_ = new QComboBox;
     colour_->addItems({"one order-3 tensor", "three channel matrices"});
-    colour_->setToolTip("Decompose the colour image as one height × width × 3 tensor (cuts carry a colour sign "
-                        "vector), or each colour channel as its own matrix (three times the cuts at the same width)");
+    colour_->setToolTip(
+        "Decompose the colour image as one height × width × 3 tensor (cuts carry a colour sign "
+        "vector), or each colour channel as its own matrix (three times the cuts at the same width)");
     precision_ = new QComboBox;
     precision_->addItems({"f32", "f16", "bf16"});
     precision_->setToolTip("Storage precision of the coefficients c_j");
@@ -73,9 +74,15 @@ void SettingsPanel::update_value_range() {
 DecomposeOptions SettingsPanel::options() const {
     DecomposeOptions options;
     switch (rule_->currentIndex()) {
-        case kBitsPerEntry: options.stop.bits_per_entry = value_->value(); break;
-        case kWidth: options.stop.width = std::size_t(value_->value()); break;
-        default: options.stop.target_relative_error = value_->value(); break;
+        case kBitsPerEntry:
+            options.stop.bits_per_entry = value_->value();
+            break;
+        case kWidth:
+            options.stop.width = std::size_t(value_->value());
+            break;
+        default:
+            options.stop.target_relative_error = value_->value();
+            break;
     }
     options.seed = std::uint64_t(seed_->value());
     options.precision = CoeffPrecision(precision_->currentIndex());

@@ -8,7 +8,8 @@ namespace signcut::gui {
 
 SignStrip::SignStrip(QWidget* parent) : QWidget(parent) { setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed); }
 
-void SignStrip::set_signs(const QString& label, const std::vector<std::int8_t>& signs, const std::vector<std::int8_t>& previous) {
+void SignStrip::set_signs(const QString& label, const std::vector<std::int8_t>& signs,
+                          const std::vector<std::int8_t>& previous) {
     label_ = label;
     signs_ = signs;
     previous_ = previous;

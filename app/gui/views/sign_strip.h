@@ -12,7 +12,8 @@ class SignStrip : public QWidget {
     Q_OBJECT
 public:
     explicit SignStrip(QWidget* parent = nullptr);
-    void set_signs(const QString& label, const std::vector<std::int8_t>& signs, const std::vector<std::int8_t>& previous);
+    void set_signs(const QString& label, const std::vector<std::int8_t>& signs,
+                   const std::vector<std::int8_t>& previous);
 
     QSize sizeHint() const override { return {600, 46}; }
     QSize minimumSizeHint() const override { return {200, 46}; }

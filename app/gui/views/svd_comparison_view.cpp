@@ -30,7 +30,8 @@ SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
     connect(slider_, &QSlider::valueChanged, this, &SvdComparisonView::refresh);
     play_button_ = new QToolButton;
     play_button_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
-    play_button_->setToolTip("Play: the memory of both grows from 0.1 to 16 bits per entry, each doubling the same time");
+    play_button_->setToolTip(
+        "Play: the memory of both grows from 0.1 to 16 bits per entry, each doubling the same time");
     connect(play_button_, &QToolButton::clicked, this, [this] { set_playing(!is_playing()); });
     clock_.set_speed({PlaybackSpeed::logarithmic, kSweepSeconds});
     timer_ = new QTimer(this);
@@ -88,7 +89,9 @@ void SvdComparisonView::set_snapshot(std::shared_ptr<const Snapshot> snapshot) {
     if (isVisible()) refresh();
 }
 
-void SvdComparisonView::set_bits(double bits_per_entry) { slider_->setValue(int(std::lround(bits_per_entry * kSliderSteps))); }
+void SvdComparisonView::set_bits(double bits_per_entry) {
+    slider_->setValue(int(std::lround(bits_per_entry * kSliderSteps)));
+}
 
 double SvdComparisonView::bits() const { return double(slider_->value()) / kSliderSteps; }
 
@@ -99,7 +102,8 @@ void SvdComparisonView::showEvent(QShowEvent* event) {
 
 void SvdComparisonView::refresh() {
     const double bits = this->bits();
-    bits_label_->setText(QString("%1 bits per entry (%2 % of a bf16 copy)").arg(bits, 0, 'f', 1).arg(100.0 * bits / 16.0, 0, 'f', 0));
+    bits_label_->setText(
+        QString("%1 bits per entry (%2 % of a bf16 copy)").arg(bits, 0, 'f', 1).arg(100.0 * bits / 16.0, 0, 'f', 0));
     if (!input_) return;
     const auto draw = [&](ImageView* view, const Tensor& t) {
         if (photo_) return view->set_image(photo_image(t));
@@ -135,7 +139,8 @@ void SvdComparisonView::refresh() {
         svd_view_->set_placeholder(QString("Rank 1 in bf16 needs more than %1 bits per entry").arg(bits, 0, 'f', 1));
     }
     // Signed cuts: the widest computed width within the same bits.
-    if (!snapshot_ || snapshot_->width() == 0) return cuts_view_->set_placeholder("The explorer has not computed any cuts yet");
+    if (!snapshot_ || snapshot_->width() == 0)
+        return cuts_view_->set_placeholder("The explorer has not computed any cuts yet");
     const double entries = double(snapshot_->entries());
     std::size_t w = 0;
     while (w < snapshot_->width() && 8.0 * double(snapshot_->stored_bytes(w + 1)) / entries <= bits) ++w;

@@ -49,7 +49,8 @@ std::size_t slice_count(const Tensor& tensor) {
 }
 
 Tensor matrix_slice(const Tensor& tensor, std::size_t slice) {
-    if (tensor.order() == 1) return Tensor({1, tensor.size()}, std::vector<float>(tensor.data().begin(), tensor.data().end()));
+    if (tensor.order() == 1)
+        return Tensor({1, tensor.size()}, std::vector<float>(tensor.data().begin(), tensor.data().end()));
     if (tensor.order() == 2) return tensor;
     const std::size_t rows = tensor.dim(0), cols = tensor.dim(1), rest = slice_count(tensor);
     slice = std::min(slice, rest - 1);

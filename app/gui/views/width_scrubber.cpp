@@ -39,7 +39,8 @@ WidthScrubber::WidthScrubber(QWidget* parent) : QWidget(parent) {
     width_label_ = new QLabel("w = 0");
     width_label_->setMinimumWidth(width_label_->fontMetrics().horizontalAdvance("w = 000000") + 8);
     log_width_ = new QCheckBox("log w");
-    log_width_->setToolTip("Slider and error chart on a logarithmic width scale: every doubling of w gets the same room");
+    log_width_->setToolTip(
+        "Slider and error chart on a logarithmic width scale: every doubling of w gets the same room");
     connect(log_width_, &QCheckBox::toggled, this, [this](bool on) {
         QSettings().setValue("playback/log-width", on);
         sync_slider();
@@ -47,8 +48,9 @@ WidthScrubber::WidthScrubber(QWidget* parent) : QWidget(parent) {
     });
     speed_ = new QComboBox;
     for (const PlaybackSpeed& speed : playback_speeds()) speed_->addItem(speed.label());
-    speed_->setToolTip("Playback speed: the whole run in so many seconds with widths growing geometrically "
-                       "(every doubling of w the same time), or so many cuts per second");
+    speed_->setToolTip(
+        "Playback speed: the whole run in so many seconds with widths growing geometrically "
+        "(every doubling of w the same time), or so many cuts per second");
     const int remembered = QSettings().value("playback/speed", kDefaultPlaybackSpeed).toInt();
     speed_->setCurrentIndex(remembered >= 0 && remembered < speed_->count() ? remembered : kDefaultPlaybackSpeed);
     clock_.set_speed(playback_speeds()[std::size_t(speed_->currentIndex())]);

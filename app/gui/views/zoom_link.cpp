@@ -12,7 +12,8 @@ constexpr double kMaxMagnification = 64.0;
 void ZoomLink::zoom(double factor, QPointF anchor) {
     const double size = std::clamp(region_.width() / factor, 1.0 / kMaxMagnification, 1.0);
     const double kept = size / region_.width();  // the anchor keeps its place in the pane
-    set_region(QRectF(anchor.x() - (anchor.x() - region_.x()) * kept, anchor.y() - (anchor.y() - region_.y()) * kept, size, size));
+    set_region(QRectF(anchor.x() - (anchor.x() - region_.x()) * kept, anchor.y() - (anchor.y() - region_.y()) * kept,
+                      size, size));
 }
 
 void ZoomLink::pan(QPointF delta) { set_region(region_.translated(delta)); }
