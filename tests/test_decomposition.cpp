@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "scd/decomposer.h"
+#include "scd/matrix_cut_engine.h"
 #include "scd/sign_bits.h"
 #include "tensor/random_tensor.h"
 #include "test_support.h"

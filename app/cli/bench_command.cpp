@@ -4,17 +4,26 @@
 #include <QJsonObject>
 
 #include <Eigen/Dense>
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/info.h>
+#include <oneapi/tbb/parallel_for.h>
+#include <oneapi/tbb/partitioner.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
+#include <memory>
 #include <thread>
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "io/load_input.h"
 #include "scd/decomposer.h"
+#include "scd/kernels.h"
+#include "scd/sign_bits.h"
 #include "scd/reference_decomposition.h"
+#include "tensor/dense_products.h"
 #include "tensor/random_tensor.h"
 
 namespace signcut::cli {
@@ -24,37 +33,78 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// y = A x over the tensor unfolded as rows × (the rest), single thread: the roofline unit.
-class Gemv {
+// Times one pass over the input, sampled between the engine's cuts: each sample runs the
+// pass `runs` times after an untimed warm-up and keeps the fastest (the input as hot in
+// cache as it gets: the strictest unit); the result is the median over the samples.
+class PassTimer {
 public:
-    explicit Gemv(const Tensor& tensor)
-        : a_(tensor.data().data(), Eigen::Index(tensor.dim(0)), Eigen::Index(tensor.size() / tensor.dim(0))),
-          x_(Eigen::VectorXf::Ones(a_.cols())),
-          y_(a_.rows()) {}
-
-    // Runs `runs` products after one untimed warm-up and keeps the fastest: the matrix as
-    // hot in cache as it gets, the strictest roofline unit.
+    explicit PassTimer(std::function<void()> pass) : pass_(std::move(pass)) {}
     void sample(int runs) {
         double fastest = 1e30;
         for (int run = -1; run < runs; ++run) {
             const auto t0 = Clock::now();
-            y_.noalias() = a_ * x_;
+            pass_();
             if (run >= 0) fastest = std::min(fastest, seconds_since(t0));
-            x_[run & 1] += y_[0] * 1e-30f;  // keep the product observable
         }
         times_.push_back(fastest);
     }
-    // The median over the samples.
     double median_seconds() {
         std::nth_element(times_.begin(), times_.begin() + std::ptrdiff_t(times_.size() / 2), times_.end());
         return times_[times_.size() / 2];
     }
 
 private:
+    std::function<void()> pass_;
+    std::vector<double> times_;
+};
+
+// y = A x over the tensor unfolded as rows × (the rest), one thread, through Eigen (and so
+// OpenBLAS where the build found it, its kernels chosen for this CPU): the GEMV unit.
+class Gemv {
+public:
+    explicit Gemv(const Tensor& tensor)
+        : a_(tensor.data().data(), Eigen::Index(tensor.dim(0)), Eigen::Index(tensor.size() / tensor.dim(0))),
+          x_(Eigen::VectorXf::Ones(a_.cols())),
+          y_(a_.rows()) {}
+    void operator()() {
+        y_.noalias() = a_ * x_;
+        x_[0] += y_[0] * 1e-30f;  // keep the product observable
+    }
+
+private:
     using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     Eigen::Map<const Matrix> a_;
     Eigen::VectorXf x_, y_;
-    std::vector<double> times_;
+};
+
+// One read of the whole input on every core at the engine's instruction set: a STREAM-style
+// sum of each row (the engine's signed_sum kernel with all signs +1), rows split in fixed
+// blocks that an affinity_partitioner keeps on the same cores. The physical limit of a pass.
+class StreamRead {
+public:
+    explicit StreamRead(const Tensor& tensor)
+        : data_(tensor.data().data()),
+          rows_(tensor.dim(0)),
+          cols_(tensor.size() / tensor.dim(0)),
+          plus_(words_for_bits(cols_), 0),
+          sums_(rows_) {}
+    void operator()() {
+        const Kernels& kernels = active_kernels();
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, rows_, std::max<std::size_t>(1, (std::size_t(1) << 14) / cols_)),
+            [&](const tbb::blocked_range<std::size_t>& block) {
+                for (std::size_t i = block.begin(); i < block.end(); ++i)
+                    sums_[i] += kernels.signed_sum(data_ + i * cols_, plus_.data(), cols_);
+            },
+            partitioner_);
+    }
+
+private:
+    const float* data_;
+    std::size_t rows_, cols_;
+    std::vector<std::uint64_t> plus_;
+    std::vector<float> sums_;
+    tbb::affinity_partitioner partitioner_;
 };
 
 struct EngineRun {
@@ -64,9 +114,10 @@ struct EngineRun {
     std::uint64_t floats_streamed = 0;
 };
 
-// Runs the engine to `width` cuts. With a Gemv, GEMVs are sampled after every 1/50 of
-// the run, so both see the same machine load (these VMs are noisy).
-EngineRun run_engine(const Tensor& input, std::size_t width, DecomposeOptions options, Gemv* gemv = nullptr) {
+// Runs the engine to `width` cuts. The roofline units are sampled after every 1/50 of the
+// run, so they see the same machine load as the engine (these VMs are noisy).
+EngineRun run_engine(const Tensor& input, std::size_t width, DecomposeOptions options,
+                     std::vector<PassTimer*> units = {}) {
     options.stop = StopRule{};
     options.stop.width = width;
     EngineRun run;
@@ -78,10 +129,10 @@ EngineRun run_engine(const Tensor& input, std::size_t width, DecomposeOptions op
     const auto start = Clock::now();
     decomposer.run([&](const Decomposer& d) {
         run.time_at.push_back(seconds_since(start) - excluded);
-        if (gemv && d.decomposition().width() % sample_every == 0) {
+        if (!units.empty() && d.decomposition().width() % sample_every == 0) {
             const auto t0 = Clock::now();
             std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the engine's idle workers go to sleep
-            gemv->sample(8);
+            for (PassTimer* unit : units) unit->sample(8);
             excluded += seconds_since(t0);
         }
     });
@@ -108,7 +159,8 @@ int bench_command(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
         "Times the signed cut engine beside Eigen's dense float GEMV on the same matrix (one full read\n"
-        "of it: the roofline unit, timed between the engine's cuts so both see the same load), the\n"
+        "of it on one core, timed between the engine's cuts so both see the same load) and one\n"
+        "streaming read of it on all cores (the physical limit of a pass), the\n"
         "engine's scalar single-thread path and the straightforward dense implementation (one Eigen\n"
         "GEMV per half-step), all in one run.");
     parser.addOptions({
@@ -134,14 +186,17 @@ int bench_command(const QStringList& arguments) {
         std::min(width, parser.isSet("compare-width") ? parse_count(parser, "compare-width") : std::size_t(200));
     if (width == 0 || compare == 0) throw UsageError("--width and --compare-width must be positive");
 
-    Gemv gemv_timer(input);
+    PassTimer gemv_timer([gemv = std::make_shared<Gemv>(input)] { (*gemv)(); });
+    PassTimer stream_timer([read = std::make_shared<StreamRead>(input)] { (*read)(); });
     gemv_timer.sample(50);
-    const EngineRun engine = run_engine(input, width, options, &gemv_timer);
-    const double gemv = gemv_timer.median_seconds();
+    stream_timer.sample(50);
+    const EngineRun engine = run_engine(input, width, options, {&gemv_timer, &stream_timer});
+    const double gemv = gemv_timer.median_seconds(), stream = stream_timer.median_seconds();
     const std::size_t done = engine.time_at.size();
     if (done == 0) throw std::runtime_error("the engine found no cut (a zero input?)");
     const double seconds_per_cut = engine.time_at.back() / double(done);
     const double bytes_per_cut = 4.0 * double(engine.floats_streamed) / double(done);
+    const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
     const std::size_t prefix = std::min(compare, done);
     const double engine_prefix = engine.time_at[prefix - 1];
 
@@ -154,17 +209,22 @@ int bench_command(const QStringList& arguments) {
     QJsonObject result{
         {"size", QString::fromStdString(shape_to_string(input.shape()))},
         {"width", qint64(done)},
-        {"threads", options.threads},
+        {"threads", threads},
         {"kernels", QString::fromUtf8(isa_name(active_kernels().isa))},
+        {"gemv_kernels", QString::fromStdString(dense_product_kernels())},
         {"seconds", engine.time_at.back()},
         {"setup_seconds", engine.setup_seconds},
         {"seconds_per_cut", seconds_per_cut},
         {"cuts_per_second", 1.0 / seconds_per_cut},
         {"bytes_per_cut", bytes_per_cut},
+        {"passes_per_cut", bytes_per_cut / (4.0 * double(input.size()))},
         {"gb_per_second", bytes_per_cut / seconds_per_cut * 1e-9},
         {"gemv_seconds", gemv},
         {"gemv_gb_per_second", 4.0 * double(input.size()) / gemv * 1e-9},
         {"ratio_vs_gemv", seconds_per_cut / gemv},
+        {"stream_seconds", stream},
+        {"stream_gb_per_second", 4.0 * double(input.size()) / stream * 1e-9},
+        {"ratio_vs_stream", seconds_per_cut / stream},
         {"relative_error", engine.relative_error},
         {"compare_width", qint64(prefix)},
         {"speedup_vs_scalar", speedup_vs_scalar},
@@ -188,19 +248,28 @@ int bench_command(const QStringList& arguments) {
     const auto number = [&](const char* key, int precision = 4) {
         return QString::number(result[key].toDouble(), 'g', precision);
     };
-    print_line(QString("matrix            %1, %2 cuts, %3 kernels")
-                   .arg(result["size"].toString(), number("width"), result["kernels"].toString()));
-    print_line(QString("engine            %1 ms per cut (%2 cuts/s), %3 MB of R per cut, %4 GB/s")
+    print_line(QString("matrix            %1, %2 cuts, %3 kernels, %4 threads")
+                   .arg(result["size"].toString(), number("width"), result["kernels"].toString(), number("threads")));
+    print_line(QString("engine            %1 ms per cut (%2 cuts/s), %3 MB of R per cut (%4 passes), %5 GB/s")
                    .arg(seconds_per_cut * 1e3, 0, 'g', 4)
                    .arg(number("cuts_per_second"))
                    .arg(bytes_per_cut * 1e-6, 0, 'g', 4)
+                   .arg(number("passes_per_cut", 3))
                    .arg(number("gb_per_second", 3)));
     print_line(QString("engine setup      %1 ms (the input copied in, Rᵀ, first images; not in the time per cut)")
                    .arg(engine.setup_seconds * 1e3, 0, 'g', 4));
-    print_line(QString("Eigen GEMV        %1 ms per pass (%2 GB/s, one thread)")
+    print_line(QString("Eigen GEMV        %1 ms per pass (%2 GB/s, one thread, %3)")
                    .arg(gemv * 1e3, 0, 'g', 4)
-                   .arg(number("gemv_gb_per_second", 3)));
+                   .arg(number("gemv_gb_per_second", 3))
+                   .arg(result["gemv_kernels"].toString()));
+    print_line(QString("stream read       %1 ms per pass (%2 GB/s, %3 threads, %4 kernels)")
+                   .arg(stream * 1e3, 0, 'g', 4)
+                   .arg(number("stream_gb_per_second", 3))
+                   .arg(tbb::info::default_concurrency())
+                   .arg(result["kernels"].toString()));
     print_line(QString("ratio vs GEMV     %1 (engine seconds per cut / GEMV seconds)").arg(number("ratio_vs_gemv", 3)));
+    print_line(QString("ratio vs stream   %1 (engine seconds per cut / one read of R on all cores)")
+                   .arg(number("ratio_vs_stream", 3)));
     print_line(
         QString("vs scalar, 1 thr  %1× faster over the first %2 cuts").arg(number("speedup_vs_scalar", 3)).arg(prefix));
     if (result.contains("speedup_vs_reference"))

@@ -48,7 +48,7 @@ CutTrace trace_cut(const Tensor& residual, std::size_t cut_index, const Decompos
     const Shape& shape = residual.shape();
     const std::size_t k = shape.size();
     CutTrace trace;
-    const auto start = random_cut_start(shape, options.seed, cut_index);
+    const auto start = seeded_cut_start(shape, options.seed, cut_index);
     trace.start.resize(k);
     for (std::size_t m = 0; m < k; ++m) {
         trace.start[m].assign(shape[m], 1);

@@ -32,8 +32,8 @@ struct CutTrace {
     const std::vector<SignVector>& signs() const { return steps.empty() ? start : steps.back().signs; }
 };
 
-// The cut number `cut_index` (its seeded start depends on it) of `residual`, with the seed,
-// precision and sweep limit of `options`.
+// The cut number `cut_index` of `residual` (from the seeded start the engine gives that cut,
+// cut_start.h), with the seed, precision and sweep limit of `options`.
 CutTrace trace_cut(const Tensor& residual, std::size_t cut_index, const DecomposeOptions& options);
 
 // x^(1) ⊗ … ⊗ x^(k) as a tensor of ±1.

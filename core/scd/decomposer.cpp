@@ -5,13 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <random>
 #include <stdexcept>
 #include <string>
 
-#include "scd/contraction.h"
-#include "scd/cut_start.h"
-#include "scd/sign_bits.h"
+#include "scd/contraction_cut_engine.h"
+#include "scd/matrix_cut_engine.h"
 #include "tensor/memory_guard.h"
 
 namespace signcut {
@@ -71,15 +69,10 @@ Decomposer::Decomposer(Tensor input, DecomposeOptions options)
     decomposition_ = Decomposition(input.shape(), options_.precision, input.squared_norm());
     max_width_ = width_limit(input.shape(), options_, &width_limit_reason_);
     cut_words_.resize(decomposition_.words_per_cut());
-    if (incremental) {
-        arena_->execute([&] { matrix_ = std::make_unique<MatrixCutEngine>(std::move(input), kernels_); });
-        return;
-    }
-    order_ = storage_order(input.shape());
-    for (std::size_t m : order_) storage_shape_.push_back(input.dim(m));
-    residual_ = std::is_sorted(order_.begin(), order_.end()) ? std::move(input) : input.permuted(order_);
-    signs_.resize(storage_shape_.size());
-    for (std::size_t m = 0; m < storage_shape_.size(); ++m) signs_[m].assign(words_for_bits(storage_shape_[m]), 0);
+    arena_->execute([&] {
+        if (incremental) engine_ = std::make_unique<MatrixCutEngine>(std::move(input), kernels_, options_.seed);
+        else engine_ = std::make_unique<ContractionCutEngine>(std::move(input), kernels_, options_.seed);
+    });
 }
 
 Decomposer::~Decomposer() = default;
@@ -108,99 +101,31 @@ StopReason Decomposer::run(const std::function<void(const Decomposer&)>& on_cut)
     return stop_reason_;
 }
 
-double Decomposer::update_mode(std::size_t mode) {
-    const std::size_t k = storage_shape_.size();
-    std::vector<const std::uint64_t*> before, after;
-    for (std::size_t m = 0; m < k; ++m)
-        if (m != mode) (m < mode ? before : after).push_back(signs_[m].data());
-    kronecker_signs(before, std::span(storage_shape_).first(mode), pre_signs_);
-    kronecker_signs(after, std::span(storage_shape_).subspan(mode + 1), post_signs_);
-
-    const ModeView view = mode_view(storage_shape_, mode);
-    image_.resize(view.n);
-    floats_streamed_ += residual_.size();
-    contract_mode(residual_.data(), view, pre_signs_.data(), post_signs_.data(), image_, partials_, kernels_);
-
-    // x_mode ← sign(image) (sign(0) = +1); the cut value is then ‖image‖₁.
-    kernels_.sign_bits(image_.data(), view.n, signs_[mode].data());
-    double value = 0.0;
-    for (float y : image_) value += std::fabs(double(y));
-    return value;
-}
-
 void Decomposer::find_cut() {
-    const Shape& shape = decomposition_.shape();
-    const std::size_t k = shape.size();
+    const FoundCut cut = engine_->find_cut(options_.max_iterations, cancelled_);
+    if (cut.cancelled) return;
+    last_iterations_ = cut.iterations;
+    last_cut_value_ = cut.value;
+
     const std::size_t w = decomposition_.width();
-
-    // Random start for every mode but the input's first, which is updated first.
-    const std::vector<std::vector<std::uint64_t>> start = random_cut_start(shape, options_.seed, w);
-
-    double value = -1.0;
-    int iterations = 0;
-    std::vector<const std::vector<std::uint64_t>*> signs_by_mode(k);
-    MatrixCutEngine::Cut matrix_cut;
-    if (matrix_) {
-        matrix_cut = matrix_->find_cut(start[1], k > 2 ? std::span(start[2]) : std::span<const std::uint64_t>(),
-                                       options_.max_iterations, cancelled_);
-        if (matrix_cut.cancelled) return;
-        value = matrix_cut.value;
-        iterations = matrix_cut.iterations;
-        signs_by_mode = {&matrix_cut.s, &matrix_cut.t};
-        if (k > 2) signs_by_mode.push_back(&matrix_cut.u);
-    } else {
-        std::vector<std::size_t> storage_of(k);
-        for (std::size_t m = 0; m < k; ++m) storage_of[order_[m]] = m;
-        for (std::size_t mode = 1; mode < k; ++mode) signs_[storage_of[mode]] = start[mode];
-        // Alternating maximisation: each mode in turn takes the sign of the contraction of
-        // R with the others; each update can only raise the value v = ⟨R, x^(1)⊗…⊗x^(k)⟩.
-        while (iterations < options_.max_iterations) {
-            ++iterations;
-            double swept = 0.0;
-            for (std::size_t mode = 0; mode < k; ++mode) {
-                if (cancelled_.load(std::memory_order_relaxed)) return;
-                swept = update_mode(storage_of[mode]);
-            }
-            const bool grew = swept > value;
-            value = swept;
-            if (!grew) break;
-        }
-        for (std::size_t mode = 0; mode < k; ++mode) signs_by_mode[mode] = &signs_[storage_of[mode]];
-    }
-    last_iterations_ = iterations;
-    last_cut_value_ = value;
-
     const double entries = double(decomposition_.entries());
-    const float coeff = round_to_precision(float(value / entries), options_.precision);  // c = v / Π n_i
-    if (!(value > 0.0) || coeff == 0.0f) {
+    const float coeff = round_to_precision(float(cut.value / entries), options_.precision);  // c = v / Π n_i
+    if (!(cut.value > 0.0) || coeff == 0.0f) {
         stop_reason_ = StopReason::exhausted;
         return;
     }
     // R ← R − c · (sign tensor); ‖R‖² drops by 2cv − c²N (= v²/N when c is exact).
-    if (matrix_) {
-        matrix_->subtract(matrix_cut, coeff);
-    } else {
-        const std::size_t last = k - 1;
-        std::vector<const std::uint64_t*> row_modes;
-        for (std::size_t m = 0; m < last; ++m) row_modes.push_back(signs_[m].data());
-        kronecker_signs(row_modes, std::span(storage_shape_).first(last), pre_signs_);
-        add_sign_tensor(residual_.data(), storage_shape_[last], pre_signs_.data(), signs_[last].data(), -coeff,
-                        kernels_);
-        floats_streamed_ += 2 * residual_.size();
-    }
+    engine_->subtract(cut, coeff);
     const double c = coeff;
-    double residual_norm = decomposition_.residual_squared_norms()[w] - (2.0 * c * value - c * c * entries);
+    double residual_norm = decomposition_.residual_squared_norms()[w] - (2.0 * c * cut.value - c * c * entries);
     // The identity accumulates the rounding of every cut value; a direct sum every
     // kResyncCuts cuts keeps the curve exact where the error is far below 1e-3.
-    if ((w + 1) % kResyncCuts == 0) {
-        if (!matrix_) floats_streamed_ += residual_.size();
-        residual_norm = matrix_ ? matrix_->squared_norm() : squared_norm(residual_.data());
-    }
+    if ((w + 1) % kResyncCuts == 0) residual_norm = engine_->squared_norm();
 
     std::size_t offset = 0;
-    for (const std::vector<std::uint64_t>* x : signs_by_mode) {
-        std::copy(x->begin(), x->end(), cut_words_.begin() + std::ptrdiff_t(offset));
-        offset += x->size();
+    for (const std::vector<std::uint64_t>& x : cut.signs) {
+        std::copy(x.begin(), x.end(), cut_words_.begin() + std::ptrdiff_t(offset));
+        offset += x.size();
     }
     decomposition_.append(coeff, cut_words_, std::max(0.0, residual_norm));
 }
@@ -219,19 +144,11 @@ Progress Decomposer::progress() const {
 
 double Decomposer::measure_residual_squared_norm() {
     double result = 0.0;
-    arena_->execute([&] { result = matrix_ ? matrix_->squared_norm() : squared_norm(residual_.data()); });
+    arena_->execute([&] { result = engine_->squared_norm(); });
     return result;
 }
 
-std::uint64_t Decomposer::floats_streamed() const { return matrix_ ? matrix_->floats_streamed() : floats_streamed_; }
-
-Tensor Decomposer::residual() const {
-    if (matrix_) return matrix_->residual();
-    if (std::is_sorted(order_.begin(), order_.end())) return residual_;
-    std::vector<std::size_t> inverse(order_.size());
-    for (std::size_t m = 0; m < order_.size(); ++m) inverse[order_[m]] = m;
-    return residual_.permuted(inverse);
-}
+Tensor Decomposer::residual() const { return engine_->residual(); }
 
 std::size_t width_limit(const Shape& shape, const DecomposeOptions& options, StopReason* reason) {
     const StopRule& stop = options.stop;

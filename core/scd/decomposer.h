@@ -13,7 +13,7 @@
 
 #include "scd/decomposition.h"
 #include "scd/kernels.h"
-#include "scd/matrix_cut_engine.h"
+#include "scd/cut_engine.h"
 #include "tensor/tensor.h"
 
 namespace signcut {
@@ -50,7 +50,7 @@ public:
     // The input becomes the residual (pass it with std::move to avoid a copy); throws
     // std::invalid_argument on bad options or non-finite input. Matrices run on the
     // incremental MatrixCutEngine (order-3 tensors as matrices of channel vectors), other
-    // orders and very long, thin shapes on the general mode-contraction path.
+    // orders and very long, thin shapes on the ContractionCutEngine.
     Decomposer(Tensor input, DecomposeOptions options);
     ~Decomposer();
     Decomposer(const Decomposer&) = delete;
@@ -77,32 +77,22 @@ public:
     // ‖R‖² summed directly over the residual, without copying it.
     double measure_residual_squared_norm();
     // Floats of the residual read or written so far: the memory traffic of the run.
-    std::uint64_t floats_streamed() const;
+    std::uint64_t floats_streamed() const { return engine_->floats_streamed(); }
 
 private:
-    double update_mode(std::size_t mode);
     bool should_stop();
     void find_cut();
 
     DecomposeOptions options_;
     const Kernels& kernels_;
     std::unique_ptr<oneapi::tbb::task_arena> arena_;
-    std::vector<std::size_t> order_;  // storage mode m holds input mode order_[m]
-    Shape storage_shape_;
-    Tensor residual_;                          // in storage order (general path)
-    std::unique_ptr<MatrixCutEngine> matrix_;  // orders 2 and 3 (MatrixCutEngine::suits)
+    std::unique_ptr<CutEngine> engine_;  // MatrixCutEngine where it suits, else ContractionCutEngine
     Decomposition decomposition_;
     std::size_t max_width_ = 0;
     StopReason width_limit_reason_ = StopReason::width;  // the rule that set max_width_
     StopReason stop_reason_ = StopReason::running;
     std::atomic<bool> cancelled_{false};
-
-    // Working state of the cut being found, indexed by storage mode.
-    std::vector<std::vector<std::uint64_t>> signs_;
-    std::vector<std::uint64_t> pre_signs_, post_signs_;
-    std::vector<float> image_, partials_;
-    std::vector<std::uint64_t> cut_words_;
-    std::uint64_t floats_streamed_ = 0;  // general path
+    std::vector<std::uint64_t> cut_words_;  // the found cut's signs as the decomposition stores them
     int last_iterations_ = 0;
     double last_cut_value_ = 0.0;
 };

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "scd/contraction.h"
+#include "scd/cut_start.h"
 #include "scd/sign_bits.h"
 
 namespace signcut {
@@ -48,6 +49,24 @@ void transpose(const Tensor& from, Tensor& to, std::size_t rows, std::size_t col
                     std::copy_n(src + (r * cols + c) * channels, channels, dst + (c * rows + r) * channels);
         }
     });
+}
+
+// Σ x_i² in double, in four interleaved sums added at the end: a fixed order on every machine.
+double squared_sum(const float* x, std::size_t n) {
+    double sums[4] = {};
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4)
+        for (std::size_t k = 0; k < 4; ++k) sums[k] += double(x[i + k]) * double(x[i + k]);
+    for (; i < n; ++i) sums[0] += double(x[i]) * double(x[i]);
+    return (sums[0] + sums[1]) + (sums[2] + sums[3]);
+}
+
+// ⟨a, b⟩ of two sign vectors of `length` entries: agreements minus disagreements.
+std::int64_t sign_agreement(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b,
+                            std::size_t length) {
+    std::int64_t differ = 0;
+    for (std::size_t w = 0; w < a.size(); ++w) differ += std::popcount(a[w] ^ b[w]);
+    return std::int64_t(length) - 2 * differ;
 }
 
 // Bits of a ⊗ b (a's index slowest), or a itself when b has one entry that is +1.
@@ -95,7 +114,8 @@ std::size_t MatrixCutEngine::extra_floats(const Shape& shape) {
     const std::size_t channels = shape.size() > 2 ? shape[2] : 1;
     const std::size_t longest = std::max(shape[0], shape[1]) * channels;
     const std::size_t groups = (std::max(shape[0], shape[1]) + kFlipGroup - 1) / kFlipGroup;
-    return shape[0] * shape[1] * channels + (kPatternGroups * kTableEntries + groups - 1) * longest;
+    return shape[0] * shape[1] * channels +
+           (kPatternGroups * kTableEntries + groups - 1 + kStartPool * kStartLevels) * longest;
 }
 
 bool MatrixCutEngine::suits(const Shape& shape) {
@@ -105,7 +125,7 @@ bool MatrixCutEngine::suits(const Shape& shape) {
     return beside <= std::max<std::size_t>(std::size_t(1) << 24, entries / 8);
 }
 
-MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels)
+MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uint64_t seed)
     : kernels_(kernels),
       rows_(tensor.dim(0)),
       cols_(tensor.dim(1)),
@@ -134,6 +154,14 @@ MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels)
     patterns_.resize(kPatternGroups * kTableEntries * longest);
     const std::size_t groups = (std::max(rows_, cols_) + kFlipGroup - 1) / kFlipGroup;
     group_sums_.resize((groups - 1) * longest);
+    row_norms_.resize(rows_);
+    kept_.resize(kStartPool * kStartLevels);
+    for (std::size_t pool = 0; pool < kStartPool; ++pool) {
+        const std::vector<std::vector<std::uint64_t>> start = seeded_cut_start(r_.shape(), seed, pool);
+        kept(pool, 0).signs = start.at(1);
+        kept(pool, 0).image.resize(h_.size());
+        start_u_.push_back(channels_ > 1 ? start.at(2) : u_);
+    }
     transpose(r_, rt_, rows_, cols_, channels_);
     refresh_images();
 }
@@ -157,13 +185,28 @@ void MatrixCutEngine::line_images(const float* row, const std::vector<std::uint6
 void MatrixCutEngine::refresh_images() {
     const std::size_t line = cols_ * channels_, column = rows_ * channels_;
     floats_streamed_ += 2 * rows_ * line;
-    // h = (R t)/2 and g = (Rᵀ s)/2 from scratch.
+    // h and g of the +1 signs and every start's (R t0)/2, from scratch; the other kept levels
+    // begin as the +1 state.
     for_pieces(rows_, row_piece(line), rows_ * line, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; ++i) line_images(&r_[i * line], t_, cols_, &h_[i * channels_]);
+        for (std::size_t i = i0; i < i1; ++i) {
+            line_images(&r_[i * line], t_, cols_, &h_[i * channels_]);
+            for (std::size_t pool = 0; pool < kStartPool; ++pool)
+                line_images(&r_[i * line], kept(pool, 0).signs, cols_, &kept(pool, 0).image[i * channels_]);
+        }
     });
     for_pieces(cols_, row_piece(column), rows_ * line, [&](std::size_t k0, std::size_t k1) {
         for (std::size_t k = k0; k < k1; ++k) line_images(&rt_[k * column], s_, rows_, &g_[k * channels_]);
     });
+    for (std::size_t pool = 0; pool < kStartPool; ++pool)
+        for (std::size_t level = 1; level < kStartLevels; ++level)
+            kept(pool, level) = level % 2 ? Level{s_, g_} : Level{t_, h_};
+}
+
+void MatrixCutEngine::line_images_kept(const float* line, bool row_of_r, std::size_t index, std::size_t pool) {
+    const std::size_t count = row_of_r ? cols_ : rows_;
+    line_images(line, row_of_r ? t_ : s_, count, &(row_of_r ? h_ : g_)[index * channels_]);
+    for (std::size_t level = row_of_r ? 0 : 1; level < kStartLevels; level += 2)
+        line_images(line, kept(pool, level).signs, count, &kept(pool, level).image[index * channels_]);
 }
 
 void MatrixCutEngine::combined_signs(const std::vector<float>& image, std::vector<float>& combined,
@@ -247,31 +290,57 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     std::copy(new_signs.begin(), new_signs.end(), signs.begin());
 }
 
-MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> start_t,
-                                               std::span<const std::uint64_t> start_u, int max_iterations,
-                                               const std::atomic<bool>& cancel) {
-    Cut cut;
-    if (channels_ > 1) std::copy(start_u.begin(), start_u.end(), u_.begin());
-    std::copy(start_t.begin(), start_t.end(), next_t_.begin());
-    long distance = 0;
-    for (std::size_t w = 0; w < t_.size(); ++w) distance += std::popcount(next_t_[w] ^ t_[w]);
-    if (std::size_t(distance) > cols_ / 2) {  // −t gives the same cut with fewer flips
-        for (std::uint64_t& word : next_t_) word = ~word;
-        clear_tail_bits(next_t_, cols_);
+void MatrixCutEngine::half_step(bool rows, std::size_t level, const std::vector<std::uint64_t>& next) {
+    std::vector<std::uint64_t>& signs = rows ? s_ : t_;
+    std::vector<float>& image = rows ? g_ : h_;
+    const std::size_t length = rows ? rows_ : cols_;
+    // Start from the state of this side nearest to `next`, the fewest lines to flip: the
+    // current one or a kept level, either as it is or negated (−x has the image −R x exactly).
+    std::size_t fewest = length + 1;
+    const Level* from = nullptr;
+    bool negate = false;
+    const auto consider = [&](const Level* candidate, const std::vector<std::uint64_t>& x) {
+        std::size_t differ = 0;
+        for (std::size_t w = 0; w < x.size(); ++w) differ += std::size_t(std::popcount(x[w] ^ next[w]));
+        if (differ < fewest) fewest = differ, from = candidate, negate = false;
+        if (length - differ < fewest) fewest = length - differ, from = candidate, negate = true;
+    };
+    consider(nullptr, signs);
+    for (std::size_t pool = 0; pool < kStartPool; ++pool)
+        for (std::size_t level = rows ? 1 : 0; level < kStartLevels; level += 2)
+            consider(&kept(pool, level), kept(pool, level).signs);
+    if (from) signs = from->signs, image = from->image;
+    if (negate) {
+        for (std::uint64_t& word : signs) word = ~word;
+        clear_tail_bits(signs, length);
+        for (float& entry : image) entry = -entry;
     }
-    flip(false, next_t_);
+    flip(rows, next);
+    if (level < kStartLevels) {
+        Level& keep = kept(cuts_ % kStartPool, level);
+        keep.signs = signs, keep.image = image;
+    }
+}
+
+FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::atomic<bool>& cancel) {
+    FoundCut cut;
+    const std::size_t pool = cuts_ % kStartPool;
+    u_ = start_u_[pool];
     double value = -1.0;
+    std::size_t level = 1;
+    const std::vector<float>* t_image = &kept(pool, 0).image;  // t0's: the first s needs no pass at all
     while (cut.iterations < max_iterations) {
         ++cut.iterations;
         if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
-        combined_signs(h_, combined_h_, next_s_);  // s ← sign(R t (u))
-        flip(true, next_s_);
+        combined_signs(*t_image, combined_h_, next_s_);  // s ← sign(R t (u))
+        half_step(true, level++, next_s_);
         if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
         combined_signs(g_, combined_g_, next_t_);  // t ← sign(Rᵀ s (u))
         double swept = 0.0;
         if (channels_ == 1)  // sᵀ R t_new = ‖Rᵀ s‖₁ = 2 Σ_k sign(g_k) g_k
             swept = 2.0 * double(kernels_.signed_sum(g_.data(), next_t_.data(), cols_));
-        flip(false, next_t_);
+        half_step(false, level++, next_t_);
+        t_image = &h_;
         if (channels_ > 1) {  // u ← sign(z), z_k = Σ_i s_i h[i,k] = ½ ⟨R, s ⊗ t ⊗ e_k⟩; the value is 2‖z‖₁
             for (std::size_t k = 0; k < channels_; ++k) {
                 double z = 0.0;
@@ -285,22 +354,24 @@ MatrixCutEngine::Cut MatrixCutEngine::find_cut(std::span<const std::uint64_t> st
         value = swept;
         if (!grew) break;
     }
-    cut.s = s_;
-    cut.t = t_;
-    if (channels_ > 1) cut.u = u_;
+    cut.signs = {s_, t_};
+    if (channels_ > 1) cut.signs.push_back(u_);
     cut.value = value;
     return cut;
 }
 
-void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
+void MatrixCutEngine::subtract(const FoundCut& cut, float coeff) {
+    const std::vector<std::uint64_t>& s = cut.signs.at(0);
+    const std::vector<std::uint64_t>& t = cut.signs.at(1);
+    const std::vector<std::uint64_t>& u = channels_ > 1 ? cut.signs.at(2) : u_;  // +1 for a matrix
     const std::size_t j = pending_count_++;
     Pending& slot = pending_[j];
     slot.coeff = coeff;
-    std::copy(cut.s.begin(), cut.s.end(), slot.s.begin());
-    std::copy(cut.t.begin(), cut.t.end(), slot.t.begin());
-    std::copy(u_.begin(), u_.end(), slot.u.begin());  // the cut's u (+1 for a matrix)
-    outer_signs(cut.s, rows_, u_, channels_, su_);
-    outer_signs(cut.t, cols_, u_, channels_, tu_);
+    std::copy(s.begin(), s.end(), slot.s.begin());
+    std::copy(t.begin(), t.end(), slot.t.begin());
+    std::copy(u.begin(), u.end(), slot.u.begin());
+    outer_signs(s, rows_, u, channels_, su_);
+    outer_signs(t, cols_, u, channels_, tu_);
     // Bit b of group g's pattern bytes; the group's first cut starts them afresh.
     const std::size_t g = j / kCutsPerPattern, b = j % kCutsPerPattern;
     const auto mark = [&](std::vector<std::uint8_t>& patterns, const std::vector<std::uint64_t>& signs,
@@ -309,15 +380,26 @@ void MatrixCutEngine::subtract(const Cut& cut, float coeff) {
         for (std::size_t i = 0; i < length; ++i)
             group[i] = std::uint8_t((b ? group[i] : 0u) | unsigned(is_negative(signs, i)) << b);
     };
-    mark(row_patterns_, cut.s, rows_);
-    mark(col_patterns_, cut.t, cols_);
+    mark(row_patterns_, s, rows_);
+    mark(col_patterns_, t, cols_);
     if (channels_ > 1) {
         mark(row_entry_patterns_, su_, rows_ * channels_);
         mark(col_entry_patterns_, tu_, cols_ * channels_);
     }
-    // The same s, t (u) on R' = R − c s ⊗ t (⊗ u): R' t = R t − c·n·s (⊗ u) and R'ᵀ s = Rᵀ s − c·m·t (⊗ u), halved.
-    kernels_.add_signed_constant(h_.data(), su_.data(), float(-0.5 * double(coeff) * double(cols_)), h_.size());
-    kernels_.add_signed_constant(g_.data(), tu_.data(), float(-0.5 * double(coeff) * double(rows_)), g_.size());
+    // The current and the kept images on R' = R − c s ⊗ t (⊗ u), halved: R' x = R x − c ⟨t, x⟩ s (⊗ u)
+    // for a t-side x, R'ᵀ y = Rᵀ y − c ⟨s, y⟩ t (⊗ u) for an s-side y.
+    const auto follow = [&](bool t_side, const std::vector<std::uint64_t>& x, std::vector<float>& image) {
+        const std::int64_t agree = sign_agreement(t_side ? t : s, x, t_side ? cols_ : rows_);
+        const float step = float(-0.5 * double(coeff) * double(agree));
+        kernels_.add_signed_constant(image.data(), (t_side ? su_ : tu_).data(), step, image.size());
+    };
+    follow(true, t_, h_);
+    follow(false, s_, g_);
+    for (std::size_t pool = 0; pool < kStartPool; ++pool)
+        for (std::size_t level = 0; level < kStartLevels; ++level)
+            follow(level % 2 == 0, kept(pool, level).signs, kept(pool, level).image);
+    ++cuts_;
+    norm_is_current_ = false;
     if (pending_count_ == kPendingCuts) apply_pending();
 }
 
@@ -328,9 +410,11 @@ void MatrixCutEngine::apply_pending() {
     // s_j[i], so it is built once per sign pattern of each group of kCutsPerPattern cuts,
     // and each row adds one pattern vector per group. An entry k of the vector for
     // pattern p is −Σ_b c_b σ_b(p) σ_b(q) with q the pattern of t at k: a lookup in a table
-    // per p, symmetric in p and q, so Rᵀ uses the same tables. The images are recomputed
+    // per p, symmetric in p and q, so Rᵀ uses the same tables. The kept images are recomputed
     // while each row is in cache (exact again, so rounding never accumulates for long).
     const std::size_t groups = pattern_groups();
+    // The kept images of one start are recomputed exactly each time, the starts in turn.
+    const std::size_t exact_pool = applies_++ % kStartPool;
     PatternTables by_pattern[kTableEntries];  // [p][g][q]
     for (std::size_t p = 0; p < kTableEntries; ++p) {
         float weights[kPendingCuts];
@@ -354,8 +438,6 @@ void MatrixCutEngine::apply_pending() {
             const float* table[] = {by_pattern[p][g]};
             kernels_.add_table_lookups(out, indices, table, 1, length);
         });
-        std::vector<float>& image = by_rows ? h_ : g_;
-        const std::vector<std::uint64_t>& image_signs = by_rows ? t_ : s_;
         for_pieces(lines, row_piece(length), lines * length, [&](std::size_t r0, std::size_t r1) {
             const float* vectors[kPatternGroups];
             const bool keep[kPatternGroups] = {};
@@ -364,19 +446,28 @@ void MatrixCutEngine::apply_pending() {
                     vectors[g] = &patterns_[(g * kTableEntries + line_patterns[g * lines + r]) * length];
                 float* row = &matrix[r * length];
                 kernels_.accumulate_rows(row, vectors, keep, groups, length);
-                line_images(row, image_signs, line_count, &image[r * channels_]);
+                line_images_kept(row, by_rows, r, exact_pool);
+                if (by_rows) row_norms_[r] = squared_sum(row, length);
             }
         });
     };
     apply(r_, true);
     apply(rt_, false);
     pending_count_ = 0;
+    // ‖R‖² from the rows just written, while they were in cache: no pass of its own.
+    squared_norm_ = 0.0;
+    for (double row : row_norms_) squared_norm_ += row;
+    norm_is_current_ = true;
 }
 
 double MatrixCutEngine::squared_norm() {
     apply_pending();
-    floats_streamed_ += r_.size();
-    return signcut::squared_norm(r_.data());
+    if (!norm_is_current_) {
+        floats_streamed_ += r_.size();
+        squared_norm_ = signcut::squared_norm(r_.data());
+        norm_is_current_ = true;
+    }
+    return squared_norm_;
 }
 
 Tensor MatrixCutEngine::residual() const {

@@ -16,6 +16,12 @@
 // popcounts. That sum depends on a row only through the waiting cuts' signs there, so it
 // is looked up per row in tables of the sign patterns of four cuts. After a cut c·s tᵀ the
 // images of the same s, t follow in O(m + n): R' t = R t − c·n·s and R'ᵀ s = Rᵀ s − c·m·t.
+// The cuts start from a small pool of seeded t0 (cut_start.h). For each start the first
+// kStartLevels half-steps of its last alternation (t0, the s it gave, the next t) are kept
+// with their images, which follow every subtracted cut in O(m + n): R' x = R x − c ⟨t, x⟩ s.
+// A half-step then starts from whichever kept state of its side is nearest to the new signs
+// and flips only the lines that differ: the first s update, half a pass from random signs,
+// flips a tenth of the rows, since a few cuts change R t0 little.
 // Every image entry and every row is computed by the same operations in the same order
 // whichever thread does it (flipped lines are summed in fixed groups of kFlipGroup, each
 // group into its own buffer), so results do not depend on the thread count.
@@ -25,12 +31,13 @@
 #include <span>
 #include <vector>
 
+#include "scd/cut_engine.h"
 #include "scd/kernels.h"
 #include "tensor/tensor.h"
 
 namespace signcut {
 
-class MatrixCutEngine {
+class MatrixCutEngine : public CutEngine {
 public:
     // Cuts waiting to be applied to R. More waiting cuts mean fewer passes over R and Rᵀ
     // (4 floats per entry each time); their corrections to the images cost one table
@@ -44,6 +51,9 @@ public:
     // Flipped lines summed into one buffer: the unit of work of a large flip, whose
     // groups run in parallel, each streaming whole rows.
     static constexpr std::size_t kFlipGroup = 128;
+    // Half-steps of each start's alternation kept between cuts: level 0 is the start t0,
+    // level 1 the s it gave, level 2 the next t. Keeping more did not flip fewer lines.
+    static constexpr std::size_t kStartLevels = 3;
 
     // Floats the engine keeps beside the input: Rᵀ, the waiting cuts' pattern vectors and
     // the partial images of large flips.
@@ -53,41 +63,40 @@ public:
     // of the input; a very long, thin shape goes to the general path instead).
     static bool suits(const Shape& shape);
 
-    // A matrix, or an order-3 tensor (its last mode the channels); see suits().
-    MatrixCutEngine(Tensor tensor, const Kernels& kernels);
+    // A matrix, or an order-3 tensor (its last mode the channels); see suits(). Cut j starts
+    // from the seeded start j of cut_start.h: t0 and, for c > 1, the channel signs u0.
+    MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uint64_t seed);
 
     std::size_t rows() const { return rows_; }
     std::size_t cols() const { return cols_; }
     std::size_t channels() const { return channels_; }
 
-    struct Cut {
-        std::vector<std::uint64_t> s, t, u;  // packed signs (sign_bits.h); u only for c > 1
-        double value = 0.0;                  // ⟨R, s ⊗ t (⊗ u)⟩
-        int iterations = 0;
-        bool cancelled = false;
-    };
-    // Alternating maximisation from the column signs `start_t` (or their negation, which
-    // gives the same cut and is chosen when it flips fewer columns of the current t) and,
-    // for c > 1, the channel signs `start_u`; each sweep updates s, t, then u.
-    Cut find_cut(std::span<const std::uint64_t> start_t, std::span<const std::uint64_t> start_u, int max_iterations,
-                 const std::atomic<bool>& cancel);
-    // R ← R − c · s ⊗ t (⊗ u) for the cut just found.
-    void subtract(const Cut& cut, float coeff);
-    // ‖R‖², computed directly; applies the waiting cuts first (at a kPendingCuts boundary
-    // this changes nothing in the results).
-    double squared_norm();
+    // Alternating maximisation from t0 (and u0): each sweep updates s, t, then u (c > 1).
+    // The cut's signs are {s, t} or {s, t, u}.
+    FoundCut find_cut(int max_iterations, const std::atomic<bool>& cancel) override;
+    // R ← R − c · s ⊗ t (⊗ u): the cut waits (kPendingCuts), the kept images follow at once.
+    void subtract(const FoundCut& cut, float coeff) override;
+    // ‖R‖²; applies the waiting cuts first (at a kPendingCuts boundary this changes nothing in
+    // the results), which sums it over the rows as it writes them.
+    double squared_norm() override;
     // The current residual (a copy; the waiting cuts applied to it).
-    Tensor residual() const;
+    Tensor residual() const override;
     // Floats of R or Rᵀ read or written so far (the memory traffic that bounds the speed).
-    std::uint64_t floats_streamed() const { return floats_streamed_; }
+    std::uint64_t floats_streamed() const override { return floats_streamed_; }
 
 private:
     // Moves s (rows) or t to new signs, updating the other side's image by the flipped
     // lines and, for the waiting cuts, by their sign agreement counts.
     void flip(bool rows, const std::vector<std::uint64_t>& new_signs);
-    // Applies the waiting cuts to R and Rᵀ and recomputes h and g from the new rows.
+    // Moves s (rows) or t to `next` from the nearest state of that side (the current one or
+    // a kept level, maybe negated), and keeps the result as half-step `level` if it is kept.
+    void half_step(bool rows, std::size_t level, const std::vector<std::uint64_t>& next);
+    // Applies the waiting cuts to R and Rᵀ and recomputes the kept images from the new rows.
     void apply_pending();
     void refresh_images();
+    // The current image and those kept for start `pool` on one line: row `index` of R (h and
+    // the t-side levels) or of Rᵀ (g and the s-side levels).
+    void line_images_kept(const float* line, bool row_of_r, std::size_t index, std::size_t pool);
     // image[line · c + k] = ½ Σ_j signs_j · row[j · c + k]: the images of one line.
     void line_images(const float* row, const std::vector<std::uint64_t>& signs, std::size_t count, float* image) const;
     // Σ_k u_k image[· , k] into `combined` (c > 1), then its signs into `out`.
@@ -96,9 +105,24 @@ private:
 
     const Kernels& kernels_;
     std::size_t rows_, cols_, channels_;
-    Tensor r_, rt_;                               // R (rows × cols × c) and Rᵀ (cols × rows × c)
-    std::vector<std::uint64_t> s_, t_, u_;        // current sign vectors
-    std::vector<float> h_, g_;                    // (R t)/2 and (Rᵀ s)/2 of the true residual, c channels each
+    Tensor r_, rt_;                         // R (rows × cols × c) and Rᵀ (cols × rows × c)
+    std::vector<std::uint64_t> s_, t_, u_;  // current sign vectors
+    std::vector<float> h_, g_;              // (R t)/2 and (Rᵀ s)/2 of the true residual, c channels each
+    // The kept half-steps of every start: even levels a t and its h, odd levels an s and its
+    // g, each image of the true residual.
+    struct Level {
+        std::vector<std::uint64_t> signs;
+        std::vector<float> image;
+    };
+    std::vector<Level> kept_;  // kStartPool × kStartLevels
+    Level& kept(std::size_t pool, std::size_t level) { return kept_[pool * kStartLevels + level]; }
+    std::vector<std::vector<std::uint64_t>> start_u_;  // each start's u0 (+1 for a matrix)
+    std::size_t cuts_ = 0;     // cuts subtracted: the next one starts from start cuts_ mod kStartPool
+    std::size_t applies_ = 0;  // apply_pending calls
+    // ‖R‖², summed by apply_pending over the rows it wrote; current until the next subtract.
+    std::vector<double> row_norms_;
+    double squared_norm_ = 0.0;
+    bool norm_is_current_ = false;
     std::vector<float> combined_h_, combined_g_;  // Σ_k u_k h[·,k] and Σ_k u_k g[·,k] (c > 1)
     struct Pending {
         float coeff;

@@ -1,4 +1,5 @@
 #include "tensor/tensor.h"
+#include "tensor/dense_products.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,12 +12,21 @@
 // threads at once: one OpenBLAS thread per call, set before any call. It lives here because
 // every program that uses the core links this file.
 extern "C" void openblas_set_num_threads(int);
+extern "C" char* openblas_get_corename();
 namespace {
 [[maybe_unused]] const bool kOneBlasThreadPerCall = (openblas_set_num_threads(1), true);
 }  // namespace
 #endif
 
 namespace signcut {
+
+std::string dense_product_kernels() {
+#ifdef SIGNCUT_OPENBLAS
+    return std::string("OpenBLAS ") + openblas_get_corename();
+#else
+    return "Eigen's own kernels (the build's baseline instruction set)";
+#endif
+}
 
 std::size_t element_count(const Shape& shape, std::size_t max_elements) {
     if (shape.empty()) throw std::invalid_argument("a tensor needs at least one dimension");

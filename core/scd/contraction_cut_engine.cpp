@@ -1,0 +1,97 @@
+#include "scd/contraction_cut_engine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "scd/contraction.h"
+#include "scd/cut_start.h"
+#include "scd/decomposition.h"
+#include "scd/sign_bits.h"
+
+namespace signcut {
+
+ContractionCutEngine::ContractionCutEngine(Tensor input, const Kernels& kernels, std::uint64_t seed)
+    : kernels_(kernels), order_(storage_order(input.shape())) {
+    for (std::size_t m : order_) storage_shape_.push_back(input.dim(m));
+    for (std::size_t p = 0; p < kStartPool; ++p) {
+        std::vector<std::vector<std::uint64_t>> start = seeded_cut_start(input.shape(), seed, p);
+        starts_.emplace_back(order_.size());
+        for (std::size_t m = 0; m < order_.size(); ++m) starts_.back()[m] = std::move(start[order_[m]]);
+    }
+    residual_ = std::is_sorted(order_.begin(), order_.end()) ? std::move(input) : input.permuted(order_);
+    signs_.resize(order_.size());
+    for (std::size_t m = 0; m < order_.size(); ++m) signs_[m].assign(words_for_bits(storage_shape_[m]), 0);
+}
+
+double ContractionCutEngine::update_mode(std::size_t mode) {
+    const std::size_t k = storage_shape_.size();
+    std::vector<const std::uint64_t*> before, after;
+    for (std::size_t m = 0; m < k; ++m)
+        if (m != mode) (m < mode ? before : after).push_back(signs_[m].data());
+    kronecker_signs(before, std::span(storage_shape_).first(mode), pre_signs_);
+    kronecker_signs(after, std::span(storage_shape_).subspan(mode + 1), post_signs_);
+
+    const ModeView view = mode_view(storage_shape_, mode);
+    image_.resize(view.n);
+    floats_streamed_ += residual_.size();
+    contract_mode(residual_.data(), view, pre_signs_.data(), post_signs_.data(), image_, partials_, kernels_);
+
+    // x_mode ← sign(image) (sign(0) = +1); the cut value is then ‖image‖₁.
+    kernels_.sign_bits(image_.data(), view.n, signs_[mode].data());
+    double value = 0.0;
+    for (float y : image_) value += std::fabs(double(y));
+    return value;
+}
+
+FoundCut ContractionCutEngine::find_cut(int max_iterations, const std::atomic<bool>& cancel) {
+    const std::size_t k = storage_shape_.size();
+    std::vector<std::size_t> storage_of(k);
+    for (std::size_t m = 0; m < k; ++m) storage_of[order_[m]] = m;
+    const std::vector<std::vector<std::uint64_t>>& start = starts_[cuts_ % kStartPool];
+    for (std::size_t m = 0; m < k; ++m)
+        if (order_[m] != 0) signs_[m] = start[m];
+    // Each mode in turn (the input's order) takes the sign of the contraction of R with the
+    // others; each update can only raise the value v = ⟨R, x^(1)⊗…⊗x^(k)⟩.
+    FoundCut cut;
+    double value = -1.0;
+    while (cut.iterations < max_iterations) {
+        ++cut.iterations;
+        double swept = 0.0;
+        for (std::size_t mode = 0; mode < k; ++mode) {
+            if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
+            swept = update_mode(storage_of[mode]);
+        }
+        const bool grew = swept > value;
+        value = swept;
+        if (!grew) break;
+    }
+    cut.value = value;
+    for (std::size_t mode = 0; mode < k; ++mode) cut.signs.push_back(signs_[storage_of[mode]]);
+    return cut;
+}
+
+void ContractionCutEngine::subtract(const FoundCut& cut, float coeff) {
+    // R ← R − c · (sign tensor): the modes before the last as one row sign pattern.
+    const std::size_t last = storage_shape_.size() - 1;
+    std::vector<const std::uint64_t*> row_modes;
+    for (std::size_t m = 0; m < last; ++m) row_modes.push_back(cut.signs[order_[m]].data());
+    kronecker_signs(row_modes, std::span(storage_shape_).first(last), pre_signs_);
+    add_sign_tensor(residual_.data(), storage_shape_[last], pre_signs_.data(), cut.signs[order_[last]].data(), -coeff,
+                    kernels_);
+    floats_streamed_ += 2 * residual_.size();
+    ++cuts_;
+}
+
+double ContractionCutEngine::squared_norm() {
+    floats_streamed_ += residual_.size();
+    return signcut::squared_norm(residual_.data());
+}
+
+Tensor ContractionCutEngine::residual() const {
+    if (std::is_sorted(order_.begin(), order_.end())) return residual_;
+    std::vector<std::size_t> inverse(order_.size());
+    for (std::size_t m = 0; m < order_.size(); ++m) inverse[order_[m]] = m;
+    return residual_.permuted(inverse);
+}
+
+}  // namespace signcut

@@ -1,0 +1,41 @@
+#pragma once
+// Signed cuts of a tensor of any order: every mode update contracts R with the other modes'
+// signs in one full pass (contraction.h). Used for orders other than 2 and 3 and for shapes
+// MatrixCutEngine does not take. R is kept with its largest mode last (storage_order), so
+// the innermost loops run over long contiguous rows.
+
+#include <vector>
+
+#include "scd/cut_engine.h"
+#include "scd/kernels.h"
+
+namespace signcut {
+
+class ContractionCutEngine : public CutEngine {
+public:
+    // Cut j starts from the seeded start j of cut_start.h.
+    ContractionCutEngine(Tensor input, const Kernels& kernels, std::uint64_t seed);
+
+    FoundCut find_cut(int max_iterations, const std::atomic<bool>& cancel) override;
+    void subtract(const FoundCut& cut, float coeff) override;
+    double squared_norm() override;
+    Tensor residual() const override;
+    std::uint64_t floats_streamed() const override { return floats_streamed_; }
+
+private:
+    // x_mode ← sign of R contracted with every other mode's signs; returns the cut value ‖image‖₁.
+    double update_mode(std::size_t mode);
+
+    const Kernels& kernels_;
+    std::vector<std::size_t> order_;  // storage mode m holds input mode order_[m]
+    Shape storage_shape_;
+    Tensor residual_;                                              // in storage order
+    std::vector<std::vector<std::vector<std::uint64_t>>> starts_;  // the pool of starts, each per storage mode
+    std::size_t cuts_ = 0;                                         // cuts subtracted so far
+    std::vector<std::vector<std::uint64_t>> signs_;                // per storage mode: the cut being found
+    std::vector<std::uint64_t> pre_signs_, post_signs_;            // scratch
+    std::vector<float> image_, partials_;
+    std::uint64_t floats_streamed_ = 0;
+};
+
+}  // namespace signcut

@@ -1,0 +1,39 @@
+#pragma once
+// The strategy a Decomposer drives: it owns the residual R, finds the next signed cut on it
+// by alternating sign maximisation from the seeded start (cut_start.h) and subtracts it.
+// MatrixCutEngine (matrices and order-3 tensors, updated incrementally) and
+// ContractionCutEngine (any order, a full pass over R per mode update) implement it; the
+// Decomposer keeps the stop rules, the coefficient rounding and the norm bookkeeping.
+
+#include <atomic>
+#include <cstdint>
+#include <vector>
+
+#include "tensor/tensor.h"
+
+namespace signcut {
+
+struct FoundCut {
+    std::vector<std::vector<std::uint64_t>> signs;  // packed signs (sign_bits.h) per mode, input order
+    double value = 0.0;                             // ⟨R, x^(1) ⊗ … ⊗ x^(k)⟩
+    int iterations = 0;                             // alternation sweeps
+    bool cancelled = false;                         // cancel was set; the cut is incomplete
+};
+
+class CutEngine {
+public:
+    virtual ~CutEngine() = default;
+    // Alternates from the seeded start until the value stops growing or max_iterations
+    // sweeps; returns early (cancelled) when `cancel` is set.
+    virtual FoundCut find_cut(int max_iterations, const std::atomic<bool>& cancel) = 0;
+    // R ← R − coeff · x^(1) ⊗ … ⊗ x^(k) for the cut just found.
+    virtual void subtract(const FoundCut& cut, float coeff) = 0;
+    // ‖R‖², summed directly over the residual.
+    virtual double squared_norm() = 0;
+    // The current residual in the input's mode order (a copy).
+    virtual Tensor residual() const = 0;
+    // Floats of R read or written so far: the memory traffic of the run.
+    virtual std::uint64_t floats_streamed() const = 0;
+};
+
+}  // namespace signcut
