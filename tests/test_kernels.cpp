@@ -205,6 +205,17 @@ private Q_SLOTS:
     }
 
     void dispatchPicksASupportedPath() { QVERIFY(isa_supported(active_kernels().isa)); }
+
+    // The tables are filled by designated initialisers, which leave a forgotten member null.
+    void everyTableNamesItsPathAndFillsEveryKernel() {
+        for (Isa isa : runnable_paths({Isa::scalar, Isa::avx2, Isa::avx512})) {
+            const Kernels& k = kernels_for(isa);
+            QCOMPARE(k.isa, isa);
+            QVERIFY2(k.signed_sum && k.accumulate && k.accumulate_rows && k.add_table_lookups && k.sign_bits &&
+                         k.add_signed_constant && k.changed_overlaps && k.viterbi_step,
+                     isa_name(isa).data());
+        }
+    }
 };
 
 QTEST_APPLESS_MAIN(KernelTest)

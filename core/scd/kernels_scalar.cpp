@@ -68,9 +68,17 @@ void viterbi_step(const float* costs, const float* values, float x, int state_bi
 }  // namespace
 
 const Kernels& scalar_kernels() {
-    static const Kernels table{Isa::scalar,       signed_sum, accumulate,          accumulate_rows,
-                               add_table_lookups, sign_bits,  add_signed_constant, detail::changed_overlaps_impl,
-                               viterbi_step};
+    static constexpr Kernels table{
+        .isa = Isa::scalar,
+        .signed_sum = signed_sum,
+        .accumulate = accumulate,
+        .accumulate_rows = accumulate_rows,
+        .add_table_lookups = add_table_lookups,
+        .sign_bits = sign_bits,
+        .add_signed_constant = add_signed_constant,
+        .changed_overlaps = detail::changed_overlaps_impl,
+        .viterbi_step = viterbi_step,
+    };
     return table;
 }
 

@@ -1,0 +1,233 @@
+#pragma once
+// The SIMD kernels of kernels.h, each written once over an instruction set's traits S
+// (simd_traits_avx2.h, simd_traits_avx512.h: a vector of S::kLanes floats, 8 or 16, and a few
+// primitives on it). Each ISA's translation unit includes its traits and this file and takes
+// its table from kernel_table<S>(). Every kernel returns what kernels_scalar.cpp returns, bit for bit.
+//
+// Internal linkage on purpose (as in sign_overlap.h): each translation unit compiles these with
+// its own -m flags, and a function with external linkage could be merged by the linker into one
+// copy compiled for another instruction set.
+
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "scd/kernel_row_count.h"
+#include "scd/kernels.h"
+#include "scd/sign_overlap.h"
+
+namespace signcut::simd {
+namespace {
+
+// The 16 sign bits of entries i … i+15 (i a multiple of 16).
+inline std::uint32_t bits16_at(const std::uint64_t* signs, std::size_t i) {
+    return std::uint32_t(signs[i >> 6] >> (i & 63)) & 0xFFFFu;
+}
+
+inline std::size_t at_most(std::size_t limit, std::size_t count) { return count < limit ? count : limit; }
+
+// The canonical fold of a 16-lane sum, after l += l+8 (S::add_halves16): l += l+4, l += l+2, 0 += 1.
+inline float fold8(__m256 s8) {
+    __m128 s4 = _mm_add_ps(_mm256_castps256_ps128(s8), _mm256_extractf128_ps(s8, 1));
+    s4 = _mm_add_ps(s4, _mm_movehl_ps(s4, s4));
+    s4 = _mm_add_ss(s4, _mm_shuffle_ps(s4, s4, 1));
+    return _mm_cvtss_f32(s4);
+}
+
+// Σ_i (−1)^{bit_i} x_i in the canonical order: entry i goes to lane i mod 16 of a 16-lane
+// accumulator (16 / kLanes vectors), whose lanes are then folded.
+template <class S>
+float signed_sum(const float* x, const std::uint64_t* signs, std::size_t n) {
+    constexpr std::size_t kLanes = S::kLanes, kVectors = 16 / kLanes;
+    typename S::vec acc[kVectors];
+    for (auto& lanes : acc) lanes = S::zero();
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const std::uint32_t bits = bits16_at(signs, i);
+        for (std::size_t k = 0; k < kVectors; ++k)
+            acc[k] =
+                S::add(acc[k], S::negate_where(S::load(x + i + k * kLanes), S::flips_from_bits(bits >> (k * kLanes))));
+    }
+    if (i < n) {  // tail: absent entries load as +0, unflipped, and leave their lane (never −0) unchanged
+        const std::uint32_t bits = bits16_at(signs, i) & ((1u << (n - i)) - 1u);
+        for (std::size_t k = 0; k < kVectors && i + k * kLanes < n; ++k) {
+            const typename S::vec a = S::load_first(x + i + k * kLanes, at_most(kLanes, n - i - k * kLanes));
+            acc[k] = S::add(acc[k], S::negate_where(a, S::flips_from_bits(bits >> (k * kLanes))));
+        }
+    }
+    return fold8(S::add_halves16(acc));
+}
+
+// out_i += ±x_i
+template <class S>
+void accumulate(float* out, const float* x, bool negate, std::size_t n) {
+    const typename S::flips flip = S::flips_from_bits(negate ? 0xFFFFu : 0u);
+    std::size_t i = 0;
+    for (; i + S::kLanes <= n; i += S::kLanes)
+        S::store(out + i, S::add(S::load(out + i), S::negate_where(S::load(x + i), flip)));
+    if (i < n) {
+        const std::size_t rest = n - i;
+        S::store_first(out + i, S::add(S::load_first(out + i, rest), S::negate_where(S::load_first(x + i, rest), flip)),
+                       rest);
+    }
+}
+
+// The row count is a template parameter so that the signs stay in registers; two vectors of
+// entries run side by side (independent chains hide the add latency, and every entry still
+// adds its rows in order, as the scalar twin does).
+template <class S, std::size_t kCount>
+void accumulate_rows_fixed(float* out, const float* const* rows, const bool* negate, std::size_t n) {
+    constexpr std::size_t kLanes = S::kLanes;
+    typename S::flips flip[kCount];
+    for (std::size_t r = 0; r < kCount; ++r) flip[r] = S::flips_from_bits(negate[r] ? 0xFFFFu : 0u);
+    std::size_t i = 0;
+    for (; i + 2 * kLanes <= n; i += 2 * kLanes) {
+        typename S::vec s0 = S::load(out + i), s1 = S::load(out + i + kLanes);
+        for (std::size_t r = 0; r < kCount; ++r) {
+            s0 = S::add(s0, S::negate_where(S::load(rows[r] + i), flip[r]));
+            s1 = S::add(s1, S::negate_where(S::load(rows[r] + i + kLanes), flip[r]));
+        }
+        S::store(out + i, s0), S::store(out + i + kLanes, s1);
+    }
+    for (; i < n; i += kLanes) {  // at most two vectors, the last one partial
+        const std::size_t lanes = at_most(kLanes, n - i);
+        typename S::vec sum = S::load_first(out + i, lanes);
+        for (std::size_t r = 0; r < kCount; ++r)
+            sum = S::add(sum, S::negate_where(S::load_first(rows[r] + i, lanes), flip[r]));
+        S::store_first(out + i, sum, lanes);
+    }
+}
+
+template <class S>
+void accumulate_rows(float* out, const float* const* rows, const bool* negate, std::size_t count, std::size_t n) {
+    detail::with_row_count<kMaxAccumulateRows>(
+        count, [&](auto rows_count) { accumulate_rows_fixed<S, decltype(rows_count)::value>(out, rows, negate, n); });
+}
+
+// out_i += Σ_r tables[r][indices[r][i]], the tables held in registers.
+template <class S>
+void add_table_lookups(float* out, const std::uint8_t* const* indices, const float* const* tables, std::size_t count,
+                       std::size_t n) {
+    constexpr std::size_t kLanes = S::kLanes;
+    typename S::table16 table[kMaxTables];
+    for (std::size_t r = 0; r < count; ++r) table[r] = S::load_table16(tables[r]);
+    std::size_t i = 0;
+    for (; i + 2 * kLanes <= n; i += 2 * kLanes) {  // two independent chains
+        typename S::vec s0 = S::load(out + i), s1 = S::load(out + i + kLanes);
+        for (std::size_t r = 0; r < count; ++r) {
+            s0 = S::add(s0, S::lookup(table[r], indices[r] + i));
+            s1 = S::add(s1, S::lookup(table[r], indices[r] + i + kLanes));
+        }
+        S::store(out + i, s0), S::store(out + i + kLanes, s1);
+    }
+    for (; i + kLanes <= n; i += kLanes) {
+        typename S::vec sum = S::load(out + i);
+        for (std::size_t r = 0; r < count; ++r) sum = S::add(sum, S::lookup(table[r], indices[r] + i));
+        S::store(out + i, sum);
+    }
+    for (; i < n; ++i)
+        for (std::size_t r = 0; r < count; ++r) out[i] += tables[r][indices[r][i]];
+}
+
+// Bit i of the output set where x_i < 0, a 64-bit word at a time.
+template <class S>
+void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
+    constexpr std::size_t kLanes = S::kLanes;
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        std::uint64_t word = 0;
+        for (std::size_t part = 0; part < 64 / kLanes; ++part)
+            word |= std::uint64_t(S::negative_bits(x + i + kLanes * part)) << (kLanes * part);
+        out[i / 64] = word;
+    }
+    if (i < n) {
+        std::uint64_t word = 0;
+        for (std::size_t b = 0; i + b < n; ++b) word |= std::uint64_t(x[i + b] < 0.0f) << b;
+        out[i / 64] = word;
+    }
+}
+
+// row_i += (−1)^{bit_i} c, sixteen entries (one u16 of sign bits) at a time.
+template <class S>
+void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::size_t n) {
+    constexpr std::size_t kLanes = S::kLanes, kVectors = 16 / kLanes;
+    const typename S::vec value = S::broadcast(c);
+    std::size_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        const std::uint32_t bits = bits16_at(signs, i);
+        for (std::size_t k = 0; k < kVectors; ++k) {
+            float* part = row + i + k * kLanes;
+            S::store(part, S::add(S::load(part), S::negate_where(value, S::flips_from_bits(bits >> (k * kLanes)))));
+        }
+    }
+    if (i < n) {
+        const std::uint32_t bits = bits16_at(signs, i);
+        for (std::size_t k = 0; k < kVectors && i + k * kLanes < n; ++k) {
+            float* part = row + i + k * kLanes;
+            const std::size_t lanes = at_most(kLanes, n - i - k * kLanes);
+            const typename S::vec signed_value = S::negate_where(value, S::flips_from_bits(bits >> (k * kLanes)));
+            S::store_first(part, S::add(S::load_first(part, lanes), signed_value), lanes);
+        }
+    }
+}
+
+// Lane l holds costs[(s + l) >> K], the group of state s + l (s a multiple of kLanes).
+template <class S, int kBits>
+typename S::vec group_costs(const float* costs, std::size_t s) {
+    const float* first = costs + (s >> kBits);
+    if constexpr ((std::size_t(1) << kBits) >= S::kLanes) return S::broadcast(*first);  // one group for every lane
+    else return S::template repeat_each<kBits>(first);  // kLanes >> K groups, each over 2^K lanes
+}
+
+// kLanes groups p … p+kLanes−1 at a time, their 2^K candidate states j after j.
+template <class S, int kBits>
+void viterbi_step_fixed(const float* costs, const float* values, float x, std::size_t groups, float* next_costs,
+                        std::uint8_t* choices) {
+    const typename S::vec xs = S::broadcast(x);
+    const auto candidate = [&](std::size_t s) {  // fma(x − v, x − v, group cost) for states s … s+kLanes−1
+        const typename S::vec d = S::sub(xs, S::load(values + s));
+        return S::fmadd(d, d, group_costs<S, kBits>(costs, s));
+    };
+    for (std::size_t p = 0; p < groups; p += S::kLanes) {
+        typename S::vec best = candidate(p);
+        typename S::ivec choice = S::zero_int();
+        for (int j = 1; j < (1 << kBits); ++j) {
+            const typename S::vec c = candidate(p + std::size_t(j) * groups);
+            const typename S::mask lower = S::less(c, best);
+            best = S::min(c, best);  // c < best ? c : best: the earlier j keeps a tie
+            choice = S::select(lower, S::broadcast_int(j), choice);
+        }
+        S::store(next_costs + p, best);
+        S::store_low_bytes(choices + p, choice);
+    }
+}
+
+template <class S>
+void viterbi_step(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
+                  float* next_costs, std::uint8_t* choices) {
+    const std::size_t groups = std::size_t(1) << (state_bits - bits_per_entry);
+    if (groups < S::kLanes)  // fewer groups than lanes
+        return scalar_kernels().viterbi_step(costs, values, x, state_bits, bits_per_entry, next_costs, choices);
+    detail::with_row_count<8>(std::size_t(bits_per_entry), [&](auto bits) {  // K as a template parameter
+        viterbi_step_fixed<S, int(decltype(bits)::value)>(costs, values, x, groups, next_costs, choices);
+    });
+}
+
+template <class S>
+constexpr Kernels kernel_table() {
+    return {
+        .isa = S::kIsa,
+        .signed_sum = signed_sum<S>,
+        .accumulate = accumulate<S>,
+        .accumulate_rows = accumulate_rows<S>,
+        .add_table_lookups = add_table_lookups<S>,
+        .sign_bits = sign_bits<S>,
+        .add_signed_constant = add_signed_constant<S>,
+        .changed_overlaps = detail::changed_overlaps_impl,
+        .viterbi_step = viterbi_step<S>,
+    };
+}
+
+}  // namespace
+}  // namespace signcut::simd

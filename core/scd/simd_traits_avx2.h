@@ -1,0 +1,99 @@
+#pragma once
+// The AVX2 (with FMA) primitives that kernels_impl.h writes the kernels over: a vector of eight
+// floats and the few operations the kernels need. Included only by kernels_avx2.cpp, which is
+// compiled with -mavx2 -mfma -mpopcnt; internal linkage for the reason given in kernels_impl.h.
+
+#include <immintrin.h>
+
+#include <cstddef>
+#include <cstdint>
+
+#include "scd/kernels.h"
+
+namespace signcut::simd {
+namespace {
+
+struct Avx2 {
+    static constexpr Isa kIsa = Isa::avx2;
+    static constexpr std::size_t kLanes = 8;
+    using vec = __m256;
+    using ivec = __m256i;
+    using flips = __m256;  // 0x80000000 in each lane to negate, 0 elsewhere
+    using mask = __m256;   // a comparison: all ones in the lanes where it holds
+    struct table16 {
+        __m256 low, high;  // entries 0..7 and 8..15
+    };
+
+    static vec zero() { return _mm256_setzero_ps(); }
+    static vec broadcast(float c) { return _mm256_set1_ps(c); }
+    static vec load(const float* p) { return _mm256_loadu_ps(p); }
+    static void store(float* p, vec v) { _mm256_storeu_ps(p, v); }
+    // Lanes [0, count) of p, the others +0; nothing past them is read (count ≤ kLanes).
+    static vec load_first(const float* p, std::size_t count) { return _mm256_maskload_ps(p, first_lanes(count)); }
+    static void store_first(float* p, vec v, std::size_t count) { _mm256_maskstore_ps(p, first_lanes(count), v); }
+
+    static vec add(vec a, vec b) { return _mm256_add_ps(a, b); }
+    static vec sub(vec a, vec b) { return _mm256_sub_ps(a, b); }
+    static vec fmadd(vec a, vec b, vec c) { return _mm256_fmadd_ps(a, b, c); }  // a·b + c, one rounding
+    static vec min(vec a, vec b) { return _mm256_min_ps(a, b); }                // a < b ? a : b
+
+    // Lane l to negate where bit l of `bits` is set (higher bits ignored): each lane shifts its
+    // own bit into the sign position.
+    static flips flips_from_bits(std::uint32_t bits) {
+        const __m256i to_sign_bit = _mm256_setr_epi32(31, 30, 29, 28, 27, 26, 25, 24);
+        const __m256i shifted = _mm256_sllv_epi32(_mm256_set1_epi32(int(bits)), to_sign_bit);
+        return _mm256_castsi256_ps(_mm256_and_si256(shifted, _mm256_set1_epi32(int(0x80000000u))));
+    }
+    static vec negate_where(vec x, flips f) { return _mm256_xor_ps(x, f); }  // exact, like the scalar −x
+
+    // Bit l set where lane l of p is < 0 (so −0 counts as positive).
+    static std::uint32_t negative_bits(const float* p) {
+        return std::uint32_t(_mm256_movemask_ps(_mm256_cmp_ps(load(p), zero(), _CMP_LT_OQ)));
+    }
+
+    static table16 load_table16(const float* table) { return {load(table), load(table + 8)}; }
+    // Lane l = table[indices[l]]: two 8-lane permutes (on the low three index bits) and a blend on
+    // the fourth bit, moved into the sign position that blendv reads.
+    static vec lookup(const table16& table, const std::uint8_t* indices) {
+        const __m256i index = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(indices)));
+        const __m256 upper = _mm256_castsi256_ps(_mm256_slli_epi32(index, 28));
+        return _mm256_blendv_ps(_mm256_permutevar8x32_ps(table.low, index), _mm256_permutevar8x32_ps(table.high, index),
+                                upper);
+    }
+
+    static mask less(vec a, vec b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
+    static ivec broadcast_int(int c) { return _mm256_set1_epi32(c); }
+    static ivec zero_int() { return _mm256_setzero_si256(); }
+    static ivec select(mask m, ivec if_set, ivec otherwise) {
+        return _mm256_blendv_epi8(otherwise, if_set, _mm256_castps_si256(m));
+    }
+    // Byte 0 of each lane to p[0..7].
+    static void store_low_bytes(std::uint8_t* p, ivec v) {
+        const __m256i low_bytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8,
+                                                   12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+        const __m256i bytes = _mm256_shuffle_epi8(v, low_bytes);  // to the low dword of each 128-bit half
+        _mm_storel_epi64(reinterpret_cast<__m128i*>(p),
+                         _mm_unpacklo_epi32(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1)));
+    }
+    // Lane l = p[l >> kBits] (2^kBits < kLanes): kLanes >> kBits values, each over 2^kBits lanes.
+    template <int kBits>
+    static vec repeat_each(const float* p) {
+        const __m128 few =
+            kBits == 1 ? _mm_loadu_ps(p) : _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+        const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        return _mm256_permutevar8x32_ps(_mm256_zextps128_ps256(few), _mm256_srli_epi32(lane, kBits));
+    }
+
+    // Lanes l + (l + 8) of a 16-lane accumulator (two vectors): the first step of the canonical fold.
+    static __m256 add_halves16(const vec (&acc)[2]) { return add(acc[0], acc[1]); }
+
+private:
+    // Lanes [0, count) all ones, the rest zero.
+    static __m256i first_lanes(std::size_t count) {
+        const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        return _mm256_cmpgt_epi32(_mm256_set1_epi32(int(count)), index);
+    }
+};
+
+}  // namespace
+}  // namespace signcut::simd
