@@ -83,23 +83,10 @@ QString measure_title(ComparisonMeasure measure) {
     return {};
 }
 
-ComparisonChart::ComparisonChart(QWidget* parent)
-    : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
+ComparisonChart::ComparisonChart(QWidget* parent) : ChartView(4, parent) {
     QChart* chart = this->chart();
-    chart->legend()->setAlignment(Qt::AlignRight);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    setRenderHint(QPainter::Antialiasing);
-
-    bits_axis_ = new QLogValueAxis;
-    bits_axis_->setBase(2);
-    bits_axis_->setTitleText("bits per entry (everything stored: signs, scales, headers)");
-    bits_axis_->setLabelFormat("%g");
-    bits_axis_->setMinorTickCount(-1);
-    error_axis_ = new QLogValueAxis;
-    error_axis_->setBase(10);
-    error_axis_->setTitleText(measure_title(ComparisonMeasure::relative_error));
-    error_axis_->setLabelFormat("%.0e");
-    error_axis_->setMinorTickCount(-1);
+    bits_axis_ = make_log_axis(2, "bits per entry (everything stored: signs, scales, headers)", "%g");
+    error_axis_ = make_log_axis(10, measure_title(ComparisonMeasure::relative_error), "%.0e");
     value_axis_ = new QValueAxis;
     value_axis_->setVisible(false);
     chart->addAxis(bits_axis_, Qt::AlignBottom);
@@ -114,12 +101,11 @@ ComparisonChart::ComparisonChart(QWidget* parent)
         series->attachAxis(bits_axis_);
         series->attachAxis(error_axis_);  // relative errors: shown with that measure only
         const QString name = style.name;
-        connect(series, &QLineSeries::hovered, this, [name](const QPointF& point, bool on) {
-            if (!on) return QToolTip::hideText();
-            QToolTip::showText(QCursor::pos(), QString("<b>%1</b><br>%2 bits per entry: %3")
-                                                       .arg(name, QString::number(point.x(), 'g', 3))
-                                                       .arg(point.y(), 0, 'g', 3) +
-                                                   "<br>" + comparison_description(name));
+        tooltip_on_hover(series, [name](const QPointF& point) {
+            return QString("<b>%1</b><br>%2 bits per entry: %3")
+                       .arg(name, QString::number(point.x(), 'g', 3))
+                       .arg(point.y(), 0, 'g', 3) +
+                   "<br>" + comparison_description(name);
         });
         floors_[name] = series;
         toggle_on_legend_click(series, name);
@@ -212,18 +198,14 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     if (hidden_.count(method))
         for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact})
             s->setVisible(false);
-    connect(series.markers, &QScatterSeries::hovered, this, [this, method](const QPointF& point, bool on) {
-        if (!on) return QToolTip::hideText();
-        QToolTip::showText(QCursor::pos(), point_tooltip(method, point.x()) + "<br><i>click to see it</i>");
+    tooltip_on_hover(series.markers, [this, method](const QPointF& point) {
+        return point_tooltip(method, point.x()) + "<br><i>click to see it</i>";
     });
-    connect(series.line, &QLineSeries::hovered, this, [this, method](const QPointF& point, bool on) {
-        if (!on) return QToolTip::hideText();
-        QToolTip::showText(QCursor::pos(), "On the curve near " + point_tooltip(method, point.x()));
+    tooltip_on_hover(series.line, [this, method](const QPointF& point) {
+        return "On the curve near " + point_tooltip(method, point.x());
     });
-    connect(series.exact, &QLineSeries::hovered, this, [this, method](const QPointF& point, bool on) {
-        if (!on) return QToolTip::hideText();
-        QToolTip::showText(QCursor::pos(),
-                           "Exact (error 0, PSNR ∞, SSIM 1) from here: " + point_tooltip(method, point.x()));
+    tooltip_on_hover(series.exact, [this, method](const QPointF& point) {
+        return "Exact (error 0, PSNR ∞, SSIM 1) from here: " + point_tooltip(method, point.x());
     });
     connect(series.markers, &QScatterSeries::clicked, this, [this, method](const QPointF& point) {
         const MethodSeries& s = methods_[method];

@@ -51,21 +51,14 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     qRegisterMetaType<std::shared_ptr<const ComparisonJob>>();
     qRegisterMetaType<std::shared_ptr<const ComparisonPoint>>();
     qRegisterMetaType<std::shared_ptr<const ComparisonFloors>>();
-    worker_ = new ComparisonWorker;
-    worker_->moveToThread(&worker_thread_);
-    connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &ComparisonWorker::floors_ready, this, &ComparisonView::on_floors, Qt::QueuedConnection);
-    connect(worker_, &ComparisonWorker::point_ready, this, &ComparisonView::on_point, Qt::QueuedConnection);
-    connect(worker_, &ComparisonWorker::finished, this, &ComparisonView::on_finished, Qt::QueuedConnection);
-    connect(
-        worker_, &ComparisonWorker::universality_ready, this,
-        [this](quint64 job, const QString& text) {
-            if (job != job_id_ || !running_) return;
-            universality_->setText(text);
-            universality_->show();
-        },
-        Qt::QueuedConnection);
-    worker_thread_.start();
+    worker_.on(&ComparisonWorker::floors_ready, this, &ComparisonView::on_floors);
+    worker_.on(&ComparisonWorker::point_ready, this, &ComparisonView::on_point);
+    worker_.on(&ComparisonWorker::finished, this, &ComparisonView::on_finished);
+    worker_.on(&ComparisonWorker::universality_ready, this, [this](quint64 job, const QString& text) {
+        if (job != job_id_ || !running_) return;
+        universality_->setText(text);
+        universality_->show();
+    });
 
     budgets_ = new QLineEdit(kDefaultBudgets);
     budgets_->setToolTip("Bit budgets per entry, comma separated; every method gets the same budgets");
@@ -165,11 +158,7 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     clear_input("Open an image or a matrix to compare the methods on it");
 }
 
-ComparisonView::~ComparisonView() {
-    worker_->supersede(job_id_ + 1);
-    worker_thread_.quit();
-    worker_thread_.wait();
-}
+ComparisonView::~ComparisonView() { worker_->supersede(job_id_ + 1); }
 
 void ComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo, const QString& name) {
     cancel();
@@ -260,8 +249,7 @@ void ComparisonView::run() {
     cuts_view_->set_placeholder("");
     cancel_button_->setEnabled(true);
     set_status(QString("Computing %1 points on %2…").arg(expected_points_).arg(name_));
-    QMetaObject::invokeMethod(
-        worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
+    worker_.run(std::shared_ptr<const ComparisonJob>(job));
 }
 
 void ComparisonView::cancel() {
