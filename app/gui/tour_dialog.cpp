@@ -64,7 +64,7 @@ const char* const kPages[] = {
 }  // namespace
 
 TourDialog::TourDialog(QWidget* parent) : QDialog(parent) {
-    setWindowTitle("A tour of signcut");
+    setWindowTitle(tr("A tour of signcut"));
     pages_ = new QStackedWidget;
     static_assert(std::size(kPages) == kTourPictures, "a picture for every page");
     for (int page = 0; page < kTourPictures; ++page) {
@@ -84,9 +84,9 @@ TourDialog::TourDialog(QWidget* parent) : QDialog(parent) {
         pages_->addWidget(content);
     }
     position_ = new QLabel;
-    back_ = new QPushButton("◀ Back");
-    next_ = new QPushButton("Next ▶");
-    auto* close = new QPushButton("Close");
+    back_ = new QPushButton(tr("◀ Back"));
+    next_ = new QPushButton(tr("Next ▶"));
+    auto* close = new QPushButton(tr("Close"));
     connect(back_, &QPushButton::clicked, this, [this] { show_page(pages_->currentIndex() - 1); });
     connect(next_, &QPushButton::clicked, this, [this] { show_page(pages_->currentIndex() + 1); });
     connect(close, &QPushButton::clicked, this, &QDialog::accept);

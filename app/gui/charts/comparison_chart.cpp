@@ -1,5 +1,6 @@
 #include "charts/comparison_chart.h"
 
+#include <QCoreApplication>
 #include <QToolTip>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
@@ -74,11 +75,11 @@ QString comparison_description(const QString& name) {
 QString measure_title(ComparisonMeasure measure) {
     switch (measure) {
         case ComparisonMeasure::relative_error:
-            return "relative error";
+            return QCoreApplication::translate("ComparisonChart", "relative error");
         case ComparisonMeasure::psnr:
-            return "PSNR (dB)";
+            return QCoreApplication::translate("ComparisonChart", "PSNR (dB)");
         case ComparisonMeasure::ssim:
-            return "SSIM (luminance)";
+            return QCoreApplication::translate("ComparisonChart", "SSIM (luminance)");
     }
     return {};
 }
@@ -102,7 +103,7 @@ ComparisonChart::ComparisonChart(QWidget* parent) : ChartView(4, parent) {
         series->attachAxis(error_axis_);  // relative errors: shown with that measure only
         const QString name = style.name;
         tooltip_on_hover(series, [name](const QPointF& point) {
-            return QString("<b>%1</b><br>%2 bits per entry: %3")
+            return tr("<b>%1</b><br>%2 bits per entry: %3")
                        .arg(name, QString::number(point.x(), 'g', 3))
                        .arg(point.y(), 0, 'g', 3) +
                    "<br>" + comparison_description(name);
@@ -112,7 +113,7 @@ ComparisonChart::ComparisonChart(QWidget* parent) : ChartView(4, parent) {
     }
 
     picked_ = new QScatterSeries;
-    picked_->setName("picked");
+    picked_->setName(tr("picked"));
     picked_->setMarkerSize(20);
     picked_->setColor(Qt::transparent);
     picked_->setBorderColor(Qt::black);
@@ -150,18 +151,18 @@ QString ComparisonChart::point_tooltip(const QString& method, double bits) const
         found->second.points.begin(), found->second.points.end(),
         [bits](const Measured& p, const Measured& q) { return std::abs(p.bits - bits) < std::abs(q.bits - bits); });
     if (point == found->second.points.end()) return method;
-    QString text = QString("<b>%1</b> at a budget of %2: %3 bits per entry, relative error %4")
+    QString text = tr("<b>%1</b> at a budget of %2: %3 bits per entry, relative error %4")
                        .arg(method)
                        .arg(point->budget)
                        .arg(point->bits, 0, 'f', 3)
                        .arg(point->error, 0, 'g', 4);
     if (point->error > 0)
-        text += QString("<br>%1 bits above the i.i.d. Gaussian floor (R + log₂ error)")
+        text += tr("<br>%1 bits above the i.i.d. Gaussian floor (R + log₂ error)")
                     .arg(bits_above_iid_floor(point->bits, point->error), 0, 'f', 2);
     if (point->psnr_db)
-        text += "<br>PSNR " + (std::isinf(*point->psnr_db) ? QString("∞ (an exact copy)")
+        text += "<br>PSNR " + (std::isinf(*point->psnr_db) ? tr("∞ (an exact copy)")
                                                            : QString::number(*point->psnr_db, 'f', 2) + " dB");
-    if (point->ssim) text += QString(", SSIM %1").arg(*point->ssim, 0, 'f', 4);
+    if (point->ssim) text += tr(", SSIM %1").arg(*point->ssim, 0, 'f', 4);
     return text + "<br>" + comparison_description(method);
 }
 
