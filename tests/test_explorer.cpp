@@ -6,6 +6,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QSpinBox>
@@ -14,6 +15,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include <fstream>
+#include <set>
 
 #include "charts/chart_export.h"
 #include "charts/error_chart.h"
@@ -22,7 +24,9 @@
 #include "io/safetensors_file.h"
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
+#include "explorer_document.h"
 #include "main_window.h"
+#include "methods/method.h"
 #include "playback.h"
 #include "model/model_compression.h"
 #include "scd/cut_trace.h"
@@ -49,6 +53,19 @@ bool wait_until_finished(MainWindow& window, int timeout_ms = 60000) {
     return !window.is_computing() || finished.wait(timeout_ms);
 }
 
+// A window as the tests drive it: dialogs off (offers accepted, errors only kept in
+// last_error()), decomposing up to `width` cuts, on screen unless `shown` is false.
+void prepare(MainWindow& window, std::size_t width, bool shown = true) {
+    window.set_dialogs_enabled(false);
+    window.set_width_rule(width);
+    if (shown) window.show();
+}
+
+// Opens a file and waits until its decomposition is done.
+bool open_and_wait(MainWindow& window, const QString& path = kCat) {
+    return window.open_file(path) && wait_until_finished(window);
+}
+
 }  // namespace
 
 class ExplorerTest : public QObject {
@@ -62,11 +79,8 @@ private Q_SLOTS:
 
     void opensTheCatAndAgreesWithTheEngine() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(40);
-        window.show();
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 40);
+        QVERIFY(open_and_wait(window));
         const gui::Snapshot* snapshot = window.snapshot();
         QVERIFY(snapshot);
         QCOMPARE(snapshot->width(), std::size_t(40));
@@ -89,8 +103,7 @@ private Q_SLOTS:
 
     void cancelStopsWithinAFractionOfASecond() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(1000000);
+        prepare(window, 1000000, false);
         QVERIFY(window.open_file(kCat));
         // Cancel once cuts have arrived (however long the first ones take in a sanitizer build).
         QTRY_VERIFY_WITH_TIMEOUT(window.snapshot() && window.snapshot()->width() > 0, 60000);
@@ -106,15 +119,73 @@ private Q_SLOTS:
         QVERIFY(window.snapshot()->width() > 0);
     }
 
+    // Every snapshot of a run shares one store of cuts, so handing one to the views costs the
+    // new cuts only; the last one holds the engine's decomposition.
+    void snapshotsOfARunShareOneStoreOfCuts() {
+        MainWindow window;
+        prepare(window, 300, false);
+        std::set<const std::vector<Decomposition>*> stores;
+        std::size_t snapshots = 0;
+        QObject::connect(window.document(), &gui::ExplorerDocument::snapshot_changed, [&] {
+            stores.insert(window.snapshot()->decompositions.get());
+            ++snapshots;
+        });
+        QVERIFY(open_and_wait(window));
+        QVERIFY(snapshots >= 1);
+        QCOMPARE(stores.size(), std::size_t(1));
+        DecomposeOptions options;
+        options.stop.width = 300;
+        const Decomposition engine = decompose(load_input(kCat.toStdString()).tensor, options);
+        const Decomposition& shown = window.snapshot()->parts().front();
+        QCOMPARE(shown.width(), engine.width());
+        QVERIFY(std::equal(shown.coeffs().begin(), shown.coeffs().end(), engine.coeffs().begin()));
+        for (std::size_t j : {std::size_t(0), std::size_t(150), std::size_t(299)})
+            for (std::size_t mode = 0; mode < 3; ++mode) {
+                const auto a = shown.signs(j, mode), b = engine.signs(j, mode);
+                QVERIFY(std::equal(a.begin(), a.end(), b.begin(), b.end()));
+            }
+    }
+
+    // "Three channel matrices": each channel is decomposed on its own, as the engine does it.
+    void separateChannelsAgreeWithTheEnginePerChannel() {
+        MainWindow window;
+        prepare(window, 20, false);
+        QComboBox* colour = nullptr;
+        for (QComboBox* box : window.findChildren<QComboBox*>())
+            if (box->count() == 2 && box->itemText(1) == "three channel matrices") colour = box;
+        QVERIFY(colour);
+        QVERIFY(open_and_wait(window));
+        colour->setCurrentIndex(1);
+        window.restart();
+        QVERIFY(wait_until_finished(window));
+        const gui::Snapshot* snapshot = window.snapshot();
+        QVERIFY(snapshot->split_channels);
+        QCOMPARE(snapshot->parts().size(), std::size_t(3));
+        QCOMPARE(snapshot->shape(), load_input(kCat.toStdString()).tensor.shape());
+        DecomposeOptions options;
+        options.stop.width = 20;
+        const std::vector<Tensor> channels = as_matrices(load_input(kCat.toStdString()).tensor);
+        for (std::size_t c = 0; c < 3; ++c) {
+            const Decomposition engine = decompose(channels[c], options);
+            for (std::size_t w = 0; w <= 20; ++w)
+                QCOMPARE(snapshot->parts()[c].relative_error(w), engine.relative_error(w));
+        }
+        // The reconstruction is the channels' reconstructions side by side.
+        window.set_playing(false);
+        window.show_width(20);
+        const Tensor& shown = window.document()->reconstruction();
+        const Tensor red = snapshot->parts()[0].reconstruct(20);
+        for (std::size_t i = 0; i < red.size(); i += 97) QVERIFY(std::abs(shown[i * 3] - red[i]) <= 1e-4f);
+        colour->setCurrentIndex(0);  // the settings are kept for the next test's window
+    }
+
     void corruptFileShowsAnErrorAndKeepsThePreviousData() {
         QTemporaryDir dir;
         const QString corrupt = dir.filePath("broken.png");
         std::ofstream(corrupt.toStdString()) << "\x89PNG but not really";
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(20);
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 20, false);
+        QVERIFY(open_and_wait(window));
         const gui::Snapshot* before = window.snapshot();
         const QString title = window.windowTitle();
         QVERIFY(!window.open_file(corrupt));
@@ -127,8 +198,7 @@ private Q_SLOTS:
 
     void restartsInQuickSuccessionKeepOnlyTheLastRun() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(30);
+        prepare(window, 30, false);
         QVERIFY(window.open_file(kCat));
         for (int i = 0; i < 20; ++i) window.restart();
         QVERIFY(wait_until_finished(window));
@@ -143,9 +213,7 @@ private Q_SLOTS:
         const QString matrix = dir.filePath("m.npy");
         save_output(matrix.toStdString(), gaussian_tensor({40, 30}, 3));
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(25);
-        window.show();
+        prepare(window, 25);
         for (int i = 0; i < 300; ++i) {
             switch (i % 4) {
                 case 0:
@@ -225,11 +293,8 @@ private Q_SLOTS:
 
     void teachingTabsFollowTheExplorer() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(40);
-        window.show();
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 40);
+        QVERIFY(open_and_wait(window));
         window.set_playing(false);
         window.show_width(40);
 
@@ -279,21 +344,16 @@ private Q_SLOTS:
                 large.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x / 10), uchar(y / 8), uchar((x + y) / 20));
         QVERIFY(cv::imwrite(photo.toStdString(), large));
         MainWindow window;
-        window.set_dialogs_enabled(false);  // accepts the offer to downscale
-        window.set_width_rule(20);
-        window.show();
-        QVERIFY(window.open_file(array));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 20);  // accepts the offer to downscale
+        QVERIFY(open_and_wait(window, array));
         window.slice_box()->setValue(4);
         QCOMPARE(window.slice_box()->value(), 4);
-        QVERIFY(window.open_file(photo));
-        QVERIFY(wait_until_finished(window));
+        QVERIFY(open_and_wait(window, photo));
         QCOMPARE(window.snapshot()->shape().size(), std::size_t(3));
         QVERIFY(window.snapshot()->shape()[0] < 1800);  // downscaled
         window.show_width(10);
         // And back to a smaller input, which once read garbage instead of crashing.
-        QVERIFY(window.open_file(array));
-        QVERIFY(wait_until_finished(window));
+        QVERIFY(open_and_wait(window, array));
         QCOMPARE(window.snapshot()->shape(), (Shape{64, 64, 5}));
     }
 
@@ -315,11 +375,8 @@ private Q_SLOTS:
 
     void playStartsFromTheWidthShown() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(300);
-        window.show();
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 300);
+        QVERIFY(open_and_wait(window));
         window.set_playing(false);
         // Rewind: Home (the slider at 0), then Play: the first widths, not a jump to the end.
         window.width_slider()->setValue(0);
@@ -344,11 +401,8 @@ private Q_SLOTS:
 
     void homeAndEndBelongToTheFocusedSlider() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(60);
-        window.show();
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 60);
+        QVERIFY(open_and_wait(window));
         window.set_playing(false);
         window.show_width(20);
         window.show_tab(MainWindow::kSvdTab);
@@ -369,12 +423,9 @@ private Q_SLOTS:
 
     void aClickOnTheChartShowsThatWidth() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(100);
         window.resize(1280, 800);
-        window.show();
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 100);
+        QVERIFY(open_and_wait(window));
         window.set_playing(false);
         auto* chart = const_cast<gui::ErrorChart*>(window.chart());
         for (const bool log_width : {false, true}) {
@@ -395,12 +446,9 @@ private Q_SLOTS:
 
     void panesZoomTogetherAndOneCanBeShownAlone() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(20);
         window.resize(1280, 800);
-        window.show();
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 20);
+        QVERIFY(open_and_wait(window));
         const std::vector<const gui::ImageView*> panes = window.explore_panes();
         auto* original = const_cast<gui::ImageView*>(panes[0]);
         const QRectF whole = original->source_rect();
@@ -436,19 +484,14 @@ private Q_SLOTS:
         const QString matrix = dir.filePath("matrix.npy");
         write_npy(matrix.toStdString(), gaussian_tensor({48, 40}, 5));
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(20);
-        window.show();
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 20);
+        QVERIFY(open_and_wait(window));
         const std::vector<const gui::ImageView*> panes = window.explore_panes();
         QVERIFY(panes[2]->title().contains("mean over channels"));
-        QVERIFY(window.open_file(matrix));
-        QVERIFY(wait_until_finished(window));
+        QVERIFY(open_and_wait(window, matrix));
         QVERIFY(!panes[2]->title().contains("channels"));
         QVERIFY(panes[1]->has_legend());
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        QVERIFY(open_and_wait(window));
         window.show_width(10);
         QVERIFY(!panes[1]->has_legend());  // a heat map's legend does not stay under the photo
         QVERIFY(!panes[0]->has_legend());
@@ -456,11 +499,8 @@ private Q_SLOTS:
 
     void chartsExportAtSlideResolution() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(100);
-        window.show();
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 100);
+        QVERIFY(open_and_wait(window));
         QTemporaryDir dir;
         dir.setAutoRemove(qEnvironmentVariableIsEmpty("SIGNCUT_KEEP_TEST_FILES"));  // to look at them
         const QString png = dir.filePath("chart.png"), svg = dir.filePath("chart.svg");
@@ -492,11 +532,8 @@ private Q_SLOTS:
 
     void svdVersusCutsPlaysTheMemoryUpInLogTime() {
         MainWindow window;
-        window.set_dialogs_enabled(false);
-        window.set_width_rule(200);
-        window.show();
-        QVERIFY(window.open_file(kCat));
-        QVERIFY(wait_until_finished(window));
+        prepare(window, 200);
+        QVERIFY(open_and_wait(window));
         window.show_tab(MainWindow::kSvdTab);
         gui::SvdComparisonView* svd = window.svd_comparison();
         svd->set_bits(0.1);

@@ -2,18 +2,26 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+
+#include "scd/per_channel.h"
 
 namespace signcut::gui {
 
-std::size_t Snapshot::width() const {
-    std::size_t w = parts.empty() ? 0 : parts.front().width();
-    for (const Decomposition& part : parts) w = std::min(w, part.width());
-    return w;
+std::shared_ptr<const Snapshot> Snapshot::loaded(Decomposition decomposition) {
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->cuts = decomposition.width();
+    std::vector<Decomposition> parts;
+    parts.push_back(std::move(decomposition));
+    snapshot->decompositions = std::make_shared<const std::vector<Decomposition>>(std::move(parts));
+    snapshot->finished = true;
+    snapshot->stop_reason = "loaded";
+    return snapshot;
 }
 
 double Snapshot::relative_error(std::size_t w) const {
     double residual = 0.0, input = 0.0;
-    for (const Decomposition& part : parts) {
+    for (const Decomposition& part : parts()) {
         residual += part.residual_squared_norms()[w];
         input += part.input_squared_norm();
     }
@@ -22,32 +30,48 @@ double Snapshot::relative_error(std::size_t w) const {
 
 std::uint64_t Snapshot::stored_bytes(std::size_t w) const {
     std::uint64_t bytes = 0;
-    for (const Decomposition& part : parts) bytes += part.stored_bytes(w);
+    for (const Decomposition& part : parts()) bytes += part.stored_bytes(w);
     return bytes;
 }
 
 std::size_t Snapshot::entries() const {
     std::size_t n = 0;
-    for (const Decomposition& part : parts) n += part.entries();
+    for (const Decomposition& part : parts()) n += part.entries();
     return n;
 }
 
 Shape Snapshot::shape() const {
-    if (parts.empty()) return {};
-    Shape shape = parts.front().shape();
-    if (split_channels) shape.push_back(parts.size());
+    if (parts().empty()) return {};
+    Shape shape = parts().front().shape();
+    if (split_channels) shape.push_back(parts().size());
     return shape;
+}
+
+NewCuts new_cuts(const Decomposition& d, std::size_t first) {
+    NewCuts cuts{d.shape(), d.precision(), d.input_squared_norm(), first, {}, {}, {}};
+    const std::size_t last = d.width();
+    if (first >= last) return cuts;
+    cuts.coeffs.assign(d.coeffs().begin() + std::ptrdiff_t(first), d.coeffs().end());
+    // Cut j's words start at signs(j, 0) and run over every mode (the modes are word-aligned).
+    const std::uint64_t* words = d.signs(first, 0).data();
+    cuts.sign_words.assign(words, words + (last - first) * d.words_per_cut());
+    cuts.residual_squared_norms.assign(d.residual_squared_norms().begin() + std::ptrdiff_t(first + 1),
+                                       d.residual_squared_norms().end());
+    return cuts;
+}
+
+void append(Decomposition& d, const NewCuts& cuts) {
+    if (d.width() != cuts.first) throw std::logic_error("append: cuts out of order");
+    const std::size_t words = d.words_per_cut();
+    for (std::size_t j = 0; j < cuts.coeffs.size(); ++j)
+        d.append(cuts.coeffs[j], std::span(cuts.sign_words).subspan(j * words, words), cuts.residual_squared_norms[j]);
 }
 
 const Tensor& ReconstructionCursor::at(const Snapshot& snapshot, std::size_t w) {
     const auto rebuild = [&](std::size_t from, std::size_t to, Tensor start, float scale) {
-        if (!snapshot.split_channels) {
-            snapshot.parts.front().add_cuts(start, from, to, scale);
-            return start;
-        }
-        std::vector<Tensor> channels = split_channels(start);
-        for (std::size_t c = 0; c < channels.size(); ++c) snapshot.parts[c].add_cuts(channels[c], from, to, scale);
-        return join_channels(channels);
+        if (snapshot.split_channels) add_channel_cuts(start, snapshot.parts(), from, to, scale);
+        else snapshot.parts().front().add_cuts(start, from, to, scale);
+        return start;
     };
     if (!valid_ || image_.shape() != snapshot.shape()) {
         image_ = rebuild(0, w, Tensor(snapshot.shape()), 1.0f);
@@ -61,22 +85,6 @@ const Tensor& ReconstructionCursor::at(const Snapshot& snapshot, std::size_t w) 
     width_ = w;
     valid_ = true;
     return image_;
-}
-
-std::vector<Tensor> split_channels(const Tensor& tensor) {
-    const std::size_t rows = tensor.dim(0), cols = tensor.dim(1), channels = tensor.dim(2);
-    std::vector<Tensor> out(channels, Tensor({rows, cols}));
-    for (std::size_t i = 0; i < rows * cols; ++i)
-        for (std::size_t c = 0; c < channels; ++c) out[c][i] = tensor[i * channels + c];
-    return out;
-}
-
-Tensor join_channels(const std::vector<Tensor>& channels) {
-    const std::size_t rows = channels.front().dim(0), cols = channels.front().dim(1), count = channels.size();
-    Tensor out({rows, cols, count});
-    for (std::size_t i = 0; i < rows * cols; ++i)
-        for (std::size_t c = 0; c < count; ++c) out[i * count + c] = channels[c][i];
-    return out;
 }
 
 }  // namespace signcut::gui

@@ -1,6 +1,6 @@
 #pragma once
 // Runs decompositions off the GUI thread (the engine itself uses oneTBB's threads) and
-// hands results to the GUI as snapshots through queued signals, at most ~30 a second.
+// hands results to the GUI as batches of new cuts through queued signals, at most ~30 a second.
 
 #include <QObject>
 #include <QString>
@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "approximation.h"
-#include "scd/decomposer.h"
+#include "scd/per_channel.h"
 
 namespace signcut::gui {
 
@@ -20,6 +20,7 @@ struct Job {
     Tensor input;
     bool split_channels = false;  // one matrix per colour channel instead of one order-3 tensor
     DecomposeOptions options;
+    std::size_t max_width = 0;  // of each part: width_limit(part shape, options), set once when the job is made
 };
 
 class DecompositionWorker : public QObject {
@@ -36,13 +37,13 @@ public Q_SLOTS:
     void run(std::shared_ptr<const signcut::gui::Job> job);
 
 Q_SIGNALS:
-    void progressed(std::shared_ptr<const signcut::gui::Snapshot> snapshot);
-    void finished(std::shared_ptr<const signcut::gui::Snapshot> snapshot);
+    void progressed(std::shared_ptr<const signcut::gui::CutBatch> batch);
+    void finished(std::shared_ptr<const signcut::gui::CutBatch> batch);
     void failed(quint64 job, QString message);
 
 private:
     std::mutex mutex_;
-    std::vector<Decomposer*> running_;  // guarded by mutex_
+    PerChannelDecomposer* running_ = nullptr;  // guarded by mutex_
     std::atomic<quint64> newest_job_{0};
     std::atomic<quint64> cancelled_through_{0};  // jobs with ids up to this one are cancelled
 };
@@ -50,4 +51,4 @@ private:
 }  // namespace signcut::gui
 
 Q_DECLARE_METATYPE(std::shared_ptr<const signcut::gui::Job>)
-Q_DECLARE_METATYPE(std::shared_ptr<const signcut::gui::Snapshot>)
+Q_DECLARE_METATYPE(std::shared_ptr<const signcut::gui::CutBatch>)

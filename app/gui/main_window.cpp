@@ -27,6 +27,8 @@
 #include <cmath>
 
 #include "charts/error_chart.h"
+#include "explorer_document.h"
+#include "methods/method.h"
 #include "methods/image_quality.h"
 #include "views/checkpoint_panel.h"
 #include "views/image_view.h"
@@ -56,22 +58,13 @@ float robust_limit(const Tensor& tensor) {
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-    setWindowTitle("signcut");
+    setWindowTitle(tr("signcut"));
     setAcceptDrops(true);
 
-    qRegisterMetaType<std::shared_ptr<const Job>>();
-    qRegisterMetaType<std::shared_ptr<const Snapshot>>();
-    worker_ = new DecompositionWorker;
-    worker_->moveToThread(&worker_thread_);
-    connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &DecompositionWorker::progressed, this, &MainWindow::on_snapshot, Qt::QueuedConnection);
-    connect(worker_, &DecompositionWorker::finished, this, &MainWindow::on_snapshot, Qt::QueuedConnection);
-    connect(worker_, &DecompositionWorker::failed, this, &MainWindow::on_failed, Qt::QueuedConnection);
-    worker_thread_.start();
-
-    original_view_ = new ImageView("Original A");
-    reconstruction_view_ = new ImageView("Reconstruction Â_w");
-    residual_view_ = new ImageView("Residual A − Â_w");
+    document_ = new ExplorerDocument(this);
+    original_view_ = new ImageView(tr("Original A"));
+    reconstruction_view_ = new ImageView(tr("Reconstruction Â_w"));
+    residual_view_ = new ImageView(tr("Residual A − Â_w"));
     auto* views = new QSplitter(Qt::Horizontal);
     for (ImageView* view : {original_view_, reconstruction_view_, residual_view_}) views->addWidget(view);
     chart_ = new ErrorChart;
@@ -97,20 +90,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     comparison_ = new ComparisonView;
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
-    tabs_->addTab(explore, "Explore");
-    tabs_->addTab(comparison_, "Compare methods");
-    tabs_->setTabToolTip(kCompareTab,
-                         "Every low-bit method on the loaded data at the same bit budgets, over the "
-                         "rate-distortion floors");
+    tabs_->addTab(explore, tr("Explore"));
+    tabs_->addTab(comparison_, tr("Compare methods"));
+    tabs_->setTabToolTip(kCompareTab, tr("Every low-bit method on the loaded data at the same bit budgets, over the "
+                                         "rate-distortion floors"));
     cut_view_ = new CutStepperView;
     gallery_ = new CutGalleryView;
     svd_view_ = new SvdComparisonView;
-    tabs_->addTab(cut_view_, "Inside one cut");
-    tabs_->setTabToolTip(kCutTab, "The next cut at the width shown, found step by step");
-    tabs_->addTab(gallery_, "Cut gallery");
-    tabs_->setTabToolTip(kGalleryTab, "The first cuts as tiles: coarse structure first, detail later");
-    tabs_->addTab(svd_view_, "SVD vs cuts");
-    tabs_->setTabToolTip(kSvdTab, "Truncated SVD and signed cuts at the same memory");
+    tabs_->addTab(cut_view_, tr("Inside one cut"));
+    tabs_->setTabToolTip(kCutTab, tr("The next cut at the width shown, found step by step"));
+    tabs_->addTab(gallery_, tr("Cut gallery"));
+    tabs_->setTabToolTip(kGalleryTab, tr("The first cuts as tiles: coarse structure first, detail later"));
+    tabs_->addTab(svd_view_, tr("SVD vs cuts"));
+    tabs_->setTabToolTip(kSvdTab, tr("Truncated SVD and signed cuts at the same memory"));
     setCentralWidget(tabs_);
     // One zoom for the pictures of the same data, in each tab's panes alike; in each tab, one
     // pane can be shown alone.
@@ -132,24 +124,24 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     numbers_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     // No minimum width: at 2× scaling on a 1920 × 1080 screen the whole window must fit.
     slice_ = new QSpinBox;
-    slice_->setToolTip("Which 2-D slice of a tensor of order > 2 to show");
+    slice_->setToolTip(tr("Which 2-D slice of a tensor of order > 2 to show"));
     connect(slice_, &QSpinBox::valueChanged, this, [this] { refresh_views(); });
     auto* panel = new QWidget;
     auto* panel_layout = new QVBoxLayout(panel);
     panel_layout->addWidget(settings_);
     auto* slice_row = new QHBoxLayout;
-    slice_row->addWidget(new QLabel("Slice shown"));
+    slice_row->addWidget(new QLabel(tr("Slice shown")));
     slice_row->addWidget(slice_, 1);
     panel_layout->addLayout(slice_row);
     panel_layout->addWidget(numbers_, 1);
-    run_dock_ = new QDockWidget("Run");
+    run_dock_ = new QDockWidget(tr("Run"));
     run_dock_->setObjectName("run-dock");
     run_dock_->setWidget(panel);
     run_dock_->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::RightDockWidgetArea, run_dock_);
     checkpoint_panel_ = new CheckpointPanel;
     connect(checkpoint_panel_, &CheckpointPanel::tensor_picked, this, &MainWindow::show_checkpoint_tensor);
-    checkpoint_dock_ = new QDockWidget("Checkpoint");
+    checkpoint_dock_ = new QDockWidget(tr("Checkpoint"));
     checkpoint_dock_->setObjectName("checkpoint-dock");
     checkpoint_dock_->setWidget(checkpoint_panel_);
     addDockWidget(Qt::RightDockWidgetArea, checkpoint_dock_);
@@ -164,7 +156,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     progress_ = new QProgressBar;
     progress_->setMaximumWidth(240);
     progress_->setRange(0, 1000);
-    cancel_button_ = new QPushButton("Cancel (Esc)");
+    cancel_button_ = new QPushButton(tr("Cancel (Esc)"));
     cancel_button_->setEnabled(false);
     connect(cancel_button_, &QPushButton::clicked, this, &MainWindow::cancel);
     statusBar()->addPermanentWidget(progress_);
@@ -179,7 +171,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         resize(QSize(1280, 800).boundedTo(room));
     }
     restoreState(settings.value("window/state").toByteArray());
-    original_view_->set_placeholder("Open an image, .npy, .csv, .scd or .scdz file (Ctrl+O) or drop one here");
+    original_view_->set_placeholder(tr("Open an image, .npy, .csv, .scd or .scdz file (Ctrl+O) or drop one here"));
     // A first start gets the tour (not under tests or --screenshot, which turn dialogs off); the
     // animation waits at w = 0 until it closes.
     tour_pending_ = !QSettings().value("tour/shown", false).toBool();
@@ -187,45 +179,56 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         if (dialogs_enabled_ && tour_pending_) show_tour();
         tour_pending_ = false;
     });
+
+    connect(document_, &ExplorerDocument::job_started, this, &MainWindow::on_job_started);
+    connect(document_, &ExplorerDocument::snapshot_changed, this, &MainWindow::on_snapshot);
+    connect(document_, &ExplorerDocument::job_finished, this, &MainWindow::on_job_finished);
+    connect(document_, &ExplorerDocument::width_changed, this, &MainWindow::on_width_changed);
+    connect(document_, &ExplorerDocument::error_occurred, this, [this](const QString& message) {
+        cancel_button_->setEnabled(false);
+        report_error(message);
+    });
 }
 
-MainWindow::~MainWindow() {
-    worker_->cancel();
-    worker_thread_.quit();
-    worker_thread_.wait();
-}
+MainWindow::~MainWindow() = default;
+
+bool MainWindow::is_computing() const { return document_->is_computing(); }
+
+const Snapshot* MainWindow::snapshot() const { return document_->snapshot(); }
+
+std::size_t MainWindow::displayed_width() const { return document_->width(); }
 
 void MainWindow::build_menus() {
-    QMenu* file = menuBar()->addMenu("&File");
-    file->addAction("&Open…", QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, "Open", QFileInfo(input_path_).path(),
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QFileInfo(document_->path()).path(),
                                                           "Images, arrays and decompositions (*.png *.jpg *.jpeg *.bmp "
                                                           "*.tif *.tiff *.webp *.npy *.csv *.scd *.scdz);;"
                                                           "All files (*)");
         if (!path.isEmpty()) open_file(path);
     });
-    recent_menu_ = file->addMenu("Open &Recent");
+    recent_menu_ = file->addMenu(tr("Open &Recent"));
     rebuild_recent_menu();
     file->addSeparator();
-    file->addAction("Export &reconstruction…", QKeySequence::Save, this, &MainWindow::export_reconstruction);
-    file->addAction("Export &decomposition (.scd)…", QKeySequence("Ctrl+Shift+S"), this,
+    file->addAction(tr("Export &reconstruction…"), QKeySequence::Save, this, &MainWindow::export_reconstruction);
+    file->addAction(tr("Export &decomposition (.scd)…"), QKeySequence("Ctrl+Shift+S"), this,
                     &MainWindow::export_decomposition);
-    file->addAction("Export error &curve (.csv)…", QKeySequence("Ctrl+E"), this, &MainWindow::export_curve);
-    file->addAction("Export c&hart (.png, .svg)…", QKeySequence("Ctrl+Shift+E"), this, &MainWindow::export_chart);
-    file->addAction("Export &animation (.mp4, .gif)…", QKeySequence("Ctrl+Shift+A"), this,
+    file->addAction(tr("Export error &curve (.csv)…"), QKeySequence("Ctrl+E"), this, &MainWindow::export_curve);
+    file->addAction(tr("Export c&hart (.png, .svg)…"), QKeySequence("Ctrl+Shift+E"), this, &MainWindow::export_chart);
+    file->addAction(tr("Export &animation (.mp4, .gif)…"), QKeySequence("Ctrl+Shift+A"), this,
                     &MainWindow::export_animation);
     file->addSeparator();
-    file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-    QMenu* run = menuBar()->addMenu("&Run");
-    run->addAction("&Restart", QKeySequence(Qt::Key_F5), this, &MainWindow::restart);
-    run->addAction("&Cancel", QKeySequence(Qt::Key_Escape), this, &MainWindow::cancel);
-    run->addAction("&Play / pause", QKeySequence(Qt::Key_Space), this, [this] { set_playing(!is_playing()); });
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    run->addAction(tr("&Restart"), QKeySequence(Qt::Key_F5), this, &MainWindow::restart);
+    run->addAction(tr("&Cancel"), QKeySequence(Qt::Key_Escape), this, &MainWindow::cancel);
+    run->addAction(tr("&Play / pause"), QKeySequence(Qt::Key_Space), this, [this] { set_playing(!is_playing()); });
     // Home and End act while the focus is in the Explore tab: elsewhere a focused slider (SVD vs
     // cuts, Compare) keeps them for itself.
     QWidget* explore = tabs_->widget(kExploreTab);
     for (const bool last : {false, true}) {
-        QAction* action = run->addAction(last ? "Show &last width" : "Show &first width", this, [this, last] {
+        QAction* action = run->addAction(last ? tr("Show &last width") : tr("Show &first width"), this, [this, last] {
             set_playing(false);
             show_width(last ? scrubber_->available() : 0);
         });
@@ -234,16 +237,16 @@ void MainWindow::build_menus() {
         explore->addAction(action);
     }
 
-    QMenu* view = menuBar()->addMenu("&View");
-    view->addAction("&Explore", QKeySequence("Ctrl+1"), this, [this] { show_tab(kExploreTab); });
-    view->addAction("&Compare methods", QKeySequence("Ctrl+2"), this, [this] { show_tab(kCompareTab); });
-    view->addAction("&Inside one cut", QKeySequence("Ctrl+3"), this, [this] { show_tab(kCutTab); });
-    view->addAction("Cut &gallery", QKeySequence("Ctrl+4"), this, [this] { show_tab(kGalleryTab); });
-    view->addAction("&SVD vs cuts", QKeySequence("Ctrl+5"), this, [this] { show_tab(kSvdTab); });
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Explore"), QKeySequence("Ctrl+1"), this, [this] { show_tab(kExploreTab); });
+    view->addAction(tr("&Compare methods"), QKeySequence("Ctrl+2"), this, [this] { show_tab(kCompareTab); });
+    view->addAction(tr("&Inside one cut"), QKeySequence("Ctrl+3"), this, [this] { show_tab(kCutTab); });
+    view->addAction(tr("Cut &gallery"), QKeySequence("Ctrl+4"), this, [this] { show_tab(kGalleryTab); });
+    view->addAction(tr("&SVD vs cuts"), QKeySequence("Ctrl+5"), this, [this] { show_tab(kSvdTab); });
 
-    QMenu* help = menuBar()->addMenu("&Help");
-    help->addAction("&Tour", this, &MainWindow::show_tour);
-    help->addAction("&About signcut", this, &MainWindow::show_about);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Tour"), this, &MainWindow::show_tour);
+    help->addAction(tr("&About signcut"), this, &MainWindow::show_about);
 }
 
 void MainWindow::show_tab(Tab tab) { tabs_->setCurrentIndex(tab); }
@@ -267,171 +270,155 @@ void MainWindow::set_log_width(bool on) { scrubber_->set_log_width(on); }
 
 void MainWindow::refresh_teaching_tab() {
     const int tab = tabs_->currentIndex();
+    const Snapshot* snapshot = document_->snapshot();
+    const LoadedInput* input = document_->input();
     if (tab == kGalleryTab) {
-        if (snapshot_ && !snapshot_->parts.empty())
-            gallery_->set_decomposition(snapshot_->parts.front(), photo_ && !snapshot_->split_channels);
-        else gallery_->clear("Decompose something to see its cuts");
+        if (snapshot && !snapshot->parts().empty())
+            gallery_->set_decomposition(snapshot->parts().front(), document_->is_photo() && !snapshot->split_channels);
+        else gallery_->clear(tr("Decompose something to see its cuts"));
     }
     if (tab != kCutTab) return;
-    if (!snapshot_ || !input_)
-        return cut_view_->clear("Stepping through a cut needs the original data: open an image or a matrix");
-    Tensor residual = input_->tensor;
-    if (input_ && input_->tensor.shape() != snapshot_->shape()) return;  // a decomposition of other data
-    const Tensor& approx = cursor_.at(*snapshot_, displayed_width_);
+    if (!snapshot || !input)
+        return cut_view_->clear(tr("Stepping through a cut needs the original data: open an image or a matrix"));
+    Tensor residual = input->tensor;
+    if (input->tensor.shape() != snapshot->shape()) return;  // a decomposition of other data
+    const Tensor& approx = document_->reconstruction();
     for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
-    QString note = QString("(the width shown in Explore; move its slider to step through another cut)");
-    bool photo = photo_;
-    if (snapshot_->split_channels) {  // each channel has its own cuts: show the red one's
-        residual = split_channels(residual).front();
+    QString note = tr("(the width shown in Explore; move its slider to step through another cut)");
+    bool photo = document_->is_photo();
+    if (snapshot->split_channels) {  // each channel has its own cuts: show the red one's
+        residual = as_matrices(residual).front();
         photo = false;
-        note = "of the red channel (the colour setting decomposes each channel on its own)";
+        note = tr("of the red channel (the colour setting decomposes each channel on its own)");
     }
-    cut_view_->set_residual(std::move(residual), displayed_width_, settings_->options(), photo, note);
+    cut_view_->set_residual(std::move(residual), document_->width(), settings_->options(), photo, note);
 }
 
 void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(width); }
 
-void MainWindow::restart() {
-    if (!input_) return;
-    auto job = std::make_shared<Job>();
-    job->id = ++job_id_;
-    worker_->supersede(job->id);  // a burst of restarts runs only the last job
-    job->input = input_->tensor;
-    job->split_channels = settings_->split_channels();
-    job->options = settings_->options();
+void MainWindow::restart() { document_->start(settings_->split_channels(), settings_->options()); }
 
-    Shape part_shape = job->input.shape();
-    if (job->split_channels) part_shape.pop_back();
-    const std::size_t max_width = width_limit(part_shape, job->options);
-    const std::size_t parts = job->split_channels ? job->input.dim(2) : 1;
-    const double entries = double(job->input.size());
-    const CoeffPrecision precision = job->options.precision;
+void MainWindow::on_job_started(const Job& job) {
+    const Tensor& input = job.input;
+    Shape part_shape = input.shape();
+    if (job.split_channels) part_shape.pop_back();
+    const std::size_t parts = job.split_channels ? input.dim(2) : 1;
+    const double entries = double(input.size());
+    const CoeffPrecision precision = job.options.precision;
     chart_->clear_curve();
-    chart_->set_width_title(job->split_channels ? "width w (cuts per colour channel)" : "width w (cuts)");
-    chart_->set_frame(max_width, [=](std::size_t w) {
+    chart_->set_width_title(job.split_channels ? tr("width w (cuts per colour channel)") : tr("width w (cuts)"));
+    chart_->set_frame(job.max_width, [=](std::size_t w) {
         return 8.0 * double(parts * scd_file_bytes(part_shape, w, precision)) / entries;
     });
-    snapshot_.reset();
-    cursor_.reset();
     scrubber_->set_available(0, true);
-    computing_ = true;
     cancel_button_->setEnabled(true);
     progress_->setValue(0);
-    displayed_width_ = 0;
     scrubber_->show_width(0);
-    original_view_->set_image(
-        photo_ ? photo_image(input_->tensor)
-               : heat_map(matrix_slice(input_->tensor, std::size_t(slice_->value())), max_abs(input_->tensor)));
-    original_view_->set_legend(photo_ ? -1.0 : double(max_abs(input_->tensor)));
+    const bool photo = document_->is_photo();
+    original_view_->set_image(photo ? photo_image(input)
+                                    : heat_map(matrix_slice(input, std::size_t(slice_->value())), max_abs(input)));
+    original_view_->set_legend(photo ? -1.0 : double(max_abs(input)));
     // Colour photos show the residual's mean over their channels; anything else a slice of it.
-    const bool channels = photo_ && input_->tensor.order() == 3 && input_->tensor.dim(2) > 1;
-    residual_view_->set_title(channels ? "Residual A − Â_w (mean over channels)" : "Residual A − Â_w");
-    reconstruction_view_->set_placeholder("Computing the first cuts…");
+    const bool channels = photo && input.order() == 3 && input.dim(2) > 1;
+    residual_view_->set_title(channels ? tr("Residual A − Â_w (mean over channels)") : tr("Residual A − Â_w"));
+    reconstruction_view_->set_placeholder(tr("Computing the first cuts…"));
     residual_view_->set_placeholder("");
     statusBar()->showMessage(
-        QString("Decomposing %1 (%2)…")
-            .arg(QFileInfo(input_path_).fileName(), QString::fromStdString(shape_to_string(input_->tensor.shape()))));
-    QMetaObject::invokeMethod(
-        worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
+        tr("Decomposing %1 (%2)…")
+            .arg(QFileInfo(document_->path()).fileName(), QString::fromStdString(shape_to_string(input.shape()))));
     set_playing(!(tour_pending_ && dialogs_enabled_));
 }
 
 void MainWindow::cancel() {
-    if (!computing_) return;
-    worker_->cancel();
-    statusBar()->showMessage("Cancelling…");
+    if (document_->cancel()) statusBar()->showMessage(tr("Cancelling…"));
 }
 
-void MainWindow::on_snapshot(std::shared_ptr<const Snapshot> snapshot) {
-    if (snapshot->job != job_id_) return;  // a result of a run that was restarted
-    const bool first = !snapshot_;
-    snapshot_ = snapshot;
+void MainWindow::on_snapshot(bool first) {
+    const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
     svd_view_->set_snapshot(snapshot);
     const std::size_t width = snapshot->width();
     scrubber_->set_available(width, !snapshot->finished);
     chart_->set_curve(*snapshot);
-    const std::size_t limit = width_limit(snapshot->parts.front().shape(), settings_->options());
+    const std::size_t limit = document_->job()->max_width;
     const bool complete = snapshot->finished && snapshot->stop_reason != "cancelled";  // a cancel is not 100 %
     progress_->setValue(complete ? 1000 : int(1000.0 * double(width) / double(std::max<std::size_t>(limit, 1))));
     if (first && (is_playing() || tour_pending_)) show_width(0);  // playback starts from the empty picture
-    else if (!is_playing() && displayed_width_ == 0 && !tour_pending_) show_width(width);
-    if (!snapshot->finished) return;
-    computing_ = false;
+    else if (!is_playing() && document_->width() == 0 && !tour_pending_) show_width(width);
+}
+
+void MainWindow::on_job_finished() {
+    const Snapshot& snapshot = *document_->snapshot();
     cancel_button_->setEnabled(false);
-    statusBar()->showMessage(QString("Stopped (%1) at w = %2 after %3 s: %4 cuts/s")
-                                 .arg(snapshot->stop_reason)
-                                 .arg(width)
-                                 .arg(snapshot->seconds, 0, 'f', 2)
-                                 .arg(snapshot->seconds > 0 ? double(width) / snapshot->seconds : 0.0, 0, 'f', 0));
+    statusBar()->showMessage(
+        tr("Stopped (%1) at w = %2 after %3 s: %4 cuts/s")
+            .arg(snapshot.stop_reason)
+            .arg(snapshot.width())
+            .arg(snapshot.seconds, 0, 'f', 2)
+            .arg(snapshot.seconds > 0 ? double(snapshot.width()) / snapshot.seconds : 0.0, 0, 'f', 0));
     refresh_numbers();
     if (tabs_->currentIndex() == kGalleryTab) refresh_teaching_tab();
     Q_EMIT computation_finished();
 }
 
-void MainWindow::on_failed(quint64 job, const QString& message) {
-    if (job != job_id_) return;
-    computing_ = false;
-    cancel_button_->setEnabled(false);
-    report_error(message);
-}
-
 void MainWindow::set_playing(bool playing) { scrubber_->set_playing(playing); }
 
-void MainWindow::show_width(std::size_t width) {
-    if (!snapshot_) return;
-    displayed_width_ = std::min(width, snapshot_->width());
-    scrubber_->show_width(displayed_width_);
-    chart_->set_current_width(displayed_width_, snapshot_->relative_error(displayed_width_));
+void MainWindow::show_width(std::size_t width) { document_->set_width(width); }
+
+void MainWindow::on_width_changed(std::size_t width) {
+    scrubber_->show_width(width);
+    chart_->set_current_width(width, document_->snapshot()->relative_error(width));
     refresh_views();
     refresh_numbers();
 }
 
 void MainWindow::refresh_views() {
-    if (!snapshot_ || snapshot_->parts.empty()) return;
-    const Tensor& approx = cursor_.at(*snapshot_, displayed_width_);
+    const Snapshot* snapshot = document_->snapshot();
+    if (!snapshot || snapshot->parts().empty()) return;
+    const Tensor& approx = document_->reconstruction();
+    const LoadedInput* input = document_->input();
     const std::size_t slice = std::size_t(slice_->value());
-    if (photo_) {
+    const bool photo = document_->is_photo();
+    if (photo) {
         reconstruction_view_->set_image(photo_image(approx));
         reconstruction_view_->set_legend(-1);  // a heat map's legend must not stay under a photo
     } else {
-        const float limit = input_ ? max_abs(input_->tensor) : max_abs(approx);
+        const float limit = input ? max_abs(input->tensor) : max_abs(approx);
         reconstruction_view_->set_image(heat_map(matrix_slice(approx, slice), limit));
         reconstruction_view_->set_legend(limit);
-        if (input_) original_view_->set_image(heat_map(matrix_slice(input_->tensor, slice), limit));
+        if (input) original_view_->set_image(heat_map(matrix_slice(input->tensor, slice), limit));
     }
-    if (!input_) return;
-    Tensor residual = input_->tensor;
+    if (!input) return;
+    Tensor residual = input->tensor;
     for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
-    const Tensor shown = photo_ && residual.order() == 3 ? channel_mean(residual) : matrix_slice(residual, slice);
+    const Tensor shown = photo && residual.order() == 3 ? channel_mean(residual) : matrix_slice(residual, slice);
     const float limit = robust_limit(shown);
     residual_view_->set_image(heat_map(shown, limit));
     residual_view_->set_legend(limit);
 }
 
 QString MainWindow::numbers_text() const {
-    if (!snapshot_) return {};
-    const std::size_t w = displayed_width_;
-    const double entries = double(snapshot_->entries());
-    const double bytes = double(snapshot_->stored_bytes(w));
-    const double error = snapshot_->relative_error(w);
-    QString text = QString("width w          %1 of %2\n").arg(w).arg(snapshot_->width());
-    text += QString("stored           %1 bytes\n").arg(qint64(bytes));
-    text += QString("bits per entry   %1\n").arg(8.0 * bytes / entries, 0, 'f', 3);
+    const Snapshot* s = document_->snapshot();
+    if (!s) return {};
+    const std::size_t w = document_->width();
+    const double entries = double(s->entries());
+    const double bytes = double(s->stored_bytes(w));
+    const double error = s->relative_error(w);
+    QString text = tr("width w          %1 of %2\n").arg(w).arg(s->width());
+    text += tr("stored           %1 bytes\n").arg(qint64(bytes));
+    text += tr("bits per entry   %1\n").arg(8.0 * bytes / entries, 0, 'f', 3);
     if (w > 0) {  // at w = 0 only the header is stored: a ratio would say nothing
-        text += QString("vs f32 copy      %1× smaller\n").arg(4.0 * entries / bytes, 0, 'f', 2);
-        text += QString("vs bf16 copy     %1× smaller\n").arg(2.0 * entries / bytes, 0, 'f', 2);
+        text += tr("vs f32 copy      %1× smaller\n").arg(4.0 * entries / bytes, 0, 'f', 2);
+        text += tr("vs bf16 copy     %1× smaller\n").arg(2.0 * entries / bytes, 0, 'f', 2);
     }
-    text += QString("relative error   %1\n").arg(error, 0, 'g', 4);
-    if (photo_) {
+    text += tr("relative error   %1\n").arg(error, 0, 'g', 4);
+    if (document_->is_photo()) {
         // PSNR with peak 1 (photos are read into [0, 1]): MSE = error² · ‖A‖² / N.
         double input_energy = 0;
-        for (const Decomposition& part : snapshot_->parts) input_energy += part.input_squared_norm();
+        for (const Decomposition& part : s->parts()) input_energy += part.input_squared_norm();
         const double psnr = psnr_db_from_mse(error * error * input_energy / entries, 1.0);
-        text += std::isinf(psnr) ? QString("PSNR             ∞\n")
-                                 : QString("PSNR             %1 dB\n").arg(psnr, 0, 'f', 2);
+        text += std::isinf(psnr) ? tr("PSNR             ∞\n") : tr("PSNR             %1 dB\n").arg(psnr, 0, 'f', 2);
     }
-    if (snapshot_->seconds > 0)
-        text += QString("engine           %1 cuts/s\n").arg(double(snapshot_->width()) / snapshot_->seconds, 0, 'f', 0);
+    if (s->seconds > 0) text += tr("engine           %1 cuts/s\n").arg(double(s->width()) / s->seconds, 0, 'f', 0);
     return text;
 }
 
@@ -450,13 +437,13 @@ void MainWindow::report_error(const QString& message) {
 
 void MainWindow::show_about() {
     QMessageBox::about(
-        this, "About signcut",
-        "<h3>signcut</h3>"
-        "<p>Signed cut decompositions: A ≈ Σ<sub>j≤w</sub> c<sub>j</sub> · x<sub>j</sub> ⊗ y<sub>j</sub> (⊗ …) "
-        "with every x, y a vector of ±1, found greedily by alternating sign maximisation (a modification of "
-        "Frieze–Kannan cut decompositions). Width w costs w·(Σ n<sub>i</sub>) bits plus w coefficients.</p>"
-        "<p>Bundled photo: <i>Chelsea the cat</i> by Stefan van der Walt, CC0 (no copyright restrictions), "
-        "from the scikit-image sample data.</p>");
+        this, tr("About signcut"),
+        tr("<h3>signcut</h3>"
+           "<p>Signed cut decompositions: A ≈ Σ<sub>j≤w</sub> c<sub>j</sub> · x<sub>j</sub> ⊗ y<sub>j</sub> (⊗ …) "
+           "with every x, y a vector of ±1, found greedily by alternating sign maximisation (a modification of "
+           "Frieze–Kannan cut decompositions). Width w costs w·(Σ n<sub>i</sub>) bits plus w coefficients.</p>"
+           "<p>Bundled photo: <i>Chelsea the cat</i> by Stefan van der Walt, CC0 (no copyright restrictions), "
+           "from the scikit-image sample data.</p>"));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
@@ -464,7 +451,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
     settings_->save_settings();
-    worker_->cancel();
+    document_->cancel();
     event->accept();
 }
 

@@ -3,15 +3,12 @@
 // chart below, run settings and numbers in a dock, a width scrubber with play/pause.
 
 #include <QMainWindow>
-#include <QThread>
 
 #include <memory>
 #include <vector>
 
 #include "approximation.h"
-#include "decomposition_worker.h"
 #include "io/load_input.h"
-#include "io/scdz_file.h"
 
 class QLabel;
 class QProgressBar;
@@ -30,6 +27,8 @@ class CutStepperView;
 class SvdComparisonView;
 class ComparisonView;
 class ErrorChart;
+class ExplorerDocument;
+struct Job;
 class ImageView;
 class SettingsPanel;
 class WidthScrubber;
@@ -49,9 +48,11 @@ public:
 
     void restart();
     void cancel();
-    bool is_computing() const { return computing_; }
-    const Snapshot* snapshot() const { return snapshot_.get(); }
-    std::size_t displayed_width() const { return displayed_width_; }
+    bool is_computing() const;
+    const Snapshot* snapshot() const;
+    std::size_t displayed_width() const;
+    // The data and state the views show.
+    const ExplorerDocument* document() const { return document_; }
     void show_width(std::size_t width);
     void set_playing(bool playing);
     QString last_error() const { return last_error_; }
@@ -87,13 +88,14 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    // The one way a new input replaces the old one: the old decomposition is dropped first.
-    void replace_input(std::shared_ptr<LoadedInput> input, const QString& path);
     void build_menus();
     // Shows a saved decomposition (no original to compare with).
     void show_decomposition(Decomposition decomposition, const QString& path, const QString& title);
-    void on_snapshot(std::shared_ptr<const Snapshot> snapshot);
-    void on_failed(quint64 job, const QString& message);
+    // The views' answers to the document's signals.
+    void on_job_started(const Job& job);
+    void on_snapshot(bool first);
+    void on_job_finished();
+    void on_width_changed(std::size_t width);
     void refresh_views();
     void refresh_numbers();
     void report_error(const QString& message);
@@ -111,23 +113,10 @@ private:
     void refresh_teaching_tab();
     void show_about();
 
-    // Data
-    std::shared_ptr<const ScdzReader> checkpoint_;  // the open .scdz file, if any
-    std::shared_ptr<LoadedInput> input_;            // null when showing a .scd file alone
-    bool photo_ = false;                            // drawn as a picture rather than a heat map
-    QString input_path_;
-    std::shared_ptr<const Snapshot> snapshot_;
-    ReconstructionCursor cursor_;
-    quint64 job_id_ = 0;
-    bool computing_ = false;
-    std::size_t displayed_width_ = 0;
+    ExplorerDocument* document_;
     bool tour_pending_ = false;  // a first start: play once the tour closes
     bool dialogs_enabled_ = true;
     QString last_error_;
-
-    // Threads
-    QThread worker_thread_;
-    DecompositionWorker* worker_ = nullptr;
 
     // Widgets
     ImageView* original_view_;

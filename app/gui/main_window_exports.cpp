@@ -17,6 +17,7 @@
 #include "charts/chart_export.h"
 #include "charts/comparison_chart.h"
 #include "charts/error_chart.h"
+#include "explorer_document.h"
 #include "io/curve_file.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
@@ -26,54 +27,57 @@
 namespace signcut::gui {
 
 void MainWindow::export_reconstruction() {
-    if (!snapshot_) return;
-    const bool photo = photo_;
+    if (!document_->snapshot()) return;
+    const bool photo = document_->is_photo();
     const QString path = QFileDialog::getSaveFileName(
-        this, "Export reconstruction",
-        suggested_path(input_path_, QString("w%1").arg(displayed_width_), photo ? "png" : "npy"),
+        this, tr("Export reconstruction"),
+        suggested_path(document_->path(), QString("w%1").arg(document_->width()), photo ? "png" : "npy"),
         photo ? "PNG image (*.png);;NumPy array (*.npy)" : "NumPy array (*.npy)");
     if (path.isEmpty()) return;
     try {
-        save_output(path.toStdString(), cursor_.at(*snapshot_, displayed_width_));
-        statusBar()->showMessage("Saved " + path, 5000);
+        save_output(path.toStdString(), document_->reconstruction());
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
     } catch (const std::exception& error) {
         report_error(error.what());
     }
 }
 
 void MainWindow::export_decomposition() {
-    if (!snapshot_) return;
+    const Snapshot* snapshot = document_->snapshot();
+    if (!snapshot) return;
+    const std::vector<Decomposition>& parts = snapshot->parts();
+    const std::size_t width = document_->width();
     const QString path = QFileDialog::getSaveFileName(
-        this, "Export decomposition", suggested_path(input_path_, QString("w%1").arg(displayed_width_), "scd"),
-        "Signed cuts (*.scd)");
+        this, tr("Export decomposition"),
+        suggested_path(document_->path(), QString("w%1").arg(document_->width()), "scd"), "Signed cuts (*.scd)");
     if (path.isEmpty()) return;
     try {
-        if (snapshot_->parts.size() == 1) {
-            write_scd(path.toStdString(), snapshot_->parts.front(), displayed_width_);
+        if (parts.size() == 1) {
+            write_scd(path.toStdString(), parts.front(), width);
         } else {  // one file per colour channel
             const QFileInfo info(path);
             const char* names[] = {"r", "g", "b", "a"};
-            for (std::size_t c = 0; c < snapshot_->parts.size() && c < 4; ++c)
+            for (std::size_t c = 0; c < parts.size() && c < 4; ++c)
                 write_scd((info.path() + "/" + info.completeBaseName() + "." + names[c] + ".scd").toStdString(),
-                          snapshot_->parts[c], displayed_width_);
+                          parts[c], width);
         }
-        statusBar()->showMessage("Saved " + path, 5000);
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
     } catch (const std::exception& error) {
         report_error(error.what());
     }
 }
 
 void MainWindow::export_curve() {
-    if (!snapshot_) return;
-    const QString path = QFileDialog::getSaveFileName(this, "Export error curve",
-                                                      suggested_path(input_path_, "error-curve", "csv"), "CSV (*.csv)");
+    if (!document_->snapshot()) return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export error curve"), suggested_path(document_->path(), "error-curve", "csv"), "CSV (*.csv)");
     if (path.isEmpty()) return;
-    const std::shared_ptr<const Snapshot> s = snapshot_;
+    const std::shared_ptr<const Snapshot> s = document_->shared_snapshot();
     try {
         write_error_curve(path.toStdString(),
                           {s->width(), s->entries(), [s](std::size_t w) { return s->stored_bytes(w); },
                            [s](std::size_t w) { return s->relative_error(w); }});
-        statusBar()->showMessage("Saved " + path, 5000);
+        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
     } catch (const std::exception& error) {
         report_error(error.what());
     }
@@ -82,56 +86,58 @@ void MainWindow::export_curve() {
 void MainWindow::export_chart() {
     // The chart of the tab shown: Compare's, or the error curve's.
     const bool compare = tabs_->currentIndex() == kCompareTab;
-    const QChartView* view = compare ? static_cast<const QChartView*>(comparison_->chart()) : chart_;
+    const ChartView* view = compare ? static_cast<const ChartView*>(comparison_->chart()) : chart_;
     const QString path = QFileDialog::getSaveFileName(
-        this, "Export chart", suggested_path(input_path_, compare ? "compare-chart" : "error-chart", "png"),
+        this, tr("Export chart"), suggested_path(document_->path(), compare ? "compare-chart" : "error-chart", "png"),
         "PNG image (*.png);;SVG drawing (*.svg)");
     if (path.isEmpty()) return;
     QDialog dialog(this);
-    dialog.setWindowTitle("Chart size");
+    dialog.setWindowTitle(tr("Chart size"));
     auto* width = new QSpinBox;
     width->setRange(16, 16384);
     width->setValue(1920);
-    width->setSuffix(" px");
+    width->setSuffix(tr(" px"));
     auto* height = new QSpinBox;
     height->setRange(16, 16384);
     height->setValue(1080);
-    height->setSuffix(" px");
+    height->setSuffix(tr(" px"));
     auto* scale = new QDoubleSpinBox;
     scale->setRange(0.25, 8);
     scale->setSingleStep(0.25);
     scale->setValue(2);
     scale->setToolTip(
-        "Text and lines this many times their size on screen (2: a 1920 × 1080 slide reads like "
-        "a 960 × 540 chart)");
+        tr("Text and lines this many times their size on screen (2: a 1920 × 1080 slide reads like "
+           "a 960 × 540 chart)"));
     auto* form = new QFormLayout(&dialog);
-    form->addRow("Width", width);
-    form->addRow("Height", height);
-    form->addRow("Text scale", scale);
+    form->addRow(tr("Width"), width);
+    form->addRow(tr("Height"), height);
+    form->addRow(tr("Text scale"), scale);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     form->addRow(buttons);
     if (dialogs_enabled_ && dialog.exec() != QDialog::Accepted) return;
     try {
-        gui::export_chart(*view, path, QSize(width->value(), height->value()), scale->value());
-        statusBar()->showMessage(QString("Saved %1 (%2 × %3)").arg(path).arg(width->value()).arg(height->value()),
-                                 5000);
+        view->export_to(path, QSize(width->value(), height->value()), scale->value());
+        statusBar()->showMessage(tr("Saved %1 (%2 × %3)").arg(path).arg(width->value()).arg(height->value()), 5000);
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
     }
 }
 
 void MainWindow::export_animation() {
-    if (!snapshot_ || snapshot_->width() == 0) return report_error("Nothing to animate yet: decompose something first");
-    if (snapshot_->parts.size() != 1)
-        return report_error("Animations are made of one decomposition: set Colour to one order-3 tensor and restart");
-    const QString path =
-        QFileDialog::getSaveFileName(this, "Export animation", suggested_path(input_path_, "animation", "mp4"),
-                                     "MP4 video, H.264 (*.mp4);;Animated GIF (*.gif)");
+    const Snapshot* snapshot = document_->snapshot();
+    if (!snapshot || snapshot->width() == 0)
+        return report_error(tr("Nothing to animate yet: decompose something first"));
+    if (snapshot->parts().size() != 1)
+        return report_error(
+            tr("Animations are made of one decomposition: set Colour to one order-3 tensor and restart"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export animation"),
+                                                      suggested_path(document_->path(), "animation", "mp4"),
+                                                      "MP4 video, H.264 (*.mp4);;Animated GIF (*.gif)");
     if (path.isEmpty()) return;
     QDialog dialog(this);
-    dialog.setWindowTitle("Animation");
+    dialog.setWindowTitle(tr("Animation"));
     auto* frames = new QSpinBox;
     frames->setRange(2, 2000);
     frames->setValue(60);
@@ -139,15 +145,16 @@ void MainWindow::export_animation() {
     fps->setRange(1, 60);
     fps->setValue(15);
     auto* schedule = new QComboBox;
-    schedule->addItems({"logarithmic in w (early cuts change most)", "linear in w"});
-    auto* chart = new QCheckBox("Draw the error curve under the picture");
+    schedule->addItems({tr("logarithmic in w (early cuts change most)"), tr("linear in w")});
+    auto* chart = new QCheckBox(tr("Draw the error curve under the picture"));
     chart->setChecked(true);
-    auto* side_by_side = new QCheckBox("Side by side: original | signed cuts | truncated SVD at the same bits");
-    side_by_side->setEnabled(input_ != nullptr);
+    auto* side_by_side = new QCheckBox(tr("Side by side: original | signed cuts | truncated SVD at the same bits"));
+    const LoadedInput* input = document_->input();
+    side_by_side->setEnabled(input != nullptr);
     auto* form = new QFormLayout(&dialog);
-    form->addRow("Frames", frames);
-    form->addRow("Frames per second", fps);
-    form->addRow("Widths", schedule);
+    form->addRow(tr("Frames"), frames);
+    form->addRow(tr("Frames per second"), fps);
+    form->addRow(tr("Widths"), schedule);
     form->addRow(chart);
     form->addRow(side_by_side);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
@@ -160,13 +167,13 @@ void MainWindow::export_animation() {
     options.frames_per_second = fps->value();
     options.schedule = schedule->currentIndex() == 0 ? WidthSchedule::logarithmic : WidthSchedule::linear;
     options.with_chart = chart->isChecked();
-    options.photo = photo_;
-    if (side_by_side->isChecked() && input_) options.original = &input_->tensor;
+    options.photo = document_->is_photo();
+    if (side_by_side->isChecked() && input) options.original = &input->tensor;
     QApplication::setOverrideCursor(Qt::WaitCursor);
     try {
-        const int written = write_animation(path.toStdString(), snapshot_->parts.front(), options);
+        const int written = write_animation(path.toStdString(), snapshot->parts().front(), options);
         QApplication::restoreOverrideCursor();
-        statusBar()->showMessage(QString("Saved %1 frames to %2").arg(written).arg(path), 5000);
+        statusBar()->showMessage(tr("Saved %1 frames to %2").arg(written).arg(path), 5000);
     } catch (const std::exception& error) {
         QApplication::restoreOverrideCursor();
         report_error(error.what());

@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "charts/error_chart.h"
+#include "explorer_document.h"
 #include "io/image_file.h"
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
@@ -38,76 +39,54 @@ constexpr int kMaxRecent = 8;
 
 }  // namespace
 
-void MainWindow::replace_input(std::shared_ptr<LoadedInput> input, const QString& path) {
-    // The old results go first: until restart() computes new ones, nothing on screen may
-    // combine the old decomposition with the new input (a slice range clamped below refreshes
-    // the views at once).
-    cancel();
-    ++job_id_;
-    snapshot_.reset();
-    cursor_.reset();
-    displayed_width_ = 0;
-    input_ = std::move(input);
-    photo_ = input_->kind == InputKind::image;
-    input_path_ = path;
-    zoom_->reset();  // a region of the old picture means nothing in the new one
-}
-
 void MainWindow::show_decomposition(Decomposition decomposition, const QString& path, const QString& title) {
-    auto snapshot = std::make_shared<Snapshot>();
-    snapshot->parts.push_back(std::move(decomposition));
-    snapshot->finished = true;
-    snapshot->stop_reason = "loaded";
     cancel();
-    ++job_id_;
-    computing_ = false;
-    input_.reset();
-    photo_ = looks_like_photo(snapshot->parts.front().shape());
-    input_path_ = path;
-    snapshot_ = snapshot;
-    cursor_.reset();
+    document_->set_decomposition(std::move(decomposition), path);
     zoom_->reset();
     refresh_teaching_tab();
-    const Decomposition& d = snapshot->parts.front();
+    const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
+    const Decomposition& d = snapshot->parts().front();
     chart_->clear_curve();
-    chart_->set_width_title("width w (cuts)");
-    chart_->set_frame(d.width(), [d](std::size_t w) { return d.bits_per_entry(w); });
+    chart_->set_width_title(tr("width w (cuts)"));
+    chart_->set_frame(d.width(), [snapshot](std::size_t w) { return snapshot->parts().front().bits_per_entry(w); });
     chart_->set_curve(*snapshot);
     scrubber_->set_available(d.width(), false);
     slice_->setRange(0, int(slice_count(Tensor(d.shape())) - 1));
-    slice_->setEnabled(!photo_ && d.order() > 2);
-    original_view_->set_placeholder("A decomposition file stores the cuts only, not the original");
+    slice_->setEnabled(!document_->is_photo() && d.order() > 2);
+    original_view_->set_placeholder(tr("A decomposition file stores the cuts only, not the original"));
     original_view_->set_legend(-1);
-    comparison_->clear_input("A decomposition file stores the cuts only: open the original data to compare methods");
-    svd_view_->clear("A decomposition file stores the cuts only: open the original data to compare with the SVD");
-    residual_view_->set_title("Residual A − Â_w");
-    residual_view_->set_placeholder("No original to compare with");
+    comparison_->clear_input(
+        tr("A decomposition file stores the cuts only: open the original data to compare methods"));
+    svd_view_->clear(tr("A decomposition file stores the cuts only: open the original data to compare with the SVD"));
+    residual_view_->set_title(tr("Residual A − Â_w"));
+    residual_view_->set_placeholder(tr("No original to compare with"));
     residual_view_->set_legend(-1);
     setWindowTitle(title + " — signcut");
     if (QFileInfo(path).suffix().toLower() == "scd") remember_recent(path);
     show_width(d.width());
     progress_->setValue(1000);
-    statusBar()->showMessage(QString("Loaded %1 cuts of %2").arg(d.width()).arg(title));
+    statusBar()->showMessage(tr("Loaded %1 cuts of %2").arg(d.width()).arg(title));
     Q_EMIT computation_finished();  // nothing to compute: the file holds the cuts
 }
 
 bool MainWindow::show_checkpoint_tensor(int index) {
-    if (!checkpoint_ || index < 0 || std::size_t(index) >= checkpoint_->entries().size()) return false;
-    const ScdzEntry& entry = checkpoint_->entries()[std::size_t(index)];
+    const ScdzReader* checkpoint = document_->checkpoint();
+    if (!checkpoint || index < 0 || std::size_t(index) >= checkpoint->entries().size()) return false;
+    const ScdzEntry& entry = checkpoint->entries()[std::size_t(index)];
     const QString name = QString::fromStdString(entry.name);
     if (!entry.decomposed) {
         statusBar()->showMessage(
-            name + " was kept as it was (" + QString::fromStdString(entry.dtype) + "), not decomposed", 5000);
+            tr("%1 was kept as it was (%2), not decomposed").arg(name, QString::fromStdString(entry.dtype)), 5000);
         return false;
     }
     if (entry.method != "scd") {  // another method's payload: no cuts to step through
         statusBar()->showMessage(
-            name + " is stored by " + QString::fromStdString(entry.method) + ", not as signed cuts", 5000);
+            tr("%1 is stored by %2, not as signed cuts").arg(name, QString::fromStdString(entry.method)), 5000);
         return false;
     }
     try {
-        show_decomposition(checkpoint_->decomposition(entry), QString::fromStdString(checkpoint_->path().string()),
-                           name + " in " + QString::fromStdString(checkpoint_->path().filename().string()));
+        show_decomposition(checkpoint->decomposition(entry), QString::fromStdString(checkpoint->path().string()),
+                           name + " in " + QString::fromStdString(checkpoint->path().filename().string()));
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
         return false;
@@ -126,7 +105,7 @@ bool MainWindow::open_file(const QString& path) {
         if (suffix == "scdz") {
             auto checkpoint = std::make_shared<ScdzReader>(path.toStdString());
             const std::vector<TensorReport> reports = scdz_reports(*checkpoint);
-            checkpoint_ = checkpoint;
+            document_->set_checkpoint(checkpoint);
             checkpoint_panel_->set_reports(QFileInfo(path).fileName(), reports);
             checkpoint_dock_->show();
             checkpoint_dock_->raise();
@@ -138,27 +117,34 @@ bool MainWindow::open_file(const QString& path) {
                     (worst < 0 || reports[std::size_t(i)].relative_error > reports[std::size_t(worst)].relative_error))
                     worst = i;
             if (worst >= 0) return show_checkpoint_tensor(worst);
-            report_error(path + ": no decomposed tensor in this checkpoint");
+            report_error(tr("%1: no decomposed tensor in this checkpoint").arg(path));
             return false;
         }
         auto input = std::make_shared<LoadedInput>(load_input(path.toStdString()));
         if (!confirm_finite(*input, path) || !confirm_size(*input, path)) return false;
         checkpoint_dock_->hide();
-        replace_input(input, path);
+        // The old results go first: until restart() computes new ones, nothing on screen may
+        // combine the old decomposition with the new input (a slice range clamped below
+        // refreshes the views at once).
+        cancel();
+        document_->set_input(input, path);
+        zoom_->reset();  // a region of the old picture means nothing in the new one
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
         return false;
     }
-    const Tensor& a = input_->tensor;
-    const bool colour = photo_ && looks_like_photo(a.shape());
+    const LoadedInput& input = *document_->input();
+    const Tensor& a = input.tensor;
+    const bool photo = document_->is_photo();
+    const bool colour = photo && looks_like_photo(a.shape());
     settings_->set_colour_choice_enabled(colour);
     slice_->setRange(0, int(slice_count(a) - 1));
     slice_->setEnabled(!colour && a.order() > 2);
     setWindowTitle(QFileInfo(path).fileName() + " — signcut");
     remember_recent(path);
-    comparison_->set_input(std::shared_ptr<const Tensor>(input_, &input_->tensor), photo_, QFileInfo(path).fileName());
-    svd_view_->set_input(std::shared_ptr<const Tensor>(input_, &input_->tensor), photo_ && looks_like_photo(a.shape()));
-    if (!input_->notes.empty()) statusBar()->showMessage(QString::fromStdString(input_->notes.front()), 5000);
+    comparison_->set_input(document_->input_tensor(), photo, QFileInfo(path).fileName());
+    svd_view_->set_input(document_->input_tensor(), colour);
+    if (!input.notes.empty()) statusBar()->showMessage(QString::fromStdString(input.notes.front()), 5000);
     restart();
     return true;
 }
@@ -166,52 +152,51 @@ bool MainWindow::open_file(const QString& path) {
 bool MainWindow::confirm_finite(LoadedInput& input, const QString& path) {
     const std::size_t count = count_non_finite(input.tensor);
     if (count == 0) return true;
-    const QString problem = QString("%1 has %2 NaN or infinite entries, which cannot be decomposed.")
-                                .arg(QFileInfo(path).fileName())
-                                .arg(count);
+    const QString problem =
+        tr("%1 has %2 NaN or infinite entries, which cannot be decomposed.").arg(QFileInfo(path).fileName()).arg(count);
     if (!dialogs_enabled_ ||
-        QMessageBox::question(this, "Non-finite values", problem + "\n\nReplace them by 0 and go on?",
+        QMessageBox::question(this, tr("Non-finite values"), problem + tr("\n\nReplace them by 0 and go on?"),
                               QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) != QMessageBox::Yes) {
-        report_error(problem + " Nothing was loaded.");
+        report_error(problem + tr(" Nothing was loaded."));
         return false;
     }
     replace_non_finite(input.tensor, 0.0f);
-    input.notes.push_back(QString("%1 NaN or infinite entries replaced by 0").arg(count).toStdString());
+    input.notes.push_back(tr("%1 NaN or infinite entries replaced by 0").arg(count).toStdString());
     return true;
 }
 
 bool MainWindow::confirm_size(LoadedInput& input, const QString& path) {
     const std::size_t entries = input.tensor.size();
     if (entries <= kInteractiveEntries) return true;
-    const QString size = QString("%1 (%2 entries, %3 MB as f32)")
+    const QString size = tr("%1 (%2 entries, %3 MB as f32)")
                              .arg(QString::fromStdString(shape_to_string(input.tensor.shape())))
                              .arg(entries)
                              .arg(double(entries) * 4e-6, 0, 'f', 0);
     if (input.kind != InputKind::image || input.tensor.order() > 3) {
-        report_error(QString("%1: %2 is too large for interactive exploring (limit %3 entries). "
-                             "Use signcut-cli decompose for batch work.")
+        report_error(tr("%1: %2 is too large for interactive exploring (limit %3 entries). "
+                        "Use signcut-cli decompose for batch work.")
                          .arg(path, size)
                          .arg(kInteractiveEntries));
         return false;
     }
     // Pictures are spoken of as width × height, as image viewers do; tensors as rows x columns.
-    const QString pixels = QString("%1 × %2 pixels").arg(input.tensor.dim(1)).arg(input.tensor.dim(0));
+    const QString pixels = tr("%1 × %2 pixels").arg(input.tensor.dim(1)).arg(input.tensor.dim(0));
     const double scale = std::sqrt(double(kInteractiveEntries) / double(entries));
     const auto rows = std::size_t(double(input.tensor.dim(0)) * scale);
     const auto cols = std::size_t(double(input.tensor.dim(1)) * scale);
     if (dialogs_enabled_) {
-        const auto answer = QMessageBox::question(
-            this, "Large image",
-            QString("%1 is %2: %3.\nDecomposing it at full size would be slow and memory hungry.\n\n"
-                    "Downscale it to %4 × %5 pixels?")
-                .arg(QFileInfo(path).fileName(), pixels, size)
-                .arg(cols)
-                .arg(rows),
-            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
+        const auto answer =
+            QMessageBox::question(this, tr("Large image"),
+                                  tr("%1 is %2: %3.\nDecomposing it at full size would be slow and memory hungry.\n\n"
+                                     "Downscale it to %4 × %5 pixels?")
+                                      .arg(QFileInfo(path).fileName(), pixels, size)
+                                      .arg(cols)
+                                      .arg(rows),
+                                  QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Yes);
         if (answer != QMessageBox::Yes) return false;
     }
     input.tensor = resize_image(input.tensor, rows, cols);
-    input.notes.push_back(QString("downscaled to %1 x %2 pixels").arg(cols).arg(rows).toStdString());
+    input.notes.push_back(tr("downscaled to %1 x %2 pixels").arg(cols).arg(rows).toStdString());
     return true;
 }
 

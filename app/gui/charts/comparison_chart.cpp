@@ -1,5 +1,6 @@
 #include "charts/comparison_chart.h"
 
+#include <QCoreApplication>
 #include <QToolTip>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
@@ -74,32 +75,19 @@ QString comparison_description(const QString& name) {
 QString measure_title(ComparisonMeasure measure) {
     switch (measure) {
         case ComparisonMeasure::relative_error:
-            return "relative error";
+            return QCoreApplication::translate("ComparisonChart", "relative error");
         case ComparisonMeasure::psnr:
-            return "PSNR (dB)";
+            return QCoreApplication::translate("ComparisonChart", "PSNR (dB)");
         case ComparisonMeasure::ssim:
-            return "SSIM (luminance)";
+            return QCoreApplication::translate("ComparisonChart", "SSIM (luminance)");
     }
     return {};
 }
 
-ComparisonChart::ComparisonChart(QWidget* parent)
-    : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
+ComparisonChart::ComparisonChart(QWidget* parent) : ChartView(4, parent) {
     QChart* chart = this->chart();
-    chart->legend()->setAlignment(Qt::AlignRight);
-    chart->setMargins(QMargins(4, 4, 4, 4));
-    setRenderHint(QPainter::Antialiasing);
-
-    bits_axis_ = new QLogValueAxis;
-    bits_axis_->setBase(2);
-    bits_axis_->setTitleText("bits per entry (everything stored: signs, scales, headers)");
-    bits_axis_->setLabelFormat("%g");
-    bits_axis_->setMinorTickCount(-1);
-    error_axis_ = new QLogValueAxis;
-    error_axis_->setBase(10);
-    error_axis_->setTitleText(measure_title(ComparisonMeasure::relative_error));
-    error_axis_->setLabelFormat("%.0e");
-    error_axis_->setMinorTickCount(-1);
+    bits_axis_ = make_log_axis(2, "bits per entry (everything stored: signs, scales, headers)", "%g");
+    error_axis_ = make_log_axis(10, measure_title(ComparisonMeasure::relative_error), "%.0e");
     value_axis_ = new QValueAxis;
     value_axis_->setVisible(false);
     chart->addAxis(bits_axis_, Qt::AlignBottom);
@@ -114,19 +102,18 @@ ComparisonChart::ComparisonChart(QWidget* parent)
         series->attachAxis(bits_axis_);
         series->attachAxis(error_axis_);  // relative errors: shown with that measure only
         const QString name = style.name;
-        connect(series, &QLineSeries::hovered, this, [name](const QPointF& point, bool on) {
-            if (!on) return QToolTip::hideText();
-            QToolTip::showText(QCursor::pos(), QString("<b>%1</b><br>%2 bits per entry: %3")
-                                                       .arg(name, QString::number(point.x(), 'g', 3))
-                                                       .arg(point.y(), 0, 'g', 3) +
-                                                   "<br>" + comparison_description(name));
+        tooltip_on_hover(series, [name](const QPointF& point) {
+            return tr("<b>%1</b><br>%2 bits per entry: %3")
+                       .arg(name, QString::number(point.x(), 'g', 3))
+                       .arg(point.y(), 0, 'g', 3) +
+                   "<br>" + comparison_description(name);
         });
         floors_[name] = series;
         toggle_on_legend_click(series, name);
     }
 
     picked_ = new QScatterSeries;
-    picked_->setName("picked");
+    picked_->setName(tr("picked"));
     picked_->setMarkerSize(20);
     picked_->setColor(Qt::transparent);
     picked_->setBorderColor(Qt::black);
@@ -164,18 +151,18 @@ QString ComparisonChart::point_tooltip(const QString& method, double bits) const
         found->second.points.begin(), found->second.points.end(),
         [bits](const Measured& p, const Measured& q) { return std::abs(p.bits - bits) < std::abs(q.bits - bits); });
     if (point == found->second.points.end()) return method;
-    QString text = QString("<b>%1</b> at a budget of %2: %3 bits per entry, relative error %4")
+    QString text = tr("<b>%1</b> at a budget of %2: %3 bits per entry, relative error %4")
                        .arg(method)
                        .arg(point->budget)
                        .arg(point->bits, 0, 'f', 3)
                        .arg(point->error, 0, 'g', 4);
     if (point->error > 0)
-        text += QString("<br>%1 bits above the i.i.d. Gaussian floor (R + log₂ error)")
+        text += tr("<br>%1 bits above the i.i.d. Gaussian floor (R + log₂ error)")
                     .arg(bits_above_iid_floor(point->bits, point->error), 0, 'f', 2);
     if (point->psnr_db)
-        text += "<br>PSNR " + (std::isinf(*point->psnr_db) ? QString("∞ (an exact copy)")
+        text += "<br>PSNR " + (std::isinf(*point->psnr_db) ? tr("∞ (an exact copy)")
                                                            : QString::number(*point->psnr_db, 'f', 2) + " dB");
-    if (point->ssim) text += QString(", SSIM %1").arg(*point->ssim, 0, 'f', 4);
+    if (point->ssim) text += tr(", SSIM %1").arg(*point->ssim, 0, 'f', 4);
     return text + "<br>" + comparison_description(method);
 }
 
@@ -212,18 +199,14 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     if (hidden_.count(method))
         for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact})
             s->setVisible(false);
-    connect(series.markers, &QScatterSeries::hovered, this, [this, method](const QPointF& point, bool on) {
-        if (!on) return QToolTip::hideText();
-        QToolTip::showText(QCursor::pos(), point_tooltip(method, point.x()) + "<br><i>click to see it</i>");
+    tooltip_on_hover(series.markers, [this, method](const QPointF& point) {
+        return point_tooltip(method, point.x()) + "<br><i>click to see it</i>";
     });
-    connect(series.line, &QLineSeries::hovered, this, [this, method](const QPointF& point, bool on) {
-        if (!on) return QToolTip::hideText();
-        QToolTip::showText(QCursor::pos(), "On the curve near " + point_tooltip(method, point.x()));
+    tooltip_on_hover(series.line, [this, method](const QPointF& point) {
+        return "On the curve near " + point_tooltip(method, point.x());
     });
-    connect(series.exact, &QLineSeries::hovered, this, [this, method](const QPointF& point, bool on) {
-        if (!on) return QToolTip::hideText();
-        QToolTip::showText(QCursor::pos(),
-                           "Exact (error 0, PSNR ∞, SSIM 1) from here: " + point_tooltip(method, point.x()));
+    tooltip_on_hover(series.exact, [this, method](const QPointF& point) {
+        return "Exact (error 0, PSNR ∞, SSIM 1) from here: " + point_tooltip(method, point.x());
     });
     connect(series.markers, &QScatterSeries::clicked, this, [this, method](const QPointF& point) {
         const MethodSeries& s = methods_[method];

@@ -3,7 +3,7 @@
 // Gaussian rate–distortion floors, or on pictures PSNR or SSIM; one line with markers per method,
 // filled in as points arrive. Hovering explains a curve or a point; clicking picks a point.
 
-#include <QtCharts/QChartView>
+#include "charts/chart_view.h"
 
 #include <map>
 #include <optional>
@@ -24,7 +24,7 @@ struct ComparisonFloors;
 // What the chart's y axis shows.
 enum class ComparisonMeasure { relative_error, psnr, ssim };
 
-class ComparisonChart : public QChartView {
+class ComparisonChart : public ChartView {
     Q_OBJECT
 public:
     explicit ComparisonChart(QWidget* parent = nullptr);

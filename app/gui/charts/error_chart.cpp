@@ -47,38 +47,28 @@ void set_round_ticks(QValueAxis* axis, double low, double high) {
 
 }  // namespace
 
-ErrorChart::ErrorChart(QWidget* parent)
-    : QChartView(new QChart, parent) {  // owns it; setChart() would leak the default one
+ErrorChart::ErrorChart(QWidget* parent) : ChartView(2, parent) {
     QChart* chart = this->chart();
-    chart->setTitle("Relative error ‖A − Â_w‖ / ‖A‖ against width w");
-    chart->legend()->setAlignment(Qt::AlignRight);
-    chart->setMargins(QMargins(2, 2, 2, 2));
-    setRenderHint(QPainter::Antialiasing);
+    chart->setTitle(tr("Relative error ‖A − Â_w‖ / ‖A‖ against width w"));
     setMouseTracking(true);
 
     width_axis_ = new QValueAxis;
-    width_axis_->setTitleText("width w (cuts)");
+    width_axis_->setTitleText(tr("width w (cuts)"));
     set_round_ticks(width_axis_, 0, 1);
     width_axis_->setTickInterval(1);  // empty: 0 and 1, not 0.2 steps printed as integers
     width_axis_->setLabelFormat("%d");
-    log_width_axis_ = new QLogValueAxis(this);  // ours while not on the chart (the chart owns the axes it shows)
-    log_width_axis_->setBase(10);
-    log_width_axis_->setLabelFormat("%g");
-    log_width_axis_->setMinorTickCount(-1);
+    log_width_axis_ = make_log_axis(10, QString(), "%g");
+    log_width_axis_->setParent(this);  // ours while not on the chart (the chart owns the axes it shows)
     bits_axis_ = new QValueAxis;
-    bits_axis_->setTitleText("bits per entry");
+    bits_axis_->setTitleText(tr("bits per entry"));
     set_round_ticks(bits_axis_, 0, 1);
-    error_axis_ = new QLogValueAxis;
-    error_axis_->setTitleText("relative error");
-    error_axis_->setBase(10);
-    error_axis_->setLabelFormat("%.0e");
-    error_axis_->setMinorTickCount(-1);
+    error_axis_ = make_log_axis(10, "relative error", "%.0e");
     chart->addAxis(width_axis_, Qt::AlignBottom);
     chart->addAxis(bits_axis_, Qt::AlignTop);
     chart->addAxis(error_axis_, Qt::AlignLeft);
 
     curve_ = new QLineSeries;
-    curve_->setName("signed cuts");
+    curve_->setName(tr("signed cuts"));
     curve_->setPen(QPen(QColor(0x1f, 0x77, 0xb4), 2));
     chart->addSeries(curve_);
     curve_->attachAxis(width_axis_);
@@ -96,7 +86,7 @@ ErrorChart::ErrorChart(QWidget* parent)
     }
 
     current_ = new QScatterSeries;
-    current_->setName("shown width");
+    current_->setName(tr("shown width"));
     current_->setMarkerSize(11);
     current_->setColor(QColor(0xd6, 0x27, 0x28));
     current_->setBorderColor(Qt::white);
@@ -215,11 +205,11 @@ std::optional<std::size_t> ErrorChart::width_at(const QPoint& position) const {
 void ErrorChart::mousePressEvent(QMouseEvent* event) {
     if (event->button() == Qt::LeftButton)
         if (const auto w = width_at(event->pos())) return Q_EMIT width_clicked(*w);
-    QChartView::mousePressEvent(event);
+    ChartView::mousePressEvent(event);
 }
 
 void ErrorChart::mouseMoveEvent(QMouseEvent* event) {
-    QChartView::mouseMoveEvent(event);
+    ChartView::mouseMoveEvent(event);
     const auto w = width_at(event->pos());
     if (!w) return QToolTip::hideText();
     // The curve's point nearest to w (the curve is thinned to at most kMaxCurvePoints).
@@ -228,7 +218,7 @@ void ErrorChart::mouseMoveEvent(QMouseEvent* event) {
     const QPointF point = nearest == points_.end() ? points_.back() : *nearest;
     const auto width = std::size_t(point.x());
     QToolTip::showText(event->globalPosition().toPoint(),
-                       QString("w = %1\n%2 bits per entry\nrelative error %3\n(click to show this width)")
+                       tr("w = %1\n%2 bits per entry\nrelative error %3\n(click to show this width)")
                            .arg(width)
                            .arg(bits_per_entry_ ? bits_per_entry_(width) : 0.0, 0, 'f', 3)
                            .arg(point.y(), 0, 'g', 4),
@@ -237,7 +227,7 @@ void ErrorChart::mouseMoveEvent(QMouseEvent* event) {
 
 void ErrorChart::leaveEvent(QEvent* event) {
     QToolTip::hideText();
-    QChartView::leaveEvent(event);
+    ChartView::leaveEvent(event);
 }
 
 }  // namespace signcut::gui

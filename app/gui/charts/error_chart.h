@@ -3,7 +3,7 @@
 // vertical markers at the widths whose memory equals int4, int8, bf16/f16 and f32 copies,
 // and the width on display highlighted.
 
-#include <QtCharts/QChartView>
+#include "charts/chart_view.h"
 
 #include <functional>
 #include <optional>
@@ -18,7 +18,7 @@ namespace signcut::gui {
 
 struct Snapshot;
 
-class ErrorChart : public QChartView {
+class ErrorChart : public ChartView {
     Q_OBJECT
 public:
     explicit ErrorChart(QWidget* parent = nullptr);

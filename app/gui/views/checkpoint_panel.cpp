@@ -44,7 +44,7 @@ CheckpointPanel::CheckpointPanel(QWidget* parent) : QWidget(parent) {
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(kName, QHeaderView::Stretch);
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
-    table_->setToolTip("Click a decomposed tensor to see it and its error curve");
+    table_->setToolTip(tr("Click a decomposed tensor to see it and its error curve"));
     connect(table_, &QTableWidget::cellClicked, this,
             [this](int row, int) { Q_EMIT tensor_picked(table_->item(row, kName)->data(Qt::UserRole).toInt()); });
     // Narrow enough that the dock does not widen the window (names are elided in the middle);
@@ -59,9 +59,9 @@ CheckpointPanel::CheckpointPanel(QWidget* parent) : QWidget(parent) {
 
 void CheckpointPanel::set_reports(const QString& file_name, const std::vector<TensorReport>& reports) {
     const ModelSummary s = summarize_model(reports);
-    summary_->setText(QString("<b>%1</b><br>%2 tensors decomposed, %3 kept as they were<br>"
-                              "%4 MB stored = %5 of a bf16 copy (%6 MB)<br>"
-                              "%7 bits per entry on average; relative error median %8, max %9")
+    summary_->setText(tr("<b>%1</b><br>%2 tensors decomposed, %3 kept as they were<br>"
+                         "%4 MB stored = %5 of a bf16 copy (%6 MB)<br>"
+                         "%7 bits per entry on average; relative error median %8, max %9")
                           .arg(file_name.toHtmlEscaped())
                           .arg(s.decomposed)
                           .arg(s.kept)
@@ -78,7 +78,7 @@ void CheckpointPanel::set_reports(const QString& file_name, const std::vector<Te
     worst_->setText(worst);
 
     auto* chart = new QChart;
-    chart->setTitle("Tensors by relative error");
+    chart->setTitle(tr("Tensors by relative error"));
     chart->legend()->hide();
     chart->setMargins(QMargins(2, 2, 2, 2));
     auto* set = new QBarSet("tensors");
@@ -94,10 +94,10 @@ void CheckpointPanel::set_reports(const QString& file_name, const std::vector<Te
     chart->addSeries(series);
     auto* categories = new QBarCategoryAxis;
     categories->append(labels);
-    categories->setTitleText("relative error, % (bins up to the value shown)");
+    categories->setTitleText(tr("relative error, % (bins up to the value shown)"));
     auto* counts = new QValueAxis;
     counts->setLabelFormat("%d");
-    counts->setTitleText("tensors");
+    counts->setTitleText(tr("tensors"));
     std::size_t most = 1;
     for (std::size_t c : s.bin_counts) most = std::max(most, c);
     counts->setRange(0, double(most));

@@ -51,28 +51,21 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     qRegisterMetaType<std::shared_ptr<const ComparisonJob>>();
     qRegisterMetaType<std::shared_ptr<const ComparisonPoint>>();
     qRegisterMetaType<std::shared_ptr<const ComparisonFloors>>();
-    worker_ = new ComparisonWorker;
-    worker_->moveToThread(&worker_thread_);
-    connect(&worker_thread_, &QThread::finished, worker_, &QObject::deleteLater);
-    connect(worker_, &ComparisonWorker::floors_ready, this, &ComparisonView::on_floors, Qt::QueuedConnection);
-    connect(worker_, &ComparisonWorker::point_ready, this, &ComparisonView::on_point, Qt::QueuedConnection);
-    connect(worker_, &ComparisonWorker::finished, this, &ComparisonView::on_finished, Qt::QueuedConnection);
-    connect(
-        worker_, &ComparisonWorker::universality_ready, this,
-        [this](quint64 job, const QString& text) {
-            if (job != job_id_ || !running_) return;
-            universality_->setText(text);
-            universality_->show();
-        },
-        Qt::QueuedConnection);
-    worker_thread_.start();
+    worker_.on(&ComparisonWorker::floors_ready, this, &ComparisonView::on_floors);
+    worker_.on(&ComparisonWorker::point_ready, this, &ComparisonView::on_point);
+    worker_.on(&ComparisonWorker::finished, this, &ComparisonView::on_finished);
+    worker_.on(&ComparisonWorker::universality_ready, this, [this](quint64 job, const QString& text) {
+        if (job != job_id_ || !running_) return;
+        universality_->setText(text);
+        universality_->show();
+    });
 
     budgets_ = new QLineEdit(kDefaultBudgets);
-    budgets_->setToolTip("Bit budgets per entry, comma separated; every method gets the same budgets");
+    budgets_->setToolTip(tr("Bit budgets per entry, comma separated; every method gets the same budgets"));
     budgets_->setMaximumWidth(160);
     connect(budgets_, &QLineEdit::returnPressed, this, &ComparisonView::run);
     methods_button_ = new QToolButton;
-    methods_button_->setText("Methods");
+    methods_button_->setText(tr("Methods"));
     methods_button_->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(methods_button_);
     for (const std::string& name : method_names()) {
@@ -84,29 +77,29 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     }
     menu->setToolTipsVisible(true);
     methods_button_->setMenu(menu);
-    curves_ = new QCheckBox("Curves");
+    curves_ = new QCheckBox(tr("Curves"));
     curves_->setChecked(true);
     curves_->setToolTip(
-        "Also run every method at 4 budgets per octave between the budgets, to draw its "
-        "rate–distortion curve (the budgets asked for get the large markers)");
+        tr("Also run every method at 4 budgets per octave between the budgets, to draw its "
+           "rate–distortion curve (the budgets asked for get the large markers)"));
     measure_ = new QComboBox;
-    measure_->addItem("relative error", int(ComparisonMeasure::relative_error));
-    measure_->addItem("PSNR", int(ComparisonMeasure::psnr));
-    measure_->addItem("SSIM", int(ComparisonMeasure::ssim));
+    measure_->addItem(tr("relative error"), int(ComparisonMeasure::relative_error));
+    measure_->addItem(tr("PSNR"), int(ComparisonMeasure::psnr));
+    measure_->addItem(tr("SSIM"), int(ComparisonMeasure::ssim));
     measure_->setToolTip(kMeasuresTip);
-    run_button_ = new QPushButton("Run");
+    run_button_ = new QPushButton(tr("Run"));
     connect(run_button_, &QPushButton::clicked, this, &ComparisonView::run);
-    cancel_button_ = new QPushButton("Cancel");
+    cancel_button_ = new QPushButton(tr("Cancel"));
     cancel_button_->setEnabled(false);
     connect(cancel_button_, &QPushButton::clicked, this, &ComparisonView::cancel);
     status_ = new QLabel;
     status_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);  // a long status must not widen the window
     auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel("Bits per entry"));
+    controls->addWidget(new QLabel(tr("Bits per entry")));
     controls->addWidget(budgets_);
     controls->addWidget(methods_button_);
     controls->addWidget(curves_);
-    controls->addWidget(new QLabel("y axis"));
+    controls->addWidget(new QLabel(tr("y axis")));
     controls->addWidget(measure_);
     controls->addWidget(run_button_);
     controls->addWidget(cancel_button_);
@@ -150,26 +143,22 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     universality_ = new QLabel;
     universality_->setWordWrap(true);
     universality_->setToolTip(
-        "The same code (a random rotation, then one trellis) at the same budget on data of very different "
-        "covariance. After the rotation every row looks Gaussian, so one code serves them all: Harbuzova, "
-        "Ordentlich and Polyanskiy (2026) prove that a single codebook costs at most 0.11 bit per entry over "
-        "reverse water-filling for every covariance, with random codebooks no one can build; tcq is a "
-        "constructive stand-in. Below 0 is no contradiction: the i.i.d. floor assumes rows of equal energy, "
-        "and tcq spends its bits where the energy is.");
+        tr("The same code (a random rotation, then one trellis) at the same budget on data of very different "
+           "covariance. After the rotation every row looks Gaussian, so one code serves them all: Harbuzova, "
+           "Ordentlich and Polyanskiy (2026) prove that a single codebook costs at most 0.11 bit per entry over "
+           "reverse water-filling for every covariance, with random codebooks no one can build; tcq is a "
+           "constructive stand-in. Below 0 is no contradiction: the i.i.d. floor assumes rows of equal energy, "
+           "and tcq spends its bits where the energy is."));
     universality_->hide();
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(controls);
     layout->addWidget(universality_);
     layout->addWidget(vertical, 1);
-    clear_input("Open an image or a matrix to compare the methods on it");
+    clear_input(tr("Open an image or a matrix to compare the methods on it"));
 }
 
-ComparisonView::~ComparisonView() {
-    worker_->supersede(job_id_ + 1);
-    worker_thread_.quit();
-    worker_thread_.wait();
-}
+ComparisonView::~ComparisonView() { worker_->supersede(job_id_ + 1); }
 
 void ComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo, const QString& name) {
     cancel();
@@ -182,7 +171,7 @@ void ComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo, 
     chart_->reset(parse_budgets(budgets_->text()));
     reset_previews("Pick a point on the chart or in the table");
     run_button_->setEnabled(true);
-    set_status("Not run yet on " + name_);
+    set_status(tr("Not run yet on %1").arg(name_));
     pending_ = true;
     if (isVisible()) run();
 }
@@ -237,7 +226,7 @@ void ComparisonView::run() {
     if (!input_) return;
     const std::vector<double> budgets = parse_budgets(budgets_->text());
     if (budgets.empty()) {
-        set_status("Budgets: give positive numbers of bits per entry, e.g. 1,2,4,8");
+        set_status(tr("Budgets: give positive numbers of bits per entry, e.g. 1,2,4,8"));
         return;
     }
     cancel();
@@ -256,12 +245,11 @@ void ComparisonView::run() {
     universality_->hide();
     chart_->reset(budgets);
     picked_method_.clear();
-    picked_view_->set_placeholder("Computing…");
+    picked_view_->set_placeholder(tr("Computing…"));
     cuts_view_->set_placeholder("");
     cancel_button_->setEnabled(true);
-    set_status(QString("Computing %1 points on %2…").arg(expected_points_).arg(name_));
-    QMetaObject::invokeMethod(
-        worker_, [worker = worker_, job] { worker->run(job); }, Qt::QueuedConnection);
+    set_status(tr("Computing %1 points on %2…").arg(expected_points_).arg(name_));
+    worker_.run(std::shared_ptr<const ComparisonJob>(job));
 }
 
 void ComparisonView::cancel() {
@@ -269,7 +257,7 @@ void ComparisonView::cancel() {
     worker_->supersede(job_id_ + 1);  // the point in progress finishes; its result is dropped
     running_ = false;
     cancel_button_->setEnabled(false);
-    set_status(QString("Cancelled after %1 of %2 points").arg(points_.size()).arg(expected_points_));
+    set_status(tr("Cancelled after %1 of %2 points").arg(points_.size()).arg(expected_points_));
 }
 
 void ComparisonView::on_floors(std::shared_ptr<const ComparisonFloors> floors) {
@@ -294,7 +282,7 @@ void ComparisonView::on_finished(quint64 job) {
     }
     running_ = false;
     cancel_button_->setEnabled(false);
-    set_status(QString("Done: %1 points on %2").arg(points_.size()).arg(name_));
+    set_status(tr("Done: %1 points on %2").arg(points_.size()).arg(name_));
     Q_EMIT comparison_finished();
 }
 
@@ -314,9 +302,8 @@ void ComparisonView::add_table_row(const ComparisonPoint& point) {
     cell(kError, point.met_budget ? QString::number(point.relative_error, 'g', 4) : "-");
     cell(kAboveFloor,
          point.met_budget && point.relative_error > 0 ? QString::number(point.bits_above_iid_floor, 'f', 2) : "-")
-        ->setToolTip(
-            "bits per entry + log₂(relative error): the bits spent beyond what the i.i.d. Gaussian "
-            "floor needs for the same error (below 0 on data with structure the floor ignores)");
+        ->setToolTip(tr("bits per entry + log₂(relative error): the bits spent beyond what the i.i.d. Gaussian "
+                        "floor needs for the same error (below 0 on data with structure the floor ignores)"));
     const QString exact = point.met_budget && point.relative_error == 0 ? " (an exact copy)" : "";
     cell(kPsnr, !point.psnr_db               ? "-"
                 : std::isinf(*point.psnr_db) ? "∞"
@@ -356,9 +343,8 @@ void ComparisonView::show_point(ImageView* view, const ComparisonPoint* point, c
     if (!point->met_budget || !point->reconstruction) return view->set_placeholder(at + ": " + point->note);
     QString measures;
     if (point->psnr_db)
-        measures =
-            std::isinf(*point->psnr_db) ? QString(", exact") : QString(", %1 dB").arg(*point->psnr_db, 0, 'f', 1);
-    if (point->ssim) measures += QString(", SSIM %1").arg(*point->ssim, 0, 'f', 3);
+        measures = std::isinf(*point->psnr_db) ? tr(", exact") : tr(", %1 dB").arg(*point->psnr_db, 0, 'f', 1);
+    if (point->ssim) measures += tr(", SSIM %1").arg(*point->ssim, 0, 'f', 3);
     view->set_title(QString("%1 at %2 %3: error %4%5 (%6 used)")
                         .arg(method)
                         .arg(budget)

@@ -4,13 +4,13 @@
 // picking a point (chart or table) shows that method's reconstruction beside the signed-cut
 // one at the same budget.
 
-#include <QThread>
 #include <QWidget>
 
 #include <memory>
 #include <vector>
 
 #include "comparison_worker.h"
+#include "worker_thread.h"
 
 class QCheckBox;
 class QComboBox;
@@ -84,8 +84,7 @@ private:
     QString picked_method_;
     double picked_budget_ = 0.0;
 
-    QThread worker_thread_;
-    ComparisonWorker* worker_ = nullptr;
+    WorkerThread<ComparisonWorker> worker_;
 
     QLineEdit* budgets_;
     QToolButton* methods_button_;

@@ -26,17 +26,17 @@ CutGalleryView::CutGalleryView(QWidget* parent) : QWidget(parent) {
     count_ = new QSpinBox;
     count_->setRange(1, 120);
     count_->setValue(24);
-    count_->setToolTip("How many cuts to show");
+    count_->setToolTip(tr("How many cuts to show"));
     order_ = new QComboBox;
-    order_->addItems({"in the order found (j = 1, 2, …)", "by |c_j|, largest first"});
+    order_->addItems({tr("in the order found (j = 1, 2, …)"), tr("by |c_j|, largest first")});
     connect(count_, &QSpinBox::valueChanged, this, &CutGalleryView::rebuild);
     connect(order_, &QComboBox::currentIndexChanged, this, &CutGalleryView::rebuild);
     note_ = new QLabel;
     note_->setWordWrap(true);
     auto* controls = new QHBoxLayout;
-    controls->addWidget(new QLabel("Show the first"));
+    controls->addWidget(new QLabel(tr("Show the first")));
     controls->addWidget(count_);
-    controls->addWidget(new QLabel("cuts,"));
+    controls->addWidget(new QLabel(tr("cuts,")));
     controls->addWidget(order_);
     controls->addStretch(1);
     auto* host = new QWidget;
@@ -49,7 +49,7 @@ CutGalleryView::CutGalleryView(QWidget* parent) : QWidget(parent) {
     layout->addLayout(controls);
     layout->addWidget(note_);
     layout->addWidget(scroll, 1);
-    clear("Decompose something to see its cuts");
+    clear(tr("Decompose something to see its cuts"));
 }
 
 void CutGalleryView::clear(const QString& why) {
@@ -94,7 +94,7 @@ void CutGalleryView::rebuild() {
         Tensor pattern(decomposition_.shape());
         decomposition_.add_cuts(pattern, j, j + 1, c > 0 ? 1.0f / c : -1.0f / c);  // sign(c_j) · pattern
         ImageView* tile = tiles_[i];
-        tile->set_title(QString("j = %1, c = %2").arg(j + 1).arg(double(c), 0, 'g', 3));
+        tile->set_title(tr("j = %1, c = %2").arg(j + 1).arg(double(c), 0, 'g', 3));
         if (photo_ && pattern.order() == 3) {
             for (float& x : pattern.data()) x = 0.5f + 0.5f * x;
             tile->set_image(photo_image(pattern));

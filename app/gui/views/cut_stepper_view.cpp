@@ -31,10 +31,10 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     heading_->setWordWrap(true);
     step_label_ = new QLabel;
     step_label_->setWordWrap(true);
-    first_ = new QPushButton("« Start");
-    previous_ = new QPushButton("◀ Previous step");
-    next_ = new QPushButton("Next step ▶");
-    last_ = new QPushButton("Cut found »");
+    first_ = new QPushButton(tr("« Start"));
+    previous_ = new QPushButton(tr("◀ Previous step"));
+    next_ = new QPushButton(tr("Next step ▶"));
+    last_ = new QPushButton(tr("Cut found »"));
     connect(first_, &QPushButton::clicked, this, [this] { show_step(0); });
     connect(previous_, &QPushButton::clicked, this, [this] { show_step(step_ - 1); });
     connect(next_, &QPushButton::clicked, this, [this] { show_step(step_ + 1); });
@@ -53,7 +53,7 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     after_view_ = new ImageView("Residual after subtracting c · pattern");
 
     auto* chart = new QChart;
-    chart->setTitle("Cut value v = ⟨R, sign pattern⟩ after each step");
+    chart->setTitle(tr("Cut value v = ⟨R, sign pattern⟩ after each step"));
     chart->legend()->hide();
     chart->setMargins(QMargins(2, 2, 2, 2));
     values_ = new QLineSeries;
@@ -63,10 +63,10 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     current_->setColor(QColor(0xd6, 0x27, 0x28));
     current_->setMarkerSize(11);
     step_axis_ = new QValueAxis;
-    step_axis_->setTitleText("step (one mode's signs set)");
+    step_axis_->setTitleText(tr("step (one mode's signs set)"));
     step_axis_->setLabelFormat("%d");
     value_axis_ = new QValueAxis;
-    value_axis_->setTitleText("v");
+    value_axis_->setTitleText(tr("v"));
     chart->addAxis(step_axis_, Qt::AlignBottom);
     chart->addAxis(value_axis_, Qt::AlignLeft);
     for (QXYSeries* s : {static_cast<QXYSeries*>(values_), static_cast<QXYSeries*>(current_)}) {
@@ -95,7 +95,7 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     layout->addWidget(step_label_);
     layout->addLayout(strips);
     layout->addLayout(grid, 1);
-    clear("Open an image or a matrix to step through a cut");
+    clear(tr("Open an image or a matrix to step through a cut"));
 }
 
 void CutStepperView::clear(const QString& why) {
@@ -121,14 +121,13 @@ void CutStepperView::set_residual(Tensor residual, std::size_t width, const Deco
     photo_ = photo;
     trace_ = trace_cut(residual_, width, options);
     valid_ = true;
-    heading_->setText(
-        QString("<b>Finding cut %1</b> on the residual R<sub>%2</sub> = A − Â<sub>%2</sub> %3. Start from "
-                "seeded random signs; each step sets one mode's signs to the sign of R contracted with the "
-                "others, which can only raise v; a sweep that does not raise v ends the search. Then "
-                "c = v / (number of entries), and R loses c · pattern.")
-            .arg(width + 1)
-            .arg(width)
-            .arg(note));
+    heading_->setText(tr("<b>Finding cut %1</b> on the residual R<sub>%2</sub> = A − Â<sub>%2</sub> %3. Start from "
+                         "seeded random signs; each step sets one mode's signs to the sign of R contracted with the "
+                         "others, which can only raise v; a sweep that does not raise v ends the search. Then "
+                         "c = v / (number of entries), and R loses c · pattern.")
+                          .arg(width + 1)
+                          .arg(width)
+                          .arg(note));
     QList<QPointF> points;
     double low = trace_.steps.empty() ? 0.0 : trace_.steps.front().value, high = low;
     for (std::size_t i = 0; i < trace_.steps.size(); ++i) {
@@ -141,8 +140,8 @@ void CutStepperView::set_residual(Tensor residual, std::size_t width, const Deco
     step_axis_->setTickCount(int(std::min<std::size_t>(trace_.steps.size(), 10)) + 2);
     value_axis_->setRange(std::max(0.0, low - 0.1 * (high - low) - 1e-12), high + 0.1 * (high - low) + 1e-12);
     for (std::size_t i = 0; i < strips_.size(); ++i) strips_[i]->setVisible(i < residual_.order());
-    before_view_->set_title(QString("Residual R_%1 before the cut").arg(width));
-    after_view_->set_title(QString("R_%1 = R_%2 − c · pattern").arg(width + 1).arg(width));
+    before_view_->set_title(tr("Residual R_%1 before the cut").arg(width));
+    after_view_->set_title(tr("R_%1 = R_%2 − c · pattern").arg(width + 1).arg(width));
     show_step(step_count() - 1);
 }
 
@@ -154,13 +153,13 @@ QString CutStepperView::mode_name(std::size_t mode) const {
     if (residual_.order() == 2) return mode == 0 ? "s (one sign per row)" : "t (one sign per column)";
     if (photo_ && residual_.order() == 3)
         return mode == 0 ? "s (rows)" : mode == 1 ? "t (columns)" : "u (colour channels R, G, B)";
-    return QString("x^(%1) (mode %1)").arg(mode + 1);
+    return tr("x^(%1) (mode %1)").arg(mode + 1);
 }
 
 QString CutStepperView::step_text() const {
     if (!valid_) return {};
     if (step_ == 0)
-        return QString("Step 0 of %1: the seeded random start (the first mode's signs are set by step 1).")
+        return tr("Step 0 of %1: the seeded random start (the first mode's signs are set by step 1).")
             .arg(step_count() - 1);
     const CutStep& s = trace_.steps[std::size_t(step_ - 1)];
     return QString(
@@ -215,8 +214,8 @@ void CutStepperView::show_step(int step) {
     const double entries = double(residual_.size());
     const double drop =
         trace_.residual_norm_before > 0 ? 1.0 - trace_.residual_norm_after / trace_.residual_norm_before : 0.0;
-    numbers_->setText(QString("<b>The cut</b> (after %1 sweeps)<br>v = %2<br>c = v / %3 entries = %4<br>"
-                              "‖R<sub>%5</sub>‖ = %6<br>‖R<sub>%7</sub>‖ = %8<br>a drop of %9 %")
+    numbers_->setText(tr("<b>The cut</b> (after %1 sweeps)<br>v = %2<br>c = v / %3 entries = %4<br>"
+                         "‖R<sub>%5</sub>‖ = %6<br>‖R<sub>%7</sub>‖ = %8<br>a drop of %9 %")
                           .arg(trace_.sweeps)
                           .arg(trace_.value, 0, 'g', 6)
                           .arg(entries, 0, 'f', 0)

@@ -17,27 +17,27 @@ enum Rule { kBitsPerEntry, kWidth, kTargetError };
 SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     auto* form = new QFormLayout(this);
     rule_ = new QComboBox;
-    rule_->addItems({"bits per entry", "width (cuts)", "target relative error"});
-    rule_->setToolTip("When to stop adding cuts");
+    rule_->addItems({tr("bits per entry"), tr("width (cuts)"), tr("target relative error")});
+    rule_->setToolTip(tr("When to stop adding cuts"));
     value_ = new QDoubleSpinBox;
     seed_ = new QSpinBox;
     seed_->setRange(0, 1 << 30);
     seed_->setValue(1);
-    seed_->setToolTip("Seed of the random starting signs: the same seed gives the same cuts");
+    seed_->setToolTip(tr("Seed of the random starting signs: the same seed gives the same cuts"));
     colour_ = new QComboBox;
-    colour_->addItems({"one order-3 tensor", "three channel matrices"});
+    colour_->addItems({tr("one order-3 tensor"), tr("three channel matrices")});
     colour_->setToolTip(
-        "Decompose the colour image as one height × width × 3 tensor (cuts carry a colour sign "
-        "vector), or each colour channel as its own matrix (three times the cuts at the same width)");
+        tr("Decompose the colour image as one height × width × 3 tensor (cuts carry a colour sign "
+           "vector), or each colour channel as its own matrix (three times the cuts at the same width)"));
     precision_ = new QComboBox;
     precision_->addItems({"f32", "f16", "bf16"});
-    precision_->setToolTip("Storage precision of the coefficients c_j");
-    auto* restart = new QPushButton("Restart  (F5)");
-    form->addRow("Stop at", rule_);
+    precision_->setToolTip(tr("Storage precision of the coefficients c_j"));
+    auto* restart = new QPushButton(tr("Restart  (F5)"));
+    form->addRow(tr("Stop at"), rule_);
     form->addRow("", value_);
-    form->addRow("Seed", seed_);
-    form->addRow("Colour", colour_);
-    form->addRow("Coefficients", precision_);
+    form->addRow(tr("Seed"), seed_);
+    form->addRow(tr("Colour"), colour_);
+    form->addRow(tr("Coefficients"), precision_);
     form->addRow(restart);
     connect(rule_, &QComboBox::currentIndexChanged, this, [this] { update_value_range(); });
     connect(restart, &QPushButton::clicked, this, &SettingsPanel::restart_requested);
@@ -52,14 +52,14 @@ void SettingsPanel::update_value_range() {
             value_->setRange(0.01, 64.0);
             value_->setSingleStep(0.5);
             value_->setValue(16.0);
-            value_->setSuffix(" bits");
+            value_->setSuffix(tr(" bits"));
             break;
         case kWidth:
             value_->setDecimals(0);
             value_->setRange(1, 1e6);
             value_->setSingleStep(100);
             value_->setValue(1000);
-            value_->setSuffix(" cuts");
+            value_->setSuffix(tr(" cuts"));
             break;
         default:
             value_->setDecimals(4);

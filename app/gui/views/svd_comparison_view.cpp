@@ -26,12 +26,12 @@ SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
     slider_ = new QSlider(Qt::Horizontal);
     slider_->setRange(1, int(kMaxBits * kSliderSteps));
     slider_->setValue(2 * kSliderSteps);
-    slider_->setToolTip("Memory for both, in bits per entry (everything stored)");
+    slider_->setToolTip(tr("Memory for both, in bits per entry (everything stored)"));
     connect(slider_, &QSlider::valueChanged, this, &SvdComparisonView::refresh);
     play_button_ = new QToolButton;
     play_button_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     play_button_->setToolTip(
-        "Play: the memory of both grows from 0.1 to 16 bits per entry, each doubling the same time");
+        tr("Play: the memory of both grows from 0.1 to 16 bits per entry, each doubling the same time"));
     connect(play_button_, &QToolButton::clicked, this, [this] { set_playing(!is_playing()); });
     clock_.set_speed({PlaybackSpeed::logarithmic, kSweepSeconds});
     timer_ = new QTimer(this);
@@ -40,17 +40,17 @@ SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
     connect(slider_, &QSlider::sliderPressed, this, [this] { set_playing(false); });
     bits_label_ = new QLabel;
     bits_label_->setMinimumWidth(300);
-    explanation_ = new QLabel(
+    explanation_ = new QLabel(tr(
         "The classic demo compresses a photo by keeping the k largest singular values: rank k costs k·(m + n) "
         "numbers, here in bf16 (16 bits each). Signed cuts spend the same memory on many more, cheaper terms: "
-        "each costs m + n (+ channels) bits and one coefficient. Move the slider: both use the same bits per entry.");
+        "each costs m + n (+ channels) bits and one coefficient. Move the slider: both use the same bits per entry."));
     explanation_->setWordWrap(true);
     original_view_ = new ImageView("Original");
     svd_view_ = new ImageView("Truncated SVD");
     cuts_view_ = new ImageView("Signed cuts");
     auto* row = new QHBoxLayout;
     row->addWidget(play_button_);
-    row->addWidget(new QLabel("Memory"));
+    row->addWidget(new QLabel(tr("Memory")));
     row->addWidget(slider_, 1);
     row->addWidget(bits_label_);
     auto* pictures = new QSplitter(Qt::Horizontal);
@@ -61,7 +61,7 @@ SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
     layout->addWidget(explanation_);
     layout->addLayout(row);
     layout->addWidget(pictures, 1);
-    clear("Open an image or a matrix to compare with the SVD");
+    clear(tr("Open an image or a matrix to compare with the SVD"));
 }
 
 void SvdComparisonView::clear(const QString& why) {
@@ -129,18 +129,18 @@ void SvdComparisonView::refresh() {
         const Tensor svd = from_matrices(parts, input_->shape());
         svd_error_ = relative_error(*input_, svd);
         draw(svd_view_, svd);
-        svd_view_->set_title(QString("Truncated SVD, rank %1%2: error %3 (%4 bits per entry)")
+        svd_view_->set_title(tr("Truncated SVD, rank %1%2: error %3 (%4 bits per entry)")
                                  .arg(rank)
                                  .arg(svds_.size() > 1 ? " per channel" : "")
                                  .arg(svd_error_, 0, 'g', 3)
                                  .arg(double(svd_bits) / double(input_->size()), 0, 'f', 2));
     } else {
         svd_error_ = 1.0;
-        svd_view_->set_placeholder(QString("Rank 1 in bf16 needs more than %1 bits per entry").arg(bits, 0, 'f', 1));
+        svd_view_->set_placeholder(tr("Rank 1 in bf16 needs more than %1 bits per entry").arg(bits, 0, 'f', 1));
     }
     // Signed cuts: the widest computed width within the same bits.
     if (!snapshot_ || snapshot_->width() == 0)
-        return cuts_view_->set_placeholder("The explorer has not computed any cuts yet");
+        return cuts_view_->set_placeholder(tr("The explorer has not computed any cuts yet"));
     const double entries = double(snapshot_->entries());
     std::size_t w = 0;
     while (w < snapshot_->width() && 8.0 * double(snapshot_->stored_bytes(w + 1)) / entries <= bits) ++w;
@@ -149,7 +149,7 @@ void SvdComparisonView::refresh() {
     draw(cuts_view_, cursor_.at(*snapshot_, w));
     const double used = 8.0 * double(snapshot_->stored_bytes(w)) / entries;
     const bool short_of_budget = w == snapshot_->width() && used + 0.05 < bits;
-    cuts_view_->set_title(QString("Signed cuts, w = %1: error %2 (%3 bits per entry)%4")
+    cuts_view_->set_title(tr("Signed cuts, w = %1: error %2 (%3 bits per entry)%4")
                               .arg(w)
                               .arg(cuts_error_, 0, 'g', 3)
                               .arg(used, 0, 'f', 2)

@@ -25,22 +25,22 @@ WidthScrubber::WidthScrubber(QWidget* parent) : QWidget(parent) {
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);
     play_button_ = new QToolButton;
-    play_button_->setToolTip("Play / pause the reconstruction as w grows, from the width shown (Space)");
+    play_button_->setToolTip(tr("Play / pause the reconstruction as w grows, from the width shown (Space)"));
     play_button_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
     connect(play_button_, &QToolButton::clicked, this, [this] { set_playing(!playing_); });
     slider_ = new QSlider(Qt::Horizontal);
-    slider_->setToolTip("Width w shown; any width already computed (Home, End, arrows when focused)");
+    slider_->setToolTip(tr("Width w shown; any width already computed (Home, End, arrows when focused)"));
     connect(slider_, &QSlider::valueChanged, this, [this](int value) {
         set_playing(false);
         shown_ = width_at_slider(value);
-        width_label_->setText(QString("w = %1").arg(shown_));
+        width_label_->setText(tr("w = %1").arg(shown_));
         Q_EMIT width_chosen(shown_);
     });
-    width_label_ = new QLabel("w = 0");
+    width_label_ = new QLabel(tr("w = 0"));
     width_label_->setMinimumWidth(width_label_->fontMetrics().horizontalAdvance("w = 000000") + 8);
-    log_width_ = new QCheckBox("log w");
+    log_width_ = new QCheckBox(tr("log w"));
     log_width_->setToolTip(
-        "Slider and error chart on a logarithmic width scale: every doubling of w gets the same room");
+        tr("Slider and error chart on a logarithmic width scale: every doubling of w gets the same room"));
     connect(log_width_, &QCheckBox::toggled, this, [this](bool on) {
         QSettings().setValue("playback/log-width", on);
         sync_slider();
@@ -49,8 +49,8 @@ WidthScrubber::WidthScrubber(QWidget* parent) : QWidget(parent) {
     speed_ = new QComboBox;
     for (const PlaybackSpeed& speed : playback_speeds()) speed_->addItem(speed.label());
     speed_->setToolTip(
-        "Playback speed: the whole run in so many seconds with widths growing geometrically "
-        "(every doubling of w the same time), or so many cuts per second");
+        tr("Playback speed: the whole run in so many seconds with widths growing geometrically "
+           "(every doubling of w the same time), or so many cuts per second"));
     const int remembered = QSettings().value("playback/speed", kDefaultPlaybackSpeed).toInt();
     speed_->setCurrentIndex(remembered >= 0 && remembered < speed_->count() ? remembered : kDefaultPlaybackSpeed);
     clock_.set_speed(playback_speeds()[std::size_t(speed_->currentIndex())]);
@@ -91,7 +91,7 @@ void WidthScrubber::sync_slider() {
     const QSignalBlocker block(slider_);
     slider_->setMaximum(log_width() ? (available_ > 0 ? kLogSliderSteps : 0) : int(available_));
     slider_->setValue(slider_at_width(shown_));
-    width_label_->setText(QString("w = %1").arg(shown_));
+    width_label_->setText(tr("w = %1").arg(shown_));
 }
 
 std::size_t WidthScrubber::width_at_slider(int value) const {
