@@ -18,6 +18,7 @@
 #include "charts/comparison_chart.h"
 #include "charts/error_chart.h"
 #include "io/curve_file.h"
+#include "io/file_formats.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
 #include "main_window.h"
@@ -31,7 +32,8 @@ void MainWindow::export_reconstruction() {
     const QString path = QFileDialog::getSaveFileName(
         this, "Export reconstruction",
         suggested_path(input_path_, QString("w%1").arg(displayed_width_), photo ? "png" : "npy"),
-        photo ? "PNG image (*.png);;NumPy array (*.npy)" : "NumPy array (*.npy)");
+        QString::fromStdString(photo ? name_filters({FileFormatId::png, FileFormatId::npy})
+                                     : name_filters({FileFormatId::npy})));
     if (path.isEmpty()) return;
     try {
         save_output(path.toStdString(), cursor_.at(*snapshot_, displayed_width_));
@@ -45,7 +47,7 @@ void MainWindow::export_decomposition() {
     if (!snapshot_) return;
     const QString path = QFileDialog::getSaveFileName(
         this, "Export decomposition", suggested_path(input_path_, QString("w%1").arg(displayed_width_), "scd"),
-        "Signed cuts (*.scd)");
+        QString::fromStdString(name_filters({FileFormatId::scd})));
     if (path.isEmpty()) return;
     try {
         if (snapshot_->parts.size() == 1) {
@@ -65,8 +67,9 @@ void MainWindow::export_decomposition() {
 
 void MainWindow::export_curve() {
     if (!snapshot_) return;
-    const QString path = QFileDialog::getSaveFileName(this, "Export error curve",
-                                                      suggested_path(input_path_, "error-curve", "csv"), "CSV (*.csv)");
+    const QString path =
+        QFileDialog::getSaveFileName(this, "Export error curve", suggested_path(input_path_, "error-curve", "csv"),
+                                     QString::fromStdString(name_filters({FileFormatId::csv})));
     if (path.isEmpty()) return;
     const std::shared_ptr<const Snapshot> s = snapshot_;
     try {
@@ -85,7 +88,7 @@ void MainWindow::export_chart() {
     const QChartView* view = compare ? static_cast<const QChartView*>(comparison_->chart()) : chart_;
     const QString path = QFileDialog::getSaveFileName(
         this, "Export chart", suggested_path(input_path_, compare ? "compare-chart" : "error-chart", "png"),
-        "PNG image (*.png);;SVG drawing (*.svg)");
+        QString::fromStdString(name_filters({FileFormatId::png, FileFormatId::svg})));
     if (path.isEmpty()) return;
     QDialog dialog(this);
     dialog.setWindowTitle("Chart size");
@@ -128,7 +131,7 @@ void MainWindow::export_animation() {
         return report_error("Animations are made of one decomposition: set Colour to one order-3 tensor and restart");
     const QString path =
         QFileDialog::getSaveFileName(this, "Export animation", suggested_path(input_path_, "animation", "mp4"),
-                                     "MP4 video, H.264 (*.mp4);;Animated GIF (*.gif)");
+                                     QString::fromStdString(name_filters({FileFormatId::mp4, FileFormatId::gif})));
     if (path.isEmpty()) return;
     QDialog dialog(this);
     dialog.setWindowTitle("Animation");
