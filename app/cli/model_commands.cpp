@@ -183,9 +183,12 @@ int expand_model_command(const QStringList& arguments) {
     if (!parse_or_throw(parser, arguments)) return 0;
     const QString input = single_positional(parser, "IN.scdz");
     if (!parser.isSet("out")) throw UsageError("--out OUT.safetensors is required");
-    std::string dtype = parser.value("dtype").toUpper().toStdString();
-    if (!dtype.empty() && dtype != "BF16" && dtype != "F16" && dtype != "F32")
-        throw UsageError("--dtype takes bf16, f16 or f32");
+    std::string dtype;
+    try {
+        dtype = expansion_dtype(parser.value("dtype").toStdString());
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(std::string("--") + error.what());
+    }
     const QString out = parser.value("out");
     if (out.endsWith(".safetensors")) {
         if (parser.isSet("max-shard-size")) throw UsageError("--max-shard-size is for a folder --out");

@@ -2,9 +2,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -75,10 +73,7 @@ py::list compress(const std::filesystem::path& input, const std::filesystem::pat
 }
 
 void expand(const std::filesystem::path& input, const std::filesystem::path& output, std::optional<std::string> dtype) {
-    std::string name = dtype.value_or("");
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::toupper(c)); });
-    if (!name.empty() && name != "BF16" && name != "F16" && name != "F32")
-        throw std::invalid_argument("dtype takes bf16, f16 or f32, not '" + *dtype + "'");
+    const std::string name = expansion_dtype(dtype.value_or(""));
     // Expanding has no cancellation hook: Ctrl-C takes effect when it returns (the output
     // is written atomically, so it is then either complete or absent).
     // As the CLI's --out: a .safetensors file, or else a Hugging Face folder of 5 GB shards.
