@@ -137,6 +137,37 @@ private Q_SLOTS:
             QVERIFY(!npy_error(std::vector<char>(good.begin(), good.begin() + std::ptrdiff_t(size))).isEmpty());
     }
 
+    void npyHeaderIsReadStrictly() {
+        const auto with_header = [](const std::string& dict) {
+            std::string padded = dict;
+            while ((10 + padded.size() + 1) % 64) padded += ' ';
+            padded += '\n';
+            // Magic, version 1.0, header length, header, 2 x 3 float32 zeros.
+            const std::string bytes =
+                std::string("\x93NUMPY\x01\x00", 8) + char(padded.size()) + '\0' + padded + std::string(24, '\0');
+            return std::vector<char>(bytes.begin(), bytes.end());
+        };
+        // Any order of the keys, either quote, no trailing comma: read.
+        QCOMPARE(decode_npy(with_header("{\"shape\": (2,3), \"fortran_order\": False, \"descr\": \"<f4\"}")).shape(),
+                 (Shape{2, 3}));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'x': 1}"))
+                    .contains("unknown or repeated entry 'x'"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)}"))
+                    .contains("repeated"));
+        QVERIFY(npy_error(with_header("{'fortran_order': False, 'shape': (2, 3)}")).contains("no readable 'descr'"));
+        QVERIFY(npy_error(with_header("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2, 3)}"))
+                    .contains("no readable 'descr'"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': 0, 'shape': (2, 3)}"))
+                    .contains("no 'fortran_order'"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3)}"))
+                    .contains("unreadable shape"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)} x"))
+                    .contains("unreadable .npy header"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)"))
+                    .contains("unreadable .npy header"));
+        QVERIFY(npy_error(with_header("{'descr: '<f4'}")).contains("unreadable .npy header"));
+    }
+
     void csvReadsSeparatorsAndSkipsAHeader() {
         const std::string text = "a,b,c\n1,2,3\n\n# comment\n4.5, -5e-1 ,+6\n";
         const Tensor t = decode_csv(std::vector<char>(text.begin(), text.end()));
