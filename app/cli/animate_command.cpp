@@ -6,6 +6,7 @@
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "io/enum_names.h"
+#include "io/file_formats.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
 #include "scd/decomposer.h"
@@ -46,7 +47,7 @@ int animate_command(const QStringList& arguments) {
 
     Decomposition decomposition;
     std::optional<Tensor> original;
-    if (input.endsWith(".scd", Qt::CaseInsensitive)) {
+    if (has_file_format(input.toStdString(), FileFormatId::scd)) {
         decomposition = read_scd(input.toStdString());
         const Shape& shape = decomposition.shape();
         options.photo = shape.size() == 3 && shape[2] == 3;

@@ -51,6 +51,11 @@ const FileFormat& file_format(FileFormatId id) {
     throw std::logic_error("file format missing from the registry");
 }
 
+bool has_file_format(const std::filesystem::path& path, FileFormatId id) {
+    const FileFormat* format = file_format_of(path);
+    return format && format->id == id;
+}
+
 std::string extension_list(std::initializer_list<FileContent> contents, bool writable) {
     std::vector<std::string_view> extensions;
     for (const FileFormat& format : file_formats())

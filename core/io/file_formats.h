@@ -49,6 +49,8 @@ const std::vector<FileFormat>& file_formats();
 // nullptr. Case-insensitive.
 const FileFormat* file_format_of(const std::filesystem::path& path);
 const FileFormat& file_format(FileFormatId id);
+// Whether the path's name ends in one of the format's extensions (any case).
+bool has_file_format(const std::filesystem::path& path, FileFormatId id);
 
 // The extensions of the formats holding `contents` that are readable (or writable), as
 // "png, jpg, … and csv", for error messages.
