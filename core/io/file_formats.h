@@ -1,7 +1,7 @@
 #pragma once
 // Every file format signcut reads or writes, listed once: its name as dialogs show it, its
 // extensions, what it holds and whether signcut reads and writes it. load_input / save_output
-// dispatch from this list, and the GUI builds its open and save dialogs' name filters from it.
+// dispatch from this list, and the GUI's file dialogs take their name filters from it.
 
 #include <filesystem>
 #include <initializer_list>
@@ -11,23 +11,25 @@
 
 namespace signcut {
 
+// In the order of file_formats(): images (OpenCV), arrays, decompositions, compressed
+// checkpoints, checkpoints, animations and chart drawings.
 enum class FileFormatId {
     png,
     jpeg,
     bmp,
     tiff,
     webp,
-    netpbm,  // images (OpenCV)
+    netpbm,
     npy,
     csv,
-    txt,  // arrays
+    txt,
     scd,
-    scdz,  // decompositions, compressed checkpoints
+    scdz,
     safetensors,
-    safetensors_index,  // checkpoints
+    safetensors_index,
     gif,
     mp4,
-    svg,  // animations and chart drawings
+    svg
 };
 
 // What a file of the format holds.
