@@ -1,5 +1,6 @@
 // Inputs: .npy (f16/f32/f64, C and Fortran order, any order, either byte order), .csv,
-// and images of every supported kind through OpenCV; bad files give one readable error.
+// and images of every supported kind through OpenCV; bad files give one readable error; the
+// format registry names every extension the loader dispatches on.
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -11,6 +12,7 @@
 #include "io/byte_codec.h"
 #include "io/csv_file.h"
 #include "io/file_access.h"
+#include "io/file_formats.h"
 #include "io/image_file.h"
 #include "io/load_input.h"
 #include "io/npy_file.h"
@@ -52,6 +54,17 @@ std::vector<char> raw(const std::vector<T>& values, bool big_endian = false) {
 QString npy_error(const std::vector<char>& bytes) {
     try {
         decode_npy(bytes, "bad.npy");
+    } catch (const FileError& error) {
+        return QString::fromUtf8(error.what());
+    }
+    return {};
+}
+
+// The message of the FileError `action` throws, empty if it throws none.
+template <typename Action>
+QString exception_text(Action action) {
+    try {
+        action();
     } catch (const FileError& error) {
         return QString::fromUtf8(error.what());
     }
@@ -122,6 +135,37 @@ private Q_SLOTS:
                     .contains("too many entries"));
         for (std::size_t size = 0; size < good.size(); size += 7)
             QVERIFY(!npy_error(std::vector<char>(good.begin(), good.begin() + std::ptrdiff_t(size))).isEmpty());
+    }
+
+    void npyHeaderIsReadStrictly() {
+        const auto with_header = [](const std::string& dict) {
+            std::string padded = dict;
+            while ((10 + padded.size() + 1) % 64) padded += ' ';
+            padded += '\n';
+            // Magic, version 1.0, header length, header, 2 x 3 float32 zeros.
+            const std::string bytes =
+                std::string("\x93NUMPY\x01\x00", 8) + char(padded.size()) + '\0' + padded + std::string(24, '\0');
+            return std::vector<char>(bytes.begin(), bytes.end());
+        };
+        // Any order of the keys, either quote, no trailing comma: read.
+        QCOMPARE(decode_npy(with_header("{\"shape\": (2,3), \"fortran_order\": False, \"descr\": \"<f4\"}")).shape(),
+                 (Shape{2, 3}));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), 'x': 1}"))
+                    .contains("unknown or repeated entry 'x'"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)}"))
+                    .contains("repeated"));
+        QVERIFY(npy_error(with_header("{'fortran_order': False, 'shape': (2, 3)}")).contains("no readable 'descr'"));
+        QVERIFY(npy_error(with_header("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2, 3)}"))
+                    .contains("no readable 'descr'"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': 0, 'shape': (2, 3)}"))
+                    .contains("no 'fortran_order'"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, -3)}"))
+                    .contains("unreadable shape"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)} x"))
+                    .contains("unreadable .npy header"));
+        QVERIFY(npy_error(with_header("{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3)"))
+                    .contains("unreadable .npy header"));
+        QVERIFY(npy_error(with_header("{'descr: '<f4'}")).contains("unreadable .npy header"));
     }
 
     void csvReadsSeparatorsAndSkipsAHeader() {
@@ -205,6 +249,58 @@ private Q_SLOTS:
         save_output(path, cat);
         const Tensor back = load_input(path).tensor;
         QVERIFY(relative_error(cat, back) < 1e-6);
+    }
+
+    void everyRegisteredExtensionRoundTripsThroughTheLoader() {
+        QTemporaryDir dir;
+        // Multiples of 1/255 survive 8-bit images exactly. A .ppm holds colour only, so it
+        // gets the matrix as three equal channels; WebP gives a gray matrix back as colour.
+        Tensor gray({6, 8}), colour({6, 8, 3});
+        for (std::size_t i = 0; i < gray.size(); ++i) gray[i] = float(i * 5 % 256) / 255.0f;
+        for (std::size_t i = 0; i < colour.size(); ++i) colour[i] = gray[i / 3];
+        for (const FileFormat& format : file_formats()) {
+            for (std::string_view ext : format.extensions) {
+                const std::string name = "x." + std::string(ext), path = dir.filePath(name.c_str()).toStdString();
+                std::string upper = name;
+                for (char& c : upper) c = char(std::toupper(static_cast<unsigned char>(c)));
+                QCOMPARE(file_format_of(path), &format);
+                QCOMPARE(file_format_of(upper), &format);
+                const bool tensor = format.content == FileContent::image || format.content == FileContent::array;
+                if (!tensor || !format.readable) {  // opened by their own readers, not load_input
+                    QVERIFY(exception_text([&] { load_input(path); }).contains("unknown file type"));
+                    if (!tensor) QVERIFY(exception_text([&] { save_output(path, gray); }).contains("unknown output"));
+                    continue;
+                }
+                const Tensor& written = ext == "ppm" ? colour : gray;
+                if (format.writable) {
+                    const QString error = exception_text([&] { save_output(path, written); });
+                    QVERIFY2(error.isEmpty(), qPrintable(error));
+                } else {  // a text table, as the CSV writer writes one
+                    QVERIFY(exception_text([&] { save_output(path, gray); }).contains("unknown output"));
+                    write_csv(path + ".csv", gray);
+                    std::filesystem::rename(path + ".csv", path);
+                }
+                const LoadedInput back = load_input(path);
+                QCOMPARE(back.kind, format.content == FileContent::image ? InputKind::image : InputKind::array);
+                const Tensor& expected = back.tensor.order() == 3 ? colour : gray;
+                QVERIFY2(back.tensor.shape() == expected.shape(), name.c_str());
+                const bool lossy = format.id == FileFormatId::jpeg || format.id == FileFormatId::webp;
+                QVERIFY2(relative_error(expected, back.tensor) < (lossy ? 0.1 : 1e-6), name.c_str());
+            }
+        }
+        QCOMPARE(file_format_of("model.safetensors.index.json")->id, FileFormatId::safetensors_index);
+        QCOMPARE(file_format_of("config.json"), nullptr);
+        QCOMPARE(file_format_of(".npy"), nullptr);
+    }
+
+    void dialogFiltersComeFromTheRegistry() {
+        const std::string open = open_dialog_filter();
+        for (const char* pattern : {"*.png", "*.jpg", "*.npy", "*.csv", "*.txt", "*.scd", "*.scdz"})
+            QVERIFY2(open.find(pattern) != std::string::npos, pattern);
+        QVERIFY(open.ends_with(";;All files (*)"));
+        QCOMPARE(name_filters({FileFormatId::png, FileFormatId::npy}),
+                 std::string("PNG image (*.png);;NumPy array (*.npy)"));
+        QCOMPARE(name_filters({FileFormatId::jpeg}), std::string("JPEG image (*.jpg *.jpeg)"));
     }
 };
 

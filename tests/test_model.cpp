@@ -11,6 +11,7 @@
 
 #include <oneapi/tbb/task_arena.h>
 
+#include "io/enum_names.h"
 #include "io/safetensors_file.h"
 #include "io/scdz_file.h"
 #include "model/model_compression.h"
@@ -298,6 +299,19 @@ private Q_SLOTS:
         const double bound = 0.5 * testing::time_scale();
         QVERIFY(std::chrono::duration<double>(stopped - asked).count() < bound);
         QVERIFY(!fs::exists(out));
+    }
+
+    void enumNamesRoundTrip() {
+        for (FlattenRule rule : {FlattenRule::first, FlattenRule::last, FlattenRule::tensor})
+            QVERIFY(parse_enum<FlattenRule>(to_string(rule)) == rule);
+        for (CoeffPrecision p : {CoeffPrecision::f32, CoeffPrecision::f16, CoeffPrecision::bf16})
+            QVERIFY(parse_enum<CoeffPrecision>(precision_name(p)) == p);
+        QVERIFY(!parse_enum<FlattenRule>("middle"));
+        QCOMPARE(enum_choices<FlattenRule>(), std::string("first, last or tensor"));
+        QCOMPARE(enum_choices<CoeffPrecision>(), std::string("f32, f16 or bf16"));
+        QCOMPARE(expansion_dtype("bf16"), std::string("BF16"));
+        QCOMPARE(expansion_dtype(""), std::string());
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, expansion_dtype("F64"));
     }
 
     void aTensorAboveTheMemoryLimitIsRefusedUpFront() {

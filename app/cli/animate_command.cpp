@@ -5,6 +5,8 @@
 #include "animation/reconstruction_animation.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "io/enum_names.h"
+#include "io/file_formats.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
 #include "scd/decomposer.h"
@@ -39,13 +41,13 @@ int animate_command(const QStringList& arguments) {
     options.frames = int(parse_count(parser, "frames"));
     options.frames_per_second = parse_double(parser, "fps");
     options.with_chart = parser.isSet("chart");
-    const QString schedule = parser.value("schedule");
-    if (schedule != "linear" && schedule != "log") throw UsageError("--schedule takes linear or log");
-    options.schedule = schedule == "linear" ? WidthSchedule::linear : WidthSchedule::logarithmic;
+    const auto schedule = parse_enum<WidthSchedule>(parser.value("schedule").toStdString());
+    if (!schedule) throw UsageError("--schedule takes " + enum_choices<WidthSchedule>());
+    options.schedule = *schedule;
 
     Decomposition decomposition;
     std::optional<Tensor> original;
-    if (input.endsWith(".scd", Qt::CaseInsensitive)) {
+    if (has_file_format(input.toStdString(), FileFormatId::scd)) {
         decomposition = read_scd(input.toStdString());
         const Shape& shape = decomposition.shape();
         options.photo = shape.size() == 3 && shape[2] == 3;

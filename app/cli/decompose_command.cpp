@@ -12,16 +12,15 @@
 #include "io/curve_file.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
+#include "io/enum_names.h"
 #include "scd/decomposer.h"
 
 namespace signcut::cli {
 namespace {
 
 CoeffPrecision parse_precision(const QString& name) {
-    if (name == "f32") return CoeffPrecision::f32;
-    if (name == "f16") return CoeffPrecision::f16;
-    if (name == "bf16") return CoeffPrecision::bf16;
-    throw UsageError(("--precision must be f32, f16 or bf16, not '" + name + "'").toStdString());
+    if (const auto precision = parse_enum<CoeffPrecision>(name.toStdString())) return *precision;
+    throw UsageError("--precision must be " + enum_choices<CoeffPrecision>() + ", not '" + name.toStdString() + "'");
 }
 
 // A one-line progress display on stderr, redrawn at most 10 times a second.

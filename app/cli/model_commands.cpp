@@ -9,6 +9,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "io/enum_names.h"
 #include "model/model_compression.h"
 #include "model/model_expansion.h"
 #include "model/model_report.h"
@@ -120,11 +121,9 @@ int compress_model_command(const QStringList& arguments) {
     options.method = parser.value("method").toStdString();
     options.include = parser.value("include").toStdString();
     options.exclude = parser.value("exclude").toStdString();
-    const QString flatten = parser.value("flatten");
-    if (flatten == "first") options.flatten = FlattenRule::first;
-    else if (flatten == "last") options.flatten = FlattenRule::last;
-    else if (flatten == "tensor") options.flatten = FlattenRule::tensor;
-    else throw UsageError("--flatten takes first, last or tensor");
+    const auto flatten = parse_enum<FlattenRule>(parser.value("flatten").toStdString());
+    if (!flatten) throw UsageError("--flatten takes " + enum_choices<FlattenRule>());
+    options.flatten = *flatten;
     options.memory_limit_bytes = std::uint64_t(parse_count(parser, "memory-limit")) << 20;
     options.seed = parse_count(parser, "seed");
     options.threads = int(parse_count(parser, "threads"));
@@ -184,9 +183,12 @@ int expand_model_command(const QStringList& arguments) {
     if (!parse_or_throw(parser, arguments)) return 0;
     const QString input = single_positional(parser, "IN.scdz");
     if (!parser.isSet("out")) throw UsageError("--out OUT.safetensors is required");
-    std::string dtype = parser.value("dtype").toUpper().toStdString();
-    if (!dtype.empty() && dtype != "BF16" && dtype != "F16" && dtype != "F32")
-        throw UsageError("--dtype takes bf16, f16 or f32");
+    std::string dtype;
+    try {
+        dtype = expansion_dtype(parser.value("dtype").toStdString());
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(std::string("--") + error.what());
+    }
     const QString out = parser.value("out");
     if (out.endsWith(".safetensors")) {
         if (parser.isSet("max-shard-size")) throw UsageError("--max-shard-size is for a folder --out");

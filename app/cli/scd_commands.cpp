@@ -6,6 +6,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "io/file_formats.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
 
@@ -18,7 +19,7 @@ int info_command(const QStringList& arguments) {
     parser.addOption({"json", "Print one JSON object instead of text."});
     if (!parse_or_throw(parser, arguments)) return 0;
     const QString path = single_positional(parser, "FILE.scd");
-    if (path.endsWith(".scdz", Qt::CaseInsensitive)) return model_info_command(path, parser.isSet("json"));
+    if (has_file_format(path.toStdString(), FileFormatId::scdz)) return model_info_command(path, parser.isSet("json"));
     const Decomposition d = read_scd(path.toStdString());
     const std::size_t w = d.width();
     double c_min = w ? HUGE_VAL : 0.0, c_max = 0.0;

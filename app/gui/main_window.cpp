@@ -28,6 +28,7 @@
 
 #include "charts/error_chart.h"
 #include "explorer_document.h"
+#include "io/file_formats.h"
 #include "methods/method.h"
 #include "methods/image_quality.h"
 #include "views/checkpoint_panel.h"
@@ -202,9 +203,7 @@ void MainWindow::build_menus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
         const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QFileInfo(document_->path()).path(),
-                                                          "Images, arrays and decompositions (*.png *.jpg *.jpeg *.bmp "
-                                                          "*.tif *.tiff *.webp *.npy *.csv *.scd *.scdz);;"
-                                                          "All files (*)");
+                                                          QString::fromStdString(open_dialog_filter()));
         if (!path.isEmpty()) open_file(path);
     });
     recent_menu_ = file->addMenu(tr("Open &Recent"));

@@ -19,6 +19,7 @@
 #include "charts/error_chart.h"
 #include "explorer_document.h"
 #include "io/curve_file.h"
+#include "io/file_formats.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
 #include "main_window.h"
@@ -32,7 +33,8 @@ void MainWindow::export_reconstruction() {
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export reconstruction"),
         suggested_path(document_->path(), QString("w%1").arg(document_->width()), photo ? "png" : "npy"),
-        photo ? "PNG image (*.png);;NumPy array (*.npy)" : "NumPy array (*.npy)");
+        photo ? QString::fromStdString(photo ? name_filters({FileFormatId::png, FileFormatId::npy})
+                                     : name_filters({FileFormatId::npy})));
     if (path.isEmpty()) return;
     try {
         save_output(path.toStdString(), document_->reconstruction());
@@ -47,9 +49,10 @@ void MainWindow::export_decomposition() {
     if (!snapshot) return;
     const std::vector<Decomposition>& parts = snapshot->parts();
     const std::size_t width = document_->width();
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export decomposition"),
-        suggested_path(document_->path(), QString("w%1").arg(document_->width()), "scd"), "Signed cuts (*.scd)");
+    const QString path =
+        QFileDialog::getSaveFileName(this, tr("Export decomposition"),
+                                     suggested_path(document_->path(), QString("w%1").arg(document_->width()), "scd"),
+                                     QString::fromStdString(name_filters({FileFormatId::scd})));
     if (path.isEmpty()) return;
     try {
         if (parts.size() == 1) {
@@ -69,8 +72,9 @@ void MainWindow::export_decomposition() {
 
 void MainWindow::export_curve() {
     if (!document_->snapshot()) return;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export error curve"), suggested_path(document_->path(), "error-curve", "csv"), "CSV (*.csv)");
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export error curve"),
+                                                      suggested_path(document_->path(), "error-curve", "csv"),
+                                                      QString::fromStdString(name_filters({FileFormatId::csv})));
     if (path.isEmpty()) return;
     const std::shared_ptr<const Snapshot> s = document_->shared_snapshot();
     try {
@@ -89,7 +93,7 @@ void MainWindow::export_chart() {
     const ChartView* view = compare ? static_cast<const ChartView*>(comparison_->chart()) : chart_;
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export chart"), suggested_path(document_->path(), compare ? "compare-chart" : "error-chart", "png"),
-        "PNG image (*.png);;SVG drawing (*.svg)");
+        QString::fromStdString(name_filters({FileFormatId::png, FileFormatId::svg})));
     if (path.isEmpty()) return;
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Chart size"));
@@ -132,9 +136,9 @@ void MainWindow::export_animation() {
     if (snapshot->parts().size() != 1)
         return report_error(
             tr("Animations are made of one decomposition: set Colour to one order-3 tensor and restart"));
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export animation"),
-                                                      suggested_path(document_->path(), "animation", "mp4"),
-                                                      "MP4 video, H.264 (*.mp4);;Animated GIF (*.gif)");
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export animation"), suggested_path(document_->path(), "animation", "mp4"),
+        QString::fromStdString(name_filters({FileFormatId::mp4, FileFormatId::gif})));
     if (path.isEmpty()) return;
     QDialog dialog(this);
     dialog.setWindowTitle(tr("Animation"));

@@ -54,7 +54,7 @@ private:
     bool committed_ = false;
 };
 
-// CRC-32 (IEEE 802.3, as zlib's crc32) of a byte range.
+// CRC-32 (IEEE 802.3) of a byte range, by zlib's crc32; `crc` continues an earlier range.
 std::uint32_t crc32(const void* data, std::size_t size, std::uint32_t crc = 0);
 
 // Lower-case extension without the dot ("png").

@@ -15,11 +15,6 @@ constexpr std::uint64_t kMaxImageFileBytes = std::uint64_t(1) << 30;
 
 }  // namespace
 
-bool is_image_extension(const std::string& ext) {
-    return ext == "png" || ext == "jpg" || ext == "jpeg" || ext == "bmp" || ext == "tif" || ext == "tiff" ||
-           ext == "webp" || ext == "pgm" || ext == "ppm";
-}
-
 LoadedImage decode_image(std::span<const char> bytes, const std::filesystem::path& source, std::size_t max_pixels) {
     const auto fail = [&](const std::string& problem) { return FileError(source, problem); };
     // OpenCV refuses images above this pixel count before allocating them; it reads the

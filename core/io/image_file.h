@@ -28,8 +28,6 @@ LoadedImage load_image(const std::filesystem::path& path, std::size_t max_pixels
 // format follows the extension (png, jpg, bmp, tif).
 void save_image(const std::filesystem::path& path, const Tensor& image);
 
-bool is_image_extension(const std::string& lower_extension);
-
 // A height × width (× c) tensor resampled to rows × cols by area averaging (for downscaling).
 Tensor resize_image(const Tensor& image, std::size_t rows, std::size_t cols);
 

@@ -1,5 +1,5 @@
 #pragma once
-// Loads any supported input by its extension: images (OpenCV), .npy and .csv.
+// Loads any supported input by its extension (io/file_formats.h): images (OpenCV), .npy, .csv and .txt.
 
 #include <filesystem>
 #include <string>

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <bit>
+#include <cctype>
 #include <cstring>
 #include <numeric>
-#include <regex>
+#include <optional>
+#include <string_view>
 
 #include "io/byte_codec.h"
 #include "io/file_access.h"
@@ -23,33 +25,143 @@ struct NpyHeader {
     Shape shape;
 };
 
-NpyHeader parse_header(const std::string& text, const std::filesystem::path& source) {
-    const auto fail = [&](const std::string& problem) { return FileError(source, problem); };
+// A reader of the header's Python dict literal as numpy writes it: {'key': value, …} with
+// string, True/False and integer-tuple values, then padding. Bounds-checked: every read looks
+// at `pos` < size first.
+class HeaderText {
+public:
+    HeaderText(std::string_view text, const std::filesystem::path& source) : text_(text), source_(source) {}
+
+    FileError error(const std::string& problem) const { return FileError(source_, problem); }
+    FileError syntax_error(const std::string& expected) const {
+        return error("unreadable .npy header: expected " + expected + " at byte " + std::to_string(pos_));
+    }
+    void skip_space() {
+        while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n')) ++pos_;
+    }
+    bool accept(char c) {
+        skip_space();
+        if (pos_ >= text_.size() || text_[pos_] != c) return false;
+        ++pos_;
+        return true;
+    }
+    void expect(char c) {
+        if (!accept(c)) throw syntax_error(std::string("'") + c + "'");
+    }
+    bool at_quote() {
+        skip_space();
+        return pos_ < text_.size() && (text_[pos_] == '\'' || text_[pos_] == '"');
+    }
+    // A quoted string without escapes ('…' or "…").
+    std::string quoted() {
+        if (!at_quote()) throw syntax_error("a quoted string");
+        const char quote = text_[pos_++];
+        const std::size_t end = text_.find(quote, pos_);
+        if (end == std::string_view::npos) throw syntax_error("a closing quote");
+        std::string value(text_.substr(pos_, end - pos_));
+        pos_ = end + 1;
+        return value;
+    }
+    // A bare word of letters (True, False).
+    std::string word() {
+        skip_space();
+        const std::size_t begin = pos_;
+        while (pos_ < text_.size() && std::isalpha(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+        return std::string(text_.substr(begin, pos_ - begin));
+    }
+    // The text between '(' and the next ')'.
+    std::optional<std::string> parenthesised() {
+        if (!accept('(')) return std::nullopt;
+        const std::size_t end = text_.find(')', pos_);
+        if (end == std::string_view::npos) return std::nullopt;
+        std::string inside(text_.substr(pos_, end - pos_));
+        pos_ = end + 1;
+        return inside;
+    }
+    bool only_space_left() {
+        skip_space();
+        return pos_ == text_.size();
+    }
+
+private:
+    std::string_view text_;
+    const std::filesystem::path& source_;
+    std::size_t pos_ = 0;
+};
+
+// The dimensions of a shape tuple's inside ("3, 4", "7,", ""): integers of at most 15 digits,
+// separated by commas, one trailing comma allowed. nullopt if it is anything else.
+std::optional<Shape> shape_dimensions(std::string_view dims) {
+    Shape shape;
+    std::size_t pos = 0;
+    const auto skip_space = [&] {
+        while (pos < dims.size() && (dims[pos] == ' ' || dims[pos] == '\t' || dims[pos] == '\n')) ++pos;
+    };
+    for (skip_space(); pos < dims.size(); skip_space()) {
+        const std::size_t begin = pos;
+        while (pos < dims.size() && pos - begin <= 15 && dims[pos] >= '0' && dims[pos] <= '9') ++pos;
+        if (pos == begin || pos - begin > 15) return std::nullopt;
+        std::size_t n = 0;
+        for (std::size_t i = begin; i < pos; ++i) n = n * 10 + std::size_t(dims[i] - '0');
+        shape.push_back(n);
+        skip_space();
+        if (pos == dims.size()) break;
+        if (dims[pos] != ',') return std::nullopt;
+        ++pos;
+    }
+    return shape;
+}
+
+NpyHeader parse_header(std::string_view text, const std::filesystem::path& source) {
+    HeaderText in(text, source);
+    std::optional<std::string> descr, fortran_order, dims;
+    in.expect('{');
+    while (!in.accept('}')) {
+        const std::string key = in.quoted();
+        in.expect(':');
+        if (key == "descr" && !descr) {
+            if (!in.at_quote()) throw in.error("the .npy header has no readable 'descr' entry");
+            descr = in.quoted();
+        } else if (key == "fortran_order" && !fortran_order) {
+            fortran_order = in.word();
+            if (*fortran_order != "True" && *fortran_order != "False")
+                throw in.error("the .npy header has no 'fortran_order' entry");
+        } else if (key == "shape" && !dims) {
+            dims = in.parenthesised();
+            if (!dims) throw in.error("the .npy header has no 'shape' entry");
+        } else {
+            throw in.error("the .npy header has an unknown or repeated entry '" + key + "'");
+        }
+        if (!in.accept(',')) {
+            in.expect('}');
+            break;
+        }
+    }
+    if (!in.only_space_left()) throw in.syntax_error("only padding after the dictionary");
+
     NpyHeader header;
-    std::smatch match;
-    if (!std::regex_search(text, match, std::regex(R"('descr'\s*:\s*'([<>|=])([a-zA-Z])(\d+)')")))
-        throw fail("the .npy header has no readable 'descr' entry");
-    const std::string kind = match[2].str(), size = match[3].str();
+    // descr: byte order ('<', '>', '|' or '='), kind letter, item size in bytes.
+    const bool descr_form = descr && descr->size() >= 3 && descr->size() <= 20 &&
+                            std::string_view("<>|=").find((*descr)[0]) != std::string_view::npos &&
+                            std::isalpha(static_cast<unsigned char>((*descr)[1])) &&
+                            std::all_of(descr->begin() + 2, descr->end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!descr_form) throw in.error("the .npy header has no readable 'descr' entry");
+    const std::string kind = descr->substr(1, 1), size = descr->substr(2);
     if (kind != "f" || (size != "2" && size != "4" && size != "8"))
-        throw fail("unsupported dtype '" + match[1].str() + kind + size + "' (signcut reads f2, f4 and f8 arrays)");
-    header.item_bytes = std::size_t(std::stoul(size));
-    header.byte_order = match[1].str()[0] == '>' ? '>' : '<';
-    if (!std::regex_search(text, match, std::regex(R"('fortran_order'\s*:\s*(True|False))")))
-        throw fail("the .npy header has no 'fortran_order' entry");
-    header.fortran_order = match[1].str() == "True";
-    if (!std::regex_search(text, match, std::regex(R"('shape'\s*:\s*\(([^)]*)\))")))
-        throw fail("the .npy header has no 'shape' entry");
-    const std::string dims = match[1].str();
-    if (!std::regex_match(dims, std::regex(R"(\s*(\d{1,15}\s*,\s*)*(\d{1,15})?\s*)")))
-        throw fail("unreadable shape (" + dims + ") in the .npy header");
-    const std::regex number(R"((\d+))");
-    for (auto it = std::sregex_iterator(dims.begin(), dims.end(), number); it != std::sregex_iterator(); ++it)
-        header.shape.push_back(std::size_t(std::stoull((*it)[1].str())));
-    if (header.shape.empty()) throw fail("0-dimensional arrays (scalars) cannot be decomposed");
+        throw in.error("unsupported dtype '" + *descr + "' (signcut reads f2, f4 and f8 arrays)");
+    header.item_bytes = std::size_t(size[0] - '0');
+    header.byte_order = (*descr)[0] == '>' ? '>' : '<';
+    if (!fortran_order) throw in.error("the .npy header has no 'fortran_order' entry");
+    header.fortran_order = *fortran_order == "True";
+    if (!dims) throw in.error("the .npy header has no 'shape' entry");
+    const std::optional<Shape> shape = shape_dimensions(*dims);
+    if (!shape) throw in.error("unreadable shape (" + *dims + ") in the .npy header");
+    header.shape = *shape;
+    if (header.shape.empty()) throw in.error("0-dimensional arrays (scalars) cannot be decomposed");
     try {
         element_count(header.shape);
     } catch (const std::invalid_argument& error) {
-        throw fail(error.what());
+        throw in.error(error.what());
     }
     return header;
 }
@@ -89,7 +201,7 @@ Tensor decode_npy(std::span<const char> bytes, const std::filesystem::path& sour
     if (!in.ok() || header_bytes > kMaxHeaderBytes || header_bytes > in.remaining())
         throw fail("truncated or oversized .npy header");
     const std::span<const char> header_text = in.get_bytes(header_bytes);
-    const NpyHeader header = parse_header(std::string(header_text.begin(), header_text.end()), source);
+    const NpyHeader header = parse_header(std::string_view(header_text.data(), header_text.size()), source);
 
     const std::size_t count = element_count(header.shape);
     const std::uint64_t data_bytes = std::uint64_t(count) * header.item_bytes;

@@ -32,7 +32,7 @@ Json to_json(const ScdzEntry& e) {
            {"dtype", e.dtype},
            {"shape", e.shape},
            {"offset", e.offset},
-           {"length", e.length},
+           {"length", e.stored_bytes},
            {"crc32", e.crc32},
            {"kind", e.decomposed ? "scd" : "raw"},
            {"bits_per_entry", e.bits_per_entry}};
@@ -78,7 +78,7 @@ ScdzEntry from_json(const Json& j, std::uint32_t version, const std::filesystem:
     for (const char* key : {"offset", "length", "crc32"})
         if (!number(key).is_number_unsigned()) fail(std::string("\"") + key + "\" is not a non-negative integer");
     e.offset = j["offset"].get<std::uint64_t>();
-    e.length = j["length"].get<std::uint64_t>();
+    e.stored_bytes = j["length"].get<std::uint64_t>();
     e.crc32 = j["crc32"].get<std::uint32_t>();
     e.bits_per_entry = number("bits_per_entry").get<double>();
     if (e.decomposed) {
@@ -92,10 +92,10 @@ ScdzEntry from_json(const Json& j, std::uint32_t version, const std::filesystem:
         } else {
             if (!j.contains("method") || !j["method"].is_string()) fail("no \"method\"");
             e.method = j["method"].get<std::string>();
-            if (e.method != "scd" && e.method != "rtn")
+            if (std::find(kScdzMethods.begin(), kScdzMethods.end(), e.method) == kScdzMethods.end())
                 fail("method '" + e.method + "' is not one this version of signcut reads");
         }
-    } else if (e.length != elements_of(e.shape) * safetensors_dtype_bytes(e.dtype)) {
+    } else if (e.stored_bytes != elements_of(e.shape) * safetensors_dtype_bytes(e.dtype)) {
         fail("raw length does not match shape × dtype");
     }
     return e;
@@ -113,7 +113,7 @@ ScdzWriter::ScdzWriter(const std::filesystem::path& path) : out_(path) {
 
 void ScdzWriter::add(ScdzEntry entry, std::span<const char> payload) {
     entry.offset = out_.bytes_written();
-    entry.length = payload.size();
+    entry.stored_bytes = payload.size();
     entry.crc32 = crc32(payload.data(), payload.size());
     out_.write(payload.data(), payload.size());
     entries_.push_back(std::move(entry));
@@ -173,14 +173,14 @@ ScdzReader::ScdzReader(const std::filesystem::path& path) : file_(std::make_uniq
     std::sort(by_offset.begin(), by_offset.end(), [](auto* a, auto* b) { return a->offset < b->offset; });
     std::uint64_t position = kHeaderBytes;
     for (const ScdzEntry* e : by_offset) {
-        if (e->offset < position || e->length > index_offset || e->offset > index_offset - e->length)
+        if (e->offset < position || e->stored_bytes > index_offset || e->offset > index_offset - e->stored_bytes)
             throw FileError(path, "payload of '" + e->name + "' overlaps another or lies outside the payload area");
-        position = e->offset + e->length;
+        position = e->offset + e->stored_bytes;
     }
 }
 
 std::span<const char> ScdzReader::payload(const ScdzEntry& entry) const {
-    const std::span<const char> bytes = file_->bytes().subspan(entry.offset, entry.length);
+    const std::span<const char> bytes = file_->bytes().subspan(entry.offset, entry.stored_bytes);
     if (crc32(bytes.data(), bytes.size()) != entry.crc32)
         throw FileError(path(), "checksum mismatch in tensor '" + entry.name + "': the file is corrupt");
     return bytes;

@@ -9,44 +9,36 @@
 // same bytes as one process); version 1 files are still read.
 //   | u64 index offset | u64 index length | u32 CRC-32 of the index | "SCDZ"
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/file_access.h"
 #include "io/mapped_file.h"
+#include "io/tensor_report.h"
 #include "scd/decomposition.h"
 
 namespace signcut {
 
 inline constexpr std::uint32_t kScdzVersion = 2;  // written; 1 is read too
 
-struct ScdzEntry {
-    std::string name;
-    std::string dtype;        // of the source tensor (a safetensors dtype name)
-    Shape shape;              // of the source tensor
-    bool decomposed = false;  // a method's payload; otherwise the raw source bytes
-    std::string method;       // of decomposed tensors: "scd" (an .scd file; the only one of version 1)
-                              // or "rtn" (methods/rtn_payload.h)
-    // For decomposed tensors: the shape that was decomposed (a matrix, or the tensor itself)
-    // and what the decomposition achieved.
-    Shape decomposed_shape;
-    std::size_t width = 0;
-    double bits_per_entry = 0.0;  // stored bits / entries (for raw tensors: the dtype's bits)
-    double relative_error = 0.0;
-    double seconds = 0.0;                  // version 1 files only
-    std::uint64_t offset = 0, length = 0;  // of the payload in the file
-    std::uint32_t crc32 = 0;
-};
+// An index entry: the tensor's report, as the .scdz index stores it (offset, stored_bytes and
+// crc32 locate its payload; kept_because, shard and resumed are not stored).
+using ScdzEntry = TensorReport;
+
+// The methods whose payloads a .scdz file holds.
+inline constexpr std::array<std::string_view, 2> kScdzMethods = {"scd", "rtn"};
 
 class ScdzWriter {
 public:
     explicit ScdzWriter(const std::filesystem::path& path);
-    // Appends a payload; offset, length and crc32 of `entry` are filled in here.
+    // Appends a payload; offset, stored_bytes and crc32 of `entry` are filled in here.
     void add(ScdzEntry entry, std::span<const char> payload);
     // Writes the index and renames the finished file into place.
     void commit(const std::map<std::string, std::string>& metadata);

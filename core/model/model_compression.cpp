@@ -18,6 +18,7 @@
 #include "methods/rtn_payload.h"
 #include "model/parts_folder.h"
 #include "scd/decomposer.h"
+#include "scd/matrix_cut_engine.h"
 #include "tensor/memory_guard.h"
 
 namespace signcut {
@@ -70,15 +71,11 @@ private:
     std::uint64_t limit_, used_ = 0;
 };
 
-// The methods with a stored form in .scdz (a payload that decodes back to the reconstruction):
-// signed cuts and rtn. dbf, tcq and rotq compute a reconstruction and its exact bit count in
-// signcut, not bytes yet.
-const std::vector<std::string> kStorableMethods = {"scd", "rtn"};
-
+// The methods with a stored form in .scdz (kScdzMethods: a payload that decodes back to the
+// reconstruction): signed cuts and rtn. dbf, tcq and rotq compute a reconstruction and its
+// exact bit count in signcut, not bytes yet.
 void check_storable(const std::string& method) {
-    if (method == "best" ||
-        std::find(kStorableMethods.begin(), kStorableMethods.end(), method) != kStorableMethods.end())
-        return;
+    if (method == "best" || std::find(kScdzMethods.begin(), kScdzMethods.end(), method) != kScdzMethods.end()) return;
     const std::vector<std::string> known = method_names();
     if (std::find(known.begin(), known.end(), method) == known.end())
         throw std::invalid_argument("--method takes scd, rtn or best (dbf, tcq, rotq: not storable yet), not '" +
@@ -90,7 +87,8 @@ void check_storable(const std::string& method) {
 
 // The methods a run tries on each tensor.
 std::vector<std::string> methods_to_try(const std::string& method) {
-    return method == "best" ? kStorableMethods : std::vector<std::string>{method};
+    return method == "best" ? std::vector<std::string>(kScdzMethods.begin(), kScdzMethods.end())
+                            : std::vector<std::string>{method};
 }
 
 // The matrix rtn quantises: the decomposed shape, or n_0 × (the rest) for --flatten tensor.
@@ -114,14 +112,18 @@ struct StoredTensor {
     double bits_per_entry = 0, relative_error = 0;
 };
 
-StoredTensor store_by_scd(Tensor values, const ModelCompressionOptions& options) {
+DecomposeOptions decompose_options_of(const ModelCompressionOptions& options) {
     DecomposeOptions decompose_options;
     decompose_options.stop.bits_per_entry = options.bits_per_entry;
     decompose_options.seed = options.seed;
     decompose_options.precision = options.precision;
     decompose_options.threads = options.threads;
+    return decompose_options;
+}
+
+StoredTensor store_by_scd(Tensor values, const ModelCompressionOptions& options) {
     const Shape shape = values.shape();
-    Decomposer decomposer(std::move(values), decompose_options);
+    Decomposer decomposer(std::move(values), decompose_options_of(options));
     decomposer.run([&](const Decomposer&) {
         if (options.cancel && options.cancel->load()) decomposer.cancel();
     });
@@ -141,37 +143,6 @@ std::optional<StoredTensor> store_by_rtn(const Tensor& matrix, double bits_per_e
     StoredTensor stored{"rtn", matrix.shape(), std::move(rtn.bytes), 0, 0.0, norm > 0 ? std::sqrt(error / norm) : 0.0};
     stored.bits_per_entry = 8.0 * double(stored.payload.size()) / double(matrix.size());
     return stored;
-}
-
-// A tensor's line in the .scdz index (offset, length and checksum are the writer's), and back.
-ScdzEntry index_entry(const TensorReport& r) {
-    ScdzEntry e;
-    e.name = r.name;
-    e.dtype = r.dtype;
-    e.shape = r.shape;
-    e.decomposed = r.decomposed;
-    e.method = r.method;
-    e.decomposed_shape = r.decomposed_shape;
-    e.width = r.width;
-    e.bits_per_entry = r.bits_per_entry;
-    e.relative_error = r.relative_error;
-    return e;
-}
-
-TensorReport report_of(const ScdzEntry& e) {
-    TensorReport r;
-    r.name = e.name;
-    r.dtype = e.dtype;
-    r.shape = e.shape;
-    r.decomposed = e.decomposed;
-    r.method = e.method;
-    r.decomposed_shape = e.decomposed_shape;
-    r.width = e.width;
-    r.bits_per_entry = e.bits_per_entry;
-    r.relative_error = e.relative_error;
-    r.seconds = e.seconds;
-    r.stored_bytes = e.length;
-    return r;
 }
 
 // Whether the run's method (for "best": signed cuts, tried first) can store the tensor at all.
@@ -209,7 +180,7 @@ std::vector<TensorReport> plan_tensors(const ShardedCheckpoint& checkpoint, cons
             r.decomposed = true;
             r.method = options.method;
             r.decomposed_shape = shape;
-            const std::uint64_t memory = decomposition_memory_bytes(entry.elements(), options.bits_per_entry);
+            const std::uint64_t memory = decomposition_memory_bytes(shape, options);
             if (memory > memory_limit)
                 throw std::invalid_argument("tensor '" + entry.name + "' needs about " + std::to_string(memory >> 20) +
                                             " MiB to decompose, above the memory limit of " +
@@ -269,17 +240,21 @@ void assemble(const ShardedCheckpoint& checkpoint, const std::vector<TensorRepor
               const fs::path& output) {
     ScdzWriter writer(output);
     for (std::size_t i = 0; i < reports.size(); ++i) {
-        if (reports[i].decomposed) writer.add(index_entry(reports[i]), read_file_bytes(parts.payload(i)));
-        else writer.add(index_entry(reports[i]), checkpoint.raw(checkpoint.tensors()[i]));
+        if (reports[i].decomposed) writer.add(reports[i], read_file_bytes(parts.payload(i)));
+        else writer.add(reports[i], checkpoint.raw(checkpoint.tensors()[i]));
     }
     writer.commit(checkpoint.metadata());
 }
 
 }  // namespace
 
-std::uint64_t decomposition_memory_bytes(std::uint64_t elements, double bits_per_entry) {
-    // f32 input + residual + its transpose (the matrix engine keeps both) + the cuts
-    return 3 * 4 * elements + std::uint64_t(bits_per_entry * double(elements) / 8.0);
+std::uint64_t decomposition_memory_bytes(const Shape& shape, const ModelCompressionOptions& options) {
+    const std::uint64_t values = 4 * std::uint64_t(element_count(shape));
+    const std::uint64_t engine =
+        MatrixCutEngine::suits(shape) ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(shape)) : 0;
+    const std::uint64_t cuts =
+        scd_file_bytes(shape, width_limit(shape, decompose_options_of(options)), options.precision);
+    return 2 * values + engine + 2 * cuts;  // values + residual + engine + (decomposition + .scd bytes)
 }
 
 std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& output,
@@ -330,7 +305,7 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
     MemoryGate gate(std::min(options.memory_limit_bytes, memory_limit_bytes()));
     oneapi::tbb::parallel_for_each(pending.begin(), pending.end(), [&](std::size_t index) {
         const SafetensorsEntry& entry = checkpoint.tensors()[index].entry;
-        const std::uint64_t memory = decomposition_memory_bytes(entry.elements(), options.bits_per_entry);
+        const std::uint64_t memory = decomposition_memory_bytes(reports[index].decomposed_shape, options);
         if (options.cancel && options.cancel->load()) throw CompressionCancelled();
         gate.acquire(memory);
         try {
@@ -360,10 +335,6 @@ std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& 
 
 std::vector<TensorReport> scdz_reports(const fs::path& path) { return scdz_reports(ScdzReader(path)); }
 
-std::vector<TensorReport> scdz_reports(const ScdzReader& reader) {
-    std::vector<TensorReport> reports;
-    for (const ScdzEntry& e : reader.entries()) reports.push_back(report_of(e));
-    return reports;
-}
+std::vector<TensorReport> scdz_reports(const ScdzReader& reader) { return reader.entries(); }
 
 }  // namespace signcut

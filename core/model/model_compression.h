@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "io/tensor_report.h"
 #include "model/shard_plan.h"
 #include "scd/decomposition.h"
 
@@ -64,32 +65,16 @@ public:
     std::vector<std::string> missing;
 };
 
-struct TensorReport {
-    std::string name;
-    std::string dtype;
-    Shape shape;
-    bool decomposed = false;
-    std::string kept_because;  // for tensors kept as they are
-    Shape decomposed_shape;
-    std::size_t width = 0;
-    double bits_per_entry = 0.0;
-    double relative_error = 0.0;
-    double seconds = 0.0;  // 0 when read back from a .scdz file of version 2
-    std::uint64_t stored_bytes = 0;
-    std::string method;    // of decomposed tensors ("scd", "rtn")
-    std::string shard;     // "K/N" of the process that computed it, empty for a plain run
-    bool resumed = false;  // finished by an earlier, interrupted run (or another process)
-};
-
 struct ModelProgress {
     std::size_t tensors_done = 0, tensors_total = 0;  // decomposed tensors only
     std::uint64_t bytes_done = 0, bytes_total = 0;    // of their source data
     double seconds = 0.0;
 };
 
-// Estimated peak memory of decomposing one tensor with `elements` entries to `bits` per entry:
-// its f32 copy, the engine's residual and transposed residual, and the stored cuts.
-std::uint64_t decomposition_memory_bytes(std::uint64_t elements, double bits_per_entry);
+// Estimated peak memory of storing one tensor of `shape` (as decomposed) by signed cuts at the
+// options' budget: its f32 values, the decomposer's residual, what the matrix engine keeps beside
+// it and the cuts (the decomposition and its .scd bytes), the last two as Decomposer counts them.
+std::uint64_t decomposition_memory_bytes(const Shape& shape, const ModelCompressionOptions& options);
 
 // Throws FileError for unreadable input or output, std::invalid_argument for bad options
 // (a bad regex, a tensor alone above the memory limit, parts of a run with other settings),

@@ -1,5 +1,7 @@
 #include "model/model_expansion.h"
 
+#include <algorithm>
+#include <cctype>
 #include <stdexcept>
 
 #include "io/safetensors_file.h"
@@ -27,6 +29,14 @@ void write_tensors(const ScdzReader& reader, Writer& writer) {
 }
 
 }  // namespace
+
+std::string expansion_dtype(std::string_view name) {
+    std::string upper(name);
+    std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+    if (upper.empty() || std::find(kExpansionDtypes.begin(), kExpansionDtypes.end(), upper) != kExpansionDtypes.end())
+        return upper;
+    throw std::invalid_argument("dtype takes bf16, f16 or f32, not '" + std::string(name) + "'");
+}
 
 void expand_model(const std::filesystem::path& input, const std::filesystem::path& output, const std::string& dtype) {
     const ScdzReader reader(input);

@@ -5,11 +5,20 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <array>
 #include <string>
+#include <string_view>
 
 #include "io/sharded_safetensors_writer.h"
 
 namespace signcut {
+
+// The dtypes reconstructed tensors can be written in.
+inline constexpr std::array<std::string_view, 3> kExpansionDtypes = {"BF16", "F16", "F32"};
+
+// `name` (any case; empty: the source dtype) as expand_model takes it ("bf16" → "BF16"), or
+// std::invalid_argument "dtype takes bf16, f16 or f32, not 'NAME'".
+std::string expansion_dtype(std::string_view name);
 
 // `dtype`: "BF16", "F16", "F32" for the reconstructed tensors, or empty for their source
 // dtype; kept tensors are written byte for byte. Throws FileError, std::invalid_argument.

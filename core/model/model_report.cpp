@@ -7,8 +7,6 @@
 namespace signcut {
 namespace {
 
-std::string kind_of(const TensorReport& r) { return r.decomposed ? "decomposed" : "kept (" + r.kept_because + ")"; }
-
 std::string quoted(const std::string& text) {
     if (text.find_first_of(",\"\n") == std::string::npos) return text;
     std::string out = "\"";
@@ -18,12 +16,14 @@ std::string quoted(const std::string& text) {
 
 }  // namespace
 
+std::string report_kind(const TensorReport& r) { return r.decomposed ? "decomposed" : "kept (" + r.kept_because + ")"; }
+
 void write_report_csv(const std::filesystem::path& path, const std::vector<TensorReport>& reports) {
     std::string csv =
         "name,dtype,shape,kind,method,decomposed_shape,width,bits_per_entry,relative_error,seconds,stored_bytes,shard,"
         "resumed\n";
     for (const TensorReport& r : reports) {
-        csv += quoted(r.name) + "," + r.dtype + "," + shape_to_string(r.shape) + "," + quoted(kind_of(r)) + "," +
+        csv += quoted(r.name) + "," + r.dtype + "," + shape_to_string(r.shape) + "," + quoted(report_kind(r)) + "," +
                r.method + "," + (r.decomposed ? shape_to_string(r.decomposed_shape) : "") + "," +
                std::to_string(r.width) + "," + std::to_string(r.bits_per_entry) + "," +
                std::to_string(r.relative_error) + "," + std::to_string(r.seconds) + "," +
@@ -35,21 +35,10 @@ void write_report_csv(const std::filesystem::path& path, const std::vector<Tenso
 void write_report_json(const std::filesystem::path& path, const std::vector<TensorReport>& reports) {
     nlohmann::json rows = nlohmann::json::array();
     for (const TensorReport& r : reports) {
-        nlohmann::json row{{"name", r.name},
-                           {"dtype", r.dtype},
-                           {"shape", r.shape},
-                           {"kind", kind_of(r)},
-                           {"bits_per_entry", r.bits_per_entry},
-                           {"stored_bytes", r.stored_bytes}};
-        if (r.decomposed) {
-            row["method"] = r.method;
-            row["decomposed_shape"] = r.decomposed_shape;
-            row["width"] = r.width;
-            row["relative_error"] = r.relative_error;
-            row["seconds"] = r.seconds;
-            row["shard"] = r.shard;
-            row["resumed"] = r.resumed;
-        }
+        nlohmann::json row = nlohmann::json::object();
+        for_each_report_field(r, [&](const char* key, const auto& value, bool of_decomposition) {
+            if (r.decomposed || !of_decomposition) row[key] = value;
+        });
         rows.push_back(std::move(row));
     }
     const std::string text = rows.dump(1) + "\n";

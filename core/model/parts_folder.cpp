@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/enum_names.h"
 #include "io/file_access.h"
 #include "io/sharded_checkpoint.h"
 
@@ -12,18 +13,6 @@ using Json = nlohmann::json;
 namespace fs = std::filesystem;
 
 constexpr std::uint64_t kMaxSmallFileBytes = std::uint64_t(1) << 20;
-
-const char* flatten_name(FlattenRule rule) {
-    switch (rule) {
-        case FlattenRule::first:
-            return "first";
-        case FlattenRule::last:
-            return "last";
-        case FlattenRule::tensor:
-            return "tensor";
-    }
-    return "?";
-}
 
 // What a run computes from: its input files (by name, size and modification time) and every
 // setting that changes a result. Not the shard count: the parts are per tensor, so runs split
@@ -39,7 +28,7 @@ Json job_description(const ShardedCheckpoint& checkpoint, const ModelCompression
             {"bits_per_entry", options.bits_per_entry},
             {"include", options.include},
             {"exclude", options.exclude},
-            {"flatten", flatten_name(options.flatten)},
+            {"flatten", std::string(to_string(options.flatten))},
             {"seed", options.seed},
             {"precision", int(options.precision)},
             {"method", options.method}};

@@ -13,6 +13,7 @@
 #include "array_output.h"
 #include "bindings.h"
 #include "interruptible.h"
+#include "io/enum_names.h"
 #include "io/scd_file.h"
 #include "option_checks.h"
 #include "scd/decomposer.h"
@@ -27,10 +28,8 @@ struct DecompositionResult {
 };
 
 CoeffPrecision parse_precision(const std::string& name) {
-    if (name == "f32") return CoeffPrecision::f32;
-    if (name == "f16") return CoeffPrecision::f16;
-    if (name == "bf16") return CoeffPrecision::bf16;
-    throw std::invalid_argument("precision must be f32, f16 or bf16, not '" + name + "'");
+    if (const auto precision = parse_enum<CoeffPrecision>(name)) return *precision;
+    throw std::invalid_argument("precision must be " + enum_choices<CoeffPrecision>() + ", not '" + name + "'");
 }
 
 DecompositionResult decompose(const py::object& a, std::optional<std::int64_t> width,

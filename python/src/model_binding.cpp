@@ -2,17 +2,17 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
-#include <algorithm>
 #include <atomic>
-#include <cctype>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 #include "bindings.h"
 #include "interruptible.h"
 #include "model/model_compression.h"
 #include "model/model_expansion.h"
+#include "model/model_report.h"
 #include "model/shard_plan.h"
 
 namespace signcut::python {
@@ -20,20 +20,10 @@ namespace {
 
 py::dict report_row(const TensorReport& r) {
     py::dict row;
-    row["name"] = r.name;
-    row["dtype"] = r.dtype;
-    row["shape"] = py::tuple(py::cast(r.shape));
-    row["decomposed"] = r.decomposed;
-    row["kept_because"] = r.kept_because;
-    row["decomposed_shape"] = py::tuple(py::cast(r.decomposed_shape));
-    row["width"] = r.width;
-    row["bits_per_entry"] = r.bits_per_entry;
-    row["relative_error"] = r.relative_error;
-    row["seconds"] = r.seconds;
-    row["stored_bytes"] = r.stored_bytes;
-    row["resumed"] = r.resumed;
-    row["method"] = r.method;
-    row["shard"] = r.shard;
+    for_each_report_field(r, [&](const char* key, const auto& value, bool) {
+        if constexpr (std::is_same_v<std::decay_t<decltype(value)>, Shape>) row[key] = py::tuple(py::cast(value));
+        else row[key] = value;
+    });
     return row;
 }
 
@@ -83,10 +73,7 @@ py::list compress(const std::filesystem::path& input, const std::filesystem::pat
 }
 
 void expand(const std::filesystem::path& input, const std::filesystem::path& output, std::optional<std::string> dtype) {
-    std::string name = dtype.value_or("");
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return char(std::toupper(c)); });
-    if (!name.empty() && name != "BF16" && name != "F16" && name != "F32")
-        throw std::invalid_argument("dtype takes bf16, f16 or f32, not '" + *dtype + "'");
+    const std::string name = expansion_dtype(dtype.value_or(""));
     // Expanding has no cancellation hook: Ctrl-C takes effect when it returns (the output
     // is written atomically, so it is then either complete or absent).
     // As the CLI's --out: a .safetensors file, or else a Hugging Face folder of 5 GB shards.
@@ -111,8 +98,9 @@ budget: exactly one of bits_per_entry or fraction_of_bf16 (0.5 = 8 bits per entr
 exclude: regular expressions on tensor names. method: 'scd', 'rtn' or 'best' (the lower error
 of the two, per tensor). shard: 'K/N' computes only this process's share into out + '.parts/'
 and writes no out (a later call without shard assembles it), as --shard K/N. Returns one dict
-per tensor: name, dtype, shape, decomposed, kept_because, decomposed_shape, width,
-bits_per_entry, relative_error, seconds, stored_bytes, resumed, method, shard.
+per tensor: name, dtype, shape, kind, decomposed, kept_because, bits_per_entry, stored_bytes,
+method, decomposed_shape, width, relative_error, seconds, shard, resumed (the rows of
+signcut-cli's --report FILE.json).
 
 progress(tensors_done, tensors_total) is called at most every 100 ms. The GIL is released;
 Ctrl-C raises KeyboardInterrupt within 0.5 s and out is not written (finished tensors stay in
