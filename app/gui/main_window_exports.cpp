@@ -33,7 +33,7 @@ void MainWindow::export_reconstruction() {
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export reconstruction"),
         suggested_path(document_->path(), QString("w%1").arg(document_->width()), photo ? "png" : "npy"),
-        photo ? QString::fromStdString(photo ? name_filters({FileFormatId::png, FileFormatId::npy})
+        QString::fromStdString(photo ? name_filters({FileFormatId::png, FileFormatId::npy})
                                      : name_filters({FileFormatId::npy})));
     if (path.isEmpty()) return;
     try {

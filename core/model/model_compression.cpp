@@ -18,7 +18,6 @@
 #include "methods/rtn_payload.h"
 #include "model/parts_folder.h"
 #include "scd/decomposer.h"
-#include "scd/matrix_cut_engine.h"
 #include "tensor/memory_guard.h"
 
 namespace signcut {
@@ -249,14 +248,9 @@ void assemble(const ShardedCheckpoint& checkpoint, const std::vector<TensorRepor
 }  // namespace
 
 std::uint64_t decomposition_memory_bytes(const Shape& shape, const ModelCompressionOptions& options) {
-    const std::uint64_t values = 4 * std::uint64_t(element_count(shape));
-    const std::uint64_t engine =
-        MatrixCutEngine::suits(shape) ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(shape)) : 0;
-    const std::uint64_t cuts =
-        scd_file_bytes(shape, width_limit(shape, decompose_options_of(options)), options.precision);
-    return 2 * values + engine + 2 * cuts;  // values + residual + engine + (decomposition + .scd bytes)
+    // The tensor's values as read, their f32 copy the Decomposer takes as its residual, and what it needs beside.
+    return 2 * 4 * std::uint64_t(element_count(shape)) + decomposer_memory_bytes(shape, decompose_options_of(options));
 }
-
 std::vector<TensorReport> compress_model(const fs::path& input, const fs::path& output,
                                          const ModelCompressionOptions& options,
                                          const std::function<void(const ModelProgress&)>& progress) {

@@ -58,12 +58,9 @@ const char* stop_reason_name(StopReason reason) {
 Decomposer::Decomposer(Tensor input, DecomposeOptions options)
     : options_(options), kernels_(options.kernels ? *options.kernels : active_kernels()) {
     check_options(input, options_);
-    // The input becomes the residual; the matrix engine keeps more beside it; then the cuts.
-    const bool incremental = MatrixCutEngine::suits(input.shape());
-    const std::uint64_t cut_bytes =
-        scd_file_bytes(input.shape(), width_limit(input.shape(), options_), options_.precision);
-    require_memory((incremental ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(input.shape())) : 0) + 2 * cut_bytes,
+    require_memory(decomposer_memory_bytes(input.shape(), options_),
                    "decomposing a " + shape_to_string(input.shape()) + " tensor");
+    const bool incremental = MatrixCutEngine::suits(input.shape());
     arena_ = options_.threads > 0 ? std::make_unique<oneapi::tbb::task_arena>(options_.threads)
                                   : std::make_unique<oneapi::tbb::task_arena>();  // all cores
     decomposition_ = Decomposition(input.shape(), options_.precision, input.squared_norm());
@@ -149,6 +146,14 @@ double Decomposer::measure_residual_squared_norm() {
 }
 
 Tensor Decomposer::residual() const { return engine_->residual(); }
+
+std::uint64_t decomposer_memory_bytes(const Shape& shape, const DecomposeOptions& options) {
+    // The input becomes the residual; the matrix engine keeps more beside it; then the cuts
+    // (the decomposition, and as much again for a file or a copy of it).
+    const std::uint64_t engine =
+        MatrixCutEngine::suits(shape) ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(shape)) : 0;
+    return engine + 2 * scd_file_bytes(shape, width_limit(shape, options), options.precision);
+}
 
 std::size_t width_limit(const Shape& shape, const DecomposeOptions& options, StopReason* reason) {
     const StopRule& stop = options.stop;

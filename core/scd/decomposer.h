@@ -100,6 +100,10 @@ private:
 // The widest decomposition the stop rule allows for this shape, and the rule that sets it.
 std::size_t width_limit(const Shape& shape, const DecomposeOptions& options, StopReason* reason = nullptr);
 
+// Bytes a Decomposer needs beside the input it is given (which becomes its residual): what the
+// engine keeps and the cuts, twice. The one memory estimate of a decomposition.
+std::uint64_t decomposer_memory_bytes(const Shape& shape, const DecomposeOptions& options);
+
 // Runs a whole decomposition; a convenience over Decomposer.
 Decomposition decompose(const Tensor& input, const DecomposeOptions& options);
 
