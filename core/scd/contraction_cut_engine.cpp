@@ -11,13 +11,8 @@
 namespace signcut {
 
 ContractionCutEngine::ContractionCutEngine(Tensor input, const Kernels& kernels, std::uint64_t seed)
-    : kernels_(kernels), order_(storage_order(input.shape())) {
+    : kernels_(kernels), seed_(seed), shape_(input.shape()), order_(storage_order(input.shape())) {
     for (std::size_t m : order_) storage_shape_.push_back(input.dim(m));
-    for (std::size_t p = 0; p < kStartPool; ++p) {
-        std::vector<std::vector<std::uint64_t>> start = seeded_cut_start(input.shape(), seed, p);
-        starts_.emplace_back(order_.size());
-        for (std::size_t m = 0; m < order_.size(); ++m) starts_.back()[m] = std::move(start[order_[m]]);
-    }
     residual_ = std::is_sorted(order_.begin(), order_.end()) ? std::move(input) : input.permuted(order_);
     signs_.resize(order_.size());
     for (std::size_t m = 0; m < order_.size(); ++m) signs_[m].assign(words_for_bits(storage_shape_[m]), 0);
@@ -47,9 +42,9 @@ FoundCut ContractionCutEngine::find_cut(int max_iterations, const std::atomic<bo
     const std::size_t k = storage_shape_.size();
     std::vector<std::size_t> storage_of(k);
     for (std::size_t m = 0; m < k; ++m) storage_of[order_[m]] = m;
-    const std::vector<std::vector<std::uint64_t>>& start = starts_[cuts_ % kStartPool];
+    const std::vector<std::vector<std::uint64_t>> start = seeded_cut_start(shape_, seed_, cuts_);
     for (std::size_t m = 0; m < k; ++m)
-        if (order_[m] != 0) signs_[m] = start[m];
+        if (order_[m] != 0) signs_[m] = start[order_[m]];
     // Each mode in turn (the input's order) takes the sign of the contraction of R with the
     // others; each update can only raise the value v = ⟨R, x^(1)⊗…⊗x^(k)⟩.
     FoundCut cut;

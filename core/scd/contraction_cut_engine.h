@@ -27,13 +27,14 @@ private:
     double update_mode(std::size_t mode);
 
     const Kernels& kernels_;
+    std::uint64_t seed_;
+    Shape shape_;                     // the input's
     std::vector<std::size_t> order_;  // storage mode m holds input mode order_[m]
     Shape storage_shape_;
-    Tensor residual_;                                              // in storage order
-    std::vector<std::vector<std::vector<std::uint64_t>>> starts_;  // the pool of starts, each per storage mode
-    std::size_t cuts_ = 0;                                         // cuts subtracted so far
-    std::vector<std::vector<std::uint64_t>> signs_;                // per storage mode: the cut being found
-    std::vector<std::uint64_t> pre_signs_, post_signs_;            // scratch
+    Tensor residual_;                                    // in storage order
+    std::size_t cuts_ = 0;                               // cuts subtracted so far
+    std::vector<std::vector<std::uint64_t>> signs_;      // per storage mode: the cut being found
+    std::vector<std::uint64_t> pre_signs_, post_signs_;  // scratch
     std::vector<float> image_, partials_;
     std::uint64_t floats_streamed_ = 0;
 };

@@ -127,6 +127,7 @@ bool MatrixCutEngine::suits(const Shape& shape) {
 
 MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uint64_t seed)
     : kernels_(kernels),
+      seed_(seed),
       rows_(tensor.dim(0)),
       cols_(tensor.dim(1)),
       channels_(tensor.order() > 2 ? tensor.dim(2) : 1),
@@ -160,7 +161,6 @@ MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uin
         const std::vector<std::vector<std::uint64_t>> start = seeded_cut_start(r_.shape(), seed, pool);
         kept(pool, 0).signs = start.at(1);
         kept(pool, 0).image.resize(h_.size());
-        start_u_.push_back(channels_ > 1 ? start.at(2) : u_);
     }
     transpose(r_, rt_, rows_, cols_, channels_);
     refresh_images();
@@ -325,7 +325,7 @@ void MatrixCutEngine::half_step(bool rows, std::size_t level, const std::vector<
 FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::atomic<bool>& cancel) {
     FoundCut cut;
     const std::size_t pool = cuts_ % kStartPool;
-    u_ = start_u_[pool];
+    if (channels_ > 1) u_ = seeded_cut_start(r_.shape(), seed_, cuts_).at(2);
     double value = -1.0;
     std::size_t level = 1;
     const std::vector<float>* t_image = &kept(pool, 0).image;  // t0's: the first s needs no pass at all
@@ -363,7 +363,7 @@ FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::atomic<bool>& 
 void MatrixCutEngine::subtract(const FoundCut& cut, float coeff) {
     const std::vector<std::uint64_t>& s = cut.signs.at(0);
     const std::vector<std::uint64_t>& t = cut.signs.at(1);
-    const std::vector<std::uint64_t>& u = channels_ > 1 ? cut.signs.at(2) : u_;  // +1 for a matrix
+    const std::vector<std::uint64_t>& u = channels_ > 1 ? cut.signs.at(2) : u_;  // u_ stays +1 for a matrix
     const std::size_t j = pending_count_++;
     Pending& slot = pending_[j];
     slot.coeff = coeff;

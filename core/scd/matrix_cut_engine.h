@@ -64,7 +64,7 @@ public:
     static bool suits(const Shape& shape);
 
     // A matrix, or an order-3 tensor (its last mode the channels); see suits(). Cut j starts
-    // from the seeded start j of cut_start.h: t0 and, for c > 1, the channel signs u0.
+    // from the seeded start j of cut_start.h: t0 from the pool and, for c > 1, channel signs u0.
     MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uint64_t seed);
 
     std::size_t rows() const { return rows_; }
@@ -104,6 +104,7 @@ private:
     std::size_t pattern_groups() const { return (pending_count_ + kCutsPerPattern - 1) / kCutsPerPattern; }
 
     const Kernels& kernels_;
+    std::uint64_t seed_;
     std::size_t rows_, cols_, channels_;
     Tensor r_, rt_;                         // R (rows × cols × c) and Rᵀ (cols × rows × c)
     std::vector<std::uint64_t> s_, t_, u_;  // current sign vectors
@@ -116,7 +117,6 @@ private:
     };
     std::vector<Level> kept_;  // kStartPool × kStartLevels
     Level& kept(std::size_t pool, std::size_t level) { return kept_[pool * kStartLevels + level]; }
-    std::vector<std::vector<std::uint64_t>> start_u_;  // each start's u0 (+1 for a matrix)
     std::size_t cuts_ = 0;     // cuts subtracted: the next one starts from start cuts_ mod kStartPool
     std::size_t applies_ = 0;  // apply_pending calls
     // ‖R‖², summed by apply_pending over the rows it wrote; current until the next subtract.
