@@ -2,8 +2,10 @@
 // ThreadSanitizer, so the synchronisation inside its scheduler (the join at the end of every
 // parallel_for) is invisible to it and every result handed across a join would be reported.
 // This limits oneTBB to one thread for the whole process; what ThreadSanitizer then checks is
-// the concurrency signcut creates itself: the GUI's worker threads, cancel flags, results
-// queued to the GUI thread, the memory gate of compress-model.
+// the concurrency signcut creates itself: the GUI thread against the explorer's worker threads
+// (job ids, cancel flags, the engine cancelled from another thread, results queued to the GUI
+// thread). No two oneTBB tasks run at once, so the engine's parallel passes and compress-model's
+// tensors in flight (its memory gate) are not checked here; docs/reliability.md says what is.
 #include <oneapi/tbb/global_control.h>
 
 namespace {
