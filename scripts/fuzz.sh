@@ -21,8 +21,7 @@ for package in clang libclang-rt-14-dev; do
   fi
 done
 bash scripts/build.sh  # the normal build makes the seed files
-CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSIGNCUT_FUZZ=ON \
-  -DSIGNCUT_BUILD_GUI=OFF > /dev/null
+bash scripts/configure.sh fuzz > /dev/null  # build-fuzz/: clang, RelWithDebInfo, SIGNCUT_FUZZ=ON, no Qt
 cmake --build build-fuzz -j "$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")
 
 # Seeds: real files of every kind, small enough to mutate quickly.

@@ -193,11 +193,11 @@ private Q_SLOTS:
         }
         // A large, busy frame exercises the code-width growth and table resets.
         {
-            GifWriter gif(path, 640, 480, 5);
+            GifWriter busy(path, 640, 480, 5);
             cv::Mat noise(480, 640, CV_8UC3);
             cv::randu(noise, 0, 256);
-            gif.add_frame(noise);
-            gif.commit();
+            busy.add_frame(noise);
+            busy.commit();
         }
         QCOMPARE(decode_gif(read_all(path)).frames.size(), std::size_t(1));
     }

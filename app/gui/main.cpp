@@ -20,13 +20,8 @@
 
 namespace {
 
-QString bundled_cat() {
-    // Next to the sources in a build tree; resources/ beside the binary's folder otherwise.
-    for (const QString& candidate : {QString(SIGNCUT_RESOURCES) + "/chelsea.png",
-                                     QCoreApplication::applicationDirPath() + "/../share/signcut/chelsea.png"})
-        if (QFileInfo::exists(candidate)) return candidate;
-    return QString(SIGNCUT_RESOURCES) + "/chelsea.png";
-}
+// Compiled into the executable (resources/signcut.qrc).
+QString bundled_cat() { return ":/signcut/chelsea.png"; }
 
 }  // namespace
 
@@ -102,8 +97,8 @@ int main(int argc, char** argv) {
         };
         const auto zoom = [&] {
             if (!parser.isSet("zoom")) return;
-            const QStringList zoom = parser.value("zoom").split(',');
-            window.zoom()->zoom(zoom.value(2).toDouble(), QPointF(zoom.value(0).toDouble(), zoom.value(1).toDouble()));
+            const QStringList xyf = parser.value("zoom").split(',');
+            window.zoom()->zoom(xyf.value(2).toDouble(), QPointF(xyf.value(0).toDouble(), xyf.value(1).toDouble()));
         };
         if (compare) {
             QObject::connect(comparison, &signcut::gui::ComparisonView::comparison_finished, &window, [zoom, save] {

@@ -2,6 +2,7 @@
 // decompositions, .scdz checkpoints and their tensors; recent files and drag and drop.
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QFile>
 #include <QFileInfo>
 #include <QMenu>
 #include <QMessageBox>
@@ -13,9 +14,11 @@
 #include <QStatusBar>
 
 #include <cmath>
+#include <span>
 
 #include "charts/error_chart.h"
 #include "explorer_document.h"
+#include "io/file_access.h"
 #include "io/image_file.h"
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
@@ -36,6 +39,18 @@ namespace {
 // beyond it the explorer stops being interactive on a laptop.
 constexpr std::size_t kInteractiveEntries = std::size_t(4) << 20;
 constexpr int kMaxRecent = 8;
+
+// Images and arrays from files; Qt resources (":/signcut/chelsea.png", the bundled cat) read
+// through QFile and decoded from memory.
+LoadedInput load_file_or_resource(const QString& path) {
+    if (!path.startsWith(":/")) return load_input(path.toStdString());
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) throw FileError(path.toStdString(), "no such resource");
+    const QByteArray bytes = file.readAll();
+    LoadedImage image =
+        decode_image(std::span<const char>(bytes.constData(), std::size_t(bytes.size())), path.toStdString());
+    return {std::move(image.tensor), InputKind::image, std::move(image.notes)};
+}
 
 }  // namespace
 
@@ -120,7 +135,7 @@ bool MainWindow::open_file(const QString& path) {
             report_error(tr("%1: no decomposed tensor in this checkpoint").arg(path));
             return false;
         }
-        auto input = std::make_shared<LoadedInput>(load_input(path.toStdString()));
+        auto input = std::make_shared<LoadedInput>(load_file_or_resource(path));
         if (!confirm_finite(*input, path) || !confirm_size(*input, path)) return false;
         checkpoint_dock_->hide();
         // The old results go first: until restart() computes new ones, nothing on screen may

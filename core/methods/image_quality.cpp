@@ -22,7 +22,8 @@ constexpr std::size_t kRowsPerBlock = 32;  // output rows of SSIM per task
 std::array<double, kWindow> gaussian_taps() {
     std::array<double, kWindow> taps{};
     for (int k = 0; k < kWindow; ++k) {
-        const double d = k - kWindow / 2;
+        const int offset = k - kWindow / 2;  // from the centre tap
+        const double d = offset;
         taps[std::size_t(k)] = std::exp(-d * d / (2 * kWindowSigma * kWindowSigma));
     }
     const double sum = std::accumulate(taps.begin(), taps.end(), 0.0);

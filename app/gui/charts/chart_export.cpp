@@ -66,7 +66,8 @@ void export_chart(const QChartView& view, const QString& path, QSize size, doubl
 
 QString suggested_path(const QString& input_path, const QString& what, const QString& extension) {
     const QFileInfo input(input_path);
-    const QString folder = input_path.isEmpty() ? QDir::homePath() : input.absolutePath();
+    const QString folder =
+        input_path.isEmpty() || input_path.startsWith(":/") ? QDir::homePath() : input.absolutePath();
     const QString stem = input_path.isEmpty() ? QString("signcut") : input.completeBaseName();
     return QDir(folder).filePath(stem + "-" + what + "." + extension);
 }
