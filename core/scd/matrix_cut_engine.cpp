@@ -156,6 +156,10 @@ MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uin
     const std::size_t groups = (std::max(rows_, cols_) + kFlipGroup - 1) / kFlipGroup;
     group_sums_.resize((groups - 1) * longest);
     row_norms_.resize(rows_);
+    every_row_.assign(s_.size(), ~std::uint64_t(0));
+    every_col_.assign(t_.size(), ~std::uint64_t(0));
+    clear_tail_bits(every_row_, rows_);
+    clear_tail_bits(every_col_, cols_);
     kept_.resize(kStartPool * kStartLevels);
     for (std::size_t pool = 0; pool < kStartPool; ++pool) {
         const std::vector<std::vector<std::uint64_t>> start = seeded_cut_start(r_.shape(), seed, pool);
@@ -173,11 +177,12 @@ void MatrixCutEngine::line_images(const float* row, const std::vector<std::uint6
         return;
     }
     // c channels interleaved: a plain loop, the same on every instruction set.
+    // Multiplying by ±1 is exact, so this adds the same values as a branch on the sign would,
+    // without a mispredicted branch per entry of random signs.
     std::fill(image, image + channels_, 0.0f);
     for (std::size_t j = 0; j < count; ++j) {
-        const bool negative = is_negative(signs, j);
-        for (std::size_t k = 0; k < channels_; ++k)
-            image[k] += negative ? -row[j * channels_ + k] : row[j * channels_ + k];
+        const float sign = is_negative(signs, j) ? -1.0f : 1.0f;
+        for (std::size_t k = 0; k < channels_; ++k) image[k] += sign * row[j * channels_ + k];
     }
     for (std::size_t k = 0; k < channels_; ++k) image[k] *= 0.5f;
 }
@@ -293,33 +298,34 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
 void MatrixCutEngine::half_step(bool rows, std::size_t level, const std::vector<std::uint64_t>& next) {
     std::vector<std::uint64_t>& signs = rows ? s_ : t_;
     std::vector<float>& image = rows ? g_ : h_;
-    const std::size_t length = rows ? rows_ : cols_;
+    if (level >= kStartLevels) return flip(rows, next);  // late in a cut the current state is nearest
     // Start from the state of this side nearest to `next`, the fewest lines to flip: the
-    // current one or a kept level, either as it is or negated (−x has the image −R x exactly).
-    std::size_t fewest = length + 1;
-    const Level* from = nullptr;
-    bool negate = false;
-    const auto consider = [&](const Level* candidate, const std::vector<std::uint64_t>& x) {
-        std::size_t differ = 0;
-        for (std::size_t w = 0; w < x.size(); ++w) differ += std::size_t(std::popcount(x[w] ^ next[w]));
-        if (differ < fewest) fewest = differ, from = candidate, negate = false;
-        if (length - differ < fewest) fewest = length - differ, from = candidate, negate = true;
-    };
-    consider(nullptr, signs);
+    // current one or a kept level of any start, as it is or negated (−x has the image −R x
+    // exactly). ⟨next, x⟩ = length − 2 · (lines to flip).
+    const std::size_t length = rows ? rows_ : cols_;
+    candidates_.clear();
+    candidate_signs_.clear();
     for (std::size_t pool = 0; pool < kStartPool; ++pool)
-        for (std::size_t level = rows ? 1 : 0; level < kStartLevels; level += 2)
-            consider(&kept(pool, level), kept(pool, level).signs);
-    if (from) signs = from->signs, image = from->image;
-    if (negate) {
+        for (std::size_t l = rows ? 1 : 0; l < kStartLevels; l += 2) {
+            candidates_.push_back(&kept(pool, l));
+            candidate_signs_.push_back(kept(pool, l).signs.data());
+        }
+    candidate_signs_.push_back(signs.data());  // the current state, preferred on a tie
+    agreements_.resize(candidate_signs_.size());
+    kernels_.changed_overlaps((rows ? every_row_ : every_col_).data(), next.data(), candidate_signs_.data(),
+                              candidate_signs_.size(), next.size(), agreements_.data());
+    std::size_t best = candidates_.size();
+    for (std::size_t c = 0; c < candidates_.size(); ++c)
+        if (std::abs(agreements_[c]) > std::abs(agreements_[best])) best = c;
+    if (best < candidates_.size()) signs = candidates_[best]->signs, image = candidates_[best]->image;
+    if (agreements_[best] < 0) {
         for (std::uint64_t& word : signs) word = ~word;
         clear_tail_bits(signs, length);
         for (float& entry : image) entry = -entry;
     }
     flip(rows, next);
-    if (level < kStartLevels) {
-        Level& keep = kept(cuts_ % kStartPool, level);
-        keep.signs = signs, keep.image = image;
-    }
+    Level& keep = kept(cuts_ % kStartPool, level);
+    keep.signs = signs, keep.image = image;
 }
 
 FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::atomic<bool>& cancel) {

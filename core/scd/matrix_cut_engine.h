@@ -91,7 +91,8 @@ private:
     // Moves s (rows) or t to `next` from the nearest state of that side (the current one or
     // a kept level, maybe negated), and keeps the result as half-step `level` if it is kept.
     void half_step(bool rows, std::size_t level, const std::vector<std::uint64_t>& next);
-    // Applies the waiting cuts to R and Rᵀ and recomputes the kept images from the new rows.
+    // Applies the waiting cuts to R and Rᵀ and recomputes the current images and one start's
+    // kept ones from the new rows.
     void apply_pending();
     void refresh_images();
     // The current image and those kept for start `pool` on one line: row `index` of R (h and
@@ -141,6 +142,10 @@ private:
     // Scratch, sized once so the alternation allocates nothing.
     std::vector<std::uint64_t> next_s_, next_t_, changed_, su_, tu_;
     std::vector<std::size_t> flipped_;
+    std::vector<std::uint64_t> every_row_, every_col_;  // all bits set: the mask of a whole side
+    std::vector<const Level*> candidates_;              // half_step's kept states of one side
+    std::vector<const std::uint64_t*> candidate_signs_;
+    std::vector<std::int64_t> agreements_;
     std::vector<float> group_sums_;  // groups 2, 3, … of a large flip, one image each
     std::vector<float> patterns_;    // the waiting cuts' sums per sign pattern (apply_pending)
     std::uint64_t floats_streamed_ = 0;
