@@ -60,7 +60,7 @@ def main() -> None:
     engine_whole = time.perf_counter() - start
 
     numpy_per_cut = numpy_seconds / args.cuts
-    print(f"matrix           {args.size}×{args.size} N(0,1), numpy BLAS: {np.__version__}")
+    print(f"matrix           {args.size}×{args.size} N(0,1), numpy {np.__version__}")
     print(f"numpy            {numpy_per_cut * 1e3:.3f} ms per cut over {args.cuts} cuts (error {numpy_error:.6f})")
     print(f"signcut, same    {engine_prefix / args.cuts * 1e3:.4f} ms per cut over the same {args.cuts} cuts "
           f"(error {prefix.relative_errors[-1]:.6f}, setup included): {numpy_seconds / engine_prefix:.0f}× numpy")
