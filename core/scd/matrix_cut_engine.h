@@ -10,7 +10,7 @@
 // the current sign vectors. When signs flip, only the flipped rows or columns are read:
 // flipping t_k changes R t by 2 t_k R[:,k]. New cuts are not applied to R at once: up to
 // kPendingCuts of them wait and are applied together in one pass over R and one over Rᵀ
-// (which also recomputes the images exactly). The true residual is R − Σ_j c_j s_j t_jᵀ
+// (which also recomputes images exactly and sums ‖R‖²). The true residual is R − Σ_j c_j s_j t_jᵀ
 // over the waiting cuts j; the images h, g are kept for the true residual: when columns K
 // flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j, the sign agreement counts being
 // popcounts. That sum depends on a row only through the waiting cuts' signs there, so it
@@ -21,7 +21,7 @@
 // with their images, which follow every subtracted cut in O(m + n): R' x = R x − c ⟨t, x⟩ s.
 // A half-step then starts from whichever kept state of its side is nearest to the new signs
 // and flips only the lines that differ: the first s update, half a pass from random signs,
-// flips a tenth of the rows, since a few cuts change R t0 little.
+// flips about an eighth of the rows, since a few cuts change R t0 little.
 // Every image entry and every row is computed by the same operations in the same order
 // whichever thread does it (flipped lines are summed in fixed groups of kFlipGroup, each
 // group into its own buffer), so results do not depend on the thread count.
