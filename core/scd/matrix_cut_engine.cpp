@@ -61,14 +61,6 @@ double squared_sum(const float* x, std::size_t n) {
     return (sums[0] + sums[1]) + (sums[2] + sums[3]);
 }
 
-// ⟨a, b⟩ of two sign vectors of `length` entries: agreements minus disagreements.
-std::int64_t sign_agreement(const std::vector<std::uint64_t>& a, const std::vector<std::uint64_t>& b,
-                            std::size_t length) {
-    std::int64_t differ = 0;
-    for (std::size_t w = 0; w < a.size(); ++w) differ += std::popcount(a[w] ^ b[w]);
-    return std::int64_t(length) - 2 * differ;
-}
-
 // Bits of a ⊗ b (a's index slowest), or a itself when b has one entry that is +1.
 void outer_signs(const std::vector<std::uint64_t>& a, std::size_t a_length, const std::vector<std::uint64_t>& b,
                  std::size_t b_length, std::vector<std::uint64_t>& out) {
@@ -295,32 +287,35 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     std::copy(new_signs.begin(), new_signs.end(), signs.begin());
 }
 
+void MatrixCutEngine::gather_states(bool rows, const std::vector<std::uint64_t>& x) {
+    states_.clear();
+    state_signs_.clear();
+    for (std::size_t pool = 0; pool < kStartPool; ++pool)
+        for (std::size_t l = rows ? 1 : 0; l < kStartLevels; l += 2)
+            states_.push_back({&kept(pool, l).signs, &kept(pool, l).image});
+    states_.push_back({rows ? &s_ : &t_, rows ? &g_ : &h_});  // the current state, last
+    for (const State& state : states_) state_signs_.push_back(state.signs->data());
+    agreements_.resize(states_.size());
+    kernels_.changed_overlaps((rows ? every_row_ : every_col_).data(), x.data(), state_signs_.data(), states_.size(),
+                              x.size(), agreements_.data());
+}
+
 void MatrixCutEngine::half_step(bool rows, std::size_t level, const std::vector<std::uint64_t>& next) {
-    std::vector<std::uint64_t>& signs = rows ? s_ : t_;
-    std::vector<float>& image = rows ? g_ : h_;
     if (level >= kStartLevels) return flip(rows, next);  // late in a cut the current state is nearest
     // Start from the state of this side nearest to `next`, the fewest lines to flip: the
     // current one or a kept level of any start, as it is or negated (−x has the image −R x
     // exactly). ⟨next, x⟩ = length − 2 · (lines to flip).
-    const std::size_t length = rows ? rows_ : cols_;
-    candidates_.clear();
-    candidate_signs_.clear();
-    for (std::size_t pool = 0; pool < kStartPool; ++pool)
-        for (std::size_t l = rows ? 1 : 0; l < kStartLevels; l += 2) {
-            candidates_.push_back(&kept(pool, l));
-            candidate_signs_.push_back(kept(pool, l).signs.data());
-        }
-    candidate_signs_.push_back(signs.data());  // the current state, preferred on a tie
-    agreements_.resize(candidate_signs_.size());
-    kernels_.changed_overlaps((rows ? every_row_ : every_col_).data(), next.data(), candidate_signs_.data(),
-                              candidate_signs_.size(), next.size(), agreements_.data());
-    std::size_t best = candidates_.size();
-    for (std::size_t c = 0; c < candidates_.size(); ++c)
+    gather_states(rows, next);
+    const std::size_t current = states_.size() - 1;
+    std::size_t best = current;  // preferred on a tie
+    for (std::size_t c = 0; c < current; ++c)
         if (std::abs(agreements_[c]) > std::abs(agreements_[best])) best = c;
-    if (best < candidates_.size()) signs = candidates_[best]->signs, image = candidates_[best]->image;
+    std::vector<std::uint64_t>& signs = *states_[current].signs;
+    std::vector<float>& image = *states_[current].image;
+    if (best != current) signs = *states_[best].signs, image = *states_[best].image;
     if (agreements_[best] < 0) {
         for (std::uint64_t& word : signs) word = ~word;
-        clear_tail_bits(signs, length);
+        clear_tail_bits(signs, rows ? rows_ : cols_);
         for (float& entry : image) entry = -entry;
     }
     flip(rows, next);
@@ -394,16 +389,13 @@ void MatrixCutEngine::subtract(const FoundCut& cut, float coeff) {
     }
     // The current and the kept images on R' = R − c s ⊗ t (⊗ u), halved: R' x = R x − c ⟨t, x⟩ s (⊗ u)
     // for a t-side x, R'ᵀ y = Rᵀ y − c ⟨s, y⟩ t (⊗ u) for an s-side y.
-    const auto follow = [&](bool t_side, const std::vector<std::uint64_t>& x, std::vector<float>& image) {
-        const std::int64_t agree = sign_agreement(t_side ? t : s, x, t_side ? cols_ : rows_);
-        const float step = float(-0.5 * double(coeff) * double(agree));
-        kernels_.add_signed_constant(image.data(), (t_side ? su_ : tu_).data(), step, image.size());
-    };
-    follow(true, t_, h_);
-    follow(false, s_, g_);
-    for (std::size_t pool = 0; pool < kStartPool; ++pool)
-        for (std::size_t level = 0; level < kStartLevels; ++level)
-            follow(level % 2 == 0, kept(pool, level).signs, kept(pool, level).image);
+    for (const bool rows : {false, true}) {
+        gather_states(rows, rows ? s : t);
+        for (std::size_t c = 0; c < states_.size(); ++c)
+            kernels_.add_signed_constant(states_[c].image->data(), (rows ? tu_ : su_).data(),
+                                         float(-0.5 * double(coeff) * double(agreements_[c])),
+                                         states_[c].image->size());
+    }
     ++cuts_;
     norm_is_current_ = false;
     if (pending_count_ == kPendingCuts) apply_pending();

@@ -91,6 +91,9 @@ private:
     // Moves s (rows) or t to `next` from the nearest state of that side (the current one or
     // a kept level, maybe negated), and keeps the result as half-step `level` if it is kept.
     void half_step(bool rows, std::size_t level, const std::vector<std::uint64_t>& next);
+    // Lists in states_ the kept states of side s (rows) or t and the current one (last), and
+    // their agreements ⟨x, state⟩ with `x` in agreements_ (one POPCNT kernel call).
+    void gather_states(bool rows, const std::vector<std::uint64_t>& x);
     // Applies the waiting cuts to R and Rᵀ and recomputes the current images and one start's
     // kept ones from the new rows.
     void apply_pending();
@@ -143,8 +146,13 @@ private:
     std::vector<std::uint64_t> next_s_, next_t_, changed_, su_, tu_;
     std::vector<std::size_t> flipped_;
     std::vector<std::uint64_t> every_row_, every_col_;  // all bits set: the mask of a whole side
-    std::vector<const Level*> candidates_;              // half_step's kept states of one side
-    std::vector<const std::uint64_t*> candidate_signs_;
+    // gather_states: every kept state of one side and the current one, and their agreements.
+    struct State {
+        std::vector<std::uint64_t>* signs;
+        std::vector<float>* image;
+    };
+    std::vector<State> states_;
+    std::vector<const std::uint64_t*> state_signs_;
     std::vector<std::int64_t> agreements_;
     std::vector<float> group_sums_;  // groups 2, 3, … of a large flip, one image each
     std::vector<float> patterns_;    // the waiting cuts' sums per sign pattern (apply_pending)
