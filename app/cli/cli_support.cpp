@@ -36,6 +36,14 @@ std::size_t parse_count(const QCommandLineParser& parser, const QString& option)
     return std::size_t(value);
 }
 
+OutlierPolicy parse_outliers(const QCommandLineParser& parser) {
+    try {
+        return parse_outlier_policy(parser.value("outliers").toStdString());
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(std::string("--") + error.what());
+    }
+}
+
 void print_json(const QJsonObject& object) {
     std::fputs(QJsonDocument(object).toJson(QJsonDocument::Compact).constData(), stdout);
     std::fputc('\n', stdout);

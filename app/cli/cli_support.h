@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "scd/outliers.h"
+
 namespace signcut::cli {
 
 // A bad command line: reported with the usage and exit status 2.
@@ -24,6 +26,8 @@ QString single_positional(const QCommandLineParser& parser, const char* name);
 
 double parse_double(const QCommandLineParser& parser, const QString& option);
 std::size_t parse_count(const QCommandLineParser& parser, const QString& option);
+// --outliers auto|0|K (scd/outliers.h).
+OutlierPolicy parse_outliers(const QCommandLineParser& parser);
 
 void print_json(const QJsonObject& object);
 // Writes a line to stdout.

@@ -60,6 +60,10 @@ int decompose_command(const QStringList& arguments) {
         {"seed", "Random seed of the sign initialisation (default 1).", "S", "1"},
         {"threads", "Worker threads (default: all cores).", "N", "0"},
         {"precision", "Coefficient storage: f32 (default), f16 or bf16.", "P", "f32"},
+        {"outliers",
+         "Entries kept apart from the cuts, stored exactly: auto (default; each entry that buys more error per bit "
+         "than a cut), 0 (none: the plain algorithm) or a count K (the K largest, before cutting).",
+         "auto|0|K", "auto"},
         {"max-iterations", "Alternation sweeps per cut at most (default 100).", "K", "100"},
         {"out", "Save the decomposition as .scd.", "FILE.scd"},
         {"recon", "Save the reconstruction (.png for images, .npy, .csv).", "FILE"},
@@ -81,6 +85,7 @@ int decompose_command(const QStringList& arguments) {
     options.threads = int(parse_count(parser, "threads"));
     options.max_iterations = int(parse_count(parser, "max-iterations"));
     options.precision = parse_precision(parser.value("precision"));
+    options.outliers = parse_outliers(parser);
     const bool json = parser.isSet("json");
 
     LoadedInput input = load_input(input_path.toStdString());
@@ -126,6 +131,7 @@ int decompose_command(const QStringList& arguments) {
             {"stop_reason", stop_reason_name(reason)},
             {"seed", qint64(options.seed)},
             {"precision", precision_name(options.precision)},
+            {"outliers", qint64(d.outlier_count(w))},
             {"kernels", QString::fromUtf8(isa_name(active_kernels().isa))},
         });
         return 0;
@@ -138,6 +144,7 @@ int decompose_command(const QStringList& arguments) {
                    .arg(qint64(entries * 4))
                    .arg(qint64(entries * 2)));
     print_line(QString("relative error  %1").arg(error, 0, 'g', 6));
+    print_line(QString("outliers apart  %1").arg(QString::fromStdString(describe_outliers(d, w))));
     print_line(QString("time            %1 s (%2 cuts/s, %3 kernels)")
                    .arg(seconds, 0, 'f', 2)
                    .arg(seconds > 0 ? double(w) / seconds : 0.0, 0, 'f', 0)

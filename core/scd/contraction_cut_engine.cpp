@@ -6,6 +6,7 @@
 #include "scd/contraction.h"
 #include "scd/cut_start.h"
 #include "scd/decomposition.h"
+#include "scd/outliers.h"
 #include "scd/sign_bits.h"
 
 namespace signcut {
@@ -80,6 +81,40 @@ void ContractionCutEngine::subtract(const FoundCut& cut, float coeff) {
 double ContractionCutEngine::squared_norm() {
     floats_streamed_ += residual_.size();
     return signcut::squared_norm(residual_.data());
+}
+
+// The flat index, in `to`'s mode order, of the entry at flat index `index` in `from`'s:
+// to_order[m] names the mode of `from` that mode m of `to` holds.
+std::uint64_t ContractionCutEngine::reindex(std::uint64_t index, bool to_storage) const {
+    const std::size_t k = shape_.size();
+    std::vector<std::size_t> digits(k);  // per input mode
+    for (std::size_t m = k; m-- > 0;) {
+        const std::size_t mode = to_storage ? m : order_[m];  // digits of the source, last mode fastest
+        digits[mode] = std::size_t(index % shape_[mode]);
+        index /= shape_[mode];
+    }
+    std::uint64_t out = 0;
+    for (std::size_t m = 0; m < k; ++m) {
+        const std::size_t mode = to_storage ? order_[m] : m;
+        out = out * shape_[mode] + digits[mode];
+    }
+    return out;
+}
+
+void ContractionCutEngine::entries_above(double squared_threshold, std::vector<std::uint64_t>& indices,
+                                         std::vector<float>& values) {
+    floats_streamed_ += residual_.size();
+    std::vector<std::uint64_t> found;
+    std::vector<float> found_values;
+    find_entries_above(residual_.data(), squared_threshold, found, found_values);
+    std::vector<std::pair<std::uint64_t, float>> entries;
+    for (std::size_t e = 0; e < found.size(); ++e) entries.emplace_back(reindex(found[e], false), found_values[e]);
+    std::sort(entries.begin(), entries.end());
+    for (const auto& [index, value] : entries) indices.push_back(index), values.push_back(value);
+}
+
+void ContractionCutEngine::subtract_entries(std::span<const std::uint64_t> indices, std::span<const float> values) {
+    for (std::size_t e = 0; e < indices.size(); ++e) residual_[std::size_t(reindex(indices[e], true))] -= values[e];
 }
 
 Tensor ContractionCutEngine::residual() const {

@@ -19,12 +19,17 @@ public:
     FoundCut find_cut(int max_iterations, const std::atomic<bool>& cancel) override;
     void subtract(const FoundCut& cut, float coeff) override;
     double squared_norm() override;
+    void entries_above(double squared_threshold, std::vector<std::uint64_t>& indices,
+                       std::vector<float>& values) override;
+    void subtract_entries(std::span<const std::uint64_t> indices, std::span<const float> values) override;
     Tensor residual() const override;
     std::uint64_t floats_streamed() const override { return floats_streamed_; }
 
 private:
     // x_mode ← sign of R contracted with every other mode's signs; returns the cut value ‖image‖₁.
     double update_mode(std::size_t mode);
+    // A flat index of the input's mode order in storage order (to_storage) or back.
+    std::uint64_t reindex(std::uint64_t index, bool to_storage) const;
 
     const Kernels& kernels_;
     std::uint64_t seed_;

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "tensor/tensor.h"
@@ -30,6 +31,13 @@ public:
     virtual void subtract(const FoundCut& cut, float coeff) = 0;
     // ‖R‖², summed directly over the residual.
     virtual double squared_norm() = 0;
+    // The entries of R with r² > squared_threshold: flat row-major indices in the input's shape
+    // (increasing) and their values. Applies any waiting cuts first.
+    virtual void entries_above(double squared_threshold, std::vector<std::uint64_t>& indices,
+                               std::vector<float>& values) = 0;
+    // R[index] ← R[index] − value for each entry (flat indices as entries_above gives them),
+    // right after entries_above: the entries the decomposer keeps apart (outliers.h).
+    virtual void subtract_entries(std::span<const std::uint64_t> indices, std::span<const float> values) = 0;
     // The current residual in the input's mode order (a copy).
     virtual Tensor residual() const = 0;
     // Floats of R read or written so far: the memory traffic of the run.

@@ -14,6 +14,7 @@
 #include "scd/decomposition.h"
 #include "scd/kernels.h"
 #include "scd/cut_engine.h"
+#include "scd/outliers.h"
 #include "tensor/tensor.h"
 
 namespace signcut {
@@ -31,6 +32,7 @@ struct DecomposeOptions {
     std::uint64_t seed = 1;
     int max_iterations = 100;  // alternation sweeps per cut
     CoeffPrecision precision = CoeffPrecision::f32;
+    OutlierPolicy outliers;            // entries kept apart (outliers.h); none by default: the plain algorithm
     int threads = 0;                   // 0: all cores
     const Kernels* kernels = nullptr;  // nullptr: active_kernels()
 };
@@ -82,6 +84,12 @@ public:
 private:
     bool should_stop();
     void find_cut();
+    // Policy `automatic`: moves apart every residual entry that buys more residual energy per
+    // bit than the last cut did (gain 2cv − c²N), as far as the bit budget allows.
+    void keep_outliers_apart(double cut_gain);
+    // Takes the entries (with their residual values) apart: the engine's R loses the stored
+    // values, the decomposition keeps them, and the width limit pays for their bits.
+    void take_apart(std::span<const std::uint64_t> indices, std::span<const float> residual_values);
 
     DecomposeOptions options_;
     const Kernels& kernels_;
@@ -97,8 +105,10 @@ private:
     double last_cut_value_ = 0.0;
 };
 
-// The widest decomposition the stop rule allows for this shape, and the rule that sets it.
-std::size_t width_limit(const Shape& shape, const DecomposeOptions& options, StopReason* reason = nullptr);
+// The widest decomposition the stop rule allows for this shape (with `outliers` entries kept
+// apart at `outlier_widths` distinct widths), and the rule that sets it.
+std::size_t width_limit(const Shape& shape, const DecomposeOptions& options, StopReason* reason = nullptr,
+                        std::size_t outliers = 0, std::size_t outlier_widths = 0);
 
 // Bytes a Decomposer needs beside the input it is given (which becomes its residual): what the
 // engine keeps and the cuts, twice. The one memory estimate of a decomposition.

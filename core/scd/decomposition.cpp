@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "scd/kernels.h"
+#include "scd/outliers.h"
 #include "scd/sign_bits.h"
 #include "tensor/float16.h"
 
@@ -41,21 +42,33 @@ float round_to_precision(float value, CoeffPrecision precision) {
     return value;
 }
 
-std::uint64_t scd_file_bytes(const Shape& shape, std::size_t width, CoeffPrecision precision) {
+std::uint64_t scd_file_bytes(const Shape& shape, std::size_t width, CoeffPrecision precision, std::size_t outliers,
+                             std::size_t outlier_widths) {
     // magic 4 + version 2 + precision 1 + order 1 + width 8 + ‖A‖² 8 + ‖R_w‖² 8 + shape 8·k + CRC-32 4
     const std::uint64_t fixed = 36 + 8 * std::uint64_t(shape.size());
     const std::uint64_t bits_per_cut = std::accumulate(shape.begin(), shape.end(), std::uint64_t(0));
-    return fixed + (std::uint64_t(width) * bits_per_cut + 7) / 8 + std::uint64_t(width) * coefficient_bytes(precision);
+    std::uint64_t bytes =
+        fixed + (std::uint64_t(width) * bits_per_cut + 7) / 8 + std::uint64_t(width) * coefficient_bytes(precision);
+    if (outliers > 0) {  // version 2's section: count 8, batch count 8, (width, count) 16 each, indices, values
+        const std::uint64_t index_bits = outlier_index_bits(element_count(shape));
+        bytes += 16 + 16 * std::uint64_t(outlier_widths) + (std::uint64_t(outliers) * index_bits + 7) / 8 +
+                 std::uint64_t(outliers) * outlier_value_bytes(precision);
+    }
+    return bytes;
 }
 
-std::size_t width_for_bits_per_entry(const Shape& shape, double bits_per_entry, CoeffPrecision precision) {
+std::size_t width_for_bits_per_entry(const Shape& shape, double bits_per_entry, CoeffPrecision precision,
+                                     std::size_t outliers, std::size_t outlier_widths) {
     const double budget_bytes = bits_per_entry * double(element_count(shape)) / 8.0;
-    if (!(budget_bytes >= double(scd_file_bytes(shape, 0, precision)))) return 0;
+    const auto bytes = [&](std::size_t width) {
+        return scd_file_bytes(shape, width, precision, outliers, outlier_widths);
+    };
+    if (!(budget_bytes >= double(bytes(0)))) return 0;
     // Estimate from the per-cut cost, then correct for the byte padding of the sign bits.
     const double per_cut = double(std::accumulate(shape.begin(), shape.end(), std::uint64_t(0))) / 8.0 +
                            double(coefficient_bytes(precision));
-    std::size_t width = std::size_t((budget_bytes - double(scd_file_bytes(shape, 0, precision))) / per_cut) + 1;
-    while (width > 0 && double(scd_file_bytes(shape, width, precision)) > budget_bytes) --width;
+    std::size_t width = std::size_t((budget_bytes - double(bytes(0))) / per_cut) + 1;
+    while (width > 0 && double(bytes(width)) > budget_bytes) --width;
     return width;
 }
 
@@ -70,7 +83,10 @@ std::vector<std::size_t> storage_order(const Shape& shape) {
 }
 
 Decomposition::Decomposition(Shape shape, CoeffPrecision precision, double input_squared_norm)
-    : shape_(std::move(shape)), entries_(element_count(shape_)), precision_(precision) {
+    : shape_(std::move(shape)),
+      entries_(element_count(shape_)),
+      precision_(precision),
+      input_squared_norm_(input_squared_norm) {
     for (std::size_t n : shape_) {
         mode_word_offset_.push_back(words_per_cut_);
         words_per_cut_ += words_for_bits(n);
@@ -96,7 +112,33 @@ void Decomposition::append(float coeff, std::span<const std::uint64_t> cut_signs
     residual_squared_norms_.push_back(residual_squared_norm);
 }
 
+std::size_t Decomposition::outlier_count(std::size_t w) const {
+    return std::size_t(std::upper_bound(outlier_widths_.begin(), outlier_widths_.end(), w) - outlier_widths_.begin());
+}
+
+std::size_t Decomposition::outlier_batches(std::size_t w) const {
+    const auto end = outlier_widths_.begin() + std::ptrdiff_t(outlier_count(w));
+    std::size_t batches = 0;
+    for (auto it = outlier_widths_.begin(); it != end; it = std::upper_bound(it, end, *it)) ++batches;
+    return batches;
+}
+
+void Decomposition::add_outliers(std::span<const std::uint64_t> indices, std::span<const float> values,
+                                 double residual_squared_norm) {
+    if (indices.size() != values.size()) throw std::invalid_argument("add_outliers: one value per index");
+    for (std::uint64_t index : indices)
+        if (index >= entries_) throw std::invalid_argument("add_outliers: index beyond the tensor");
+    outlier_indices_.insert(outlier_indices_.end(), indices.begin(), indices.end());
+    outlier_values_.insert(outlier_values_.end(), values.begin(), values.end());
+    outlier_widths_.insert(outlier_widths_.end(), indices.size(), width());
+    residual_squared_norms_.back() = residual_squared_norm;
+}
+
 void Decomposition::truncate(std::size_t w) {
+    const std::size_t kept = outlier_count(w);
+    outlier_indices_.resize(kept);
+    outlier_values_.resize(kept);
+    outlier_widths_.resize(kept);
     if (w >= width()) return;
     coeffs_.resize(w);
     sign_words_.resize(w * words_per_cut_);
@@ -107,7 +149,14 @@ Tensor Decomposition::reconstruct(std::size_t w) const {
     require_memory(4 * std::uint64_t(entries_), "reconstructing a " + shape_to_string(shape_) + " tensor");
     Tensor out(shape_);
     add_cuts(out, 0, w);
+    for (std::size_t i = 0; i < outlier_count(w); ++i) out[outlier_indices_[i]] += outlier_values_[i];
     return out;
+}
+
+void Decomposition::add_outliers(Tensor& target, std::size_t first, std::size_t last, float scale) const {
+    if (target.shape() != shape_) throw std::invalid_argument("add_outliers: target has the wrong shape");
+    for (std::size_t i = outlier_count(first); i < outlier_count(last); ++i)
+        target[outlier_indices_[i]] += scale * outlier_values_[i];
 }
 
 namespace {

@@ -9,6 +9,7 @@
 
 #include "scd/contraction.h"
 #include "scd/cut_start.h"
+#include "scd/outliers.h"
 #include "scd/sign_bits.h"
 
 namespace signcut {
@@ -466,6 +467,38 @@ double MatrixCutEngine::squared_norm() {
         norm_is_current_ = true;
     }
     return squared_norm_;
+}
+
+void MatrixCutEngine::entries_above(double squared_threshold, std::vector<std::uint64_t>& indices,
+                                    std::vector<float>& values) {
+    apply_pending();
+    floats_streamed_ += r_.size();
+    find_entries_above(r_.data(), squared_threshold, indices, values);  // R is in the input's order
+}
+
+void MatrixCutEngine::subtract_entries(std::span<const std::uint64_t> indices, std::span<const float> values) {
+    apply_pending();
+    // Entry (i, j, k) of R moves the row image (R t)/2 at (i, k) by −½ v t_j and the column image
+    // (Rᵀ s)/2 at (j, k) by −½ v s_i, for the current signs and every kept level alike.
+    const auto sign = [](const std::vector<std::uint64_t>& signs, std::size_t i) {
+        return is_negative(signs, i) ? -1.0f : 1.0f;
+    };
+    for (std::size_t e = 0; e < indices.size(); ++e) {
+        const std::size_t index = std::size_t(indices[e]), line = cols_ * channels_;
+        const std::size_t i = index / line, j = index % line / channels_, k = index % channels_;
+        const float v = values[e];
+        r_[index] -= v;
+        rt_[(j * rows_ + i) * channels_ + k] -= v;
+        h_[i * channels_ + k] -= 0.5f * v * sign(t_, j);
+        g_[j * channels_ + k] -= 0.5f * v * sign(s_, i);
+        for (std::size_t pool = 0; pool < kStartPool; ++pool)
+            for (std::size_t level = 0; level < kStartLevels; ++level) {
+                Level& state = kept(pool, level);  // even levels: a t and its row image
+                if (level % 2 == 0) state.image[i * channels_ + k] -= 0.5f * v * sign(state.signs, j);
+                else state.image[j * channels_ + k] -= 0.5f * v * sign(state.signs, i);
+            }
+    }
+    norm_is_current_ = false;
 }
 
 Tensor MatrixCutEngine::residual() const {

@@ -79,6 +79,10 @@ public:
     // ‖R‖²; applies the waiting cuts first (at a kPendingCuts boundary this changes nothing in
     // the results), which sums it over the rows as it writes them.
     double squared_norm() override;
+    void entries_above(double squared_threshold, std::vector<std::uint64_t>& indices,
+                       std::vector<float>& values) override;
+    // R and Rᵀ, and every image kept, follow the changed entries.
+    void subtract_entries(std::span<const std::uint64_t> indices, std::span<const float> values) override;
     // The current residual (a copy; the waiting cuts applied to it).
     Tensor residual() const override;
     // Floats of R or Rᵀ read or written so far (the memory traffic that bounds the speed).
