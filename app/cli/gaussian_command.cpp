@@ -1,4 +1,6 @@
 // signcut-cli gaussian SHAPE --out FILE.npy: a reproducible N(0,1) test tensor.
+#include <cmath>
+
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "io/load_input.h"
@@ -17,6 +19,10 @@ int gaussian_command(const QStringList& arguments) {
          "Multiply row i (index along the first axis) by a factor drawn log-uniformly from [LO, HI] "
          "(from the same seed): rows of unequal energy, as in trained weights.",
          "LO,HI"},
+        {"spikes",
+         "Replace a fraction F of the entries, chosen at random, by S·N(0,1) (default S = 30): a few "
+         "entries far out in the tails, as in trained weights (see decompose --outliers).",
+         "F[,S]"},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
     Shape shape;
@@ -37,6 +43,16 @@ int gaussian_command(const QStringList& arguments) {
         if (range.size() != 2 || !ok_lo || !ok_hi || !(lo > 0) || !(hi >= lo))
             throw UsageError("--row-scales takes LO,HI with 0 < LO <= HI");
         a = row_scaled_gaussian_tensor(shape, lo, hi, seed);
+    }
+    if (parser.isSet("spikes")) {
+        if (parser.isSet("row-scales")) throw UsageError("--spikes and --row-scales do not combine");
+        const QStringList parts = parser.value("spikes").split(',');
+        bool ok_fraction = false, ok_scale = true;
+        const double fraction = parts.value(0).toDouble(&ok_fraction);
+        const double scale = parts.size() > 1 ? parts.value(1).toDouble(&ok_scale) : 30.0;
+        if (parts.size() > 2 || !ok_fraction || !ok_scale || !(fraction >= 0 && fraction <= 1) || !std::isfinite(scale))
+            throw UsageError("--spikes takes F[,S] with 0 <= F <= 1 and a finite S");
+        a = spiky_gaussian_tensor(shape, fraction, scale, seed);
     }
     save_output(parser.value("out").toStdString(), a);
     return 0;

@@ -16,4 +16,8 @@ Tensor gaussian_tensor(const Shape& shape, std::uint64_t seed);
 // trained weights.
 Tensor row_scaled_gaussian_tensor(const Shape& shape, double lowest, double highest, std::uint64_t seed);
 
+// N(0, 1) entries of which ⌊fraction · N⌋, chosen at random, are replaced by scale · N(0, 1):
+// a few entries far out in the tails, as trained weights have (scd/outliers.h).
+Tensor spiky_gaussian_tensor(const Shape& shape, double fraction, double scale, std::uint64_t seed);
+
 }  // namespace signcut
