@@ -26,7 +26,10 @@ std::optional<std::vector<float>> refit_coefficients(const Tensor& a, const Deco
             gram(Eigen::Index(i), Eigen::Index(j)) = gram(Eigen::Index(j), Eigen::Index(i)) = product;
         }
     });
-    const std::vector<double> inner = d.inner_products(a);
+    // The cuts fit what the entries kept apart leave: A − (those entries).
+    Tensor cut_part = a;
+    for (std::size_t e = 0; e < d.outlier_count(); ++e) cut_part[d.outlier_indices()[e]] -= d.outlier_values()[e];
+    const std::vector<double> inner = d.inner_products(cut_part);
     const Eigen::VectorXd solution = gram.ldlt().solve(Eigen::Map<const Eigen::VectorXd>(inner.data(), size));
     if (!solution.allFinite()) return std::nullopt;
     std::vector<float> coeffs(w);

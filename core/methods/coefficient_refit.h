@@ -1,6 +1,7 @@
 #pragma once
 // Least-squares coefficients for the sign tensors a greedy run chose: the same bits, a lower
-// error. Solves G c = r with G_ij = Π_modes ⟨x_i, x_j⟩ (popcounts) and r_j = ⟨A, X_j⟩.
+// error. Solves G c = r with G_ij = Π_modes ⟨x_i, x_j⟩ (popcounts) and r_j = ⟨A − S, X_j⟩ (S: the
+// entries kept apart, scd/outliers.h).
 
 #include <optional>
 #include <vector>

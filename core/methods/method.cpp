@@ -51,6 +51,7 @@ Approximation signed_cuts(const Tensor& a, const MethodOptions& o, bool refit) {
     DecomposeOptions options;
     options.stop.bits_per_entry = o.bits_per_entry;
     options.seed = o.seed;
+    options.outliers = o.outliers;
     Decomposer decomposer(a, options);
     decomposer.run();
     const Decomposition& d = decomposer.decomposition();
@@ -59,6 +60,7 @@ Approximation signed_cuts(const Tensor& a, const MethodOptions& o, bool refit) {
     out.bits = 8 * d.stored_bytes(d.width());
     out.reconstruction = d.reconstruct(d.width());
     out.note = "w = " + std::to_string(d.width());
+    if (d.outlier_count() > 0) out.note += ", " + std::to_string(d.outlier_count()) + " entries apart";
     if (!refit) return out;
     const double greedy = relative_error(a, out.reconstruction);
     const auto coeffs = refit_coefficients(a, d);

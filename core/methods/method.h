@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "scd/outliers.h"
 #include "tensor/tensor.h"
 
 namespace signcut {
@@ -34,6 +35,7 @@ struct MethodOptions {
     std::size_t group_size = 0;   // rtn: entries per group (0: one group per row)
     int dbf_iterations = 0;       // dbf: outer iterations (0: the authors' count)
     int trellis_state_bits = 12;  // tcq: L
+    OutlierPolicy outliers{.automatic = true};  // scd, scd-refit: entries kept apart (scd/outliers.h)
 };
 
 struct MethodInfo {

@@ -28,5 +28,6 @@ py::array_t<T> to_numpy(std::vector<T> values, std::vector<py::ssize_t> shape) {
 template py::array_t<double> to_numpy(std::vector<double>, std::vector<py::ssize_t>);
 template py::array_t<float> to_numpy(std::vector<float>, std::vector<py::ssize_t>);
 template py::array_t<std::int8_t> to_numpy(std::vector<std::int8_t>, std::vector<py::ssize_t>);
+template py::array_t<std::int64_t> to_numpy(std::vector<std::int64_t>, std::vector<py::ssize_t>);
 
 }  // namespace signcut::python

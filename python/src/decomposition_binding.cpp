@@ -32,11 +32,20 @@ CoeffPrecision parse_precision(const std::string& name) {
     throw std::invalid_argument("precision must be " + enum_choices<CoeffPrecision>() + ", not '" + name + "'");
 }
 
+// outliers="auto" or a count (0: none), as signcut-cli decompose --outliers.
+OutlierPolicy parse_outliers(const py::object& outliers) {
+    if (py::isinstance<py::str>(outliers)) return parse_outlier_policy(outliers.cast<std::string>());
+    if (py::isinstance<py::int_>(outliers) && !py::isinstance<py::bool_>(outliers))
+        return {.count = std::size_t(whole_number("outliers", outliers.cast<std::int64_t>()))};
+    throw std::invalid_argument("outliers must be 'auto' or a count of entries (0: none)");
+}
+
 DecompositionResult decompose(const py::object& a, std::optional<std::int64_t> width,
                               std::optional<double> bits_per_entry, std::optional<double> target_error,
-                              std::int64_t seed, const std::string& precision, std::optional<std::int64_t> threads,
-                              const py::object& progress) {
+                              std::int64_t seed, const std::string& precision, const py::object& outliers,
+                              std::optional<std::int64_t> threads, const py::object& progress) {
     DecomposeOptions options;
+    options.outliers = parse_outliers(outliers);
     if (width) options.stop.width = whole_number("width", *width);
     options.stop.bits_per_entry = bits_per_entry;
     options.stop.target_relative_error = target_error;
@@ -151,7 +160,7 @@ Made by signcut.decompose() or signcut.load(); saved with save() as a .scd file.
                 for (std::size_t w = 0; w <= d.width(); ++w) errors[w] = d.relative_error(w);
                 return to_numpy(std::move(errors), {py::ssize_t(d.width() + 1)});
             },
-            "float64 array of length width + 1: ‖A − Σ_{j<w} cuts‖ / ‖A‖ after w cuts.")
+            "float64 array of length width + 1: ‖A − Â_w‖ / ‖A‖ after w cuts (Â_w: reconstruct(w)).")
         .def_property_readonly(
             "coefficients",
             [](const DecompositionResult& r) {
@@ -159,6 +168,19 @@ Made by signcut.decompose() or signcut.load(); saved with save() as a .scd file.
                 return to_numpy(std::vector<float>(c.begin(), c.end()), {py::ssize_t(c.size())});
             },
             "float32 array of the width coefficients c_j (as stored).")
+        .def_property_readonly(
+            "outliers",
+            [](const DecompositionResult& r) {
+                const Decomposition& d = r.decomposition;
+                const std::span<const std::uint64_t> indices = d.outlier_indices();
+                const std::span<const float> values = d.outlier_values();
+                const auto count = py::ssize_t(values.size());
+                return py::make_tuple(to_numpy(std::vector<std::int64_t>(indices.begin(), indices.end()), {count}),
+                                      to_numpy(std::vector<float>(values.begin(), values.end()), {count}));
+            },
+            "(indices, values): the entries kept apart from the cuts, stored exactly; indices (int64) are "
+            "flat row-major positions in the array (numpy.unravel_index gives the multi-index), values "
+            "(float32) are added to the cuts' sum in reconstruct().")
         .def(
             "signs", [](const DecompositionResult& r, std::int64_t mode) { return signs(r.decomposition, mode); },
             py::arg("mode"), "int8 array (width × n_mode) of ±1: row j holds cut j's signs along that mode.")
@@ -174,7 +196,8 @@ Made by signcut.decompose() or signcut.load(); saved with save() as a .scd file.
                 return to_numpy(std::move(out));
             },
             py::arg("width") = py::none(),
-            "float32 array of the input's shape: Σ_{j<width} c_j · (sign tensor j); all cuts by default.")
+            "float32 array of the input's shape: Σ_{j<width} c_j · (sign tensor j) plus the entries kept "
+            "apart by then; all cuts by default.")
         .def(
             "save",
             [](const DecompositionResult& r, const std::filesystem::path& path) {
@@ -185,19 +208,23 @@ Made by signcut.decompose() or signcut.load(); saved with save() as a .scd file.
         .def("__repr__", [](const DecompositionResult& r) {
             const Decomposition& d = r.decomposition;
             return "<signcut.Decomposition " + shape_to_string(d.shape()) + ", width " + std::to_string(d.width()) +
-                   ", relative error " + std::to_string(d.relative_error(d.width())) + ">";
+                   ", outliers apart " + std::to_string(d.outlier_count()) + ", relative error " +
+                   std::to_string(d.relative_error(d.width())) + ">";
         });
 
     module.def("decompose", &decompose, py::arg("a"), py::kw_only(), py::arg("width") = py::none(),
                py::arg("bits_per_entry") = py::none(), py::arg("target_error") = py::none(), py::arg("seed") = 1,
-               py::arg("precision") = "f32", py::arg("threads") = py::none(), py::arg("progress") = py::none(),
+               py::arg("precision") = "f32", py::arg("outliers") = "auto", py::arg("threads") = py::none(),
+               py::arg("progress") = py::none(),
                R"(Greedy signed cut decomposition of a numpy array of any order ≥ 1.
 
 Stop rules (the first reached wins): width (cuts), bits_per_entry (of the .scd file, headers
 included), target_error (‖A − Â‖/‖A‖, capped at the width whose storage equals an f32 copy).
 Without one it stops at the width whose storage equals a bf16 copy, as signcut-cli decompose.
 seed: the sign initialisation's seed; precision: coefficient storage 'f32', 'f16' or 'bf16';
-threads: worker threads (None: all cores). The same input, seed and options give the same
+outliers: entries kept apart from the cuts and stored exactly (their bits count in the budget):
+'auto' (each entry that buys more error per bit than a cut), 0 (none: the plain algorithm) or a
+count K (the K largest |a|, before cutting); see Decomposition.outliers. threads: worker threads (None: all cores). The same input, seed and options give the same
 cuts as signcut-cli, bit for bit.
 
 progress(width, relative_error), if given, is called at most every 100 ms from the calling
