@@ -34,6 +34,9 @@ $cli gaussian 4x3x2 --out "$seeds/npy/order3.npy" --seed 2 > /dev/null
 $cli gaussian 7x5 --out "$seeds/csv/matrix.csv" > /dev/null
 $cli decompose "$seeds/npy/matrix.npy" --width 6 --out "$seeds/scd/matrix.scd" > /dev/null
 $cli decompose "$seeds/npy/order3.npy" --width 3 --precision bf16 --out "$seeds/scd/order3.scd" > /dev/null
+$cli gaussian 12x9 --spikes 0.05 --seed 3 --out "$seeds/npy/spiky.npy" > /dev/null  # .scd v2: entries kept apart
+$cli decompose "$seeds/npy/spiky.npy" --width 6 --outliers 5 --out "$seeds/scd/outliers.scd" > /dev/null
+$cli decompose "$seeds/npy/spiky.npy" --width 4 --outliers 3 --precision f16 --out "$seeds/scd/outliers-f16.scd" > /dev/null
 $cli reconstruct "$seeds/scd/matrix.scd" --out "$seeds/image/gray.png" > /dev/null
 $cli reconstruct "$seeds/scd/matrix.scd" --out "$seeds/image/gray.bmp" > /dev/null
 $cli reconstruct "$seeds/scd/matrix.scd" --out "$seeds/image/gray.jpg" > /dev/null

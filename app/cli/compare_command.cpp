@@ -101,6 +101,8 @@ int compare_command(const QStringList& arguments) {
          "per row; LLM quantisers use 128).",
          "G", "0"},
         {"dbf-iterations", "dbf: outer iterations (default 0: the authors' count).", "N", "0"},
+        {"outliers", "scd, scd-refit: entries kept apart from the cuts, auto (default), 0 (none) or a count K.",
+         "auto|0|K", "auto"},
         {"json", "Print a JSON array of objects."},
         {"csv", "Print CSV."},
     });
@@ -115,6 +117,7 @@ int compare_command(const QStringList& arguments) {
     options.seed = parse_count(parser, "seed");
     options.group_size = parse_count(parser, "group-size");
     options.dbf_iterations = int(parse_count(parser, "dbf-iterations"));
+    options.outliers = parse_outliers(parser);
     const Tensor a = load_input(path.toStdString()).tensor;
     const double entries = double(a.size());
 

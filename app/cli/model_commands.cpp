@@ -100,6 +100,8 @@ int compress_model_command(const QStringList& arguments) {
          "first"},
         {"memory-limit", "Memory for the tensors in flight, in MiB (default 4096).", "MIB", "4096"},
         {"seed", "Seed (default 1).", "S", "1"},
+        {"outliers", "scd: entries kept apart from the cuts, auto (default), 0 (none) or a count K per tensor.",
+         "auto|0|K", "auto"},
         {"threads", "Threads (default: all cores).", "N", "0"},
         {"out", "The .scdz file to write.", "OUT.scdz"},
         {"shard", "Compute only share K of N (0 <= K < N) into OUT.scdz.parts/; assemble nothing.", "K/N"},
@@ -126,6 +128,7 @@ int compress_model_command(const QStringList& arguments) {
     options.flatten = *flatten;
     options.memory_limit_bytes = std::uint64_t(parse_count(parser, "memory-limit")) << 20;
     options.seed = parse_count(parser, "seed");
+    options.outliers = parse_outliers(parser);
     options.threads = int(parse_count(parser, "threads"));
     if (parser.isSet("shard")) {
         try {

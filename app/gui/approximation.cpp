@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "methods/method.h"
 #include "scd/per_channel.h"
 
 namespace signcut::gui {
@@ -48,8 +49,14 @@ Shape Snapshot::shape() const {
 }
 
 NewCuts new_cuts(const Decomposition& d, std::size_t first) {
-    NewCuts cuts{d.shape(), d.precision(), d.input_squared_norm(), first, {}, {}, {}};
+    NewCuts cuts{d.shape(), d.precision(), d.input_squared_norm(), first, {}, {}, {}, {}, {}, {}, 0.0};
     const std::size_t last = d.width();
+    // Entries kept apart at width `first` went with the batch that ended there, unless first is 0.
+    const std::size_t sent = first == 0 ? 0 : d.outlier_count(first);
+    cuts.outlier_indices.assign(d.outlier_indices().begin() + std::ptrdiff_t(sent), d.outlier_indices().end());
+    cuts.outlier_values.assign(d.outlier_values().begin() + std::ptrdiff_t(sent), d.outlier_values().end());
+    cuts.outlier_widths.assign(d.outlier_widths().begin() + std::ptrdiff_t(sent), d.outlier_widths().end());
+    cuts.residual_at_first = d.residual_squared_norms()[std::min(first, last)];
     if (first >= last) return cuts;
     cuts.coeffs.assign(d.coeffs().begin() + std::ptrdiff_t(first), d.coeffs().end());
     // Cut j's words start at signs(j, 0) and run over every mode (the modes are word-aligned).
@@ -63,24 +70,47 @@ NewCuts new_cuts(const Decomposition& d, std::size_t first) {
 void append(Decomposition& d, const NewCuts& cuts) {
     if (d.width() != cuts.first) throw std::logic_error("append: cuts out of order");
     const std::size_t words = d.words_per_cut();
-    for (std::size_t j = 0; j < cuts.coeffs.size(); ++j)
+    std::size_t next = 0;  // the next entry kept apart to add, in the order they were added
+    const auto add_outliers_at = [&](std::size_t width, double residual) {
+        std::size_t end = next;
+        while (end < cuts.outlier_widths.size() && cuts.outlier_widths[end] == width) ++end;
+        if (end > next)
+            d.add_outliers(std::span(cuts.outlier_indices).subspan(next, end - next),
+                           std::span(cuts.outlier_values).subspan(next, end - next), residual);
+        next = end;
+    };
+    add_outliers_at(cuts.first, cuts.residual_at_first);
+    for (std::size_t j = 0; j < cuts.coeffs.size(); ++j) {
         d.append(cuts.coeffs[j], std::span(cuts.sign_words).subspan(j * words, words), cuts.residual_squared_norms[j]);
+        add_outliers_at(cuts.first + j + 1, cuts.residual_squared_norms[j]);
+    }
 }
 
 const Tensor& ReconstructionCursor::at(const Snapshot& snapshot, std::size_t w) {
     const auto rebuild = [&](std::size_t from, std::size_t to, Tensor start, float scale) {
-        if (snapshot.split_channels) add_channel_cuts(start, snapshot.parts(), from, to, scale);
-        else snapshot.parts().front().add_cuts(start, from, to, scale);
+        if (snapshot.split_channels) {
+            add_channel_cuts(start, snapshot.parts(), from, to, scale);
+        } else {
+            snapshot.parts().front().add_cuts(start, from, to, scale);
+            snapshot.parts().front().add_outliers(start, from, to, scale);
+        }
         return start;
     };
+    // From nothing: the approximation at width 0 holds the entries kept apart before any cut.
+    const auto from_nothing = [&](std::size_t to) {
+        if (!snapshot.split_channels) return snapshot.parts().front().reconstruct(to);
+        std::vector<Tensor> channels;
+        for (const Decomposition& part : snapshot.parts()) channels.push_back(part.reconstruct(to));
+        return from_matrices(channels, snapshot.shape());
+    };
     if (!valid_ || image_.shape() != snapshot.shape()) {
-        image_ = rebuild(0, w, Tensor(snapshot.shape()), 1.0f);
+        image_ = from_nothing(w);
     } else if (w > width_) {
         image_ = rebuild(width_, w, std::move(image_), 1.0f);
     } else if (w < width_) {
         // Going back: subtract the difference, or start over when that is less work.
         image_ = width_ - w <= w ? rebuild(w, width_, std::move(image_), -1.0f)
-                                 : rebuild(0, w, Tensor(snapshot.shape()), 1.0f);
+                                 : from_nothing(w);
     }
     width_ = w;
     valid_ = true;

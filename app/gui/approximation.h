@@ -46,6 +46,12 @@ struct NewCuts {
     std::vector<float> coeffs;
     std::vector<std::uint64_t> sign_words;       // words_per_cut() a cut
     std::vector<double> residual_squared_norms;  // ‖R‖² after each new cut
+    // The entries kept apart (scd/outliers.h) that the receiver does not have yet: those added
+    // at widths first.. (at width 0 too when first is 0), and ‖R‖² at width first.
+    std::vector<std::uint64_t> outlier_indices;
+    std::vector<float> outlier_values;
+    std::vector<std::size_t> outlier_widths;
+    double residual_at_first = 0.0;
 };
 // Cuts first..d.width() of `d`: O(new cuts).
 NewCuts new_cuts(const Decomposition& d, std::size_t first);

@@ -386,6 +386,7 @@ void MainWindow::refresh_views() {
         reconstruction_view_->set_legend(limit);
         if (input) original_view_->set_image(heat_map(matrix_slice(input->tensor, slice), limit));
     }
+    original_view_->set_markers(kept_apart_pixels(*snapshot, document_->width()));
     if (!input) return;
     Tensor residual = input->tensor;
     for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
@@ -393,6 +394,21 @@ void MainWindow::refresh_views() {
     const float limit = robust_limit(shown);
     residual_view_->set_image(heat_map(shown, limit));
     residual_view_->set_legend(limit);
+}
+
+std::vector<QPoint> MainWindow::kept_apart_pixels(const Snapshot& snapshot, std::size_t w) const {
+    // Matrices and pictures only: a slice of a higher-order tensor shows few of them.
+    std::vector<QPoint> pixels;
+    for (const Decomposition& part : snapshot.parts()) {
+        const Shape& shape = part.shape();
+        if (shape.size() != 2 && !(shape.size() == 3 && document_->is_photo())) continue;
+        const std::size_t cols = shape[1], channels = shape.size() == 3 ? shape[2] : 1;
+        for (std::size_t e = 0; e < part.outlier_count(w); ++e) {
+            const std::uint64_t index = part.outlier_indices()[e] / channels;
+            pixels.emplace_back(int(index % cols), int(index / cols));
+        }
+    }
+    return pixels;
 }
 
 QString MainWindow::numbers_text() const {
@@ -410,6 +426,16 @@ QString MainWindow::numbers_text() const {
         text += tr("vs bf16 copy     %1× smaller\n").arg(2.0 * entries / bytes, 0, 'f', 2);
     }
     text += tr("relative error   %1\n").arg(error, 0, 'g', 4);
+    std::size_t apart = 0;
+    double apart_bits = 8.0 * bytes;  // what the entries kept apart add to the cuts' file
+    for (const Decomposition& part : s->parts()) {
+        apart += part.outlier_count(w);
+        apart_bits -= 8.0 * double(scd_file_bytes(part.shape(), w, part.precision()));
+    }
+    text += tr("outliers apart   %1 (%2 %), %3 b/e\n")
+                .arg(apart)
+                .arg(100.0 * double(apart) / entries, 0, 'f', 2)
+                .arg(apart_bits / entries, 0, 'f', 3);
     if (document_->is_photo()) {
         // PSNR with peak 1 (photos are read into [0, 1]): MSE = error² · ‖A‖² / N.
         double input_energy = 0;

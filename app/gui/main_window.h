@@ -3,6 +3,7 @@
 // chart below, run settings and numbers in a dock, a width scrubber with play/pause.
 
 #include <QMainWindow>
+#include <QPoint>
 
 #include <memory>
 #include <vector>
@@ -62,6 +63,8 @@ public:
     QSpinBox* slice_box() const { return slice_; }
     const ErrorChart* chart() const { return chart_; }
     QString numbers_text() const;
+    // Where the original shows the entries kept apart at width w (ImageView::set_markers).
+    std::vector<QPoint> kept_apart_pixels(const Snapshot& snapshot, std::size_t w) const;
     // The tabs: Explore, Compare methods, Inside one cut, Cut gallery, SVD vs cuts.
     enum Tab { kExploreTab, kCompareTab, kCutTab, kGalleryTab, kSvdTab };
     void show_tab(Tab tab);

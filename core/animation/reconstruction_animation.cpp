@@ -194,11 +194,12 @@ int write_animation(const std::filesystem::path& path, const Decomposition& d, c
         for (const TruncatedSvd& svd : svds) parts.push_back(svd.at_bits(bits_per_entry).reconstruction);
         return from_matrices(parts, d.shape());
     };
-    // Frames are built by adding the cuts between consecutive widths.
-    Tensor reconstruction(d.shape());
+    // Frames are built by adding the cuts (and entries kept apart) between consecutive widths.
+    Tensor reconstruction = d.reconstruct(0);
     std::size_t shown = 0;
     const auto frame_at = [&](std::size_t w) {
         d.add_cuts(reconstruction, shown, w, 1.0f);
+        d.add_outliers(reconstruction, shown, w, 1.0f);
         shown = w;
         if (svds.empty()) return animation_frame(d, reconstruction, w, frame_options);
         const Tensor svd = svd_at(d.bits_per_entry(w));

@@ -116,6 +116,7 @@ DecomposeOptions decompose_options_of(const ModelCompressionOptions& options) {
     decompose_options.stop.bits_per_entry = options.bits_per_entry;
     decompose_options.seed = options.seed;
     decompose_options.precision = options.precision;
+    decompose_options.outliers = options.outliers;
     decompose_options.threads = options.threads;
     return decompose_options;
 }

@@ -22,6 +22,7 @@
 #include "io/tensor_report.h"
 #include "model/shard_plan.h"
 #include "scd/decomposition.h"
+#include "scd/outliers.h"
 
 namespace signcut {
 
@@ -43,6 +44,7 @@ struct ModelCompressionOptions {
     std::uint64_t memory_limit_bytes = std::uint64_t(4) << 30;  // for the tensors in flight (capped by memory_guard.h)
     std::uint64_t seed = 1;
     CoeffPrecision precision = CoeffPrecision::f32;
+    OutlierPolicy outliers{.automatic = true};  // scd: entries kept apart (scd/outliers.h)
     int threads = 0;                 // 0: all cores
     std::optional<ShardSpec> shard;  // compute only this share, assemble nothing
     bool merge_only = false;         // compute nothing, assemble OUT.scdz from the finished parts

@@ -32,7 +32,10 @@ void add_channel_cuts(Tensor& picture, std::span<const Decomposition> channels, 
     std::vector<Tensor> matrices = as_matrices(picture);
     if (matrices.size() != channels.size())
         throw std::invalid_argument("add_channel_cuts: one decomposition a channel");
-    for (std::size_t c = 0; c < channels.size(); ++c) channels[c].add_cuts(matrices[c], first, last, scale);
+    for (std::size_t c = 0; c < channels.size(); ++c) {
+        channels[c].add_cuts(matrices[c], first, last, scale);
+        channels[c].add_outliers(matrices[c], first, last, scale);
+    }
     picture = from_matrices(matrices, picture.shape());
 }
 

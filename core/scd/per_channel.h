@@ -32,8 +32,9 @@ private:
     std::vector<std::unique_ptr<Decomposer>> parts_;
 };
 
-// Adds Σ_{first ≤ j < last} scale · c_j · (sign matrix j) of each channel's decomposition to
-// its channel of `picture` (height × width × channels.size()).
+// Adds Σ_{first ≤ j < last} scale · c_j · (sign matrix j) of each channel's decomposition, and
+// scale · the entries it keeps apart at widths in (first, last], to its channel of `picture`
+// (height × width × channels.size()): moves the picture from width `first` to width `last`.
 void add_channel_cuts(Tensor& picture, std::span<const Decomposition> channels, std::size_t first, std::size_t last,
                       float scale = 1.0f);
 

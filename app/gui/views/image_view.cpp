@@ -83,6 +83,28 @@ QPointF ImageView::fraction_at(QPointF position) const {
             r.y() + (position.y() - target.y()) / std::max(1, target.height()) * r.height()};
 }
 
+void ImageView::set_markers(std::vector<QPoint> pixels) {
+    markers_ = std::move(pixels);
+    update();
+}
+
+void ImageView::draw_markers(QPainter& painter, const QRect& target, const QRectF& source) const {
+    if (markers_.empty()) return;
+    painter.save();
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setBrush(Qt::NoBrush);
+    const double sx = target.width() / source.width(), sy = target.height() / source.height();
+    for (const QPen& pen : {QPen(Qt::black, 3.0), QPen(QColor("#ffd400"), 1.5)}) {  // readable on any colour
+        painter.setPen(pen);
+        for (const QPoint& pixel : markers_) {
+            const QPointF centre(target.x() + (pixel.x() + 0.5 - source.x()) * sx,
+                                 target.y() + (pixel.y() + 0.5 - source.y()) * sy);
+            if (target.contains(centre.toPoint())) painter.drawEllipse(centre, 3.5, 3.5);
+        }
+    }
+    painter.restore();
+}
+
 void ImageView::paintEvent(QPaintEvent*) {
     QPainter painter(this);
     painter.fillRect(rect(), palette().window());
@@ -108,6 +130,7 @@ void ImageView::paintEvent(QPaintEvent*) {
     // Smooth when shrinking a photo; crisp squares when magnifying pixels.
     painter.setRenderHint(QPainter::SmoothPixmapTransform, target.width() < source.width());
     painter.drawImage(QRectF(target), image_, source);
+    draw_markers(painter, target, source);
 
     if (legend_limit_ < 0) return;
     const int label_width = metrics.horizontalAdvance("−0.000e-00") + 6;

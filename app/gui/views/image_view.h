@@ -7,10 +7,13 @@
 #include <QImage>
 #include <QPoint>
 #include <QPointer>
+#include <QRect>
 #include <QWidget>
 
 #include <optional>
 #include <vector>
+
+class QPainter;
 
 namespace signcut::gui {
 
@@ -25,6 +28,9 @@ public:
     // Shows a diverging colour bar labelled from −limit to +limit; a negative limit hides it.
     void set_legend(double limit);
     void set_title(const QString& title);
+    // Pixels (x = column, y = row of the image) drawn as small rings over the picture, at any
+    // zoom: the entries a decomposition keeps apart from its cuts.
+    void set_markers(std::vector<QPoint> pixels);
     void set_placeholder(const QString& text);
     const QImage& image() const { return image_; }
     const QString& title() const { return title_; }
@@ -55,10 +61,12 @@ private:
     QRectF region() const;  // the part shown, as a fraction of the picture
     // A point of the widget as a fraction of the picture.
     QPointF fraction_at(QPointF position) const;
+    void draw_markers(QPainter& painter, const QRect& target, const QRectF& source) const;
 
     QString title_, placeholder_;
     QImage image_;
     double legend_limit_ = -1.0;
+    std::vector<QPoint> markers_;
     QPointer<ZoomLink> zoom_;
     std::optional<QPointF> drag_from_;
 };

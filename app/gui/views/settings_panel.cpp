@@ -32,12 +32,19 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     precision_ = new QComboBox;
     precision_->addItems({"f32", "f16", "bf16"});
     precision_->setToolTip(tr("Storage precision of the coefficients c_j"));
+    outliers_ = new QComboBox;
+    outliers_->addItems({tr("auto"), tr("none (plain cuts)")});
+    outliers_->setToolTip(
+        tr("Entries kept apart from the cuts and stored exactly (index and value, their bits counted): "
+           "auto keeps apart each entry that buys more error per bit than a cut, which on trained weights "
+           "with a few large entries keeps the error curve falling; none runs the plain algorithm"));
     auto* restart = new QPushButton(tr("Restart  (F5)"));
     form->addRow(tr("Stop at"), rule_);
     form->addRow("", value_);
     form->addRow(tr("Seed"), seed_);
     form->addRow(tr("Colour"), colour_);
     form->addRow(tr("Coefficients"), precision_);
+    form->addRow(tr("Outliers apart"), outliers_);
     form->addRow(restart);
     connect(rule_, &QComboBox::currentIndexChanged, this, [this] { update_value_range(); });
     connect(restart, &QPushButton::clicked, this, &SettingsPanel::restart_requested);
@@ -86,6 +93,7 @@ DecomposeOptions SettingsPanel::options() const {
     }
     options.seed = std::uint64_t(seed_->value());
     options.precision = CoeffPrecision(precision_->currentIndex());
+    options.outliers = {.automatic = outliers_->currentIndex() == 0};
     return options;
 }
 
@@ -105,6 +113,7 @@ void SettingsPanel::save_settings() const {
     settings.setValue("run/seed", seed_->value());
     settings.setValue("run/colour", colour_->currentIndex());
     settings.setValue("run/precision", precision_->currentIndex());
+    settings.setValue("run/outliers", outliers_->currentIndex());
 }
 
 void SettingsPanel::load_settings() {
@@ -115,6 +124,7 @@ void SettingsPanel::load_settings() {
     seed_->setValue(settings.value("run/seed").toInt());
     colour_->setCurrentIndex(settings.value("run/colour").toInt());
     precision_->setCurrentIndex(settings.value("run/precision").toInt());
+    outliers_->setCurrentIndex(settings.value("run/outliers", 0).toInt());
 }
 
 }  // namespace signcut::gui

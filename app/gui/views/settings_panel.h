@@ -1,5 +1,5 @@
 #pragma once
-// The run settings: stop rule, seed, colour treatment, coefficient precision.
+// The run settings: stop rule, seed, colour treatment, coefficient precision, entries kept apart.
 
 #include <QWidget>
 
@@ -37,6 +37,7 @@ private:
     QSpinBox* seed_;
     QComboBox* colour_;
     QComboBox* precision_;
+    QComboBox* outliers_;
 };
 
 }  // namespace signcut::gui
