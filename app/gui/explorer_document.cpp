@@ -6,6 +6,32 @@
 #include "views/tensor_image.h"
 
 namespace signcut::gui {
+namespace {
+
+// Appends a batch to the decompositions it continues (made on its first batch) and returns the
+// snapshot of all of them so far.
+std::shared_ptr<const Snapshot> absorb(const CutBatch& batch, std::shared_ptr<std::vector<Decomposition>>& parts) {
+    if (!parts) {
+        parts = std::make_shared<std::vector<Decomposition>>();
+        for (const NewCuts& part : batch.parts) parts->emplace_back(part.shape, part.precision, part.input_squared_norm);
+    }
+    std::size_t width = SIZE_MAX;
+    for (std::size_t p = 0; p < batch.parts.size(); ++p) {
+        append((*parts)[p], batch.parts[p]);
+        width = std::min(width, (*parts)[p].width());
+    }
+    auto snapshot = std::make_shared<Snapshot>();
+    snapshot->job = batch.job;
+    snapshot->decompositions = parts;
+    snapshot->cuts = width;
+    snapshot->split_channels = batch.split_channels;
+    snapshot->finished = batch.finished;
+    snapshot->seconds = batch.seconds;
+    snapshot->stop_reason = batch.stop_reason;
+    return snapshot;
+}
+
+}  // namespace
 
 ExplorerDocument::ExplorerDocument(QObject* parent) : QObject(parent) {
     qRegisterMetaType<std::shared_ptr<const Job>>();
@@ -13,9 +39,14 @@ ExplorerDocument::ExplorerDocument(QObject* parent) : QObject(parent) {
     worker_.on(&DecompositionWorker::progressed, this, &ExplorerDocument::on_batch);
     worker_.on(&DecompositionWorker::finished, this, &ExplorerDocument::on_batch);
     worker_.on(&DecompositionWorker::failed, this, &ExplorerDocument::on_failed);
+    plain_worker_.on(&DecompositionWorker::progressed, this, &ExplorerDocument::on_plain_batch);
+    plain_worker_.on(&DecompositionWorker::finished, this, &ExplorerDocument::on_plain_batch);
 }
 
-ExplorerDocument::~ExplorerDocument() { worker_->cancel(); }
+ExplorerDocument::~ExplorerDocument() {
+    worker_->cancel();
+    plain_worker_->cancel();
+}
 
 std::shared_ptr<const Tensor> ExplorerDocument::input_tensor() const {
     return input_ ? std::shared_ptr<const Tensor>(input_, &input_->tensor) : nullptr;
@@ -25,6 +56,10 @@ void ExplorerDocument::drop_results() {
     ++job_id_;
     decompositions_.reset();
     snapshot_.reset();
+    plain_worker_->supersede(job_id_);
+    plain_decompositions_.reset();
+    plain_snapshot_.reset();
+    plain_running_ = false;
     cursor_.reset();
     width_ = 0;
 }
@@ -77,28 +112,31 @@ bool ExplorerDocument::cancel() {
 void ExplorerDocument::on_batch(std::shared_ptr<const CutBatch> batch) {
     if (batch->job != job_id_) return;  // a result of a run that was restarted
     const bool first = !snapshot_;
-    if (!decompositions_) {
-        decompositions_ = std::make_shared<std::vector<Decomposition>>();
-        for (const NewCuts& part : batch->parts)
-            decompositions_->emplace_back(part.shape, part.precision, part.input_squared_norm);
-    }
-    std::size_t width = SIZE_MAX;
-    for (std::size_t p = 0; p < batch->parts.size(); ++p) {
-        append((*decompositions_)[p], batch->parts[p]);
-        width = std::min(width, (*decompositions_)[p].width());
-    }
-    auto snapshot = std::make_shared<Snapshot>();
-    snapshot->job = batch->job;
-    snapshot->decompositions = decompositions_;
-    snapshot->cuts = width;
-    snapshot->split_channels = batch->split_channels;
-    snapshot->finished = batch->finished;
-    snapshot->seconds = batch->seconds;
-    snapshot->stop_reason = batch->stop_reason;
-    snapshot_ = std::move(snapshot);
+    snapshot_ = absorb(*batch, decompositions_);
     if (batch->finished) computing_ = false;
     Q_EMIT snapshot_changed(first);
-    if (batch->finished) Q_EMIT job_finished();
+    if (!batch->finished) return;
+    // Then the plain algorithm on the same input, for the chart (it would slow the job beside it);
+    // started first, so whoever hears job_finished knows it runs.
+    const bool kept_apart = std::any_of(decompositions_->begin(), decompositions_->end(),
+                                        [](const Decomposition& d) { return d.outlier_count() > 0; });
+    if (kept_apart && job_ && job_->id == batch->job && snapshot_->stop_reason != "cancelled") {
+        auto plain = std::make_shared<Job>(*job_);
+        plain->options.outliers = {};
+        plain->options.stop = StopRule{};
+        plain->options.stop.width = snapshot_->width();  // the same widths as the curve beside it
+        plain->max_width = snapshot_->width();
+        plain_running_ = true;
+        plain_worker_.run(std::shared_ptr<const Job>(plain));
+    }
+    Q_EMIT job_finished();
+}
+
+void ExplorerDocument::on_plain_batch(std::shared_ptr<const CutBatch> batch) {
+    if (batch->job != job_id_) return;
+    plain_snapshot_ = absorb(*batch, plain_decompositions_);
+    if (batch->finished) plain_running_ = false;
+    Q_EMIT plain_curve_changed();
 }
 
 void ExplorerDocument::on_failed(quint64 job, const QString& message) {

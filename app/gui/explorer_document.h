@@ -47,6 +47,11 @@ public:
     const Job* job() const { return job_.get(); }
     const Snapshot* snapshot() const { return snapshot_.get(); }
     std::shared_ptr<const Snapshot> shared_snapshot() const { return snapshot_; }
+    // The same input decomposed by the plain algorithm (no entries kept apart), run in the
+    // background after a job with entries apart finishes: the curve to compare with. Null
+    // before, and for a job that keeps none apart.
+    const Snapshot* plain_snapshot() const { return plain_snapshot_.get(); }
+    bool plain_running() const { return plain_running_; }
 
     // The width on display, at most the snapshot's width.
     std::size_t width() const { return width_; }
@@ -65,9 +70,12 @@ Q_SIGNALS:
     void job_finished();
     void width_changed(std::size_t width);
     void error_occurred(const QString& message);
+    // More of plain_snapshot() is known.
+    void plain_curve_changed();
 
 private:
     void on_batch(std::shared_ptr<const CutBatch> batch);
+    void on_plain_batch(std::shared_ptr<const CutBatch> batch);
     void on_failed(quint64 job, const QString& message);
     // Drops the current job's results: the next ones come from a new job or a file.
     void drop_results();
@@ -84,6 +92,10 @@ private:
     std::size_t width_ = 0;
     mutable ReconstructionCursor cursor_;  // a cache of reconstruction()
     WorkerThread<DecompositionWorker> worker_;
+    std::shared_ptr<std::vector<Decomposition>> plain_decompositions_;
+    std::shared_ptr<const Snapshot> plain_snapshot_;
+    bool plain_running_ = false;
+    WorkerThread<DecompositionWorker> plain_worker_;
 };
 
 }  // namespace signcut::gui

@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
                 save();
             });
         } else {
-            QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&, save, zoom, tab] {
+            const auto take = [&, save, zoom, tab] {
                 window.set_playing(false);
                 window.show_width(parser.isSet("at") ? parser.value("at").toULongLong() : window.snapshot()->width());
                 window.show_tab(tab);  // the teaching tabs show the finished run
@@ -118,6 +118,12 @@ int main(int argc, char** argv) {
                     window.set_playing(false);
                     save();
                 });
+            };
+            // With entries kept apart, the chart's plain curve follows in the background: wait for it.
+            QObject::connect(&window, &signcut::gui::MainWindow::computation_finished, &window, [&window, take] {
+                if (!window.reference_curve_running()) return take();
+                QObject::connect(&window, &signcut::gui::MainWindow::reference_curve_finished, &window, take,
+                                 Qt::SingleShotConnection);
             });
         }
     }

@@ -185,6 +185,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(document_, &ExplorerDocument::snapshot_changed, this, &MainWindow::on_snapshot);
     connect(document_, &ExplorerDocument::job_finished, this, &MainWindow::on_job_finished);
     connect(document_, &ExplorerDocument::width_changed, this, &MainWindow::on_width_changed);
+    connect(document_, &ExplorerDocument::plain_curve_changed, this,
+            [this] {
+                chart_->set_reference_curve(document_->plain_snapshot());
+                if (!document_->plain_running()) Q_EMIT reference_curve_finished();
+            });
     connect(document_, &ExplorerDocument::error_occurred, this, [this](const QString& message) {
         cancel_button_->setEnabled(false);
         report_error(message);
@@ -194,6 +199,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 MainWindow::~MainWindow() = default;
 
 bool MainWindow::is_computing() const { return document_->is_computing(); }
+bool MainWindow::reference_curve_running() const { return document_->plain_running(); }
 
 const Snapshot* MainWindow::snapshot() const { return document_->snapshot(); }
 
@@ -434,7 +440,7 @@ QString MainWindow::numbers_text() const {
     }
     text += tr("outliers apart   %1 (%2 %), %3 b/e\n")
                 .arg(apart)
-                .arg(100.0 * double(apart) / entries, 0, 'f', 2)
+                .arg(100.0 * double(apart) / entries, 0, 'g', 2)
                 .arg(apart_bits / entries, 0, 'f', 3);
     if (document_->is_photo()) {
         // PSNR with peak 1 (photos are read into [0, 1]): MSE = error² · ‖A‖² / N.

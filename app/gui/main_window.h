@@ -50,6 +50,8 @@ public:
     void restart();
     void cancel();
     bool is_computing() const;
+    // The plain algorithm's curve for the chart is still being computed (after the run itself).
+    bool reference_curve_running() const;
     const Snapshot* snapshot() const;
     std::size_t displayed_width() const;
     // The data and state the views show.
@@ -84,6 +86,8 @@ public:
 
 Q_SIGNALS:
     void computation_finished();
+    // The plain algorithm's curve beside the chart's (ExplorerDocument::plain_snapshot) is complete.
+    void reference_curve_finished();
 
 protected:
     void closeEvent(QCloseEvent* event) override;

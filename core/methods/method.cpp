@@ -7,6 +7,7 @@
 #include "methods/baselines.h"
 #include "methods/coefficient_refit.h"
 #include "methods/double_binary.h"
+#include "methods/entries_apart.h"
 #include "methods/image_codecs.h"
 #include "methods/kashin.h"
 #include "methods/rotated_quantizer.h"
@@ -124,7 +125,8 @@ const std::vector<MethodInfo> kMethods = {
      [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 64 + 4 + 2 * 17 * m; }); },
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return kashin_quantization(m, o.bits_per_entry, o.seed); });
-     }},
+     },
+     false, true},
     {"rtn",
      "Round to nearest, asymmetric min–max with an f16 scale and zero point per group (LLM convention), rows at "
      "mixed widths.",
@@ -132,7 +134,8 @@ const std::vector<MethodInfo> kMethods = {
      [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 4 + m * 17; }); },
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return round_to_nearest(m, o.bits_per_entry, o.group_size); });
-     }},
+     },
+     false, true},
     {"rotq",
      "Random orthogonal rotation of every row (any length, no padding), then the Lloyd–Max quantiser for a Gaussian, "
      "rows at mixed widths.",
@@ -212,6 +215,7 @@ Approximation approximate(std::string_view method, const Tensor& a, const Method
     // The dense methods (DBF, Kashin, SVD) hold several double copies of each matrix.
     require_memory(64 * std::uint64_t(a.size()),
                    "approximating a " + shape_to_string(a.shape()) + " tensor with " + std::string(method));
+    if (info.keeps_entries_apart) return approximate_with_entries_apart(a, options, info.approximate);
     return info.approximate(a, options);
 }
 

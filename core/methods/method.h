@@ -48,6 +48,10 @@ struct MethodInfo {
     // A codec for pictures (methods/image_codecs.h): refuses other data, and its bits follow
     // its quality steps, so it may fill less of a budget than the matrix methods.
     bool images_only = false;
+    // Runs with a few entries kept apart (methods/entries_apart.h) unless options.outliers is 0:
+    // rtn and kashin, where it was measured to pay on trained weights (docs/outliers.md); dbf,
+    // rotq and tcq never gained. scd keeps entries apart by itself.
+    bool keeps_entries_apart = false;
 };
 
 // Every method, in the order the CLI and the GUI list them.

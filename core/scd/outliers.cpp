@@ -61,7 +61,7 @@ std::string describe_outliers(const Decomposition& d, std::size_t w) {
     const std::size_t count = d.outlier_count(w);
     const double bits = 8.0 * double(d.stored_bytes(w) - scd_file_bytes(d.shape(), w, d.precision()));
     char text[96];
-    std::snprintf(text, sizeof text, "%zu (%.2f %%), %.3f b/e", count, 100.0 * double(count) / double(d.entries()),
+    std::snprintf(text, sizeof text, "%zu (%.2g %%), %.3f b/e", count, 100.0 * double(count) / double(d.entries()),
                   bits / double(d.entries()));
     return text;
 }

@@ -45,6 +45,17 @@ void set_round_ticks(QValueAxis* axis, double low, double high) {
     axis->setLabelFormat(QString("%.%1f").arg(decimals));
 }
 
+// The curve of a snapshot, thinned to about kMaxCurvePoints.
+QList<QPointF> curve_of(const Snapshot& snapshot) {
+    const std::size_t width = snapshot.width();
+    const std::size_t stride = std::max<std::size_t>(1, width / kMaxCurvePoints);
+    QList<QPointF> points;
+    points.reserve(qsizetype(width / stride + 2));
+    for (std::size_t w = 0; w <= width; w += stride) points.append(QPointF(double(w), snapshot.relative_error(w)));
+    if (width % stride) points.append(QPointF(double(width), snapshot.relative_error(width)));
+    return points;
+}
+
 }  // namespace
 
 ErrorChart::ErrorChart(QWidget* parent) : ChartView(2, parent) {
@@ -74,6 +85,11 @@ ErrorChart::ErrorChart(QWidget* parent) : ChartView(2, parent) {
     curve_->attachAxis(width_axis_);
     curve_->attachAxis(error_axis_);
 
+    reference_ = new QLineSeries;
+    reference_->setName(tr("plain cuts (no outliers apart)"));
+    reference_->setPen(QPen(QColor(0x55, 0x55, 0x55), 2, Qt::DashLine));
+    reference_->setParent(this);  // on the chart only while it has a curve (set_reference_curve)
+
     for (const Marker& m : kMarkers) {
         auto* series = new QLineSeries;
         series->setName(m.name);
@@ -94,6 +110,7 @@ ErrorChart::ErrorChart(QWidget* parent) : ChartView(2, parent) {
     current_->attachAxis(width_axis_);
     current_->attachAxis(error_axis_);
     error_axis_->setRange(1e-3, 1.0);
+    set_reference_curve(nullptr);
 }
 
 QAbstractAxis* ErrorChart::shown_width_axis() const {
@@ -148,19 +165,30 @@ QList<QPointF> ErrorChart::curve_points() const { return curve_->points(); }
 
 void ErrorChart::clear_curve() {
     points_.clear();
+    set_reference_curve(nullptr);
     shown_.reset();
     smallest_error_ = 1.0;
     show_points();
     update_y_range(1.0);
 }
 
+void ErrorChart::set_reference_curve(const Snapshot* snapshot) {
+    reference_points_ = snapshot ? curve_of(*snapshot) : QList<QPointF>{};
+    for (QPointF& p : reference_points_) p.setY(std::max(p.y(), smallest_error_ * 0.5));
+    const bool shown = chart()->series().contains(reference_);
+    if (snapshot && !shown) {
+        chart()->addSeries(reference_);
+        reference_->attachAxis(shown_width_axis());
+        reference_->attachAxis(error_axis_);
+    } else if (!snapshot && shown) {
+        chart()->removeSeries(reference_);  // gives it back: ours to keep
+        reference_->setParent(this);
+    }
+    show_points();
+}
+
 void ErrorChart::set_curve(const Snapshot& snapshot) {
-    const std::size_t width = snapshot.width();
-    const std::size_t stride = std::max<std::size_t>(1, width / kMaxCurvePoints);
-    QList<QPointF> points;
-    points.reserve(qsizetype(width / stride + 2));
-    for (std::size_t w = 0; w <= width; w += stride) points.append(QPointF(double(w), snapshot.relative_error(w)));
-    if (width % stride) points.append(QPointF(double(width), snapshot.relative_error(width)));
+    QList<QPointF> points = curve_of(snapshot);
     double smallest = 1.0;
     for (const QPointF& p : points)
         if (p.y() > 0) smallest = std::min(smallest, p.y());
@@ -178,9 +206,13 @@ void ErrorChart::set_current_width(std::size_t width, double relative_error) {
 
 void ErrorChart::show_points() {
     // A log width axis starts at w = 1.
-    QList<QPointF> points = points_;
-    if (log_width_) points.removeIf([](const QPointF& p) { return p.x() < 1; });
+    QList<QPointF> points = points_, reference = reference_points_;
+    if (log_width_) {
+        points.removeIf([](const QPointF& p) { return p.x() < 1; });
+        reference.removeIf([](const QPointF& p) { return p.x() < 1; });
+    }
     curve_->replace(points);
+    reference_->replace(reference);
     if (shown_ && (!log_width_ || shown_->x() >= 1)) current_->replace(QList<QPointF>{*shown_});
     else current_->clear();
 }

@@ -27,6 +27,9 @@ public:
     // width to its storage cost.
     void set_frame(std::size_t max_width, const std::function<double(std::size_t)>& bits_per_entry);
     void set_curve(const Snapshot& snapshot);
+    // A second curve beside the first, dashed: the plain algorithm's (no entries kept apart) on
+    // the same input, so the plateau the entries apart remove shows. Null hides it.
+    void set_reference_curve(const Snapshot* snapshot);
     void set_current_width(std::size_t width, double relative_error);
     void clear_curve();
     void set_width_title(const QString& title);
@@ -57,6 +60,7 @@ private:
     QAbstractAxis* shown_width_axis() const;
 
     QLineSeries* curve_;
+    QLineSeries* reference_;
     QScatterSeries* current_;
     QValueAxis* width_axis_;
     QLogValueAxis* log_width_axis_;
@@ -68,6 +72,7 @@ private:
     double smallest_error_ = 1.0;
     bool log_width_ = false;
     QList<QPointF> points_;  // the whole curve, w = 0 included (a log axis leaves it out)
+    QList<QPointF> reference_points_;
     std::size_t max_width_ = 1;
     std::optional<QPointF> shown_;  // the width on display
 };
