@@ -135,10 +135,18 @@ private Q_SLOTS:
         QCOMPARE(stores.size(), std::size_t(1));
         DecomposeOptions options;
         options.stop.width = 300;
+        options.outliers = {.automatic = true};  // the Run panel's default
         const Decomposition engine = decompose(load_input(kCat.toStdString()).tensor, options);
         const Decomposition& shown = window.snapshot()->parts().front();
         QCOMPARE(shown.width(), engine.width());
         QVERIFY(std::equal(shown.coeffs().begin(), shown.coeffs().end(), engine.coeffs().begin()));
+        // The entries kept apart travel with the cuts, each joining at its width.
+        QCOMPARE(shown.outlier_count(), engine.outlier_count());
+        QVERIFY(std::ranges::equal(shown.outlier_indices(), engine.outlier_indices()));
+        QVERIFY(std::ranges::equal(shown.outlier_values(), engine.outlier_values()));
+        QVERIFY(std::ranges::equal(shown.outlier_widths(), engine.outlier_widths()));
+        for (std::size_t w : {std::size_t(0), std::size_t(64), std::size_t(300)})
+            QCOMPARE(shown.residual_squared_norms()[w], engine.residual_squared_norms()[w]);
         for (std::size_t j : {std::size_t(0), std::size_t(150), std::size_t(299)})
             for (std::size_t mode = 0; mode < 3; ++mode) {
                 const auto a = shown.signs(j, mode), b = engine.signs(j, mode);
