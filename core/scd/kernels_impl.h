@@ -130,6 +130,34 @@ void add_table_lookups(float* out, const std::uint8_t* const* indices, const flo
         for (std::size_t r = 0; r < count; ++r) out[i] += tables[r][indices[r][i]];
 }
 
+// Blocks of 16 rows side by side (independent chains hide the add latency), each row adding
+// its groups' table entries in order, as the scalar twin does; one table load serves every block.
+template <class S, std::size_t kBlocks>
+void add_sign_tile_lookups_fixed(float* acc, const std::uint64_t* tiles, std::size_t tile_stride, const float* tables,
+                                 std::size_t groups) {
+    constexpr std::size_t kLanes = S::kLanes, kParts = 16 / kLanes;
+    typename S::vec sum[kBlocks][kParts];
+    for (std::size_t b = 0; b < kBlocks; ++b)
+        for (std::size_t p = 0; p < kParts; ++p) sum[b][p] = S::load(acc + 16 * b + kLanes * p);
+    for (std::size_t g = 0; g < groups; ++g) {
+        const typename S::table16 table = S::load_table16(tables + 16 * g);
+        for (std::size_t b = 0; b < kBlocks; ++b) {
+            const std::uint64_t tile = tiles[b * tile_stride + g];
+            for (std::size_t p = 0; p < kParts; ++p) sum[b][p] = S::add(sum[b][p], S::lookup_nibbles(table, tile, p));
+        }
+    }
+    for (std::size_t b = 0; b < kBlocks; ++b)
+        for (std::size_t p = 0; p < kParts; ++p) S::store(acc + 16 * b + kLanes * p, sum[b][p]);
+}
+
+template <class S>
+void add_sign_tile_lookups(float* acc, const std::uint64_t* tiles, std::size_t tile_stride, std::size_t blocks,
+                           const float* tables, std::size_t groups) {
+    detail::with_row_count<kMaxTileBlocks>(blocks, [&](auto count) {
+        add_sign_tile_lookups_fixed<S, decltype(count)::value>(acc, tiles, tile_stride, tables, groups);
+    });
+}
+
 // Bit i of the output set where x_i < 0, a 64-bit word at a time.
 template <class S>
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
@@ -222,6 +250,7 @@ constexpr Kernels kernel_table() {
         .accumulate = accumulate<S>,
         .accumulate_rows = accumulate_rows<S>,
         .add_table_lookups = add_table_lookups<S>,
+        .add_sign_tile_lookups = add_sign_tile_lookups<S>,
         .sign_bits = sign_bits<S>,
         .add_signed_constant = add_signed_constant<S>,
         .changed_overlaps = detail::changed_overlaps_impl,

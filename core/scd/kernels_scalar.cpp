@@ -34,6 +34,16 @@ void add_table_lookups(float* out, const std::uint8_t* const* indices, const flo
         for (std::size_t i = 0; i < n; ++i) out[i] += tables[r][indices[r][i]];
 }
 
+void add_sign_tile_lookups(float* acc, const std::uint64_t* tiles, std::size_t tile_stride, std::size_t blocks,
+                           const float* tables, std::size_t groups) {
+    for (std::size_t b = 0; b < blocks; ++b)
+        for (std::size_t l = 0; l < 16; ++l) {
+            float sum = acc[16 * b + l];
+            for (std::size_t g = 0; g < groups; ++g) sum += tables[16 * g + ((tiles[b * tile_stride + g] >> (4 * l)) & 15u)];
+            acc[16 * b + l] = sum;
+        }
+}
+
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
     for (std::size_t w = 0; w < (n + 63) / 64; ++w) {
         std::uint64_t word = 0;
@@ -74,6 +84,7 @@ const Kernels& scalar_kernels() {
         .accumulate = accumulate,
         .accumulate_rows = accumulate_rows,
         .add_table_lookups = add_table_lookups,
+        .add_sign_tile_lookups = add_sign_tile_lookups,
         .sign_bits = sign_bits,
         .add_signed_constant = add_signed_constant,
         .changed_overlaps = detail::changed_overlaps_impl,

@@ -55,10 +55,13 @@ struct Avx2 {
     // Lane l = table[indices[l]]: two 8-lane permutes (on the low three index bits) and a blend on
     // the fourth bit, moved into the sign position that blendv reads.
     static vec lookup(const table16& table, const std::uint8_t* indices) {
-        const __m256i index = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(indices)));
-        const __m256 upper = _mm256_castsi256_ps(_mm256_slli_epi32(index, 28));
-        return _mm256_blendv_ps(_mm256_permutevar8x32_ps(table.low, index), _mm256_permutevar8x32_ps(table.high, index),
-                                upper);
+        return lookup_index(table, _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(indices))));
+    }
+    // Lane l = table[nibble 8·part + l of tile] (part 0 or 1): each lane shifts its nibble to the
+    // bottom; the bits above it are ignored by lookup_index.
+    static vec lookup_nibbles(const table16& table, std::uint64_t tile, std::size_t part) {
+        const __m256i word = _mm256_set1_epi32(int(std::uint32_t(tile >> (32 * part))));
+        return lookup_index(table, _mm256_srlv_epi32(word, _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)));
     }
 
     static mask less(vec a, vec b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
@@ -88,6 +91,12 @@ struct Avx2 {
     static __m256 add_halves16(const vec (&acc)[2]) { return add(acc[0], acc[1]); }
 
 private:
+    // Lane l = table[index_l & 15]: the permutes read the low three bits, the blend the fourth.
+    static vec lookup_index(const table16& table, __m256i index) {
+        const __m256 upper = _mm256_castsi256_ps(_mm256_slli_epi32(index, 28));
+        return _mm256_blendv_ps(_mm256_permutevar8x32_ps(table.low, index), _mm256_permutevar8x32_ps(table.high, index),
+                                upper);
+    }
     // Lanes [0, count) all ones, the rest zero.
     static __m256i first_lanes(std::size_t count) {
         const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);

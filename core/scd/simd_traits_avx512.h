@@ -53,6 +53,15 @@ struct Avx512 {
         return _mm512_permutexvar_ps(index, table);
     }
 
+    // Lane l = table[nibble l of tile] (one part: sixteen lanes); the permute reads the low four
+    // bits of each shifted lane.
+    static vec lookup_nibbles(table16 table, std::uint64_t tile, std::size_t) {
+        const __m512i halves = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi32(int(std::uint32_t(tile)))),
+                                                  _mm256_set1_epi32(int(std::uint32_t(tile >> 32))), 1);
+        const __m512i shifts = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 4, 8, 12, 16, 20, 24, 28);
+        return _mm512_permutexvar_ps(_mm512_srlv_epi32(halves, shifts), table);
+    }
+
     static mask less(vec a, vec b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
     static ivec broadcast_int(int c) { return _mm512_set1_epi32(c); }
     static ivec zero_int() { return _mm512_setzero_si512(); }
