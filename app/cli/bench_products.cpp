@@ -44,7 +44,7 @@ std::vector<double> product_in_double(const SignMatrix& m, const std::vector<dou
         for (std::size_t l = 0; l < SignMatrix::kBlockRows && block * SignMatrix::kBlockRows + l < m.rows(); ++l) {
             double* out = y.data() + (block * SignMatrix::kBlockRows + l) * batch;
             for (std::size_t c = 0; c < m.cols(); ++c) {
-                const bool negative = (tiles[c / 4] >> (4 * l + c % 4)) & 1u;
+                const bool negative = (tiles[c / 4] >> (SignMatrix::nibble_shift(l) + c % 4)) & 1u;
                 for (std::size_t v = 0; v < batch; ++v) out[v] += negative ? -x[c * batch + v] : x[c * batch + v];
             }
         }

@@ -35,7 +35,7 @@ struct Kernels {
     void (*add_table_lookups)(float* out, const std::uint8_t* const* indices, const float* const* tables,
                               std::size_t count, std::size_t n);
     // The table-lookup product of a sign matrix (sign_matrix.h: one u64 tile holds 16 rows × 4
-    // columns, nibble l the signs of row l), for `blocks` ≤ kMaxTileBlocks blocks of 16 rows whose
+    // columns, nibble_l the signs of row l), for `blocks` ≤ kMaxTileBlocks blocks of 16 rows whose
     // tiles start at tiles + b·tile_stride, one tile per group of four columns:
     //   acc[16b + l] += tables[16g + nibble_l(tile_{b,g})]   for g = 0, 1, …, groups − 1 in order,
     // tables holding the 16 signed sums of each group's four x entries (sign_matrix_product.h).

@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "scd/kernels.h"
+#include "scd/sign_matrix.h"
 #include "scd/sign_overlap.h"
 
 namespace signcut {
@@ -39,7 +40,7 @@ void add_sign_tile_lookups(float* acc, const std::uint64_t* tiles, std::size_t t
     for (std::size_t b = 0; b < blocks; ++b)
         for (std::size_t l = 0; l < 16; ++l) {
             float sum = acc[16 * b + l];
-            for (std::size_t g = 0; g < groups; ++g) sum += tables[16 * g + ((tiles[b * tile_stride + g] >> (4 * l)) & 15u)];
+            for (std::size_t g = 0; g < groups; ++g) sum += tables[16 * g + ((tiles[b * tile_stride + g] >> SignMatrix::nibble_shift(l)) & 15u)];
             acc[16 * b + l] = sum;
         }
 }

@@ -9,12 +9,24 @@
 namespace signcut {
 namespace {
 
-// Bit i of the low 16 bits moved to bit 4i: the row signs of one column spread to their nibbles.
+// The bits at 0, 2, …, 14 of `bits` moved to 0, 1, …, 7.
+std::uint64_t even_bits(std::uint64_t bits) {
+    bits &= 0x5555;
+    bits = (bits | (bits >> 1)) & 0x3333;
+    bits = (bits | (bits >> 2)) & 0x0F0F;
+    return (bits | (bits >> 4)) & 0x00FF;
+}
+
+// Bit i of the low 8 bits moved to bit 4i.
 std::uint64_t spread_to_nibbles(std::uint64_t bits) {
-    bits = (bits | (bits << 24)) & 0x000000FF000000FFull;
-    bits = (bits | (bits << 12)) & 0x000F000F000F000Full;
-    bits = (bits | (bits << 6)) & 0x0303030303030303ull;
-    return (bits | (bits << 3)) & 0x1111111111111111ull;
+    bits = (bits | (bits << 12)) & 0x000F000Full;
+    bits = (bits | (bits << 6)) & 0x03030303ull;
+    return (bits | (bits << 3)) & 0x11111111ull;
+}
+
+// One column's signs down a block (bit l: row l) moved to their nibbles' bit 0 (nibble_shift).
+std::uint64_t column_to_nibbles(std::uint64_t bits) {
+    return spread_to_nibbles(even_bits(bits)) | spread_to_nibbles(even_bits(bits >> 1)) << 32;
 }
 
 // The low `count` bits set (count ≤ 64).
@@ -40,7 +52,7 @@ SignMatrix SignMatrix::from_rows(std::size_t rows, std::size_t cols,
                     // A group's four bits never straddle two words (64 is a multiple of 4).
                     const std::uint64_t valid = low_bits(std::min(kGroupColumns, cols - g * kGroupColumns));
                     const std::uint64_t nibble = (words[g / 16] >> (4 * (g % 16))) & valid;
-                    tiles[g] |= nibble << (4 * l);
+                    tiles[g] |= nibble << nibble_shift(l);
                 }
             }
         }
@@ -58,7 +70,7 @@ SignMatrix SignMatrix::from_columns(std::size_t rows, std::size_t cols,
                 for (std::size_t block = 0; block < m.row_blocks(); ++block) {
                     const std::size_t first = block * kBlockRows;  // a block's 16 bits never straddle two words
                     const std::uint64_t bits = (words[first / 64] >> (first % 64)) & low_bits(std::min(kBlockRows, rows - first));
-                    m.tiles_[block * m.groups_ + g] |= spread_to_nibbles(bits) << k;
+                    m.tiles_[block * m.groups_ + g] |= column_to_nibbles(bits) << k;
                 }
             }
     });
@@ -71,8 +83,8 @@ SignMatrix SignMatrix::from_entries(std::size_t rows, std::size_t cols,
     for (std::size_t r = 0; r < rows; ++r)
         for (std::size_t c = 0; c < cols; ++c)
             if (is_negative(r, c))
-                m.tiles_[r / kBlockRows * m.groups_ + c / kGroupColumns] |= std::uint64_t(1)
-                                                                           << (4 * (r % kBlockRows) + c % kGroupColumns);
+                m.tiles_[r / kBlockRows * m.groups_ + c / kGroupColumns] |=
+                    std::uint64_t(1) << (nibble_shift(r % kBlockRows) + c % kGroupColumns);
     return m;
 }
 

@@ -1,12 +1,15 @@
 #pragma once
 // A ±1 matrix in the layout its products read (sign_matrix_product.h): tiles of 16 rows × 4
-// columns, one u64 each, nibble l (bits 4l … 4l+3) holding row l's four signs, bit k of the
-// nibble set where column 4g + k is −1 (as in sign_bits.h). The tiles of one block of 16 rows
-// follow each other, one per group of four columns; rows and columns past the matrix are +1.
+// columns, one u64 each, holding row l's four signs in the nibble at bit nibble_shift(l), bit k
+// of the nibble set where column 4g + k is −1 (as in sign_bits.h). The tiles of one block of 16
+// rows follow each other, one per group of four columns; rows and columns past the matrix are +1.
 //
 // Why not rows of packed bits: the table-lookup product adds, for each group of four columns,
 // one table entry per row, and with this layout sixteen rows' indices sit in one word that a
 // SIMD permute turns into sixteen lookups at once. It holds the same number of bits.
+// Why even rows in the low half and odd rows in the high half: a 64-bit broadcast of the tile
+// shifted right by 0, 4, …, 28 in its eight 64-bit lanes leaves row l's nibble at the bottom of
+// 32-bit lane l, two instructions per sixteen indices.
 
 #include <cstddef>
 #include <cstdint>
@@ -18,6 +21,9 @@ namespace signcut {
 class SignMatrix {
 public:
     static constexpr std::size_t kBlockRows = 16, kGroupColumns = 4;
+
+    // Row l's nibble of a tile: even rows at bits 0, 4, …, 28, odd rows at 32, 36, …, 60.
+    static constexpr unsigned nibble_shift(std::size_t l) { return unsigned(4 * (l / 2) + 32 * (l % 2)); }
 
     SignMatrix() = default;
     // Row r's signs are the first `cols` bits of row_words(r), packed as sign_bits.h packs them.
@@ -42,7 +48,7 @@ public:
 
     bool is_negative(std::size_t row, std::size_t col) const {
         const std::uint64_t tile = tiles_[row / kBlockRows * groups_ + col / kGroupColumns];
-        return (tile >> (4 * (row % kBlockRows) + col % kGroupColumns)) & 1u;
+        return (tile >> (nibble_shift(row % kBlockRows) + col % kGroupColumns)) & 1u;
     }
 
 private:

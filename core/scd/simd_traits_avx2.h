@@ -57,11 +57,13 @@ struct Avx2 {
     static vec lookup(const table16& table, const std::uint8_t* indices) {
         return lookup_index(table, _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(indices))));
     }
-    // Lane l = table[nibble 8·part + l of tile] (part 0 or 1): each lane shifts its nibble to the
-    // bottom; the bits above it are ignored by lookup_index.
+    // Lane l = table[nibble of row 8·part + l of a sign tile] (sign_matrix.h: row l's nibble at
+    // bit 4·(l/2) + 32·(l%2)): 64-bit lane i of the broadcast tile shifted by 16·part + 4i holds
+    // rows 8·part + 2i and 2i+1 at the bottom of its two 32-bit lanes; lookup_index ignores the
+    // bits above.
     static vec lookup_nibbles(const table16& table, std::uint64_t tile, std::size_t part) {
-        const __m256i word = _mm256_set1_epi32(int(std::uint32_t(tile >> (32 * part))));
-        return lookup_index(table, _mm256_srlv_epi32(word, _mm256_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28)));
+        const __m256i shifts = part == 0 ? _mm256_setr_epi64x(0, 4, 8, 12) : _mm256_setr_epi64x(16, 20, 24, 28);
+        return lookup_index(table, _mm256_srlv_epi64(_mm256_set1_epi64x(std::int64_t(tile)), shifts));
     }
 
     static mask less(vec a, vec b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }

@@ -53,13 +53,12 @@ struct Avx512 {
         return _mm512_permutexvar_ps(index, table);
     }
 
-    // Lane l = table[nibble l of tile] (one part: sixteen lanes); the permute reads the low four
-    // bits of each shifted lane.
+    // Lane l = table[nibble of row l of a sign tile] (sign_matrix.h: row l's nibble at bit
+    // 4·(l/2) + 32·(l%2)): 64-bit lane i of the broadcast tile shifted by 4i holds rows 2i and
+    // 2i+1 at the bottom of its two 32-bit lanes; the permute reads their low four bits.
     static vec lookup_nibbles(table16 table, std::uint64_t tile, std::size_t) {
-        const __m512i halves = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi32(int(std::uint32_t(tile)))),
-                                                  _mm256_set1_epi32(int(std::uint32_t(tile >> 32))), 1);
-        const __m512i shifts = _mm512_setr_epi32(0, 4, 8, 12, 16, 20, 24, 28, 0, 4, 8, 12, 16, 20, 24, 28);
-        return _mm512_permutexvar_ps(_mm512_srlv_epi32(halves, shifts), table);
+        const __m512i shifts = _mm512_setr_epi64(0, 4, 8, 12, 16, 20, 24, 28);
+        return _mm512_permutexvar_ps(_mm512_srlv_epi64(_mm512_set1_epi64(std::int64_t(tile)), shifts), table);
     }
 
     static mask less(vec a, vec b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
