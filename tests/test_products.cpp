@@ -90,22 +90,29 @@ private Q_SLOTS:
         if (paths.empty()) QSKIP("this CPU has neither AVX2 nor AVX-512");
         std::mt19937_64 rng(5);
         for (std::size_t groups : {1u, 3u, 17u, 200u})
-            for (std::size_t blocks = 1; blocks <= kMaxTileBlocks; ++blocks) {
-                std::vector<std::uint64_t> tiles(blocks * (groups + 2));  // a stride past the groups
-                for (auto& t : tiles) t = rng();
-                const std::vector<float> tables = random_floats(16 * groups, groups + blocks);
-                const std::vector<float> start = random_floats(16 * blocks, 7);
-                std::vector<float> reference = start;
-                scalar_kernels().add_sign_tile_lookups(reference.data(), tiles.data(), groups + 2, blocks,
-                                                       tables.data(), groups);
-                for (Isa isa : paths) {
-                    std::vector<float> acc = start;
-                    kernels_for(isa).add_sign_tile_lookups(acc.data(), tiles.data(), groups + 2, blocks, tables.data(),
-                                                           groups);
-                    QVERIFY2(same_bits(acc, reference),
-                             qPrintable(QString("%1, %2 groups, %3 blocks").arg(isa_name(isa).data()).arg(groups).arg(blocks)));
+            for (std::size_t blocks = 1; blocks <= kMaxTileBlocks; ++blocks)
+                for (std::size_t vectors : {1u, 3u, 4u, 9u}) {
+                    // Strides past the data: tiles, accumulators and tables are read where they say.
+                    const std::size_t tile_stride = groups + 2, acc_stride = 16 * blocks + 5,
+                                      table_stride = 16 * groups + 7;
+                    std::vector<std::uint64_t> tiles(blocks * tile_stride);
+                    for (auto& t : tiles) t = rng();
+                    const std::vector<float> tables = random_floats(vectors * table_stride, groups + blocks);
+                    const std::vector<float> start = random_floats(vectors * acc_stride, vectors);
+                    std::vector<float> reference = start;
+                    scalar_kernels().add_sign_tile_lookups(reference.data(), acc_stride, tiles.data(), tile_stride,
+                                                           blocks, tables.data(), table_stride, vectors, groups);
+                    for (Isa isa : paths) {
+                        std::vector<float> acc = start;
+                        kernels_for(isa).add_sign_tile_lookups(acc.data(), acc_stride, tiles.data(), tile_stride, blocks,
+                                                               tables.data(), table_stride, vectors, groups);
+                        QVERIFY2(same_bits(acc, reference), qPrintable(QString("%1, %2 groups, %3 blocks, %4 vectors")
+                                                                           .arg(isa_name(isa).data())
+                                                                           .arg(groups)
+                                                                           .arg(blocks)
+                                                                           .arg(vectors)));
+                    }
                 }
-            }
     }
 
     void packingFromRowsColumnsAndEntriesAgrees() {

@@ -130,32 +130,50 @@ void add_table_lookups(float* out, const std::uint8_t* const* indices, const flo
         for (std::size_t r = 0; r < count; ++r) out[i] += tables[r][indices[r][i]];
 }
 
-// Blocks of 16 rows side by side (independent chains hide the add latency), each row adding
-// its groups' table entries in order, as the scalar twin does; one table load serves every block.
-template <class S, std::size_t kBlocks>
-void add_sign_tile_lookups_fixed(float* acc, const std::uint64_t* tiles, std::size_t tile_stride, const float* tables,
+// Blocks of 16 rows and vectors side by side (independent chains hide the add latency), each
+// row of each vector adding its groups' table entries in order, as the scalar twin does; one
+// table load serves every block, one tile's indices every vector.
+template <class S, std::size_t kBlocks, std::size_t kVectors>
+void add_sign_tile_lookups_fixed(float* acc, std::size_t acc_stride, const std::uint64_t* tiles,
+                                 std::size_t tile_stride, const float* tables, std::size_t table_stride,
                                  std::size_t groups) {
     constexpr std::size_t kLanes = S::kLanes, kParts = 16 / kLanes;
-    typename S::vec sum[kBlocks][kParts];
-    for (std::size_t b = 0; b < kBlocks; ++b)
-        for (std::size_t p = 0; p < kParts; ++p) sum[b][p] = S::load(acc + 16 * b + kLanes * p);
+    typename S::vec sum[kVectors][kBlocks][kParts];
+    for (std::size_t v = 0; v < kVectors; ++v)
+        for (std::size_t b = 0; b < kBlocks; ++b)
+            for (std::size_t p = 0; p < kParts; ++p) sum[v][b][p] = S::load(acc + v * acc_stride + 16 * b + kLanes * p);
     for (std::size_t g = 0; g < groups; ++g) {
-        const typename S::table16 table = S::load_table16(tables + 16 * g);
+        typename S::table16 table[kVectors];
+        for (std::size_t v = 0; v < kVectors; ++v) table[v] = S::load_table16(tables + v * table_stride + 16 * g);
         for (std::size_t b = 0; b < kBlocks; ++b) {
             const std::uint64_t tile = tiles[b * tile_stride + g];
-            for (std::size_t p = 0; p < kParts; ++p) sum[b][p] = S::add(sum[b][p], S::lookup_nibbles(table, tile, p));
+            for (std::size_t p = 0; p < kParts; ++p) {
+                const typename S::ivec index = S::nibble_indices(tile, p);
+                for (std::size_t v = 0; v < kVectors; ++v)
+                    sum[v][b][p] = S::add(sum[v][b][p], S::lookup_index(table[v], index));
+            }
         }
     }
-    for (std::size_t b = 0; b < kBlocks; ++b)
-        for (std::size_t p = 0; p < kParts; ++p) S::store(acc + 16 * b + kLanes * p, sum[b][p]);
+    for (std::size_t v = 0; v < kVectors; ++v)
+        for (std::size_t b = 0; b < kBlocks; ++b)
+            for (std::size_t p = 0; p < kParts; ++p) S::store(acc + v * acc_stride + 16 * b + kLanes * p, sum[v][b][p]);
 }
 
+// S::kLookupBlocks blocks and S::kLookupVectors vectors at a time, as many as the registers
+// hold: the more rows share a table load, the less table traffic from L2.
 template <class S>
-void add_sign_tile_lookups(float* acc, const std::uint64_t* tiles, std::size_t tile_stride, std::size_t blocks,
-                           const float* tables, std::size_t groups) {
-    detail::with_row_count<kMaxTileBlocks>(blocks, [&](auto count) {
-        add_sign_tile_lookups_fixed<S, decltype(count)::value>(acc, tiles, tile_stride, tables, groups);
-    });
+void add_sign_tile_lookups(float* acc, std::size_t acc_stride, const std::uint64_t* tiles, std::size_t tile_stride,
+                           std::size_t blocks, const float* tables, std::size_t table_stride, std::size_t vectors,
+                           std::size_t groups) {
+    for (std::size_t b = 0; b < blocks; b += S::kLookupBlocks)
+        detail::with_row_count<S::kLookupBlocks>(at_most(S::kLookupBlocks, blocks - b), [&](auto block_count) {
+            for (std::size_t v = 0; v < vectors; v += S::kLookupVectors)
+                detail::with_row_count<S::kLookupVectors>(at_most(S::kLookupVectors, vectors - v), [&](auto vector_count) {
+                    add_sign_tile_lookups_fixed<S, decltype(block_count)::value, decltype(vector_count)::value>(
+                        acc + v * acc_stride + 16 * b, acc_stride, tiles + b * tile_stride, tile_stride,
+                        tables + v * table_stride, table_stride, groups);
+                });
+        });
 }
 
 // Bit i of the output set where x_i < 0, a 64-bit word at a time.

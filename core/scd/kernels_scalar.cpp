@@ -35,14 +35,18 @@ void add_table_lookups(float* out, const std::uint8_t* const* indices, const flo
         for (std::size_t i = 0; i < n; ++i) out[i] += tables[r][indices[r][i]];
 }
 
-void add_sign_tile_lookups(float* acc, const std::uint64_t* tiles, std::size_t tile_stride, std::size_t blocks,
-                           const float* tables, std::size_t groups) {
-    for (std::size_t b = 0; b < blocks; ++b)
-        for (std::size_t l = 0; l < 16; ++l) {
-            float sum = acc[16 * b + l];
-            for (std::size_t g = 0; g < groups; ++g) sum += tables[16 * g + ((tiles[b * tile_stride + g] >> SignMatrix::nibble_shift(l)) & 15u)];
-            acc[16 * b + l] = sum;
-        }
+void add_sign_tile_lookups(float* acc, std::size_t acc_stride, const std::uint64_t* tiles, std::size_t tile_stride,
+                           std::size_t blocks, const float* tables, std::size_t table_stride, std::size_t vectors,
+                           std::size_t groups) {
+    for (std::size_t v = 0; v < vectors; ++v)
+        for (std::size_t b = 0; b < blocks; ++b)
+            for (std::size_t l = 0; l < 16; ++l) {
+                float sum = acc[v * acc_stride + 16 * b + l];
+                for (std::size_t g = 0; g < groups; ++g)
+                    sum += tables[v * table_stride + 16 * g +
+                                  ((tiles[b * tile_stride + g] >> SignMatrix::nibble_shift(l)) & 15u)];
+                acc[v * acc_stride + 16 * b + l] = sum;
+            }
 }
 
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
