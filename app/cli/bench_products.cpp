@@ -1,6 +1,7 @@
 // signcut-cli bench --products: y = Â·x from the bits (scd, dbf) beside dense f32 and bf16
 // GEMVs over the same shape, every timing in one run, interleaved repetition by repetition so
-// that all of them see the same machine load.
+// that all of them see the same machine load; each reported time is the median over the
+// repetitions of the fastest of three runs.
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -176,8 +177,10 @@ int bench_products(const QCommandLineParser& parser) {
                 PassTimer ours([&] { candidate.product(x, batch, y); });
                 PassTimer f32([&] { gemv_f32.apply(x, batch, y_f32); });
                 PassTimer bf16([&] { gemv_bf16.apply(x, batch, y_bf16); });
-                for (int rep = 0; rep < repetitions; ++rep)  // interleaved: the same load for all three
-                    for (PassTimer* timer : {&ours, &f32, &bf16}) timer->sample(1);
+                // Interleaved, so that all three see the same load; each repetition keeps the fastest
+                // of three runs (a run another process preempted says nothing about the kernel).
+                for (int rep = 0; rep < repetitions; ++rep)
+                    for (PassTimer* timer : {&ours, &f32, &bf16}) timer->sample(3);
                 const double ms = ours.median_seconds() * 1e3, ms_f32 = f32.median_seconds() * 1e3,
                              ms_bf16 = bf16.median_seconds() * 1e3;
                 candidate.product(x, batch, y);
