@@ -9,9 +9,9 @@
 // what this and the masked add/subtract design measured.
 //
 // Deterministic: every row's sum has this one order, on every instruction set (the SIMD
-// kernels return the scalar twin's floats bit for bit), for any thread count (oneTBB splits
-// the rows into fixed blocks of 64, each summed whole by one task), and whatever the batch
-// (vector v of a batch gets the floats it gets alone).
+// kernels return the scalar twin's floats bit for bit), for any thread count (oneTBB takes
+// fixed tasks of 128 rows × at most 6 vectors, each sum done whole by one task), and whatever
+// the batch (vector v of a batch gets the floats it gets alone).
 
 #include <cstddef>
 #include <functional>
