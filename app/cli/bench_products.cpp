@@ -20,6 +20,7 @@
 #include "scd/scd_product.h"
 #include "scd/sign_bits.h"
 #include "scd/sign_matrix_product.h"
+#include "tensor/dense_products.h"
 #include "tensor/float16.h"
 
 namespace signcut::cli {
@@ -208,7 +209,7 @@ int bench_products(const QCommandLineParser& parser) {
         {"threads", tbb::info::default_concurrency()},
         {"kernels", QString::fromUtf8(isa_name(active_kernels().isa))},
         {"gemv_bf16_kernels", QString::fromStdString(Bf16Gemv::kernel_name())},
-        {"gemv_f32_kernels", "Eigen (OpenBLAS, one thread per row block) on oneTBB"},
+        {"gemv_f32_kernels", QString::fromStdString("Eigen (" + dense_product_kernels() + "), row blocks on oneTBB")},
         {"bytes_f32", qint64(gemv_f32.bytes())},
         {"bytes_bf16", qint64(gemv_bf16.bytes())},
         {"stream_gb_per_second", stream_gb_per_second},
@@ -218,10 +219,11 @@ int bench_products(const QCommandLineParser& parser) {
         print_json(result);
         return 0;
     }
-    print_line(QString("%1, %2 threads, %3 kernels; bf16 GEMV: %4; stream read %5 GB/s")
+    print_line(QString("%1, %2 threads, %3 kernels; bf16 GEMV: %4; f32 GEMV: %5; stream read %6 GB/s")
                    .arg(result["size"].toString())
                    .arg(result["threads"].toInt())
-                   .arg(result["kernels"].toString(), result["gemv_bf16_kernels"].toString())
+                   .arg(result["kernels"].toString(), result["gemv_bf16_kernels"].toString(),
+                        result["gemv_f32_kernels"].toString())
                    .arg(stream_gb_per_second, 0, 'f', 1));
     print_line("method  b/e  batch  ms product  ms f32  ms bf16  vs bf16  vs f32   GB/s  rel. difference  form");
     for (const QJsonValue& value : products) {
