@@ -68,3 +68,19 @@ def test_float32_x_is_read_in_place_and_left_unchanged(decomposition):
     assert np.array_equal(x, before)
     # A float64 x is converted once, to the same float32 values.
     assert np.array_equal(decomposition @ x.astype(np.float64), y)
+
+
+def test_a_dbf_approximation_multiplies_from_its_bits():
+    a = np.random.default_rng(10).standard_normal((48, 70)).astype(np.float32)
+    r = signcut.approximate(a, "dbf", bits_per_entry=2, dbf_iterations=6)
+    x = np.random.default_rng(11).standard_normal((70, 3)).astype(np.float32)
+    exact = r.reconstruction.astype(np.float64) @ x.astype(np.float64)
+    assert relative_difference(r @ x, exact) < 1e-5
+    with pytest.raises(ValueError, match="70"):
+        r @ np.zeros(69, np.float32)
+
+
+def test_other_approximations_say_they_have_no_product_from_bits():
+    a = np.random.default_rng(12).standard_normal((48, 70)).astype(np.float32)
+    with pytest.raises(ValueError, match="dbf"):
+        signcut.approximate(a, "rtn", bits_per_entry=4) @ np.zeros(70, np.float32)
