@@ -13,6 +13,7 @@
 #include "array_output.h"
 #include "bindings.h"
 #include "interruptible.h"
+#include "matmul.h"
 #include "io/enum_names.h"
 #include "io/scd_file.h"
 #include "option_checks.h"
@@ -35,14 +36,7 @@ struct DecompositionResult {
 // unfolding; a C-contiguous float32 x is read in place (ArrayInput), the GIL released.
 py::array_t<float> matmul(const DecompositionResult& r, const py::object& x) {
     if (!r.product) r.product = std::make_shared<const ScdProduct>(r.decomposition, r.decomposition.width());
-    const std::shared_ptr<const ScdProduct> product = r.product;
-    ArrayInput input(x);
-    Tensor y;
-    {
-        py::gil_scoped_release release;
-        y = scd_product(*product, input.tensor());
-    }
-    return to_numpy(std::move(y));
+    return matmul_from_bits(x, [product = r.product](const Tensor& xs) { return scd_product(*product, xs); });
 }
 
 CoeffPrecision parse_precision(const std::string& name) {

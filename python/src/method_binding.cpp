@@ -13,6 +13,7 @@
 #include "array_output.h"
 #include "bindings.h"
 #include "interruptible.h"
+#include "matmul.h"
 #include "methods/dbf_product.h"
 #include "methods/image_quality.h"
 #include "methods/method.h"
@@ -34,14 +35,7 @@ py::array_t<float> matmul(const ApproximationResult& r, const py::object& x) {
     if (!r.dbf_factors)
         throw std::invalid_argument("only a dbf approximation of a matrix multiplies from its bits; use "
                                     "reconstruction @ x");
-    const std::shared_ptr<const DbfFactors> factors = r.dbf_factors;
-    ArrayInput input(x);
-    Tensor y;
-    {
-        py::gil_scoped_release release;
-        y = dbf_product(*factors, input.tensor());
-    }
-    return to_numpy(std::move(y));
+    return matmul_from_bits(x, [factors = r.dbf_factors](const Tensor& xs) { return dbf_product(*factors, xs); });
 }
 
 void check_method(const std::string& name) {
