@@ -104,8 +104,8 @@ private Q_SLOTS:
                                                            blocks, tables.data(), table_stride, vectors, groups);
                     for (Isa isa : paths) {
                         std::vector<float> acc = start;
-                        kernels_for(isa).add_sign_tile_lookups(acc.data(), acc_stride, tiles.data(), tile_stride, blocks,
-                                                               tables.data(), table_stride, vectors, groups);
+                        kernels_for(isa).add_sign_tile_lookups(acc.data(), acc_stride, tiles.data(), tile_stride,
+                                                               blocks, tables.data(), table_stride, vectors, groups);
                         QVERIFY2(same_bits(acc, reference), qPrintable(QString("%1, %2 groups, %3 blocks, %4 vectors")
                                                                            .arg(isa_name(isa).data())
                                                                            .arg(groups)
@@ -160,8 +160,9 @@ private Q_SLOTS:
                 const std::vector<float> x = random_floats(cols * batch, rows + batch);
                 const std::vector<float> reference = product(m, x, batch, scalar_kernels());
                 for (Isa isa : paths)
-                    QVERIFY2(same_bits(product(m, x, batch, kernels_for(isa)), reference),
-                             qPrintable(QString("%1, %2 rows, batch %3").arg(isa_name(isa).data()).arg(rows).arg(batch)));
+                    QVERIFY2(
+                        same_bits(product(m, x, batch, kernels_for(isa)), reference),
+                        qPrintable(QString("%1, %2 rows, batch %3").arg(isa_name(isa).data()).arg(rows).arg(batch)));
             }
     }
 
@@ -176,7 +177,8 @@ private Q_SLOTS:
                 for (std::size_t c = 0; c < cols; ++c) column[c] = x[c * batch + v];
                 const std::vector<float> alone = product(m, column, 1);
                 for (std::size_t r = 0; r < rows; ++r) expected_column[r] = y[r * batch + v];
-                QVERIFY2(same_bits(alone, expected_column), qPrintable(QString("batch %1, vector %2").arg(batch).arg(v)));
+                QVERIFY2(same_bits(alone, expected_column),
+                         qPrintable(QString("batch %1, vector %2").arg(batch).arg(v)));
             }
         }
     }

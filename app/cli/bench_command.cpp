@@ -106,8 +106,8 @@ int bench_command(const QStringList& arguments) {
         {"bits", "With --products: budgets in bits per entry (default 1,2,4).", "LIST", "1,2,4"},
         {"methods", "With --products: scd, dbf or both (default scd,dbf).", "LIST", "scd,dbf"},
         {"batch", "With --products: vectors per product, 1 to 64, or a list (default 1).", "B", "1"},
-        {"repetitions", "With --products: repetitions (each the fastest of 3 runs), the median kept (default 11).",
-         "N", "11"},
+        {"repetitions", "With --products: repetitions (each the fastest of 3 runs), the median kept (default 11).", "N",
+         "11"},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
     if (parser.isSet("products")) return bench_products(parser);

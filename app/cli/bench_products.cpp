@@ -82,8 +82,10 @@ Candidate scd_candidate(std::size_t rows, std::size_t cols, double bits, std::mt
     }
     auto product = std::make_shared<ScdProduct>(d, w);
     // Â·x = S·(c ⊙ (Tᵀ·x)): the dense reconstruction times x, summed in double in this order.
-    auto left = std::make_shared<SignMatrix>(SignMatrix::from_columns(rows, w, [&](std::size_t j) { return d.signs(j, 0).data(); }));
-    auto right = std::make_shared<SignMatrix>(SignMatrix::from_rows(w, cols, [&](std::size_t j) { return d.signs(j, 1).data(); }));
+    auto left = std::make_shared<SignMatrix>(
+        SignMatrix::from_columns(rows, w, [&](std::size_t j) { return d.signs(j, 0).data(); }));
+    auto right = std::make_shared<SignMatrix>(
+        SignMatrix::from_rows(w, cols, [&](std::size_t j) { return d.signs(j, 1).data(); }));
     auto coeffs = std::make_shared<std::vector<float>>(d.coeffs().begin(), d.coeffs().end());
     return {[product](std::span<const float> x, std::size_t b, std::span<float> y) { product->apply(x, b, y); },
             [left, right, coeffs](const std::vector<double>& x, std::size_t b) {
@@ -160,7 +162,8 @@ int bench_products(const QCommandLineParser& parser) {
 
     const F32Gemv gemv_f32(rows, cols, seed);
     const Bf16Gemv gemv_bf16(rows, cols, seed);
-    PassTimer stream([read = std::make_shared<StreamRead>(Tensor::view({rows, cols}, gemv_f32.weights()))] { (*read)(); });
+    PassTimer stream(
+        [read = std::make_shared<StreamRead>(Tensor::view({rows, cols}, gemv_f32.weights()))] { (*read)(); });
     stream.sample(20);
     const double stream_gb_per_second = double(gemv_f32.bytes()) / stream.median_seconds() * 1e-9;
 
@@ -168,8 +171,8 @@ int bench_products(const QCommandLineParser& parser) {
     QJsonArray products;
     for (const double bits : budgets)
         for (const QString& method : methods) {
-            const Candidate candidate = method == "scd" ? scd_candidate(rows, cols, bits, rng)
-                                                        : dbf_candidate(rows, cols, bits, rng);
+            const Candidate candidate =
+                method == "scd" ? scd_candidate(rows, cols, bits, rng) : dbf_candidate(rows, cols, bits, rng);
             if (!candidate.product) continue;  // no stored form fits the budget
             for (const std::size_t batch : batches) {
                 std::normal_distribution<float> normal;

@@ -27,7 +27,7 @@ Bf16Kernel best_bf16_kernel() {
 // y[r] = Σ_i w[r][i]·x[i] for kRows rows at once (one read of x serves them all).
 template <std::size_t kRows>
 __attribute__((target("avx512f,avx512bw,avx512bf16"))) void rows_avx512bf16(const std::uint16_t* w, std::size_t cols,
-                                                                              const std::uint16_t* x, float* y) {
+                                                                            const std::uint16_t* x, float* y) {
     __m512 acc[kRows];
     for (auto& a : acc) a = _mm512_setzero_ps();
     std::size_t i = 0;
@@ -54,7 +54,8 @@ __attribute__((target("avx2,fma"))) void rows_avx2(const std::uint16_t* w, std::
     for (; i + 8 <= cols; i += 8) {
         const __m256 xs = _mm256_loadu_ps(x + i);
         for (std::size_t r = 0; r < kRows; ++r) {
-            const __m256i bits = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + r * cols + i)));
+            const __m256i bits =
+                _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w + r * cols + i)));
             acc[r] = _mm256_fmadd_ps(_mm256_castsi256_ps(_mm256_slli_epi32(bits, 16)), xs, acc[r]);
         }
     }
@@ -120,8 +121,7 @@ void Bf16Gemv::apply(std::span<const float> x, std::size_t batch, std::span<floa
                     else if (kernel == Bf16Kernel::avx2)
                         count == kRowsAtOnce ? rows_avx2<kRowsAtOnce>(w, cols_, xf.data() + v * cols_, out)
                                              : rows_avx2<1>(w, cols_, xf.data() + v * cols_, out);
-                    else
-                        rows_scalar(w, count, cols_, xf.data() + v * cols_, out);
+                    else rows_scalar(w, count, cols_, xf.data() + v * cols_, out);
                     for (std::size_t k = 0; k < count; ++k) y[(r + k) * batch + v] = out[k];
                 }
                 r += count;

@@ -34,10 +34,9 @@ int product_command(const QStringList& arguments) {
     const Tensor x = read_npy(x_path);
     const std::size_t rows = d.shape()[0], cols = d.entries() / rows;
     if (x.order() > 2 || x.dim(0) != cols)
-        throw std::runtime_error(x_path + " has shape " + shape_to_string(x.shape()) + ", but " + scd_path +
-                                 " is " + std::to_string(rows) + " × " + std::to_string(cols) +
-                                 ": x needs length " + std::to_string(cols) + " (a vector or " +
-                                 std::to_string(cols) + " × b)");
+        throw std::runtime_error(x_path + " has shape " + shape_to_string(x.shape()) + ", but " + scd_path + " is " +
+                                 std::to_string(rows) + " × " + std::to_string(cols) + ": x needs length " +
+                                 std::to_string(cols) + " (a vector or " + std::to_string(cols) + " × b)");
     write_npy(parser.value("out").toStdString(), scd_product(d, w, x));
     return 0;
 }

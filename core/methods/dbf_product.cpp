@@ -23,14 +23,15 @@ void dbf_product(const DbfFactors& f, std::span<const float> x, std::size_t batc
     if (batch == 0 || x.size() != f.cols() * batch || y.size() != f.rows() * batch)
         throw std::invalid_argument("dbf product: x must hold " + std::to_string(f.cols()) + " × b and y " +
                                     std::to_string(f.rows()) + " × b floats, b ≥ 1");
-    product_in_batches(f.cols(), f.rows(), x, batch, y, [&](std::span<const float> xs, std::size_t b, std::span<float> ys) {
-        std::vector<float> u(xs.begin(), xs.end()), v(f.middle() * b);
-        scale_rows(u, f.b, b);             // u = b ⊙ x
-        sign_matrix_product(f.s2, u, b, v);  // v = S2·u
-        scale_rows(v, f.m, b);             // v = m ⊙ v
-        sign_matrix_product(f.s1, v, b, ys);  // y = S1·v
-        scale_rows(ys, f.a, b);            // y = a ⊙ y
-    });
+    product_in_batches(f.cols(), f.rows(), x, batch, y,
+                       [&](std::span<const float> xs, std::size_t b, std::span<float> ys) {
+                           std::vector<float> u(xs.begin(), xs.end()), v(f.middle() * b);
+                           scale_rows(u, f.b, b);                // u = b ⊙ x
+                           sign_matrix_product(f.s2, u, b, v);   // v = S2·u
+                           scale_rows(v, f.m, b);                // v = m ⊙ v
+                           sign_matrix_product(f.s1, v, b, ys);  // y = S1·v
+                           scale_rows(ys, f.a, b);               // y = a ⊙ y
+                       });
 }
 
 Tensor dbf_product(const DbfFactors& f, const Tensor& x) {

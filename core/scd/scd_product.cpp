@@ -61,7 +61,7 @@ void ScdProduct::apply(std::span<const float> x, std::size_t batch, std::span<fl
         sign_matrix_product(right_, xs, b, z);  // z = Tᵀ·x
         for (std::size_t j = 0; j < width(); ++j)
             for (std::size_t v = 0; v < b; ++v) z[j * b + v] *= coeffs_[j];  // z = c ⊙ z
-        sign_matrix_product(left_, z, b, ys);  // y = S·z
+        sign_matrix_product(left_, z, b, ys);                                // y = S·z
     });
     // A sparse part kept apart from the cuts (exact values at flat indices) adds its own
     // product here: y += P·x, e.g. add_sparse_product(outliers, x, batch, y).

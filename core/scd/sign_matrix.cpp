@@ -43,20 +43,21 @@ SignMatrix::SignMatrix(std::size_t rows, std::size_t cols)
 SignMatrix SignMatrix::from_rows(std::size_t rows, std::size_t cols,
                                  const std::function<const std::uint64_t*(std::size_t)>& row_words) {
     SignMatrix m(rows, cols);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, m.row_blocks()), [&](const tbb::blocked_range<std::size_t>& r) {
-        for (std::size_t block = r.begin(); block != r.end(); ++block) {
-            std::uint64_t* tiles = m.tiles_.data() + block * m.groups_;
-            for (std::size_t l = 0; l < kBlockRows && block * kBlockRows + l < rows; ++l) {
-                const std::uint64_t* words = row_words(block * kBlockRows + l);
-                for (std::size_t g = 0; g < m.groups_; ++g) {
-                    // A group's four bits never straddle two words (64 is a multiple of 4).
-                    const std::uint64_t valid = low_bits(std::min(kGroupColumns, cols - g * kGroupColumns));
-                    const std::uint64_t nibble = (words[g / 16] >> (4 * (g % 16))) & valid;
-                    tiles[g] |= nibble << nibble_shift(l);
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, m.row_blocks()), [&](const tbb::blocked_range<std::size_t>& r) {
+            for (std::size_t block = r.begin(); block != r.end(); ++block) {
+                std::uint64_t* tiles = m.tiles_.data() + block * m.groups_;
+                for (std::size_t l = 0; l < kBlockRows && block * kBlockRows + l < rows; ++l) {
+                    const std::uint64_t* words = row_words(block * kBlockRows + l);
+                    for (std::size_t g = 0; g < m.groups_; ++g) {
+                        // A group's four bits never straddle two words (64 is a multiple of 4).
+                        const std::uint64_t valid = low_bits(std::min(kGroupColumns, cols - g * kGroupColumns));
+                        const std::uint64_t nibble = (words[g / 16] >> (4 * (g % 16))) & valid;
+                        tiles[g] |= nibble << nibble_shift(l);
+                    }
                 }
             }
-        }
-    });
+        });
     return m;
 }
 
@@ -69,7 +70,8 @@ SignMatrix SignMatrix::from_columns(std::size_t rows, std::size_t cols,
                 const std::uint64_t* words = column_words(g * kGroupColumns + k);
                 for (std::size_t block = 0; block < m.row_blocks(); ++block) {
                     const std::size_t first = block * kBlockRows;  // a block's 16 bits never straddle two words
-                    const std::uint64_t bits = (words[first / 64] >> (first % 64)) & low_bits(std::min(kBlockRows, rows - first));
+                    const std::uint64_t bits =
+                        (words[first / 64] >> (first % 64)) & low_bits(std::min(kBlockRows, rows - first));
                     m.tiles_[block * m.groups_ + g] |= column_to_nibbles(bits) << k;
                 }
             }

@@ -59,26 +59,28 @@ void sign_matrix_product(const SignMatrix& m, std::span<const float> x, std::siz
     // tasks as one vector times the slices (a preempted worker then holds up less of the product).
     const std::size_t row_tasks = (m.rows() + kRowsPerTask - 1) / kRowsPerTask;
     const std::size_t slices = (batch + kVectorsPerTask - 1) / kVectorsPerTask;
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, row_tasks * slices, 1), [&](const tbb::blocked_range<std::size_t>& r) {
-        std::vector<float> acc(kVectorsPerTask * kRowsPerTask);  // acc[v·128 + row in the task]
-        for (std::size_t task = r.begin(); task != r.end(); ++task) {
-            const std::size_t first_block = task / slices * kMaxTileBlocks, v0 = task % slices * kVectorsPerTask;
-            const std::size_t blocks = std::min(kMaxTileBlocks, m.row_blocks() - first_block);
-            const std::size_t vectors = std::min(kVectorsPerTask, batch - v0);
-            std::fill(acc.begin(), acc.end(), 0.0f);
-            // Pass after pass over the groups: every row still adds its groups in order.
-            for (std::size_t g0 = 0; g0 < groups; g0 += groups_per_pass) {
-                const std::size_t count = std::min(groups_per_pass, groups - g0);
-                kernels.add_sign_tile_lookups(acc.data(), kRowsPerTask, m.block_tiles(first_block) + g0, groups, blocks,
-                                              tables.data() + (v0 * groups + g0) * kTableEntries16,
-                                              groups * kTableEntries16, vectors, count);
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, row_tasks * slices, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+            std::vector<float> acc(kVectorsPerTask * kRowsPerTask);  // acc[v·128 + row in the task]
+            for (std::size_t task = r.begin(); task != r.end(); ++task) {
+                const std::size_t first_block = task / slices * kMaxTileBlocks, v0 = task % slices * kVectorsPerTask;
+                const std::size_t blocks = std::min(kMaxTileBlocks, m.row_blocks() - first_block);
+                const std::size_t vectors = std::min(kVectorsPerTask, batch - v0);
+                std::fill(acc.begin(), acc.end(), 0.0f);
+                // Pass after pass over the groups: every row still adds its groups in order.
+                for (std::size_t g0 = 0; g0 < groups; g0 += groups_per_pass) {
+                    const std::size_t count = std::min(groups_per_pass, groups - g0);
+                    kernels.add_sign_tile_lookups(acc.data(), kRowsPerTask, m.block_tiles(first_block) + g0, groups,
+                                                  blocks, tables.data() + (v0 * groups + g0) * kTableEntries16,
+                                                  groups * kTableEntries16, vectors, count);
+                }
+                const std::size_t first_row = first_block * SignMatrix::kBlockRows;
+                const std::size_t rows = std::min(kRowsPerTask, m.rows() - first_row);
+                for (std::size_t i = 0; i < rows; ++i)
+                    for (std::size_t v = 0; v < vectors; ++v)
+                        y[(first_row + i) * batch + v0 + v] = acc[v * kRowsPerTask + i];
             }
-            const std::size_t first_row = first_block * SignMatrix::kBlockRows;
-            const std::size_t rows = std::min(kRowsPerTask, m.rows() - first_row);
-            for (std::size_t i = 0; i < rows; ++i)
-                for (std::size_t v = 0; v < vectors; ++v) y[(first_row + i) * batch + v0 + v] = acc[v * kRowsPerTask + i];
-        }
-    });
+        });
 }
 
 void product_in_batches(std::size_t x_rows, std::size_t y_rows, std::span<const float> x, std::size_t batch,

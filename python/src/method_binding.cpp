@@ -33,8 +33,9 @@ struct ApproximationResult {
 // r @ x from the stored form's bits (dbf of a matrix), read and released as Decomposition's `@`.
 py::array_t<float> matmul(const ApproximationResult& r, const py::object& x) {
     if (!r.dbf_factors)
-        throw std::invalid_argument("only a dbf approximation of a matrix multiplies from its bits; use "
-                                    "reconstruction @ x");
+        throw std::invalid_argument(
+            "only a dbf approximation of a matrix multiplies from its bits; use "
+            "reconstruction @ x");
     return matmul_from_bits(x, [factors = r.dbf_factors](const Tensor& xs) { return dbf_product(*factors, xs); });
 }
 
