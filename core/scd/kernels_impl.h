@@ -167,12 +167,15 @@ void add_sign_tile_lookups(float* acc, std::size_t acc_stride, const std::uint64
                            std::size_t groups) {
     for (std::size_t b = 0; b < blocks; b += S::kLookupBlocks)
         detail::with_row_count<S::kLookupBlocks>(at_most(S::kLookupBlocks, blocks - b), [&](auto block_count) {
-            for (std::size_t v = 0; v < vectors; v += S::kLookupVectors)
+            // Vectors in steps as even as they go (4 as 2 + 2, not 3 + 1: a step of one shares nothing).
+            const std::size_t steps = (vectors + S::kLookupVectors - 1) / S::kLookupVectors;
+            for (std::size_t v = 0, step = 0; v < vectors; ++step)
                 detail::with_row_count<S::kLookupVectors>(
-                    at_most(S::kLookupVectors, vectors - v), [&](auto vector_count) {
+                    (vectors - v + (steps - step) - 1) / (steps - step), [&](auto vector_count) {
                         add_sign_tile_lookups_fixed<S, decltype(block_count)::value, decltype(vector_count)::value>(
                             acc + v * acc_stride + 16 * b, acc_stride, tiles + b * tile_stride, tile_stride,
                             tables + v * table_stride, table_stride, groups);
+                        v += decltype(vector_count)::value;
                     });
         });
 }
