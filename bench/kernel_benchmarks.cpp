@@ -4,12 +4,15 @@
 
 #include <Eigen/Dense>
 
+#include <oneapi/tbb/task_arena.h>
+
 #include <random>
 
 #include "methods/trellis.h"
 #include "scd/decomposer.h"
 #include "scd/kernels.h"
 #include "scd/sign_bits.h"
+#include "scd/sign_matrix_product.h"
 #include "tensor/random_tensor.h"
 
 namespace {
@@ -74,6 +77,52 @@ void table_lookups(benchmark::State& state, const Kernels& kernels) {
         benchmark::DoNotOptimize(image.data());
     }
     state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(n));
+}
+
+// The two designs of a sign matrix × vector product from the bits (sign_matrix_product.h), on
+// one thread, range(0) rows × 14336 columns (items = matrix entries):
+//   masked: the cuts-style masked add/subtract, one signed_sum per row of packed bits (the
+//     signs flip x's sign bits, then adds; every entry costs its share of a vector add);
+//   lookup: T-MAC's table lookup on tiles of 16 rows × 4 columns (one permute per 16 rows and
+//     four columns, after the tables of x are built).
+constexpr std::size_t kProductColumns = 14336;
+
+std::vector<std::uint64_t> random_sign_rows(std::size_t rows, std::size_t cols) {
+    std::mt19937_64 rng(6);
+    std::vector<std::uint64_t> words(rows * words_for_bits(cols));
+    for (auto& w : words) w = rng();
+    return words;
+}
+
+void sign_product_masked(benchmark::State& state, const Kernels& kernels) {
+    const auto rows = std::size_t(state.range(0)), per_row = words_for_bits(kProductColumns);
+    const std::vector<std::uint64_t> signs = random_sign_rows(rows, kProductColumns);
+    const Tensor x = gaussian_tensor({kProductColumns}, 7);
+    std::vector<float> y(rows);
+    tbb::task_arena one(1);
+    for (auto _ : state) {
+        one.execute([&] {
+            for (std::size_t r = 0; r < rows; ++r)
+                y[r] = kernels.signed_sum(x.data().data(), signs.data() + r * per_row, kProductColumns);
+        });
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(rows * kProductColumns));
+}
+
+void sign_product_lookup(benchmark::State& state, const Kernels& kernels) {
+    const auto rows = std::size_t(state.range(0)), per_row = words_for_bits(kProductColumns);
+    const std::vector<std::uint64_t> signs = random_sign_rows(rows, kProductColumns);
+    const SignMatrix m =
+        SignMatrix::from_rows(rows, kProductColumns, [&](std::size_t r) { return signs.data() + r * per_row; });
+    const Tensor x = gaussian_tensor({kProductColumns}, 7);
+    std::vector<float> y(rows);
+    tbb::task_arena one(1);
+    for (auto _ : state) {
+        one.execute([&] { sign_matrix_product(m, x.data(), 1, y, kernels); });
+        benchmark::DoNotOptimize(y.data());
+    }
+    state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(rows * kProductColumns));
 }
 
 // Viterbi steps of the bitshift trellis at K = 2 and L = range(0): one step per entry, over a
@@ -144,6 +193,8 @@ int main(int argc, char** argv) {
     register_per_isa("SignedMatVec", signed_matvec);
     register_per_isa("AccumulateRows", accumulate_rows);
     register_per_isa("TableLookups", table_lookups);
+    register_per_isa("SignProductMasked", sign_product_masked);
+    register_per_isa("SignProductLookup", sign_product_lookup);
     for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512})  // Arg = L
         if (isa_supported(isa))
             benchmark::RegisterBenchmark(("ViterbiSteps/" + std::string(isa_name(isa))).c_str(),

@@ -16,6 +16,8 @@
 #include <memory>
 #include <thread>
 
+#include "cli/bench_products.h"
+#include "cli/bench_units.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "io/load_input.h"
@@ -28,35 +30,6 @@
 
 namespace signcut::cli {
 namespace {
-
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-// Times one pass over the input, sampled between the engine's cuts: each sample runs the
-// pass `runs` times after an untimed warm-up and keeps the fastest (the input as hot in
-// cache as it gets: the strictest unit); the result is the median over the samples.
-class PassTimer {
-public:
-    explicit PassTimer(std::function<void()> pass) : pass_(std::move(pass)) {}
-    void sample(int runs) {
-        double fastest = 1e30;
-        for (int run = -1; run < runs; ++run) {
-            const auto t0 = Clock::now();
-            pass_();
-            if (run >= 0) fastest = std::min(fastest, seconds_since(t0));
-        }
-        times_.push_back(fastest);
-    }
-    double median_seconds() {
-        std::nth_element(times_.begin(), times_.begin() + std::ptrdiff_t(times_.size() / 2), times_.end());
-        return times_[times_.size() / 2];
-    }
-
-private:
-    std::function<void()> pass_;
-    std::vector<double> times_;
-};
 
 // y = A x over the tensor unfolded as rows × (the rest), one thread, through Eigen (and so
 // OpenBLAS where the build found it, its kernels chosen for this CPU): the GEMV unit.
@@ -75,36 +48,6 @@ private:
     using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
     Eigen::Map<const Matrix> a_;
     Eigen::VectorXf x_, y_;
-};
-
-// One read of the whole input on every core at the engine's instruction set: a STREAM-style
-// sum of each row (the engine's signed_sum kernel with all signs +1), rows split in fixed
-// blocks that an affinity_partitioner keeps on the same cores. The physical limit of a pass.
-class StreamRead {
-public:
-    explicit StreamRead(const Tensor& tensor)
-        : data_(tensor.data().data()),
-          rows_(tensor.dim(0)),
-          cols_(tensor.size() / tensor.dim(0)),
-          plus_(words_for_bits(cols_), 0),
-          sums_(rows_) {}
-    void operator()() {
-        const Kernels& kernels = active_kernels();
-        tbb::parallel_for(
-            tbb::blocked_range<std::size_t>(0, rows_, std::max<std::size_t>(1, (std::size_t(1) << 14) / cols_)),
-            [&](const tbb::blocked_range<std::size_t>& block) {
-                for (std::size_t i = block.begin(); i < block.end(); ++i)
-                    sums_[i] += kernels.signed_sum(data_ + i * cols_, plus_.data(), cols_);
-            },
-            partitioner_);
-    }
-
-private:
-    const float* data_;
-    std::size_t rows_, cols_;
-    std::vector<std::uint64_t> plus_;
-    std::vector<float> sums_;
-    tbb::affinity_partitioner partitioner_;
 };
 
 struct EngineRun {
@@ -141,18 +84,6 @@ EngineRun run_engine(const Tensor& input, std::size_t width, DecomposeOptions op
     return run;
 }
 
-Shape parse_shape(const QString& text) {
-    Shape shape;
-    for (const QString& part : text.split('x')) {
-        bool ok = false;
-        const qulonglong n = part.toULongLong(&ok);
-        if (!ok || n == 0) throw UsageError(("bad size '" + text + "' (use N or ROWSxCOLS)").toStdString());
-        shape.push_back(std::size_t(n));
-    }
-    if (shape.size() == 1) shape.push_back(shape.front());
-    return shape;
-}
-
 }  // namespace
 
 int bench_command(const QStringList& arguments) {
@@ -171,8 +102,15 @@ int bench_command(const QStringList& arguments) {
         {"compare-width", "Cuts timed for the scalar and straightforward runs (default min(W, 200)).", "K"},
         {"seed", "Seed of the matrix and of the cuts (default 1).", "S", "1"},
         {"json", "Print one JSON object."},
+        {"products", "Time y = A·x from the bits (scd, dbf) beside f32 and bf16 GEMVs on all cores instead."},
+        {"bits", "With --products: budgets in bits per entry (default 1,2,4).", "LIST", "1,2,4"},
+        {"methods", "With --products: scd, dbf or both (default scd,dbf).", "LIST", "scd,dbf"},
+        {"batch", "With --products: vectors per product, 1 to 64, or a list (default 1).", "B", "1"},
+        {"repetitions", "With --products: repetitions (each the fastest of 3 runs), the median kept (default 11).", "N",
+         "11"},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
+    if (parser.isSet("products")) return bench_products(parser);
 
     const std::uint64_t seed = parse_count(parser, "seed");
     const Tensor input = parser.isSet("input") ? load_input(parser.value("input").toStdString()).tensor

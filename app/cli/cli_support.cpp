@@ -54,4 +54,28 @@ void print_line(const QString& text) {
     std::fputc('\n', stdout);
 }
 
+std::vector<double> parse_budgets(const QString& text) {
+    std::vector<double> budgets;
+    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
+        bool ok = false;
+        const double b = part.toDouble(&ok);
+        if (!ok || !(b > 0)) throw UsageError(("--bits takes positive numbers, not '" + part + "'").toStdString());
+        budgets.push_back(b);
+    }
+    if (budgets.empty()) throw UsageError("--bits needs at least one budget");
+    return budgets;
+}
+
+Shape parse_shape(const QString& text) {
+    Shape shape;
+    for (const QString& part : text.split('x')) {
+        bool ok = false;
+        const qulonglong n = part.toULongLong(&ok);
+        if (!ok || n == 0) throw UsageError(("bad size '" + text + "' (use N or ROWSxCOLS)").toStdString());
+        shape.push_back(std::size_t(n));
+    }
+    if (shape.size() == 1) shape.push_back(shape.front());
+    return shape;
+}
+
 }  // namespace signcut::cli

@@ -7,6 +7,9 @@
 
 #include <stdexcept>
 #include <string>
+#include <vector>
+
+#include "tensor/tensor.h"
 
 #include "scd/outliers.h"
 
@@ -28,6 +31,11 @@ double parse_double(const QCommandLineParser& parser, const QString& option);
 std::size_t parse_count(const QCommandLineParser& parser, const QString& option);
 // --outliers auto|0|K (scd/outliers.h).
 OutlierPolicy parse_outliers(const QCommandLineParser& parser);
+
+// --bits: a comma-separated list of positive budgets.
+std::vector<double> parse_budgets(const QString& text);
+// --size: N (an N × N matrix) or ROWSxCOLS (more x-separated sizes for higher orders).
+Shape parse_shape(const QString& text);
 
 void print_json(const QJsonObject& object);
 // Writes a line to stdout.

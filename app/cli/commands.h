@@ -9,6 +9,7 @@ namespace signcut::cli {
 int decompose_command(const QStringList& arguments);
 int info_command(const QStringList& arguments);
 int reconstruct_command(const QStringList& arguments);
+int product_command(const QStringList& arguments);
 int gaussian_command(const QStringList& arguments);
 int bench_command(const QStringList& arguments);
 int compare_command(const QStringList& arguments);

@@ -19,18 +19,6 @@
 namespace signcut::cli {
 namespace {
 
-std::vector<double> parse_budgets(const QString& text) {
-    std::vector<double> budgets;
-    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const double b = part.toDouble(&ok);
-        if (!ok || !(b > 0)) throw UsageError(("--bits takes positive numbers, not '" + part + "'").toStdString());
-        budgets.push_back(b);
-    }
-    if (budgets.empty()) throw UsageError("--bits needs at least one budget");
-    return budgets;
-}
-
 // psnr_db and ssim of a row: numbers, "inf" for the PSNR of an exact copy (JSON has no
 // infinity), null when the input is not a picture or the budget was not met.
 void add_image_measures(QJsonObject& row, const Tensor& a, const Tensor* reconstruction) {

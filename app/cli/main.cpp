@@ -18,6 +18,7 @@ const char* kUsage =
     "  decompose INPUT      signed cut decomposition of an image, .npy or .csv\n"
     "  info FILE.scd[z]     what a saved decomposition (or compressed checkpoint) holds\n"
     "  reconstruct FILE.scd rebuild the approximation (png, npy or csv)\n"
+    "  product FILE.scd X.npy --out Y.npy   y = A x straight from the sign bits\n"
     "  gaussian SHAPE       write a reproducible N(0,1) tensor (.npy) for experiments\n"
     "  animate INPUT --out FILE.mp4|FILE.gif   the reconstruction as w grows, for demos\n"
     "  compare INPUT        every low-bit method at the same budgets, with the rate-distortion floors\n"
@@ -26,6 +27,7 @@ const char* kUsage =
     "  expand-model IN.scdz --out OUT.safetensors|DIR/   write the reconstructed checkpoint\n"
     "  synthetic-checkpoint OUT.safetensors|DIR          a transformer-shaped checkpoint to try them on\n"
     "  bench                time the engine against Eigen's GEMV and a dense implementation\n"
+    "                       (--products: products from the bits against f32 and bf16 GEMVs)\n"
     "\n"
     "'signcut-cli COMMAND --help' lists a command's options.\n";
 
@@ -40,6 +42,7 @@ int main(int argc, char** argv) {
         {"decompose", signcut::cli::decompose_command},
         {"info", signcut::cli::info_command},
         {"reconstruct", signcut::cli::reconstruct_command},
+        {"product", signcut::cli::product_command},
         {"gaussian", signcut::cli::gaussian_command},
         {"bench", signcut::cli::bench_command},
         {"compare", signcut::cli::compare_command},

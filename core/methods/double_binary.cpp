@@ -212,6 +212,14 @@ DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, 
     out.reconstruction = Tensor(matrix.shape());
     const Matrix product = f.a.asDiagonal() * parallel_product(f.s1 * f.m.asDiagonal(), f.s2) * f.b.asDiagonal();
     Eigen::Map<RowMatrix>(out.reconstruction.data().data(), rows, cols) = product.cast<float>();
+    result.factors = {std::vector<float>(f.a.begin(), f.a.end()), std::vector<float>(f.m.begin(), f.m.end()),
+                      std::vector<float>(f.b.begin(), f.b.end()),
+                      SignMatrix::from_entries(
+                          std::size_t(rows), middle,
+                          [&](std::size_t r, std::size_t l) { return f.s1(Eigen::Index(r), Eigen::Index(l)) < 0; }),
+                      SignMatrix::from_entries(middle, std::size_t(cols), [&](std::size_t l, std::size_t c) {
+                          return f.s2(Eigen::Index(l), Eigen::Index(c)) < 0;
+                      })};
     out.note = "k = " + std::to_string(middle) + ", " + std::to_string(options.iterations) + " iterations";
     return result;
 }

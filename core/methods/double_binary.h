@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "methods/dbf_product.h"
 #include "methods/method.h"
 
 namespace signcut {
@@ -38,6 +39,7 @@ struct DbfResult {
     Approximation approximation;
     std::size_t middle = 0;                  // k
     std::vector<double> error_by_iteration;  // ‖W − Ŵ‖/‖W‖ after each outer iteration
+    DbfFactors factors;                      // the stored form, for products from the bits
 };
 
 struct DbfOptions {

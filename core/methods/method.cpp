@@ -31,6 +31,7 @@ Approximation per_matrix(const Tensor& a, const PerMatrix& method) {
         if (!part.met_budget) return part;
         total.bits += part.bits;
         total.note = part.note;
+        if (a.order() == 2) total.dbf_factors = std::move(part.dbf_factors);  // one matrix, as it is
         parts.push_back(std::move(part.reconstruction));
     }
     total.reconstruction = from_matrices(parts, a.shape());
@@ -103,6 +104,7 @@ Approximation double_binary(const Tensor& a, const MethodOptions& o) {
             trace += step;
         }
         result.approximation.note += "; error after iteration " + trace;
+        result.approximation.dbf_factors = std::make_shared<const DbfFactors>(std::move(result.factors));
         return result.approximation;
     });
 }

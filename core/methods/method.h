@@ -5,6 +5,7 @@
 // of methods: the CLI, the GUI (legend, colours, tooltips) and the tests read it.
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,11 +15,15 @@
 
 namespace signcut {
 
+struct DbfFactors;  // methods/dbf_product.h
+
 struct Approximation {
     Tensor reconstruction;
     std::uint64_t bits = 0;  // of the stored form, everything included
     std::string note;        // e.g. the widths chosen, or why a budget could not be met
     bool met_budget = true;  // false: no stored form fits the budget (reconstruction empty)
+    // dbf of a matrix: its stored form, for y = Ŵ·x from the bits (dbf_product); null otherwise.
+    std::shared_ptr<const DbfFactors> dbf_factors{};  // (an initialiser: aggregate initialisations may leave it out)
 };
 
 // A budget no stored form of the method fits, with the reason.

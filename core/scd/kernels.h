@@ -17,6 +17,9 @@ inline constexpr std::size_t kMaxAccumulateRows = 8;
 // eight tables per call.
 inline constexpr std::size_t kTableEntries = 16;
 inline constexpr std::size_t kMaxTables = 8;
+// Blocks of 16 rows that one add_sign_tile_lookups call takes (the SIMD twins carry as many
+// of them in registers as fit, S::kLookupBlocks).
+inline constexpr std::size_t kMaxTileBlocks = 8;
 
 struct Kernels {
     Isa isa;
@@ -32,6 +35,17 @@ struct Kernels {
     // every index < kTableEntries): per entry, one precomputed sum for its sign pattern.
     void (*add_table_lookups)(float* out, const std::uint8_t* const* indices, const float* const* tables,
                               std::size_t count, std::size_t n);
+    // The table-lookup product of a sign matrix (sign_matrix.h: one u64 tile holds 16 rows × 4
+    // columns, nibble_l the signs of row l), for `blocks` ≤ kMaxTileBlocks blocks of 16 rows whose
+    // tiles start at tiles + b·tile_stride, one tile per group of four columns, and `vectors` ≥ 1
+    // vectors v, each with its accumulators at acc + v·acc_stride and its tables at
+    // tables + v·table_stride:
+    //   acc_v[16b + l] += tables_v[16g + nibble_l(tile_{b,g})]   for g = 0, 1, …, groups − 1 in order,
+    // tables_v holding the 16 signed sums of each group's four entries of vector v
+    // (sign_matrix_product.h). Each tile's indices serve every vector.
+    void (*add_sign_tile_lookups)(float* acc, std::size_t acc_stride, const std::uint64_t* tiles,
+                                  std::size_t tile_stride, std::size_t blocks, const float* tables,
+                                  std::size_t table_stride, std::size_t vectors, std::size_t groups);
     // Packs sign(x_i) into bits (set when x_i < 0, so sign(0) = +1); writes ⌈n/64⌉ words.
     void (*sign_bits)(const float* x, std::size_t n, std::uint64_t* out);
     // row_i += (−1)^{bit_i} c

@@ -130,6 +130,56 @@ void add_table_lookups(float* out, const std::uint8_t* const* indices, const flo
         for (std::size_t r = 0; r < count; ++r) out[i] += tables[r][indices[r][i]];
 }
 
+// Blocks of 16 rows and vectors side by side (independent chains hide the add latency), each
+// row of each vector adding its groups' table entries in order, as the scalar twin does; one
+// table load serves every block, one tile's indices every vector.
+template <class S, std::size_t kBlocks, std::size_t kVectors>
+void add_sign_tile_lookups_fixed(float* acc, std::size_t acc_stride, const std::uint64_t* tiles,
+                                 std::size_t tile_stride, const float* tables, std::size_t table_stride,
+                                 std::size_t groups) {
+    constexpr std::size_t kLanes = S::kLanes, kParts = 16 / kLanes;
+    typename S::vec sum[kVectors][kBlocks][kParts];
+    for (std::size_t v = 0; v < kVectors; ++v)
+        for (std::size_t b = 0; b < kBlocks; ++b)
+            for (std::size_t p = 0; p < kParts; ++p) sum[v][b][p] = S::load(acc + v * acc_stride + 16 * b + kLanes * p);
+    for (std::size_t g = 0; g < groups; ++g) {
+        typename S::table16 table[kVectors];
+        for (std::size_t v = 0; v < kVectors; ++v) table[v] = S::load_table16(tables + v * table_stride + 16 * g);
+        for (std::size_t b = 0; b < kBlocks; ++b) {
+            const std::uint64_t tile = tiles[b * tile_stride + g];
+            for (std::size_t p = 0; p < kParts; ++p) {
+                const typename S::ivec index = S::nibble_indices(tile, p);
+                for (std::size_t v = 0; v < kVectors; ++v)
+                    sum[v][b][p] = S::add(sum[v][b][p], S::lookup_index(table[v], index));
+            }
+        }
+    }
+    for (std::size_t v = 0; v < kVectors; ++v)
+        for (std::size_t b = 0; b < kBlocks; ++b)
+            for (std::size_t p = 0; p < kParts; ++p) S::store(acc + v * acc_stride + 16 * b + kLanes * p, sum[v][b][p]);
+}
+
+// S::kLookupBlocks blocks and S::kLookupVectors vectors at a time, as many as the registers
+// hold: the more rows share a table load, the less table traffic from L2.
+template <class S>
+void add_sign_tile_lookups(float* acc, std::size_t acc_stride, const std::uint64_t* tiles, std::size_t tile_stride,
+                           std::size_t blocks, const float* tables, std::size_t table_stride, std::size_t vectors,
+                           std::size_t groups) {
+    for (std::size_t b = 0; b < blocks; b += S::kLookupBlocks)
+        detail::with_row_count<S::kLookupBlocks>(at_most(S::kLookupBlocks, blocks - b), [&](auto block_count) {
+            // Vectors in steps as even as they go (4 as 2 + 2, not 3 + 1: a step of one shares nothing).
+            const std::size_t steps = (vectors + S::kLookupVectors - 1) / S::kLookupVectors;
+            for (std::size_t v = 0, step = 0; v < vectors; ++step)
+                detail::with_row_count<S::kLookupVectors>(
+                    (vectors - v + (steps - step) - 1) / (steps - step), [&](auto vector_count) {
+                        add_sign_tile_lookups_fixed<S, decltype(block_count)::value, decltype(vector_count)::value>(
+                            acc + v * acc_stride + 16 * b, acc_stride, tiles + b * tile_stride, tile_stride,
+                            tables + v * table_stride, table_stride, groups);
+                        v += decltype(vector_count)::value;
+                    });
+        });
+}
+
 // Bit i of the output set where x_i < 0, a 64-bit word at a time.
 template <class S>
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
@@ -222,6 +272,7 @@ constexpr Kernels kernel_table() {
         .accumulate = accumulate<S>,
         .accumulate_rows = accumulate_rows<S>,
         .add_table_lookups = add_table_lookups<S>,
+        .add_sign_tile_lookups = add_sign_tile_lookups<S>,
         .sign_bits = sign_bits<S>,
         .add_signed_constant = add_signed_constant<S>,
         .changed_overlaps = detail::changed_overlaps_impl,

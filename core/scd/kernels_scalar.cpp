@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "scd/kernels.h"
+#include "scd/sign_matrix.h"
 #include "scd/sign_overlap.h"
 
 namespace signcut {
@@ -32,6 +33,20 @@ void add_table_lookups(float* out, const std::uint8_t* const* indices, const flo
                        std::size_t n) {
     for (std::size_t r = 0; r < count; ++r)
         for (std::size_t i = 0; i < n; ++i) out[i] += tables[r][indices[r][i]];
+}
+
+void add_sign_tile_lookups(float* acc, std::size_t acc_stride, const std::uint64_t* tiles, std::size_t tile_stride,
+                           std::size_t blocks, const float* tables, std::size_t table_stride, std::size_t vectors,
+                           std::size_t groups) {
+    for (std::size_t v = 0; v < vectors; ++v)
+        for (std::size_t b = 0; b < blocks; ++b)
+            for (std::size_t l = 0; l < 16; ++l) {
+                float sum = acc[v * acc_stride + 16 * b + l];
+                for (std::size_t g = 0; g < groups; ++g)
+                    sum += tables[v * table_stride + 16 * g +
+                                  ((tiles[b * tile_stride + g] >> SignMatrix::nibble_shift(l)) & 15u)];
+                acc[v * acc_stride + 16 * b + l] = sum;
+            }
 }
 
 void sign_bits(const float* x, std::size_t n, std::uint64_t* out) {
@@ -74,6 +89,7 @@ const Kernels& scalar_kernels() {
         .accumulate = accumulate,
         .accumulate_rows = accumulate_rows,
         .add_table_lookups = add_table_lookups,
+        .add_sign_tile_lookups = add_sign_tile_lookups,
         .sign_bits = sign_bits,
         .add_signed_constant = add_signed_constant,
         .changed_overlaps = detail::changed_overlaps_impl,

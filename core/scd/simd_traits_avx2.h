@@ -55,11 +55,25 @@ struct Avx2 {
     // Lane l = table[indices[l]]: two 8-lane permutes (on the low three index bits) and a blend on
     // the fourth bit, moved into the sign position that blendv reads.
     static vec lookup(const table16& table, const std::uint8_t* indices) {
-        const __m256i index = _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(indices)));
+        return lookup_index(table, _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(indices))));
+    }
+    // Lane l = the nibble of row 8·part + l of a sign tile at its bottom, with other bits above
+    // (sign_matrix.h: row l's nibble at bit 4·(l/2) + 32·(l%2)): 64-bit lane i of the broadcast
+    // tile shifted by 16·part + 4i holds rows 8·part + 2i and 2i+1 in its two 32-bit lanes.
+    static ivec nibble_indices(std::uint64_t tile, std::size_t part) {
+        const __m256i shifts = part == 0 ? _mm256_setr_epi64x(0, 4, 8, 12) : _mm256_setr_epi64x(16, 20, 24, 28);
+        return _mm256_srlv_epi64(_mm256_set1_epi64x(std::int64_t(tile)), shifts);
+    }
+    // Lane l = table[index_l & 15]: the permutes read the low three bits, the blend the fourth.
+    static vec lookup_index(const table16& table, ivec index) {
         const __m256 upper = _mm256_castsi256_ps(_mm256_slli_epi32(index, 28));
         return _mm256_blendv_ps(_mm256_permutevar8x32_ps(table.low, index), _mm256_permutevar8x32_ps(table.high, index),
                                 upper);
     }
+    // Blocks and vectors add_sign_tile_lookups carries at once: four blocks of two vectors each
+    // are eight accumulators, and a second vector would not fit in the sixteen registers.
+    static constexpr std::size_t kLookupBlocks = 4;
+    static constexpr std::size_t kLookupVectors = 1;
 
     static mask less(vec a, vec b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
     static ivec broadcast_int(int c) { return _mm256_set1_epi32(c); }

@@ -53,6 +53,21 @@ struct Avx512 {
         return _mm512_permutexvar_ps(index, table);
     }
 
+    // Lane l = the nibble of row l of a sign tile at its bottom, with other bits above
+    // (sign_matrix.h: row l's nibble at bit 4·(l/2) + 32·(l%2)): 64-bit lane i of the broadcast
+    // tile shifted by 4i holds rows 2i and 2i+1 in its two 32-bit lanes.
+    static ivec nibble_indices(std::uint64_t tile, std::size_t) {
+        const __m512i shifts = _mm512_setr_epi64(0, 4, 8, 12, 16, 20, 24, 28);
+        return _mm512_srlv_epi64(_mm512_set1_epi64(std::int64_t(tile)), shifts);
+    }
+    // Lane l = table[index_l & 15] (the permute reads the low four bits).
+    static vec lookup_index(table16 table, ivec index) { return _mm512_permutexvar_ps(index, table); }
+    // Blocks and vectors add_sign_tile_lookups carries at once: 8 blocks × 3 vectors = 24
+    // accumulators, 3 tables and the indices among the 32 registers (measured: 2 or 4 vectors
+    // are slower at batch 16).
+    static constexpr std::size_t kLookupBlocks = 8;
+    static constexpr std::size_t kLookupVectors = 3;
+
     static mask less(vec a, vec b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
     static ivec broadcast_int(int c) { return _mm512_set1_epi32(c); }
     static ivec zero_int() { return _mm512_setzero_si512(); }

@@ -13,10 +13,12 @@
 #include "array_output.h"
 #include "bindings.h"
 #include "interruptible.h"
+#include "matmul.h"
 #include "io/enum_names.h"
 #include "io/scd_file.h"
 #include "option_checks.h"
 #include "scd/decomposer.h"
+#include "scd/scd_product.h"
 #include "scd/sign_bits.h"
 
 namespace signcut::python {
@@ -25,7 +27,17 @@ namespace {
 struct DecompositionResult {
     Decomposition decomposition;
     std::string stop_reason;  // stop_reason_name(), or "loaded" for a file read back
+    // The cuts packed for `d @ x` (scd/scd_product.h), made by the first product and kept:
+    // packing costs about as much as a product. Made with the GIL held, so by one thread.
+    mutable std::shared_ptr<const ScdProduct> product;
 };
+
+// y = Â·x from the bits, x of shape (n,) or (n, b) with n the columns of the first-mode
+// unfolding; a C-contiguous float32 x is read in place (ArrayInput), the GIL released.
+py::array_t<float> matmul(const DecompositionResult& r, const py::object& x) {
+    if (!r.product) r.product = std::make_shared<const ScdProduct>(r.decomposition, r.decomposition.width());
+    return matmul_from_bits(x, [product = r.product](const Tensor& xs) { return scd_product(*product, xs); });
+}
 
 CoeffPrecision parse_precision(const std::string& name) {
     if (const auto precision = parse_enum<CoeffPrecision>(name)) return *precision;
@@ -93,7 +105,7 @@ DecompositionResult decompose(const py::object& a, std::optional<std::int64_t> w
         progress(w, error);
     };
     run_interruptible(work, cancel, progress.is_none() ? std::function<void()>() : std::function<void()>(report));
-    return {decomposer->decomposition(), stop_reason_name(decomposer->stop_reason())};
+    return {decomposer->decomposition(), stop_reason_name(decomposer->stop_reason()), nullptr};
 }
 
 std::size_t checked_width(const Decomposition& d, std::optional<std::int64_t> width) {
@@ -198,6 +210,14 @@ Made by signcut.decompose() or signcut.load(); saved with save() as a .scd file.
             py::arg("width") = py::none(),
             "float32 array of the input's shape: Σ_{j<width} c_j · (sign tensor j) plus the entries kept "
             "apart by then; all cuts by default.")
+        .def("__matmul__", &matmul, py::arg("x"),
+             R"(d @ x: Â·x straight from the sign bits, without expanding Â (all cuts).
+
+x: shape (n,) or (n, b), where Â is the rows × n matrix (order 3 and more: the first mode
+against the others, in C order, as a.reshape(a.shape[0], -1)). Returns float32 of shape (rows,)
+or (rows, b). A C-contiguous float32 x is read in place; other float arrays are converted once.
+The GIL is released while multiplying. The first product packs the cuts (kept for the next).
+ValueError when x's length is not n.)")
         .def(
             "save",
             [](const DecompositionResult& r, const std::filesystem::path& path) {
@@ -244,7 +264,7 @@ Raises ValueError for NaN/Inf entries, empty or non-float arrays and bad options
                 py::gil_scoped_release release;
                 d = read_scd(path);
             }
-            return DecompositionResult{std::move(d), "loaded"};
+            return DecompositionResult{std::move(d), "loaded", nullptr};
         },
         py::arg("path"), "Reads a .scd file written by Decomposition.save() or signcut-cli. OSError if unreadable.");
 }

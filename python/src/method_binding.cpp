@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "array_output.h"
 #include "bindings.h"
 #include "interruptible.h"
+#include "matmul.h"
+#include "methods/dbf_product.h"
 #include "methods/image_quality.h"
 #include "methods/method.h"
 #include "methods/rate_distortion.h"
@@ -24,7 +27,17 @@ struct ApproximationResult {
     std::optional<py::array_t<float>> reconstruction;  // none when the budget could not be met
     std::optional<double> bits_per_entry, relative_error;
     std::string note;
+    std::shared_ptr<const DbfFactors> dbf_factors;  // dbf of a matrix: for `r @ x` from the bits
 };
+
+// r @ x from the stored form's bits (dbf of a matrix), read and released as Decomposition's `@`.
+py::array_t<float> matmul(const ApproximationResult& r, const py::object& x) {
+    if (!r.dbf_factors)
+        throw std::invalid_argument(
+            "only a dbf approximation of a matrix multiplies from its bits; use "
+            "reconstruction @ x");
+    return matmul_from_bits(x, [factors = r.dbf_factors](const Tensor& xs) { return dbf_product(*factors, xs); });
+}
 
 void check_method(const std::string& name) {
     std::string known;
@@ -77,6 +90,7 @@ ApproximationResult approximate_array(const py::object& a, const std::string& me
     out.bits_per_entry = double(result.bits) / double(input.tensor().size());
     out.relative_error = error;
     out.reconstruction = to_numpy(std::move(result.reconstruction));
+    out.dbf_factors = std::move(result.dbf_factors);
     return out;
 }
 
@@ -175,6 +189,11 @@ void bind_methods(py::module_& module) {
         .def_readonly("relative_error", &ApproximationResult::relative_error, "‖A − Â‖_F / ‖A‖_F (None if unmet).")
         .def_readonly("note", &ApproximationResult::note,
                       "What the method chose (e.g. widths), or why the budget could not be met.")
+        .def("__matmul__", &matmul, py::arg("x"),
+             R"(r @ x: Ŵ·x straight from the sign bits of a dbf approximation of a matrix,
+a ⊙ S1·(m ⊙ S2·(b ⊙ x)), without expanding Ŵ. x: shape (cols,) or (cols, b); float32 out. A
+C-contiguous float32 x is read in place; the GIL is released. ValueError for other methods
+(use r.reconstruction @ x) and for a length that does not match.)")
         .def("__repr__", [](const ApproximationResult& r) {
             if (!r.reconstruction) return "<signcut.Approximation unmet: " + r.note + ">";
             return "<signcut.Approximation " + std::to_string(*r.bits_per_entry) + " bits per entry, relative error " +
