@@ -13,7 +13,7 @@
 
 #include "cli/bench_products.h"
 #include "cli/bench_units.h"
-#include "cli/bf16_gemv.h"
+#include "tensor/dense_gemv.h"
 #include "cli/cli_support.h"
 #include "methods/dbf_product.h"
 #include "methods/double_binary.h"

@@ -449,6 +449,16 @@ QString MainWindow::numbers_text() const {
         const double psnr = psnr_db_from_mse(error * error * input_energy / entries, 1.0);
         text += std::isinf(psnr) ? tr("PSNR             ∞\n") : tr("PSNR             %1 dB\n").arg(psnr, 0, 'f', 2);
     }
+    // Timed only where the picture stands still: a finished run (or a file) and no playback.
+    if (s->finished && !is_playing() && s->parts().size() == 1 && s->parts().front().order() >= 2 && w > 0) {
+        const Decomposition& d = s->parts().front();
+        if (!product_timing_ || std::get<0>(*product_timing_) != &d || std::get<1>(*product_timing_) != w)
+            product_timing_.emplace(&d, w, product_timer_.time(d, w));
+        const ProductTiming& t = std::get<2>(*product_timing_);
+        text += tr("A·x from bits    %1 ms (bf16 GEMV %2 ms)\n")
+                    .arg(t.ms_from_bits, 0, 'g', 2)
+                    .arg(t.ms_bf16_gemv, 0, 'g', 2);
+    }
     if (s->seconds > 0) text += tr("engine           %1 cuts/s\n").arg(double(s->width()) / s->seconds, 0, 'f', 0);
     return text;
 }

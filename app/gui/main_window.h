@@ -6,9 +6,12 @@
 #include <QPoint>
 
 #include <memory>
+#include <optional>
+#include <tuple>
 #include <vector>
 
 #include "approximation.h"
+#include "product_timing.h"
 #include "io/load_input.h"
 
 class QLabel;
@@ -146,6 +149,10 @@ private:
     QProgressBar* progress_;
     QPushButton* cancel_button_;
     QMenu* recent_menu_;
+
+    // "A·x from the bits" in the readout, measured once per data and width shown.
+    mutable ProductTimer product_timer_;
+    mutable std::optional<std::tuple<const void*, std::size_t, ProductTiming>> product_timing_;
 };
 
 }  // namespace signcut::gui

@@ -94,12 +94,15 @@ void ImageView::draw_markers(QPainter& painter, const QRect& target, const QRect
     painter.setRenderHint(QPainter::Antialiasing);
     painter.setBrush(Qt::NoBrush);
     const double sx = target.width() / source.width(), sy = target.height() / source.height();
-    for (const QPen& pen : {QPen(Qt::black, 3.0), QPen(QColor("#ffd400"), 1.5)}) {  // readable on any colour
+    // Rings while they stay apart; beyond a few hundred they would merge into blobs: dots then.
+    const bool rings = markers_.size() <= 300;
+    const double radius = rings ? 3.5 : 1.0;
+    for (const QPen& pen : {QPen(Qt::black, rings ? 3.0 : 2.5), QPen(QColor("#ffd400"), 1.5)}) {  // on any colour
         painter.setPen(pen);
         for (const QPoint& pixel : markers_) {
             const QPointF centre(target.x() + (pixel.x() + 0.5 - source.x()) * sx,
                                  target.y() + (pixel.y() + 0.5 - source.y()) * sy);
-            if (target.contains(centre.toPoint())) painter.drawEllipse(centre, 3.5, 3.5);
+            if (target.contains(centre.toPoint())) painter.drawEllipse(centre, radius, radius);
         }
     }
     painter.restore();

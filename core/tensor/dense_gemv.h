@@ -1,6 +1,7 @@
 #pragma once
-// The rivals of the products from the bits in `signcut-cli bench --products`: dense GEMVs over
-// the same matrix shape on every core (oneTBB, fixed row blocks).
+// The rivals of the products from the bits (scd/scd_product.h) in `signcut-cli bench --products`
+// and the explorer's readout: dense GEMVs over the same matrix shape on every core (oneTBB,
+// fixed row blocks).
 //   Bf16Gemv: weights held in bf16, sums in f32, with the best kernel this CPU has:
 //     AVX-512 BF16 (vdpbf16ps; x rounded to bf16 once per product, as bf16 inference does),
 //     else AVX2 (weights widened to f32 and FMA'd with x), else scalar.
@@ -17,7 +18,7 @@
 #include <string>
 #include <vector>
 
-namespace signcut::cli {
+namespace signcut {
 
 class Bf16Gemv {
 public:
@@ -45,4 +46,4 @@ private:
     RowMatrix weights_;
 };
 
-}  // namespace signcut::cli
+}  // namespace signcut

@@ -1,6 +1,6 @@
-// The dense GEMV rivals of bf16_gemv.h. The SIMD kernels carry target attributes so that this
+// The dense GEMV rivals of dense_gemv.h. The SIMD kernels carry target attributes so that this
 // file builds for baseline x86-64 and picks its kernel at run time.
-#include "cli/bf16_gemv.h"
+#include "tensor/dense_gemv.h"
 
 #include <immintrin.h>
 #include <oneapi/tbb/blocked_range.h>
@@ -11,7 +11,7 @@
 
 #include "tensor/float16.h"
 
-namespace signcut::cli {
+namespace signcut {
 namespace {
 
 constexpr std::size_t kRowsPerTask = 16, kRowsAtOnce = 4;
@@ -148,4 +148,4 @@ void F32Gemv::apply(std::span<const float> x, std::size_t batch, std::span<float
     });
 }
 
-}  // namespace signcut::cli
+}  // namespace signcut
