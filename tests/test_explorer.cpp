@@ -34,6 +34,7 @@
 #include "tensor/random_tensor.h"
 #include "test_support.h"
 #include "tour_dialog.h"
+#include "views/image_view.h"
 #include "views/checkpoint_panel.h"
 #include "views/cut_gallery_view.h"
 #include "views/cut_stepper_view.h"
@@ -185,6 +186,33 @@ private Q_SLOTS:
         const Tensor red = snapshot->parts()[0].reconstruct(20);
         for (std::size_t i = 0; i < red.size(); i += 97) QVERIFY(std::abs(shown[i * 3] - red[i]) <= 1e-4f);
         colour->setCurrentIndex(0);  // the settings are kept for the next test's window
+    }
+
+    // Outliers apart on a matrix with a few large entries: counted in the readout, ringed on the
+    // original, and the plain algorithm's curve drawn beside once the run is done.
+    void aSpikyMatrixShowsItsEntriesApartAndThePlainCurve() {
+        QTemporaryDir dir;
+        const QString path = dir.filePath("spiky.npy");
+        write_npy(path.toStdString(), spiky_gaussian_tensor({96, 80}, 0.005, 30.0, 2));
+        MainWindow window;
+        prepare(window, 400, false);
+        QSignalSpy plain_done(&window, &MainWindow::reference_curve_finished);
+        QVERIFY(open_and_wait(window, path));
+        const Decomposition& d = window.snapshot()->parts().front();
+        QVERIFY(d.outlier_count() > 0);
+        window.width_slider()->setValue(400);
+        QVERIFY2(window.numbers_text().contains(QString("outliers apart   %1 (").arg(d.outlier_count())),
+                 qPrintable(window.numbers_text()));
+        QCOMPARE(window.original_view()->markers().size(), d.outlier_count());
+        const std::uint64_t first = d.outlier_indices()[0];
+        QCOMPARE(window.original_view()->markers()[0], QPoint(int(first % 80), int(first / 80)));
+        QVERIFY(window.reference_curve_running() || plain_done.count() > 0);
+        QVERIFY(plain_done.count() > 0 || plain_done.wait(60000));
+        const QList<QPointF> plain = window.chart()->reference_curve_points(), shown = window.chart()->curve_points();
+        QCOMPARE(plain.size(), shown.size());
+        QVERIFY(plain.back().y() > 3 * shown.back().y());  // the plateau the entries apart remove
+        window.width_slider()->setValue(0);  // none are apart before the first cut
+        QVERIFY(window.original_view()->markers().empty());
     }
 
     void corruptFileShowsAnErrorAndKeepsThePreviousData() {

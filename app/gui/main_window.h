@@ -67,6 +67,7 @@ public:
     void set_log_width(bool on);
     QSpinBox* slice_box() const { return slice_; }
     const ErrorChart* chart() const { return chart_; }
+    const ImageView* original_view() const { return original_view_; }
     QString numbers_text() const;
     // Where the original shows the entries kept apart at width w (ImageView::set_markers).
     std::vector<QPoint> kept_apart_pixels(const Snapshot& snapshot, std::size_t w) const;

@@ -40,6 +40,7 @@ public:
 
     // The drawn curve, for tests: (w, ‖R_w‖/‖A‖) points.
     QList<QPointF> curve_points() const;
+    QList<QPointF> reference_curve_points() const { return reference_points_; }
     // The width under a point of the widget, if it is over the plot.
     std::optional<std::size_t> width_at(const QPoint& position) const;
 

@@ -31,6 +31,7 @@ public:
     // Pixels (x = column, y = row of the image) drawn as small rings over the picture, at any
     // zoom: the entries a decomposition keeps apart from its cuts.
     void set_markers(std::vector<QPoint> pixels);
+    const std::vector<QPoint>& markers() const { return markers_; }
     void set_placeholder(const QString& text);
     const QImage& image() const { return image_; }
     const QString& title() const { return title_; }
