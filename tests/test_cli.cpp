@@ -13,6 +13,7 @@
 #include "scd/decomposer.h"
 #include "scd/kernels.h"
 #include "tensor/random_tensor.h"
+#include "test_support.h"
 
 namespace {
 
@@ -195,7 +196,7 @@ private Q_SLOTS:
         process.start(SIGNCUT_CLI, compress);
         QVERIFY(process.waitForStarted());
         bool one_finished = false;
-        for (int i = 0; i < 6000 && !one_finished; ++i) {
+        for (int i = 0; i < 6000 * signcut::testing::time_scale() && !one_finished; ++i) {
             QTest::qWait(10);
             one_finished = QDir(out + ".parts").entryList({"*.json"}).size() > 1;  // job.json and a tensor
         }
