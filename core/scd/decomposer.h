@@ -33,6 +33,9 @@ struct DecomposeOptions {
     CoeffPrecision precision = CoeffPrecision::f32;
     int threads = 0;                   // 0: all cores
     const Kernels* kernels = nullptr;  // nullptr: active_kernels()
+    // Set from another thread, it stops the run as cancel() does (within one pass): for callers
+    // that hold a flag of their own rather than the Decomposer.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 enum class StopReason { running, width, bits_per_entry, target_error, exhausted, cancelled };
@@ -80,6 +83,7 @@ public:
     std::uint64_t floats_streamed() const { return engine_->floats_streamed(); }
 
 private:
+    bool cancel_requested() const;  // cancel() was called or options.cancel is set
     bool should_stop();
     void find_cut();
 
