@@ -38,11 +38,12 @@ def test_ctrl_c_stops_a_long_decomposition(endless, time_scale):
 
 
 def test_ctrl_c_stops_compress_model_and_writes_no_output(cli, tmp_path, time_scale):
-    # 7 matrices of 1024 × 2816 or 1024 × 1024 at 16 bits per entry: tens of thousands of cuts of
-    # millions of entries, far more than any machine does between the first progress call
-    # (100 ms in) and the signal.
+    # 28 matrices of 512 × 512 or 512 × 1408 at 16 bits per entry: over 7·10¹⁰ residual updates,
+    # far more than any machine does between the first progress call (100 ms in) and the
+    # signal. Not larger: a decomposition cannot be stopped while its engine sets up (32 passes
+    # over the matrix), which for a 1024 × 2816 one took longer than the bound on a loaded machine.
     checkpoint = tmp_path / "model.safetensors"
-    cli("synthetic-checkpoint", checkpoint, "--layers", 1)
+    cli("synthetic-checkpoint", checkpoint, "--layers", 4, "--hidden", 512, "--intermediate", 1408)
     out = tmp_path / "model.scdz"
     progress, sent = interrupt_on_first_progress()
     with pytest.raises(KeyboardInterrupt):
