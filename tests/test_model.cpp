@@ -285,7 +285,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const fs::path in = dir.filePath("big.safetensors").toStdString();
         const fs::path out = dir.filePath("big.scdz").toStdString();
-        write_checkpoint(in, {{"big.weight", "F32", {512, 512}},
+        write_checkpoint(in, {{"big.weight", "F32", {256, 256}},
                               {"small.weight", "F32", {32, 24}},
                               {"other.weight", "F32", {24, 32}}});
         std::atomic<bool> cancel{false};
