@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 launcher=()
 if command -v ccache > /dev/null; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
 
-bash scripts/configure.sh no-qt > /dev/null
+# -Werror as in scripts/test.sh's build: the same flags, so ccache serves the core's objects from it.
+bash scripts/configure.sh no-qt -DSIGNCUT_WERROR=ON > /dev/null
 cmake --build --preset no-qt -j "$(nproc)"
 prefix="$PWD/build-no-qt/prefix"
 rm -rf "$prefix"

@@ -43,8 +43,11 @@ cd "$work"
 export SIGNCUT_CLI=$cli
 array=$(sbatch --parsable --array=0-3 --mem=1G --output="$work/shard-%a.log" \
     "$source_dir/scripts/slurm/compress-model.sbatch" "$work/model" "$work/array.scdz" "${options[@]}")
-# Bounded here, so that a stuck job ends the script normally and the trap stops the daemons.
-timeout 150 sbatch --wait --dependency="afterok:$array" --mem=1G --output="$work/merge.log" \
+# Bounded here, so that a stuck job ends the script normally and the trap stops the daemons
+# (150 s, times SIGNCUT_TEST_TIME_SCALE for slower builds, as the C++ tests' latency bounds).
+scale=${SIGNCUT_TEST_TIME_SCALE:-1}
+((scale >= 1)) || scale=1
+timeout $((150 * scale)) sbatch --wait --dependency="afterok:$array" --mem=1G --output="$work/merge.log" \
     "$source_dir/scripts/slurm/compress-model.sbatch" --merge "$work/model" "$work/array.scdz" "${options[@]}"
 
 for k in 0 1 2 3; do

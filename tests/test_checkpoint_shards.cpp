@@ -33,6 +33,7 @@
 #include "model/model_expansion.h"
 #include "model/shard_plan.h"
 #include "tensor/random_tensor.h"
+#include "test_support.h"
 
 using namespace signcut;
 namespace fs = std::filesystem;
@@ -504,7 +505,7 @@ private Q_SLOTS:
         process.start(SIGNCUT_CLI, shard0);
         QVERIFY(process.waitForStarted());
         bool one_finished = false;
-        for (int i = 0; i < 6000 && !one_finished; ++i) {
+        for (int i = 0; i < 6000 * testing::time_scale() && !one_finished; ++i) {
             QTest::qWait(5);
             one_finished = finished_parts(out + ".parts") >= 1;
         }

@@ -13,6 +13,7 @@
 #include "scd/decomposer.h"
 #include "scd/kernels.h"
 #include "tensor/random_tensor.h"
+#include "test_support.h"
 
 namespace {
 
@@ -120,6 +121,22 @@ private Q_SLOTS:
         QCOMPARE(target["stop_reason"].toString(), QString("target_error"));
     }
 
+    // A misspelt SIGNCUT_ISA stops every command with one line naming it, before any work.
+    void aWrongIsaIsOneLineAndNoOutput() {
+        QTemporaryDir dir;
+        QProcess process;
+        QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+        environment.insert("SIGNCUT_ISA", "avx-512");
+        process.setProcessEnvironment(environment);
+        process.start(SIGNCUT_CLI, {"gaussian", "4x3", "--out", dir.filePath("g.npy")});
+        QVERIFY(process.waitForFinished(60000 * signcut::testing::time_scale()));
+        QCOMPARE(process.exitCode(), 1);
+        QCOMPARE(process.readAllStandardError(),
+                 QByteArray("signcut-cli gaussian: error: SIGNCUT_ISA=avx-512: no such instruction set (scalar, avx2 "
+                            "or avx512; unset: the best this CPU runs)\n"));
+        QVERIFY(!QFileInfo::exists(dir.filePath("g.npy")));
+    }
+
     void errorsExitNonZeroAndWriteNothing() {
         QTemporaryDir dir;
         const QString bad = dir.filePath("bad.npy");
@@ -195,7 +212,7 @@ private Q_SLOTS:
         process.start(SIGNCUT_CLI, compress);
         QVERIFY(process.waitForStarted());
         bool one_finished = false;
-        for (int i = 0; i < 6000 && !one_finished; ++i) {
+        for (int i = 0; i < 6000 * signcut::testing::time_scale() && !one_finished; ++i) {
             QTest::qWait(10);
             one_finished = QDir(out + ".parts").entryList({"*.json"}).size() > 1;  // job.json and a tensor
         }

@@ -12,13 +12,14 @@
 #include "tensor/random_tensor.h"
 #include "views/comparison_view.h"
 #include "views/image_view.h"
+#include "test_support.h"
 
 using namespace signcut;
 using signcut::gui::ComparisonView;
 
 namespace {
 
-bool wait_until_finished(ComparisonView& view, int timeout_ms = 60000) {
+bool wait_until_finished(ComparisonView& view, int timeout_ms = 60000 * testing::time_scale()) {
     QSignalSpy finished(&view, &ComparisonView::comparison_finished);
     return !view.is_running() || finished.wait(timeout_ms);
 }
@@ -200,7 +201,7 @@ private Q_SLOTS:
         QVERIFY(!view.is_running());
         // The worker finishes the point in progress, then lets go of the run; whatever it sent
         // before that arrived first and must have been dropped.
-        QVERIFY(stopped.wait(60000));
+        QVERIFY(stopped.wait(60000 * testing::time_scale()));
         QCOMPARE(view.points().size(), std::size_t(0));
         QVERIFY(!view.is_running());
     }

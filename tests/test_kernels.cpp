@@ -1,7 +1,10 @@
 // Every SIMD kernel agrees with its scalar twin bit for bit; the storage they stream is aligned.
 #include <QTest>
 
+#include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 #include <random>
 
 #include "scd/kernels.h"
@@ -30,6 +33,16 @@ class KernelTest : public QObject {
     }
 
     static bool same_bits(float a, float b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+    // choose_isa's message for `requested`, or "" when it chose an instruction set.
+    static std::string isa_error(const char* requested, bool (*supported)(Isa)) {
+        try {
+            choose_isa(requested, supported);
+        } catch (const std::runtime_error& error) {
+            return error.what();
+        }
+        return "";
+    }
 
 private Q_SLOTS:
     void scalarSignedSumMatchesDefinition() {
@@ -215,6 +228,35 @@ private Q_SLOTS:
                          k.add_signed_constant && k.changed_overlaps && k.viterbi_step,
                      isa_name(isa).data());
         }
+    }
+
+    // SIGNCUT_ISA forces a path, or is refused with one line naming it: a misspelt name and an
+    // instruction set the CPU lacks (a CPU faked by `supported`, and this one where it lacks
+    // one) are errors, never a silent fallback to another path.
+    void isaRequestIsHonouredOrRefusedWithOneLine() {
+        bool (*all)(Isa) = [](Isa) { return true; };
+        bool (*only_scalar)(Isa) = [](Isa isa) { return isa == Isa::scalar; };
+        QCOMPARE(choose_isa(nullptr, all), Isa::avx512);
+        QCOMPARE(choose_isa("", only_scalar), Isa::scalar);
+        for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512}) QCOMPARE(choose_isa(isa_name(isa).data(), all), isa);
+        QCOMPARE(isa_error("avx-512", all),
+                 std::string("SIGNCUT_ISA=avx-512: no such instruction set (scalar, avx2 or avx512; unset: the best "
+                             "this CPU runs)"));
+        QVERIFY(!isa_error("AVX2", all).empty());
+        QVERIFY(!isa_error("scalar ", all).empty());
+        QCOMPARE(isa_error("avx512", only_scalar),
+                 std::string("SIGNCUT_ISA=avx512: this CPU does not support avx512 (it runs scalar)"));
+        QCOMPARE(isa_error("avx2", only_scalar),
+                 std::string("SIGNCUT_ISA=avx2: this CPU does not support avx2 (it runs scalar)"));
+        for (Isa isa : {Isa::avx2, Isa::avx512}) {
+            const std::string error = isa_error(isa_name(isa).data(), isa_supported);
+            QCOMPARE(error.empty(), isa_supported(isa));
+            QVERIFY(error.find('\n') == std::string::npos);
+        }
+        // The dispatch follows the variable this test runs with (CI runs the suite with
+        // SIGNCUT_ISA=scalar, and avx2 on an AVX-512 machine).
+        QCOMPARE(active_kernels().isa, choose_isa(std::getenv("SIGNCUT_ISA")));
+        qInfo("kernels: %s", isa_name(active_kernels().isa).data());
     }
 };
 

@@ -17,6 +17,7 @@
 #include "scd/decomposer.h"
 #include "tensor/memory_guard.h"
 #include "tensor/random_tensor.h"
+#include "test_support.h"
 
 using namespace signcut;
 namespace fs = std::filesystem;
@@ -98,9 +99,9 @@ private Q_SLOTS:
             }
         }
         QVERIFY(child > 0);
-        // Wait until the temporary file is being written, then kill.
+        // Wait until the temporary file is being written (the child writes for ever), then kill.
         bool writing = false;
-        for (int i = 0; i < 500 && !writing; ++i) {
+        for (int i = 0; i < 500 * testing::time_scale() && !writing; ++i) {
             for (const auto& entry : fs::directory_iterator(dir.path().toStdString()))
                 if (entry.path().filename().string().rfind(".result.scd.tmp-", 0) == 0 &&
                     fs::file_size(entry.path()) > 0)

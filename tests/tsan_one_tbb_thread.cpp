@@ -1,13 +1,13 @@
-// Linked into the tests of a ThreadSanitizer build only. Debian's oneTBB is not built with
-// ThreadSanitizer, so the synchronisation inside its scheduler (the join at the end of every
-// parallel_for) is invisible to it and every result handed across a join would be reported.
-// This limits oneTBB to one thread for the whole process; what ThreadSanitizer then checks is
-// the concurrency signcut creates itself: the GUI thread against the explorer's worker threads
-// (job ids, cancel flags, the engine cancelled from another thread, results queued to the GUI
-// thread). No two oneTBB tasks run at once, so the engine's parallel passes and compress-model's
-// tensors in flight (its memory gate) are not checked here; docs/reliability.md says what is.
-// SIGNCUT_TSAN_ALL_TBB_THREADS=1 in the environment lifts the limit (SIGNCUT_TEST_THREADS then
-// applies), for a oneTBB built with -fsanitize=thread.
+// Linked into the tests of a ThreadSanitizer build only. Against Debian's oneTBB, which is not
+// built with ThreadSanitizer, the synchronisation inside its scheduler (the join at the end of
+// every parallel_for) is invisible to it and every result handed across a join would be
+// reported; so by default this limits oneTBB to one thread for the whole process, and what TSan
+// checks is the concurrency signcut creates itself (the GUI thread against the explorer's
+// worker threads). scripts/test-sanitizers.sh links the tsan build against a oneTBB built with
+// -fsanitize=thread (scripts/onetbb-tsan.sh) and sets SIGNCUT_TSAN_ALL_TBB_THREADS=1, which
+// lifts the limit (SIGNCUT_TEST_THREADS then applies): the engine's parallel passes, the
+// trellis' and methods' parallel loops and compress-model's tensors in flight are checked too.
+// docs/reliability.md says what is covered.
 #include <oneapi/tbb/global_control.h>
 
 #include <cstdlib>

@@ -8,6 +8,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "scd/kernels.h"
 
 namespace {
 
@@ -66,6 +67,7 @@ int main(int argc, char** argv) {
     }
     arguments.removeFirst();  // the command's parser sees its name first
     try {
+        signcut::active_kernels();  // a wrong SIGNCUT_ISA stops every command before it starts
         return command->second(arguments);
     } catch (const signcut::cli::UsageError& error) {
         std::fprintf(stderr, "signcut-cli %s: %s\n(see 'signcut-cli %s --help')\n", qPrintable(arguments[0]),

@@ -10,10 +10,12 @@
 #include <QTimer>
 
 #include <cstdio>
+#include <exception>
 #include <map>
 
 #include "charts/comparison_chart.h"
 #include "main_window.h"
+#include "scd/kernels.h"
 #include "views/zoom_link.h"
 #include "views/comparison_view.h"
 #include "views/svd_comparison_view.h"
@@ -52,6 +54,12 @@ int main(int argc, char** argv) {
         {"measure", "The comparison chart's y axis: error (relative error, the default), psnr or ssim.", "M", "error"},
     });
     parser.process(app);
+    try {
+        signcut::active_kernels();  // a wrong SIGNCUT_ISA: one line, and no window that cannot compute
+    } catch (const std::exception& error) {
+        std::fprintf(stderr, "signcut: %s\n", error.what());
+        return 2;
+    }
 
     signcut::gui::MainWindow window;
     const bool screenshot = parser.isSet("screenshot");

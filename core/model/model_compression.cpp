@@ -118,15 +118,14 @@ DecomposeOptions decompose_options_of(const ModelCompressionOptions& options) {
     decompose_options.precision = options.precision;
     decompose_options.outliers = options.outliers;
     decompose_options.threads = options.threads;
+    decompose_options.cancel = options.cancel;  // stops a cut in progress, not only between cuts
     return decompose_options;
 }
 
 StoredTensor store_by_scd(Tensor values, const ModelCompressionOptions& options) {
     const Shape shape = values.shape();
     Decomposer decomposer(std::move(values), decompose_options_of(options));
-    decomposer.run([&](const Decomposer&) {
-        if (options.cancel && options.cancel->load()) decomposer.cancel();
-    });
+    decomposer.run();
     if (decomposer.stop_reason() == StopReason::cancelled) throw CompressionCancelled();
     const Decomposition& d = decomposer.decomposition();
     return {

@@ -48,8 +48,8 @@ struct ModelCompressionOptions {
     int threads = 0;                 // 0: all cores
     std::optional<ShardSpec> shard;  // compute only this share, assemble nothing
     bool merge_only = false;         // compute nothing, assemble OUT.scdz from the finished parts
-    // Set from another thread to stop the run: each running decomposition stops after its
-    // current cut, compress_model throws CompressionCancelled and OUT.scdz is not written
+    // Set from another thread to stop the run: each running decomposition stops within one pass
+    // over its residual (DecomposeOptions::cancel), compress_model throws CompressionCancelled and OUT.scdz is not written
     // (tensors finished before stay in OUT.scdz.parts/, for a later run to resume).
     const std::atomic<bool>* cancel = nullptr;
 };

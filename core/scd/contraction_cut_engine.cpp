@@ -39,7 +39,7 @@ double ContractionCutEngine::update_mode(std::size_t mode) {
     return value;
 }
 
-FoundCut ContractionCutEngine::find_cut(int max_iterations, const std::atomic<bool>& cancel) {
+FoundCut ContractionCutEngine::find_cut(int max_iterations, const std::function<bool()>& cancelled) {
     const std::size_t k = storage_shape_.size();
     std::vector<std::size_t> storage_of(k);
     for (std::size_t m = 0; m < k; ++m) storage_of[order_[m]] = m;
@@ -54,7 +54,7 @@ FoundCut ContractionCutEngine::find_cut(int max_iterations, const std::atomic<bo
         ++cut.iterations;
         double swept = 0.0;
         for (std::size_t mode = 0; mode < k; ++mode) {
-            if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
+            if (cancelled()) return cut.cancelled = true, cut;
             swept = update_mode(storage_of[mode]);
         }
         const bool grew = swept > value;

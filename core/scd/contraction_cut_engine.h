@@ -16,7 +16,7 @@ public:
     // Cut j starts from the seeded start j of cut_start.h.
     ContractionCutEngine(Tensor input, const Kernels& kernels, std::uint64_t seed);
 
-    FoundCut find_cut(int max_iterations, const std::atomic<bool>& cancel) override;
+    FoundCut find_cut(int max_iterations, const std::function<bool()>& cancelled) override;
     void subtract(const FoundCut& cut, float coeff) override;
     double squared_norm() override;
     void entries_above(double squared_threshold, std::vector<std::uint64_t>& indices,

@@ -5,7 +5,7 @@
 // ContractionCutEngine (any order, a full pass over R per mode update) implement it; the
 // Decomposer keeps the stop rules, the coefficient rounding and the norm bookkeeping.
 
-#include <atomic>
+#include <functional>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -25,8 +25,8 @@ class CutEngine {
 public:
     virtual ~CutEngine() = default;
     // Alternates from the seeded start until the value stops growing or max_iterations
-    // sweeps; returns early (cancelled) when `cancel` is set.
-    virtual FoundCut find_cut(int max_iterations, const std::atomic<bool>& cancel) = 0;
+    // sweeps; returns early (cancelled) when `cancelled()` holds (asked once per pass).
+    virtual FoundCut find_cut(int max_iterations, const std::function<bool()>& cancelled) = 0;
     // R ← R − coeff · x^(1) ⊗ … ⊗ x^(k) for the cut just found.
     virtual void subtract(const FoundCut& cut, float coeff) = 0;
     // ‖R‖², summed directly over the residual.

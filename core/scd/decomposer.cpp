@@ -95,10 +95,15 @@ Decomposer::Decomposer(Tensor input, DecomposeOptions options)
 
 Decomposer::~Decomposer() = default;
 
+bool Decomposer::cancel_requested() const {
+    return cancelled_.load(std::memory_order_relaxed) ||
+           (options_.cancel && options_.cancel->load(std::memory_order_relaxed));
+}
+
 bool Decomposer::should_stop() {
     const std::size_t w = decomposition_.width();
     const StopRule& stop = options_.stop;
-    if (cancelled_.load(std::memory_order_relaxed)) stop_reason_ = StopReason::cancelled;
+    if (cancel_requested()) stop_reason_ = StopReason::cancelled;
     else if (stop.target_relative_error && decomposition_.relative_error(w) <= *stop.target_relative_error)
         stop_reason_ = StopReason::target_error;
     else if (decomposition_.residual_squared_norms()[w] <= 0.0) stop_reason_ = StopReason::exhausted;
@@ -109,7 +114,7 @@ bool Decomposer::should_stop() {
 bool Decomposer::step() {
     if (stop_reason_ != StopReason::running || should_stop()) return false;
     arena_->execute([this] { find_cut(); });
-    if (cancelled_.load(std::memory_order_relaxed)) stop_reason_ = StopReason::cancelled;
+    if (cancel_requested()) stop_reason_ = StopReason::cancelled;
     return stop_reason_ == StopReason::running;
 }
 
@@ -120,7 +125,7 @@ StopReason Decomposer::run(const std::function<void(const Decomposer&)>& on_cut)
 }
 
 void Decomposer::find_cut() {
-    const FoundCut cut = engine_->find_cut(options_.max_iterations, cancelled_);
+    const FoundCut cut = engine_->find_cut(options_.max_iterations, [this] { return cancel_requested(); });
     if (cut.cancelled) return;
     last_iterations_ = cut.iterations;
     last_cut_value_ = cut.value;

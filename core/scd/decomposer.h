@@ -35,6 +35,9 @@ struct DecomposeOptions {
     OutlierPolicy outliers;            // entries kept apart (outliers.h); none by default: the plain algorithm
     int threads = 0;                   // 0: all cores
     const Kernels* kernels = nullptr;  // nullptr: active_kernels()
+    // Set from another thread, it stops the run as cancel() does (within one pass): for callers
+    // that hold a flag of their own rather than the Decomposer.
+    const std::atomic<bool>* cancel = nullptr;
 };
 
 enum class StopReason { running, width, bits_per_entry, target_error, exhausted, cancelled };
@@ -82,6 +85,7 @@ public:
     std::uint64_t floats_streamed() const { return engine_->floats_streamed(); }
 
 private:
+    bool cancel_requested() const;  // cancel() was called or options.cancel is set
     bool should_stop();
     void find_cut();
     // Policy `automatic`: moves apart every residual entry that buys more residual energy per

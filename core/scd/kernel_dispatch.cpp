@@ -51,15 +51,31 @@ const Kernels& kernels_for(Isa isa) {
     return scalar_kernels();
 }
 
+Isa choose_isa(const char* requested, bool (*supported)(Isa)) {
+    constexpr Isa kAll[] = {Isa::avx512, Isa::avx2, Isa::scalar};  // best first
+    if (!requested || !*requested) {
+        for (Isa isa : kAll)
+            if (supported(isa)) return isa;
+        return Isa::scalar;
+    }
+    const std::string setting = "SIGNCUT_ISA=" + std::string(requested);
+    const std::optional<Isa> isa = isa_from_name(requested);
+    if (!isa)
+        throw std::runtime_error(setting +
+                                 ": no such instruction set (scalar, avx2 or avx512; unset: the best this CPU runs)");
+    if (!supported(*isa)) {
+        std::string runs;
+        for (Isa other : kAll)
+            if (supported(other)) runs += (runs.empty() ? "" : ", ") + std::string(isa_name(other));
+        throw std::runtime_error(setting + ": this CPU does not support " + std::string(isa_name(*isa)) + " (it runs " +
+                                 runs + ")");
+    }
+    return *isa;
+}
+
 const Kernels& active_kernels() {
-    static const Kernels& chosen = []() -> const Kernels& {
-        if (const char* requested = std::getenv("SIGNCUT_ISA")) {
-            if (auto isa = isa_from_name(requested); isa && isa_supported(*isa)) return kernels_for(*isa);
-        }
-        if (isa_supported(Isa::avx512)) return kernels_for(Isa::avx512);
-        if (isa_supported(Isa::avx2)) return kernels_for(Isa::avx2);
-        return scalar_kernels();
-    }();
+    // A throw leaves `chosen` uninitialised, so every later call throws the same error.
+    static const Kernels& chosen = kernels_for(choose_isa(std::getenv("SIGNCUT_ISA")));
     return chosen;
 }
 

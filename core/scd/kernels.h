@@ -70,8 +70,12 @@ bool isa_supported(Isa isa);
 
 // The kernels of one instruction set; throws if this CPU lacks it.
 const Kernels& kernels_for(Isa isa);
-// The dispatch point: the best instruction set this CPU supports, unless the
-// environment variable SIGNCUT_ISA (scalar, avx2, avx512) asks for another one.
+// The instruction set SIGNCUT_ISA names (`requested`; null or empty: not set), or else the best
+// one `supported` allows. A name that is no instruction set, or one `supported` refuses, throws
+// std::runtime_error with a one-line message naming the variable: never a silent fallback.
+Isa choose_isa(const char* requested, bool (*supported)(Isa) = isa_supported);
+// The dispatch point, chosen once: choose_isa(SIGNCUT_ISA from the environment). Throws
+// choose_isa's error on every call while SIGNCUT_ISA is wrong.
 const Kernels& active_kernels();
 
 // Each instruction set's table, defined in its own translation unit.

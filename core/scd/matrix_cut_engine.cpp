@@ -324,7 +324,7 @@ void MatrixCutEngine::half_step(bool rows, std::size_t level, const std::vector<
     keep.signs = signs, keep.image = image;
 }
 
-FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::atomic<bool>& cancel) {
+FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::function<bool()>& cancelled) {
     FoundCut cut;
     const std::size_t pool = cuts_ % kStartPool;
     if (channels_ > 1) u_ = seeded_cut_start(r_.shape(), seed_, cuts_).at(2);
@@ -333,10 +333,10 @@ FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::atomic<bool>& 
     const std::vector<float>* t_image = &kept(pool, 0).image;  // t0's: the first s needs no pass at all
     while (cut.iterations < max_iterations) {
         ++cut.iterations;
-        if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
+        if (cancelled()) return cut.cancelled = true, cut;
         combined_signs(*t_image, combined_h_, next_s_);  // s ← sign(R t (u))
         half_step(true, level++, next_s_);
-        if (cancel.load(std::memory_order_relaxed)) return cut.cancelled = true, cut;
+        if (cancelled()) return cut.cancelled = true, cut;
         combined_signs(g_, combined_g_, next_t_);  // t ← sign(Rᵀ s (u))
         double swept = 0.0;
         if (channels_ == 1)  // sᵀ R t_new = ‖Rᵀ s‖₁ = 2 Σ_k sign(g_k) g_k

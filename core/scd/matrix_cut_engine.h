@@ -73,7 +73,7 @@ public:
 
     // Alternating maximisation from t0 (and u0): each sweep updates s, t, then u (c > 1).
     // The cut's signs are {s, t} or {s, t, u}.
-    FoundCut find_cut(int max_iterations, const std::atomic<bool>& cancel) override;
+    FoundCut find_cut(int max_iterations, const std::function<bool()>& cancelled) override;
     // R ← R − c · s ⊗ t (⊗ u): the cut waits (kPendingCuts), the kept images follow at once.
     void subtract(const FoundCut& cut, float coeff) override;
     // ‖R‖²; applies the waiting cuts first (at a kPendingCuts boundary this changes nothing in

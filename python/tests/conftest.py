@@ -30,6 +30,22 @@ def cat_path():
     return pathlib.Path(os.environ.get("SIGNCUT_RESOURCES", REPO / "resources")) / "chelsea.png"
 
 
+@pytest.fixture(scope="session")
+def time_scale():
+    """SIGNCUT_TEST_TIME_SCALE (as tests/test_support.h): latency bounds are multiplied by it."""
+    return max(1, int(os.environ.get("SIGNCUT_TEST_TIME_SCALE", "1") or 1))
+
+
+@pytest.fixture(scope="session")
+def endless():
+    """A decomposition no machine finishes during a test: 200 000 cuts of a 1500 × 1500 matrix,
+    each of which updates all 2.25 M entries of the residual (4.5·10¹¹ updates, minutes even at
+    10¹¹ a second). Tests that need a run in progress stop it themselves, from its progress
+    callback or by a signal, instead of assuming how long some fixed work takes."""
+    a = np.random.default_rng(8).standard_normal((1500, 1500)).astype(np.float32)
+    return a, 200_000
+
+
 @pytest.fixture
 def gaussian():
     """A small N(0,1) matrix, float32 and C-contiguous."""

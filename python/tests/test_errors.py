@@ -1,4 +1,9 @@
-"""Errors as Python expects them: ValueError for bad arrays and options, OSError for files."""
+"""Errors as Python expects them: ValueError for bad arrays and options, OSError for files,
+RuntimeError for a wrong SIGNCUT_ISA."""
+
+import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -54,3 +59,16 @@ def test_unreadable_files_raise_os_error_naming_the_file(tmp_path):
     corrupt.write_bytes(b"SCD\x1a" + bytes(60))
     with pytest.raises(OSError, match="corrupt.scd"):
         signcut.load(corrupt)
+
+
+@pytest.mark.parametrize("isa, message", [
+    ("avx-512", "SIGNCUT_ISA=avx-512: no such instruction set"),
+    ("AVX2", "SIGNCUT_ISA=AVX2: no such instruction set"),
+])
+def test_a_wrong_signcut_isa_is_one_runtime_error(isa, message):
+    # In a child interpreter: the kernels are chosen once per process.
+    code = "import numpy, signcut; signcut.decompose(numpy.ones((4, 3), numpy.float32), width=1)"
+    env = dict(os.environ, SIGNCUT_ISA=isa)
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert run.returncode == 1
+    assert run.stderr.splitlines()[-1].startswith("RuntimeError: " + message)
