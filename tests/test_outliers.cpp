@@ -41,7 +41,9 @@ bool identical(const Decomposition& a, const Decomposition& b) {
     for (std::size_t j = 0; j < a.width(); ++j)
         for (std::size_t m = 0; m < a.order(); ++m)
             if (!std::equal(a.signs(j, m).begin(), a.signs(j, m).end(), b.signs(j, m).begin())) return false;
-    const auto same_bytes = [](auto x, auto y) { return std::memcmp(x.data(), y.data(), x.size_bytes()) == 0; };
+    const auto same_bytes = [](auto x, auto y) {  // floats bit for bit
+        return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size_bytes()) == 0);
+    };
     return same_bytes(a.coeffs(), b.coeffs()) && same_bytes(a.outlier_indices(), b.outlier_indices()) &&
            same_bytes(a.outlier_values(), b.outlier_values()) && same_bytes(a.outlier_widths(), b.outlier_widths());
 }
