@@ -144,7 +144,7 @@ int decompose_command(const QStringList& arguments) {
                    .arg(qint64(entries * 4))
                    .arg(qint64(entries * 2)));
     print_line(QString("relative error  %1").arg(error, 0, 'g', 6));
-    print_line(QString("outliers apart  %1").arg(QString::fromStdString(describe_outliers(d, w))));
+    print_line(QString("outliers apart  %1").arg(QString::fromStdString(describe_outliers({&d, 1}, w))));
     print_line(QString("time            %1 s (%2 cuts/s, %3 kernels)")
                    .arg(seconds, 0, 'f', 2)
                    .arg(seconds > 0 ? double(w) / seconds : 0.0, 0, 'f', 0)

@@ -54,7 +54,7 @@ int info_command(const QStringList& arguments) {
                    .arg(d.bits_per_entry(w), 0, 'f', 3));
     print_line(
         QString("relative error  %1 (from the stored coefficients and ‖A‖)").arg(d.relative_error(w), 0, 'g', 6));
-    print_line(QString("outliers apart  %1").arg(QString::fromStdString(describe_outliers(d, w))));
+    print_line(QString("outliers apart  %1").arg(QString::fromStdString(describe_outliers({&d, 1}, w))));
     print_line(QString("|coefficients|  from %1 to %2").arg(c_min, 0, 'g', 6).arg(c_max, 0, 'g', 6));
     return 0;
 }

@@ -432,16 +432,7 @@ QString MainWindow::numbers_text() const {
         text += tr("vs bf16 copy     %1× smaller\n").arg(2.0 * entries / bytes, 0, 'f', 2);
     }
     text += tr("relative error   %1\n").arg(error, 0, 'g', 4);
-    std::size_t apart = 0;
-    double apart_bits = 8.0 * bytes;  // what the entries kept apart add to the cuts' file
-    for (const Decomposition& part : s->parts()) {
-        apart += part.outlier_count(w);
-        apart_bits -= 8.0 * double(scd_file_bytes(part.shape(), w, part.precision()));
-    }
-    text += tr("outliers apart   %1 (%2 %), %3 b/e\n")
-                .arg(apart)
-                .arg(100.0 * double(apart) / entries, 0, 'g', 2)
-                .arg(apart_bits / entries, 0, 'f', 3);
+    text += tr("outliers apart   %1\n").arg(QString::fromStdString(describe_outliers(s->parts(), w)));
     if (document_->is_photo()) {
         // PSNR with peak 1 (photos are read into [0, 1]): MSE = error² · ‖A‖² / N.
         double input_energy = 0;

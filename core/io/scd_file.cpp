@@ -97,8 +97,7 @@ void put_outliers(ByteWriter& out, const Decomposition& d, std::size_t width) {
     for (std::size_t e = 0; e < count; ++e) bits.append_number(d.outlier_indices()[e], index_bits);
     bits.finish();
     for (std::size_t e = 0; e < count; ++e)
-        if (d.precision() == CoeffPrecision::f32) out.put(std::bit_cast<std::uint32_t>(d.outlier_values()[e]));
-        else out.put(float_to_f16_bits(d.outlier_values()[e]));
+        put_coefficient(out, d.outlier_values()[e], outlier_value_precision(d.precision()));
 }
 
 // The entries kept apart as a version 2 file stores them, each with the width it joins at.
@@ -135,8 +134,7 @@ StoredOutliers read_outliers(ByteReader& in, const Fail& fail, std::uint64_t ent
         out.indices.push_back(index);
     }
     for (std::size_t e = 0; e < count; ++e) {
-        const float value = precision == CoeffPrecision::f32 ? std::bit_cast<float>(in.get<std::uint32_t>())
-                                                             : f16_bits_to_float(in.get<std::uint16_t>());
+        const float value = get_coefficient(in, outlier_value_precision(precision));
         if (!std::isfinite(value)) throw fail("non-finite value of an entry kept apart");
         out.values.push_back(value);
     }

@@ -20,7 +20,7 @@ Approximation approximate_with_entries_apart(const Tensor& a, const MethodOption
     Tensor remainder = a;
     std::vector<float> values;
     for (std::uint64_t i : apart) {
-        values.push_back(round_outlier_value(a[i], CoeffPrecision::f16));
+        values.push_back(round_to_precision(a[i], CoeffPrecision::f16));
         remainder[i] -= values.back();
     }
     Approximation out = method(remainder, rest);

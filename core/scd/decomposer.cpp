@@ -189,7 +189,7 @@ void Decomposer::take_apart(std::span<const std::uint64_t> indices, std::span<co
     double norm = decomposition_.residual_squared_norms().back();
     for (std::size_t e = 0; e < stored.size(); ++e) {
         const double r = residual_values[e];
-        stored[e] = round_outlier_value(residual_values[e], options_.precision);
+        stored[e] = round_to_precision(residual_values[e], outlier_value_precision(options_.precision));
         norm -= r * r - (r - stored[e]) * (r - stored[e]);
     }
     engine_->subtract_entries(indices, stored);

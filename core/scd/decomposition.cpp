@@ -52,7 +52,7 @@ std::uint64_t scd_file_bytes(const Shape& shape, std::size_t width, CoeffPrecisi
     if (outliers > 0) {  // version 2's section: count 8, batch count 8, (width, count) 16 each, indices, values
         const std::uint64_t index_bits = outlier_index_bits(element_count(shape));
         bytes += 16 + 16 * std::uint64_t(outlier_widths) + (std::uint64_t(outliers) * index_bits + 7) / 8 +
-                 std::uint64_t(outliers) * outlier_value_bytes(precision);
+                 std::uint64_t(outliers) * coefficient_bytes(outlier_value_precision(precision));
     }
     return bytes;
 }
@@ -149,13 +149,13 @@ Tensor Decomposition::reconstruct(std::size_t w) const {
     require_memory(4 * std::uint64_t(entries_), "reconstructing a " + shape_to_string(shape_) + " tensor");
     Tensor out(shape_);
     add_cuts(out, 0, w);
-    for (std::size_t i = 0; i < outlier_count(w); ++i) out[outlier_indices_[i]] += outlier_values_[i];
+    for (std::size_t i = 0, kept = outlier_count(w); i < kept; ++i) out[outlier_indices_[i]] += outlier_values_[i];
     return out;
 }
 
 void Decomposition::add_outliers(Tensor& target, std::size_t first, std::size_t last, float scale) const {
     if (target.shape() != shape_) throw std::invalid_argument("add_outliers: target has the wrong shape");
-    for (std::size_t i = outlier_count(first); i < outlier_count(last); ++i)
+    for (std::size_t i = outlier_count(first), end = outlier_count(last); i < end; ++i)
         target[outlier_indices_[i]] += scale * outlier_values_[i];
 }
 

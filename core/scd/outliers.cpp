@@ -10,7 +10,6 @@
 #include <oneapi/tbb/parallel_for.h>
 
 #include "scd/decomposition.h"
-#include "tensor/float16.h"
 
 namespace signcut {
 
@@ -32,14 +31,12 @@ std::size_t outlier_index_bits(std::uint64_t entries) {
     return std::max<std::size_t>(1, std::size_t(std::bit_width(entries > 0 ? entries - 1 : 0)));
 }
 
-std::size_t outlier_value_bytes(CoeffPrecision precision) { return precision == CoeffPrecision::f32 ? 4 : 2; }
-
-float round_outlier_value(float value, CoeffPrecision precision) {
-    return precision == CoeffPrecision::f32 ? value : f16_bits_to_float(float_to_f16_bits(value));
+CoeffPrecision outlier_value_precision(CoeffPrecision coefficients) {
+    return coefficients == CoeffPrecision::f32 ? CoeffPrecision::f32 : CoeffPrecision::f16;
 }
 
 std::size_t outlier_bits(std::uint64_t entries, CoeffPrecision precision) {
-    return outlier_index_bits(entries) + 8 * outlier_value_bytes(precision);
+    return outlier_index_bits(entries) + 8 * coefficient_bytes(outlier_value_precision(precision));
 }
 
 std::vector<std::uint64_t> largest_entries(const Tensor& a, std::size_t count) {
@@ -57,12 +54,17 @@ std::vector<std::uint64_t> largest_entries(const Tensor& a, std::size_t count) {
     return order;
 }
 
-std::string describe_outliers(const Decomposition& d, std::size_t w) {
-    const std::size_t count = d.outlier_count(w);
-    const double bits = 8.0 * double(d.stored_bytes(w) - scd_file_bytes(d.shape(), w, d.precision()));
+std::string describe_outliers(std::span<const Decomposition> parts, std::size_t w) {
+    std::size_t count = 0;
+    double bits = 0.0, entries = 0.0;
+    for (const Decomposition& d : parts) {
+        count += d.outlier_count(w);
+        bits += 8.0 * double(d.stored_bytes(w) - scd_file_bytes(d.shape(), w, d.precision()));
+        entries += double(d.entries());
+    }
     char text[96];
-    std::snprintf(text, sizeof text, "%zu (%.2g %%), %.3f b/e", count, 100.0 * double(count) / double(d.entries()),
-                  bits / double(d.entries()));
+    std::snprintf(text, sizeof text, "%zu (%.2g %%), %.3f b/e", count, 100.0 * double(count) / entries,
+                  bits / entries);
     return text;
 }
 

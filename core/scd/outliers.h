@@ -37,9 +37,8 @@ std::string outlier_policy_name(const OutlierPolicy& policy);
 
 // An entry kept apart stores a packed flat index of this many bits ...
 std::size_t outlier_index_bits(std::uint64_t entries);
-// ... and its value: f32 beside f32 coefficients, f16 beside f16 or bf16 ones.
-std::size_t outlier_value_bytes(CoeffPrecision precision);
-float round_outlier_value(float value, CoeffPrecision precision);
+// ... and its value, stored as f32 beside f32 coefficients and as f16 beside f16 or bf16 ones.
+CoeffPrecision outlier_value_precision(CoeffPrecision coefficients);
 // Bits of one entry kept apart (index and value).
 std::size_t outlier_bits(std::uint64_t entries, CoeffPrecision precision);
 
@@ -48,9 +47,9 @@ std::size_t outlier_bits(std::uint64_t entries, CoeffPrecision precision);
 std::vector<std::uint64_t> largest_entries(const Tensor& a, std::size_t count);
 
 class Decomposition;
-// "262 (0.10 %), 0.034 b/e": how many entries a decomposition keeps apart at width w, and the
-// bits per entry they cost. The readout of the CLI, the GUI and Python.
-std::string describe_outliers(const Decomposition& d, std::size_t w);
+// "262 (0.10 %), 0.034 b/e": how many entries the decompositions (one, or one per colour channel)
+// keep apart at width w, and the bits per entry they cost. The readout of the CLI and the GUI.
+std::string describe_outliers(std::span<const Decomposition> parts, std::size_t w);
 
 // Appends the positions i (increasing) and values of the entries of `data` with x² > squared_threshold,
 // scanning fixed chunks in parallel; the result does not depend on the thread count.
