@@ -1,7 +1,8 @@
 """A TensorFlow.js graph model (model.json + .bin shards) loaded and run in plain numpy.
 
 Only the ops of the networks checked here are implemented (BlazeFace: _FusedConv2D,
-DepthwiseConv2dNative, AddV2, Relu, MaxPool, Pad, Reshape); any other op is an error naming it.
+DepthwiseConv2dNative, AddV2, Relu, MaxPool, Pad, Reshape; the emotion classifier adds Mean and
+Softmax); any other op is an error naming it.
 TensorFlow's layouts throughout: activations NHWC, convolution kernels (kh, kw, in, out),
 depthwise kernels (kh, kw, in, multiplier). Arithmetic in float32, as tfjs does.
 """
@@ -164,6 +165,12 @@ def _evaluate(node, args):
         return np.pad(args[0], [tuple(p) for p in args[1]])
     if op == "Reshape":
         return args[0].reshape([int(d) for d in args[1]])
+    if op == "Mean":
+        keep = node.get("attr", {}).get("keep_dims", {}).get("b", False)
+        return args[0].mean(axis=tuple(int(i) for i in np.ravel(args[1])), keepdims=keep)
+    if op == "Softmax":
+        e = np.exp(args[0] - args[0].max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
     raise ModelError(f"{node['name']}: op {op} is not implemented")
 
 
