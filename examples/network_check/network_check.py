@@ -111,10 +111,18 @@ def compress_and_measure(args, network, reference, folder):
     os.makedirs(folder, exist_ok=True)
     model = network.model
     checkpoint = os.path.join(folder, "model.safetensors")
-    write_safetensors(checkpoint, {k: v for k, v in model.weights.items() if v.dtype == np.float32})
+    exported = {k: v for k, v in model.weights.items() if v.dtype == np.float32}
+    write_safetensors(checkpoint, exported)
+
+    def expanded(weights):
+        """The expanded checkpoint must hold every exported tensor, same shape: a missing one would
+        silently leave the original's weight in the network."""
+        if {k: v.shape for k, v in weights.items()} != {k: v.shape for k, v in exported.items()}:
+            sys.exit("expand-model gave other tensor names or shapes than the checkpoint had")
+        return weights
     bits_list = [float(b) for b in args.bits.split(",")]
     # The pipeline itself must be transparent: tensors kept as they were give the original outputs.
-    kept = network.outputs(round_trip(args.cli, checkpoint, folder, "kept", bits_list[0], "")[2])
+    kept = network.outputs(expanded(round_trip(args.cli, checkpoint, folder, "kept", bits_list[0], "")[2]))
     if any(not np.array_equal(kept[name], reference[name]) for name in reference):
         sys.exit("compress-model --exclude '.*' + expand-model changed the outputs: the check itself is broken")
     print("round trip with every tensor kept as it was: outputs identical", file=sys.stderr)
@@ -125,7 +133,7 @@ def compress_and_measure(args, network, reference, folder):
             try:
                 summary, report, weights = round_trip(args.cli, checkpoint, folder, setting, bits, args.flatten,
                                                       kept_names)
-                outputs = network.outputs(weights)
+                outputs = network.outputs(expanded(weights))
                 metrics = {name: network.metrics(name, outputs[name], reference[name]) for name in reference}
                 results[(setting, bits)] = (summary, report, metrics)
             except RuntimeError as error:

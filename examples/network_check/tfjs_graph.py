@@ -187,7 +187,10 @@ class GraphModel:
 
     def output_names(self):
         """The signature's outputs ("Identity:0" → node "Identity"), in the file's order."""
-        outputs = self.spec["userDefinedMetadata"]["signature"]["outputs"]
+        signature = self.spec.get("userDefinedMetadata", {}).get("signature")
+        if not signature:
+            raise ModelError(f"{self.path}: no signature naming the outputs")
+        outputs = signature["outputs"]
         return [name.split(":")[0] for name in outputs]
 
     def weights_of_op(self, op):
