@@ -1,6 +1,7 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
@@ -25,6 +26,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "charts/error_chart.h"
 #include "explorer_document.h"
@@ -32,6 +34,7 @@
 #include "methods/method.h"
 #include "methods/image_quality.h"
 #include "views/checkpoint_panel.h"
+#include "views/colour_scale.h"
 #include "views/image_view.h"
 #include "tour_dialog.h"
 #include "views/comparison_view.h"
@@ -46,14 +49,17 @@
 namespace signcut::gui {
 namespace {
 
-// 99th percentile of |x|: a legend limit that is not ruined by a few outliers.
-float robust_limit(const Tensor& tensor) {
-    std::vector<float> magnitudes(tensor.data().begin(), tensor.data().end());
-    for (float& x : magnitudes) x = std::abs(x);
-    if (magnitudes.empty()) return 0.0f;
-    auto nth = magnitudes.begin() + std::ptrdiff_t(magnitudes.size() * 99 / 100);
-    std::nth_element(magnitudes.begin(), nth, magnitudes.end());
-    return *nth;
+// Why a run stopped, in words (the engine's names are identifiers: stop_reason_name).
+QString stop_reason_text(const QString& reason) {
+    static const std::map<QString, const char*> words = {
+        {"width", QT_TRANSLATE_NOOP("MainWindow", "Reached the width asked for")},
+        {"bits_per_entry", QT_TRANSLATE_NOOP("MainWindow", "Reached the bit budget")},
+        {"target_error", QT_TRANSLATE_NOOP("MainWindow", "Reached the target error")},
+        {"exhausted", QT_TRANSLATE_NOOP("MainWindow", "Fitted exactly (nothing left to cut)")},
+        {"cancelled", QT_TRANSLATE_NOOP("MainWindow", "Cancelled")},
+    };
+    const auto found = words.find(reason);
+    return found == words.end() ? reason : MainWindow::tr(found->second);
 }
 
 }  // namespace
@@ -97,6 +103,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                          "rate-distortion floors"));
     cut_view_ = new CutStepperView;
     gallery_ = new CutGalleryView;
+    connect(cut_view_, &CutStepperView::cut_chosen, this, &MainWindow::refresh_teaching_tab);
+    connect(gallery_, &CutGalleryView::cut_clicked, this, [this](std::size_t j) {
+        cut_view_->choose_cut(j + 1);
+        show_tab(kCutTab);
+    });
     svd_view_ = new SvdComparisonView;
     tabs_->addTab(cut_view_, tr("Inside one cut"));
     tabs_->setTabToolTip(kCutTab, tr("The next cut at the width shown, found step by step"));
@@ -105,16 +116,19 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabs_->addTab(svd_view_, tr("SVD vs cuts"));
     tabs_->setTabToolTip(kSvdTab, tr("Truncated SVD and signed cuts at the same memory"));
     setCentralWidget(tabs_);
-    // One zoom for the pictures of the same data, in each tab's panes alike; in each tab, one
-    // pane can be shown alone.
-    zoom_ = new ZoomLink(this);
+    // One zoom for the pictures of a tab (Explore, Compare, SVD vs cuts): its panes zoom and pan
+    // together, and one can be shown alone. Each tab keeps its own: Compare's magnified corner
+    // does not follow into SVD vs cuts.
     const QList<ImageView*> compare_panes = comparison_->findChildren<ImageView*>();
     const QList<ImageView*> svd_panes = svd_view_->findChildren<ImageView*>();
-    for (const std::vector<ImageView*>& panes :
-         {std::vector<ImageView*>{original_view_, reconstruction_view_, residual_view_},
-          std::vector<ImageView*>(compare_panes.begin(), compare_panes.end()),
-          std::vector<ImageView*>(svd_panes.begin(), svd_panes.end())}) {
-        for (ImageView* pane : panes) pane->set_zoom_link(zoom_);
+    const std::pair<Tab, std::vector<ImageView*>> tab_panes[] = {
+        {kExploreTab, {original_view_, reconstruction_view_, residual_view_}},
+        {kCompareTab, std::vector<ImageView*>(compare_panes.begin(), compare_panes.end())},
+        {kSvdTab, std::vector<ImageView*>(svd_panes.begin(), svd_panes.end())}};
+    for (const auto& [tab, panes] : tab_panes) {
+        auto* zoom = new ZoomLink(this);
+        zooms_[tab] = zoom;
+        for (ImageView* pane : panes) pane->set_zoom_link(zoom);
         make_enlargeable(panes);
     }
 
@@ -125,8 +139,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     numbers_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     // No minimum width: at 2× scaling on a 1920 × 1080 screen the whole window must fit.
     slice_ = new QSpinBox;
-    slice_->setToolTip(tr("Which 2-D slice of a tensor of order > 2 to show"));
+    slice_->setRange(-1, 0);
+    slice_->setValue(-1);
+    slice_->setSpecialValueText(tr("all, unfolded"));
+    slice_->setToolTip(tr("A tensor of order > 2: all of it as one matrix (rows over its first modes, columns "
+                          "over the rest, the squarest such split), or one 2-D slice through its first two modes"));
     connect(slice_, &QSpinBox::valueChanged, this, [this] { refresh_views(); });
+    own_scales_ = new QCheckBox(tr("Each pane its own colour scale"));
+    own_scales_->setToolTip(tr("Off: the heat maps share one scale, the %1th percentile of |A|, so equal colours "
+                               "are equal values; values beyond it are saturated. On: each pane is scaled to its own "
+                               "%1th percentile (a faint residual then shows its structure).")
+                                .arg(100.0 * kScaleQuantile));
+    own_scales_->setChecked(QSettings().value("view/own-colour-scales", false).toBool());
+    connect(own_scales_, &QCheckBox::toggled, this, [this](bool on) {
+        QSettings().setValue("view/own-colour-scales", on);
+        refresh_views();
+    });
+    mark_apart_ = new QCheckBox(tr("Ring the entries kept apart"));
+    mark_apart_->setToolTip(tr("Outliers apart: ring, on the original, the entries stored exactly instead of by cuts"));
+    mark_apart_->setChecked(true);
+    connect(mark_apart_, &QCheckBox::toggled, this, [this] { refresh_views(); });
     auto* panel = new QWidget;
     auto* panel_layout = new QVBoxLayout(panel);
     panel_layout->addWidget(settings_);
@@ -134,6 +166,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     slice_row->addWidget(new QLabel(tr("Slice shown")));
     slice_row->addWidget(slice_, 1);
     panel_layout->addLayout(slice_row);
+    panel_layout->addWidget(own_scales_);
+    panel_layout->addWidget(mark_apart_);
     panel_layout->addWidget(numbers_, 1);
     run_dock_ = new QDockWidget(tr("Run"));
     run_dock_->setObjectName("run-dock");
@@ -149,8 +183,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabifyDockWidget(run_dock_, checkpoint_dock_);
     checkpoint_dock_->hide();  // shown while a .scdz checkpoint is open
     // The Run dock belongs to the Explore tab; Compare has its own controls and needs the room.
+    // Compare has its own status line, progress and Cancel: the bar's are the decomposition's.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         run_dock_->setVisible(index == kExploreTab);
+        progress_->setVisible(index != kCompareTab);
+        cancel_button_->setVisible(index != kCompareTab);
+        if (index == kCompareTab) statusBar()->clearMessage();
+        else statusBar()->showMessage(run_status_);
         refresh_teaching_tab();
     });
 
@@ -287,16 +326,19 @@ void MainWindow::refresh_teaching_tab() {
         return cut_view_->clear(tr("Stepping through a cut needs the original data: open an image or a matrix"));
     Tensor residual = input->tensor;
     if (input->tensor.shape() != snapshot->shape()) return;  // a decomposition of other data
-    const Tensor& approx = document_->reconstruction();
+    cut_view_->set_computed(snapshot->width());
+    const std::size_t width = std::min(cut_view_->chosen_width(), snapshot->width());
+    ReconstructionCursor cursor;  // none kept: the next call may be about another run
+    const Tensor& approx = cursor.at(*snapshot, width);
     for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
-    QString note = tr("(the width shown in Explore; move its slider to step through another cut)");
+    QString note = tr("(choose another cut above)");
     bool photo = document_->is_photo();
     if (snapshot->split_channels) {  // each channel has its own cuts: show the red one's
         residual = as_matrices(residual).front();
         photo = false;
         note = tr("of the red channel (the colour setting decomposes each channel on its own)");
     }
-    cut_view_->set_residual(std::move(residual), document_->width(), settings_->options(), photo, note);
+    cut_view_->set_residual(std::move(residual), width, settings_->options(), photo, note);
 }
 
 void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(width); }
@@ -320,22 +362,43 @@ void MainWindow::on_job_started(const Job& job) {
     progress_->setValue(0);
     scrubber_->show_width(0);
     const bool photo = document_->is_photo();
-    original_view_->set_image(photo ? photo_image(input)
-                                    : heat_map(matrix_slice(input, std::size_t(slice_->value())), max_abs(input)));
-    original_view_->set_legend(photo ? -1.0 : double(max_abs(input)));
+    shared_limit_ = photo ? 0.0f : abs_quantile(input);
+    if (photo) {
+        original_view_->set_image(photo_image(input));
+        original_view_->set_legend(-1.0);
+    } else {
+        show_heat_map(original_view_, matrix_shown(input));
+    }
     // Colour photos show the residual's mean over their channels; anything else a slice of it.
     const bool channels = photo && input.order() == 3 && input.dim(2) > 1;
     residual_view_->set_title(channels ? tr("Residual A − Â_w (mean over channels)") : tr("Residual A − Â_w"));
     reconstruction_view_->set_placeholder(tr("Computing the first cuts…"));
     residual_view_->set_placeholder("");
-    statusBar()->showMessage(
+    show_run_status(
         tr("Decomposing %1 (%2)…")
             .arg(QFileInfo(document_->path()).fileName(), QString::fromStdString(shape_to_string(input.shape()))));
+    progress_->setFormat("%p %");
     set_playing(!(tour_pending_ && dialogs_enabled_));
 }
 
 void MainWindow::cancel() {
-    if (document_->cancel()) statusBar()->showMessage(tr("Cancelling…"));
+    // Esc stops what the tab shown is computing: Compare's run there, else the decomposition.
+    if (tabs_->currentIndex() == kCompareTab && comparison_->is_running()) return comparison_->cancel();
+    if (document_->cancel()) show_run_status(tr("Cancelling…"));
+}
+
+void MainWindow::show_run_status(const QString& text) {
+    run_status_ = text;
+    if (tabs_->currentIndex() != kCompareTab) statusBar()->showMessage(text);
+}
+
+ZoomLink* MainWindow::zoom() const {
+    const auto found = zooms_.find(Tab(tabs_->currentIndex()));
+    return found != zooms_.end() ? found->second : zooms_.at(kExploreTab);
+}
+
+void MainWindow::reset_zooms() {
+    for (const auto& [tab, zoom] : zooms_) zoom->reset();  // a region of the old picture means nothing in a new one
 }
 
 void MainWindow::on_snapshot(bool first) {
@@ -354,12 +417,15 @@ void MainWindow::on_snapshot(bool first) {
 void MainWindow::on_job_finished() {
     const Snapshot& snapshot = *document_->snapshot();
     cancel_button_->setEnabled(false);
-    statusBar()->showMessage(
-        tr("Stopped (%1) at w = %2 after %3 s: %4 cuts/s")
-            .arg(snapshot.stop_reason)
-            .arg(snapshot.width())
-            .arg(snapshot.seconds, 0, 'f', 2)
-            .arg(snapshot.seconds > 0 ? double(snapshot.width()) / snapshot.seconds : 0.0, 0, 'f', 0));
+    show_run_status(tr("%1 at w = %2 after %3 s: %4 cuts/s")
+                        .arg(stop_reason_text(snapshot.stop_reason))
+                        .arg(snapshot.width())
+                        .arg(snapshot.seconds, 0, 'f', 2)
+                        .arg(snapshot.seconds > 0 ? double(snapshot.width()) / snapshot.seconds : 0.0, 0, 'f', 0));
+    if (snapshot.stop_reason == "cancelled") {  // not left at the fraction it had reached
+        progress_->setValue(0);
+        progress_->setFormat(tr("cancelled"));
+    }
     refresh_numbers();
     if (tabs_->currentIndex() == kGalleryTab) refresh_teaching_tab();
     Q_EMIT computation_finished();
@@ -376,41 +442,56 @@ void MainWindow::on_width_changed(std::size_t width) {
     refresh_numbers();
 }
 
+void MainWindow::set_own_colour_scales(bool on) { own_scales_->setChecked(on); }
+
+Tensor MainWindow::matrix_shown(const Tensor& tensor) const {
+    return slice_->value() < 0 ? unfolding(tensor) : matrix_slice(tensor, std::size_t(slice_->value()));
+}
+
+void MainWindow::show_heat_map(ImageView* view, const Tensor& shown) const {
+    const bool own = own_scales_->isChecked() || shared_limit_ <= 0;
+    const float limit = own ? abs_quantile(shown) : shared_limit_;
+    view->set_image(heat_map(shown, limit));
+    view->set_legend(limit, scale_note(!own, fraction_beyond(shown, limit)));
+}
+
 void MainWindow::refresh_views() {
     const Snapshot* snapshot = document_->snapshot();
     if (!snapshot || snapshot->parts().empty()) return;
     const Tensor& approx = document_->reconstruction();
     const LoadedInput* input = document_->input();
-    const std::size_t slice = std::size_t(slice_->value());
     const bool photo = document_->is_photo();
     if (photo) {
         reconstruction_view_->set_image(photo_image(approx));
         reconstruction_view_->set_legend(-1);  // a heat map's legend must not stay under a photo
     } else {
-        const float limit = input ? max_abs(input->tensor) : max_abs(approx);
-        reconstruction_view_->set_image(heat_map(matrix_slice(approx, slice), limit));
-        reconstruction_view_->set_legend(limit);
-        if (input) original_view_->set_image(heat_map(matrix_slice(input->tensor, slice), limit));
+        show_heat_map(reconstruction_view_, matrix_shown(approx));
+        if (input) show_heat_map(original_view_, matrix_shown(input->tensor));
     }
     original_view_->set_markers(kept_apart_pixels(*snapshot, document_->width()));
     if (!input) return;
     Tensor residual = input->tensor;
     for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
-    const Tensor shown = photo && residual.order() == 3 ? channel_mean(residual) : matrix_slice(residual, slice);
-    const float limit = robust_limit(shown);
-    residual_view_->set_image(heat_map(shown, limit));
-    residual_view_->set_legend(limit);
+    // A colour photo's residual: its mean over the channels, on its own scale (nothing to share with).
+    show_heat_map(residual_view_, photo && residual.order() == 3 ? channel_mean(residual) : matrix_shown(residual));
 }
 
 std::vector<QPoint> MainWindow::kept_apart_pixels(const Snapshot& snapshot, std::size_t w) const {
-    // Matrices and pictures only: a slice of a higher-order tensor shows few of them.
     std::vector<QPoint> pixels;
+    if (!mark_apart_->isChecked()) return pixels;
+    const int slice = slice_->value();
     for (const Decomposition& part : snapshot.parts()) {
+        // A flat index as (column, row) of the picture shown: a photo's pixel, an entry of the
+        // unfolding, or of the slice shown (entries of other slices are not on screen).
         const Shape& shape = part.shape();
-        if (shape.size() != 2 && !(shape.size() == 3 && document_->is_photo())) continue;
-        const std::size_t cols = shape[1], channels = shape.size() == 3 ? shape[2] : 1;
+        const bool picture = shape.size() == 3 && document_->is_photo();
+        const std::size_t channels = picture ? shape[2] : 1;
+        const std::size_t slices = !picture && slice >= 0 ? slice_count(shape) : 1;
+        const std::size_t cols = picture || slices > 1 ? shape[1] : unfolded_shape(shape).second;
         for (std::size_t e = 0; e < part.outlier_count(w); ++e) {
-            const std::uint64_t index = part.outlier_indices()[e] / channels;
+            std::uint64_t index = part.outlier_indices()[e];
+            if (index % slices != std::size_t(std::max(slice, 0))) continue;
+            index = index / slices / channels;
             pixels.emplace_back(int(index % cols), int(index / cols));
         }
     }

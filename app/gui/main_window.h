@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <QPoint>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <tuple>
@@ -14,6 +15,7 @@
 #include "product_timing.h"
 #include "io/load_input.h"
 
+class QCheckBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -66,6 +68,8 @@ public:
     bool is_playing() const;
     void set_log_width(bool on);
     QSpinBox* slice_box() const { return slice_; }
+    // Each pane on its own colour scale instead of the one they share.
+    void set_own_colour_scales(bool on);
     const ErrorChart* chart() const { return chart_; }
     const ImageView* original_view() const { return original_view_; }
     QString numbers_text() const;
@@ -82,8 +86,9 @@ public:
     // A tensor of the open .scdz checkpoint (index into its entries); false if it was kept as is.
     bool show_checkpoint_tensor(int index);
     const CheckpointPanel* checkpoint_panel() const { return checkpoint_panel_; }
-    // The region that the Explore, Compare and SVD vs cuts pictures show.
-    ZoomLink* zoom() const { return zoom_; }
+    // The region that the pictures of the tab shown (Explore, Compare or SVD vs cuts) show;
+    // Explore's on a tab without pictures.
+    ZoomLink* zoom() const;
     std::vector<const ImageView*> explore_panes() const {
         return {original_view_, reconstruction_view_, residual_view_};
     }
@@ -108,8 +113,15 @@ private:
     void on_job_finished();
     void on_width_changed(std::size_t width);
     void refresh_views();
+    // The 2-D view of a tensor in the Explore panes: its whole unfolding, or the slice chosen.
+    Tensor matrix_shown(const Tensor& tensor) const;
+    // A heat map on the scale shared by the three panes, or on its own (the toggle, or a photo's residual).
+    void show_heat_map(ImageView* view, const Tensor& shown) const;
     void refresh_numbers();
     void report_error(const QString& message);
+    // The decomposition's status line (kept while Compare, which has its own, is shown).
+    void show_run_status(const QString& text);
+    void reset_zooms();
     void remember_recent(const QString& path);
     void rebuild_recent_menu();
     bool confirm_size(LoadedInput& input, const QString& path);
@@ -128,6 +140,7 @@ private:
     bool tour_pending_ = false;  // a first start: play once the tour closes
     bool dialogs_enabled_ = true;
     QString last_error_;
+    QString run_status_;
 
     // Widgets
     ImageView* original_view_;
@@ -144,9 +157,12 @@ private:
     CheckpointPanel* checkpoint_panel_;
     SettingsPanel* settings_;
     QLabel* numbers_;
-    QSpinBox* slice_;
+    QSpinBox* slice_;  // −1: the whole tensor unfolded
+    QCheckBox* own_scales_;
+    QCheckBox* mark_apart_;
+    float shared_limit_ = 0.0f;  // the heat maps' shared scale (colour_scale.h); 0: each its own
     WidthScrubber* scrubber_;
-    ZoomLink* zoom_;
+    std::map<Tab, ZoomLink*> zooms_;
     QProgressBar* progress_;
     QPushButton* cancel_button_;
     QMenu* recent_menu_;

@@ -26,6 +26,7 @@
 #include "views/width_scrubber.h"
 #include "views/zoom_link.h"
 #include "views/checkpoint_panel.h"
+#include "views/colour_scale.h"
 #include "views/comparison_view.h"
 #include "views/image_view.h"
 #include "views/settings_panel.h"
@@ -57,7 +58,7 @@ LoadedInput load_file_or_resource(const QString& path) {
 void MainWindow::show_decomposition(Decomposition decomposition, const QString& path, const QString& title) {
     cancel();
     document_->set_decomposition(std::move(decomposition), path);
-    zoom_->reset();
+    reset_zooms();
     refresh_teaching_tab();
     const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
     const Decomposition& d = snapshot->parts().front();
@@ -66,7 +67,8 @@ void MainWindow::show_decomposition(Decomposition decomposition, const QString& 
     chart_->set_frame(d.width(), [snapshot](std::size_t w) { return snapshot->parts().front().bits_per_entry(w); });
     chart_->set_curve(*snapshot);
     scrubber_->set_available(d.width(), false);
-    slice_->setRange(0, int(slice_count(Tensor(d.shape())) - 1));
+    slice_->setRange(-1, int(slice_count(d.shape()) - 1));
+    slice_->setValue(-1);  // all of it
     slice_->setEnabled(!document_->is_photo() && d.order() > 2);
     original_view_->set_placeholder(tr("A decomposition file stores the cuts only, not the original"));
     original_view_->set_legend(-1);
@@ -78,9 +80,12 @@ void MainWindow::show_decomposition(Decomposition decomposition, const QString& 
     residual_view_->set_legend(-1);
     setWindowTitle(title + " — signcut");
     if (QFileInfo(path).suffix().toLower() == "scd") remember_recent(path);
+    // No original: the shared colour scale is that of the whole reconstruction.
+    shared_limit_ = document_->is_photo() ? 0.0f : abs_quantile(d.reconstruct(d.width()));
     show_width(d.width());
+    refresh_views();
     progress_->setValue(1000);
-    statusBar()->showMessage(tr("Loaded %1 cuts of %2").arg(d.width()).arg(title));
+    show_run_status(tr("Loaded %1 cuts of %2").arg(d.width()).arg(title));
     Q_EMIT computation_finished();  // nothing to compute: the file holds the cuts
 }
 
@@ -143,7 +148,7 @@ bool MainWindow::open_file(const QString& path) {
         // refreshes the views at once).
         cancel();
         document_->set_input(input, path);
-        zoom_->reset();  // a region of the old picture means nothing in the new one
+        reset_zooms();
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
         return false;
@@ -153,7 +158,8 @@ bool MainWindow::open_file(const QString& path) {
     const bool photo = document_->is_photo();
     const bool colour = photo && looks_like_photo(a.shape());
     settings_->set_colour_choice_enabled(colour);
-    slice_->setRange(0, int(slice_count(a) - 1));
+    slice_->setRange(-1, int(slice_count(a.shape()) - 1));
+    slice_->setValue(-1);  // all of it
     slice_->setEnabled(!colour && a.order() > 2);
     setWindowTitle(QFileInfo(path).fileName() + " — signcut");
     remember_recent(path);

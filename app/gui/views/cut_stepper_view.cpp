@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 #include <QtCharts/QChartView>
 #include <QtCharts/QLineSeries>
@@ -12,6 +13,7 @@
 
 #include <cmath>
 
+#include "charts/chart_view.h"
 #include "views/image_view.h"
 #include "views/sign_strip.h"
 #include "views/tensor_image.h"
@@ -21,8 +23,8 @@ namespace {
 
 constexpr std::size_t kMaxStrips = 3;
 
-// What a residual or sign pattern looks like: photos as their channel mean, others as the first slice.
-Tensor flat_view(const Tensor& t, bool photo) { return photo ? channel_mean(t) : matrix_slice(t, 0); }
+// What a residual or sign pattern looks like: photos as their channel mean, others unfolded.
+Tensor flat_view(const Tensor& t, bool photo) { return photo ? channel_mean(t) : unfolding(t); }
 
 }  // namespace
 
@@ -39,7 +41,13 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     connect(previous_, &QPushButton::clicked, this, [this] { show_step(step_ - 1); });
     connect(next_, &QPushButton::clicked, this, [this] { show_step(step_ + 1); });
     connect(last_, &QPushButton::clicked, this, [this] { show_step(step_count() - 1); });
+    cut_box_ = new QSpinBox;
+    cut_box_->setRange(1, 1);
+    cut_box_->setToolTip(tr("Which cut to find: cut k is found on the residual of the first k − 1"));
+    connect(cut_box_, &QSpinBox::valueChanged, this, &CutStepperView::cut_chosen);
     auto* buttons = new QHBoxLayout;
+    buttons->addWidget(new QLabel(tr("Cut")));
+    buttons->addWidget(cut_box_);
     for (QPushButton* b : {first_, previous_, next_, last_}) buttons->addWidget(b);
     buttons->addStretch(1);
 
@@ -98,6 +106,15 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     clear(tr("Open an image or a matrix to step through a cut"));
 }
 
+void CutStepperView::set_computed(std::size_t computed) {
+    const QSignalBlocker quiet(cut_box_);  // the caller traces the cut chosen next
+    cut_box_->setMaximum(int(std::min<std::size_t>(computed + 1, std::size_t(INT32_MAX))));
+}
+
+std::size_t CutStepperView::chosen_width() const { return std::size_t(cut_box_->value() - 1); }
+
+void CutStepperView::choose_cut(std::size_t cut) { cut_box_->setValue(int(cut)); }
+
 void CutStepperView::clear(const QString& why) {
     valid_ = false;
     trace_ = {};
@@ -108,9 +125,8 @@ void CutStepperView::clear(const QString& why) {
     for (ImageView* view : {pattern_view_, before_view_, after_view_}) view->set_placeholder("");
     values_->clear();
     current_->clear();
-    step_axis_->setRange(0, 1);  // the old cut's axes must not stay beside a new input
-    step_axis_->setTickCount(2);
-    value_axis_->setRange(0, 1);
+    set_round_ticks(step_axis_, 0, 1, 1.0);  // the old cut's axes must not stay beside a new input
+    set_round_ticks(value_axis_, 0, 1);
     for (QPushButton* b : {first_, previous_, next_, last_}) b->setEnabled(false);
 }
 
@@ -136,9 +152,10 @@ void CutStepperView::set_residual(Tensor residual, std::size_t width, const Deco
         high = std::max(high, trace_.steps[i].value);
     }
     values_->replace(points);
-    step_axis_->setRange(0, double(std::max<std::size_t>(trace_.steps.size(), 1)) + 0.5);
-    step_axis_->setTickCount(int(std::min<std::size_t>(trace_.steps.size(), 10)) + 2);
-    value_axis_->setRange(std::max(0.0, low - 0.1 * (high - low) - 1e-12), high + 0.1 * (high - low) + 1e-12);
+    // Step i's value at x = i, on integer ticks; v on round ones.
+    set_round_ticks(step_axis_, 0.5, double(std::max<std::size_t>(trace_.steps.size(), 1)) + 0.5, 1.0);
+    const double margin = std::max(0.1 * (high - low), 1e-6 * std::abs(high));
+    set_round_ticks(value_axis_, std::max(0.0, low - margin), high + margin);
     for (std::size_t i = 0; i < strips_.size(); ++i) strips_[i]->setVisible(i < residual_.order());
     before_view_->set_title(tr("Residual R_%1 before the cut").arg(width));
     after_view_->set_title(tr("R_%1 = R_%2 − c · pattern").arg(width + 1).arg(width));
@@ -194,12 +211,20 @@ void CutStepperView::show_step(int step) {
         pattern_view_->set_image(photo_image(shown));
         pattern_view_->set_legend(-1);
     } else {
-        pattern_view_->set_image(heat_map(matrix_slice(pattern, 0), 1.0f));
+        pattern_view_->set_image(heat_map(unfolding(pattern), 1.0f));
         pattern_view_->set_legend(1.0);
     }
+    QString colours = tr(" (red +1, blue −1)");
+    if (photo_ && pattern.order() == 3) {
+        // Each channel bright where its sign is +1: with u all + or all − that is white and black.
+        const std::vector<SignVector>& u = signs;
+        const bool uniform = std::all_of(u[2].begin(), u[2].end(), [&](auto x) { return x == u[2].front(); });
+        colours = uniform ? tr(" (white: s·t = %1, black: %2)").arg(u[2].front() > 0 ? "+1" : "−1",
+                                                                   u[2].front() > 0 ? "−1" : "+1")
+                          : tr(" (each channel bright where its sign is +1)");
+    }
     pattern_view_->set_title(
-        QString(step_ == step_count() - 1 ? "Sign pattern of the cut found" : "Sign pattern at this step") +
-        (photo_ && pattern.order() == 3 ? " (colour: u's signs)" : ""));
+        (step_ == step_count() - 1 ? tr("Sign pattern of the cut found") : tr("Sign pattern at this step")) + colours);
 
     const Tensor before_shown = flat_view(residual_, photo_);
     Tensor after = residual_;
