@@ -1,6 +1,7 @@
 // The explorer window, offscreen: it opens the cat and computes, its slider, numbers and
 // chart agree with the engine, cancel stops promptly, a corrupt file keeps the old data.
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -65,10 +66,12 @@ std::size_t reachable_width(MainWindow& window, std::size_t from, const QElapsed
 }
 
 // A window as the tests drive it: dialogs off (offers accepted, errors only kept in
-// last_error()), decomposing up to `width` cuts, on screen unless `shown` is false.
+// last_error()), decomposing up to `width` cuts, on screen unless `shown` is false, with a
+// linear width slider.
 void prepare(MainWindow& window, std::size_t width, bool shown = true) {
     window.set_dialogs_enabled(false);
     window.set_width_rule(width);
+    window.set_log_width(false);  // the slider's value is the width
     if (shown) window.show();
 }
 
@@ -86,6 +89,7 @@ private Q_SLOTS:
     void initTestCase() {
         QCoreApplication::setOrganizationName("signcut-tests");  // keep the user's settings apart
         QCoreApplication::setApplicationName("explorer-test");
+        QSettings().clear();  // the defaults, not what a former run left
     }
 
     void opensTheCatAndAgreesWithTheEngine() {
@@ -344,8 +348,12 @@ private Q_SLOTS:
         window.set_playing(false);
         window.show_width(40);
 
-        // Inside one cut: the next cut on R_40, the engine's own cut 41.
+        // Inside one cut: its own cut (the first, whatever width Explore shows), and cut 41 when
+        // asked: the next cut on R_40, the engine's own cut 41.
         window.show_tab(MainWindow::kCutTab);
+        QCOMPARE(window.cut_stepper()->chosen_width(), std::size_t(0));
+        QCOMPARE(window.cut_stepper()->trace().signs().size(), std::size_t(3));
+        window.findChild<gui::CutStepperView*>()->choose_cut(41);
         const CutTrace& shown = window.cut_stepper()->trace();
         DecomposeOptions options;
         options.stop.width = 41;

@@ -28,6 +28,7 @@
 #include <cmath>
 #include <map>
 
+#include "charts/chart_export.h"
 #include "charts/error_chart.h"
 #include "explorer_document.h"
 #include "io/file_formats.h"
@@ -105,6 +106,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     gallery_ = new CutGalleryView;
     connect(cut_view_, &CutStepperView::cut_chosen, this, &MainWindow::refresh_teaching_tab);
     connect(gallery_, &CutGalleryView::cut_clicked, this, [this](std::size_t j) {
+        if (!document_->snapshot()) return;
+        cut_view_->set_computed(document_->snapshot()->width());
         cut_view_->choose_cut(j + 1);
         show_tab(kCutTab);
     });
@@ -247,7 +250,7 @@ std::size_t MainWindow::displayed_width() const { return document_->width(); }
 void MainWindow::build_menus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QFileInfo(document_->path()).path(),
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open"), working_folder(document_->path()),
                                                           QString::fromStdString(open_dialog_filter()));
         if (!path.isEmpty()) open_file(path);
     });
@@ -377,7 +380,7 @@ void MainWindow::on_job_started(const Job& job) {
     show_run_status(
         tr("Decomposing %1 (%2)…")
             .arg(QFileInfo(document_->path()).fileName(), QString::fromStdString(shape_to_string(input.shape()))));
-    progress_->setFormat("%p %");
+    progress_->setFormat("%p%");  // after a cancel it read "cancelled"
     set_playing(!(tour_pending_ && dialogs_enabled_));
 }
 

@@ -16,6 +16,7 @@
 #include <cmath>
 #include <span>
 
+#include "charts/chart_export.h"
 #include "charts/error_chart.h"
 #include "explorer_document.h"
 #include "io/file_access.h"
@@ -107,6 +108,7 @@ bool MainWindow::show_checkpoint_tensor(int index) {
     try {
         show_decomposition(checkpoint->decomposition(entry), QString::fromStdString(checkpoint->path().string()),
                            name + " in " + QString::fromStdString(checkpoint->path().filename().string()));
+        checkpoint_panel_->set_current(index);
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
         return false;
@@ -222,6 +224,7 @@ bool MainWindow::confirm_size(LoadedInput& input, const QString& path) {
 }
 
 void MainWindow::remember_recent(const QString& path) {
+    remember_folder(path);
     QSettings settings;
     QStringList recent = settings.value("recent").toStringList();
     recent.removeAll(QFileInfo(path).absoluteFilePath());

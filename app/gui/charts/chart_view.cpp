@@ -17,12 +17,14 @@ void set_round_ticks(QValueAxis* axis, double low, double high, double least_ste
     const double power = std::pow(10.0, std::floor(std::log10(rough)));
     const double step =
         std::max(least_step, rough >= 5 * power ? 5 * power : rough >= 2 * power ? 2 * power : power);
-    axis->setRange(low, high);
+    // The interval before the range: a range of 10⁶ laid out at the old interval of 1 would
+    // create a million tick items first.
     axis->setTickType(QValueAxis::TicksDynamic);
     axis->setTickAnchor(0.0);
     axis->setTickInterval(step);
     const int decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
     axis->setLabelFormat(QString("%.%1f").arg(decimals));
+    axis->setRange(low, high);
 }
 
 ChartView::ChartView(int margin, QWidget* parent)
