@@ -33,6 +33,7 @@
 #include "scd/cut_trace.h"
 #include "scd/decomposer.h"
 #include "tensor/random_tensor.h"
+#include "explorer_test_support.h"
 #include "test_support.h"
 #include "tour_dialog.h"
 #include "views/image_view.h"
@@ -46,15 +47,9 @@
 
 using namespace signcut;
 using signcut::gui::MainWindow;
+using namespace signcut::testing;
 
 namespace {
-
-const QString kCat = QString(SIGNCUT_RESOURCES) + "/chelsea.png";
-
-bool wait_until_finished(MainWindow& window, int timeout_ms = 60000 * testing::time_scale()) {
-    QSignalSpy finished(&window, &MainWindow::computation_finished);
-    return !window.is_computing() || finished.wait(timeout_ms);
-}
 
 // The widest width playback can show after `timer`'s time, started from `from` at the speed the
 // window's scrubber plays at: the bound a test may check without assuming how long a wait lasts.
@@ -63,21 +58,6 @@ std::size_t reachable_width(MainWindow& window, std::size_t from, const QElapsed
     clock.set_speed(window.findChild<gui::WidthScrubber*>()->clock().speed());
     clock.start_from(from);
     return clock.advance(double(timer.elapsed()) / 1000.0, available);
-}
-
-// A window as the tests drive it: dialogs off (offers accepted, errors only kept in
-// last_error()), decomposing up to `width` cuts, on screen unless `shown` is false, with a
-// linear width slider.
-void prepare(MainWindow& window, std::size_t width, bool shown = true) {
-    window.set_dialogs_enabled(false);
-    window.set_width_rule(width);
-    window.set_log_width(false);  // the slider's value is the width
-    if (shown) window.show();
-}
-
-// Opens a file and waits until its decomposition is done.
-bool open_and_wait(MainWindow& window, const QString& path = kCat) {
-    return window.open_file(path) && wait_until_finished(window);
 }
 
 }  // namespace

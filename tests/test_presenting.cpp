@@ -34,6 +34,7 @@
 #include "main_window.h"
 #include "scd/decomposer.h"
 #include "tensor/random_tensor.h"
+#include "explorer_test_support.h"
 #include "test_support.h"
 #include "views/colour_scale.h"
 #include "views/comparison_view.h"
@@ -47,27 +48,15 @@
 
 using namespace signcut;
 using signcut::gui::MainWindow;
+using namespace signcut::testing;
 
 namespace {
 
-const QString kCat = QString(SIGNCUT_RESOURCES) + "/chelsea.png";
-
-bool wait_until_finished(MainWindow& window, int timeout_ms = 60000 * testing::time_scale()) {
-    QSignalSpy finished(&window, &MainWindow::computation_finished);
-    return !window.is_computing() || finished.wait(timeout_ms);
-}
-
-// Dialogs off, `width` cuts, on screen, the width slider linear.
-void prepare(MainWindow& window, std::size_t width) {
-    window.set_dialogs_enabled(false);
-    window.set_width_rule(width);
-    window.set_log_width(false);
+// Prepared as the other explorer tests, at the window size of a projector.
+void prepare_at_projector_size(MainWindow& window, std::size_t width) {
+    prepare(window, width, false);
     window.resize(1280, 720);
     window.show();
-}
-
-bool open_and_wait(MainWindow& window, const QString& path) {
-    return window.open_file(path) && wait_until_finished(window);
 }
 
 // A weight-like matrix: Gaussian entries and a few spikes 30 times larger, as trained layers have.
@@ -127,7 +116,7 @@ private Q_SLOTS:
         const QString path = write_spiky(dir, {120, 100});
         const Tensor a = read_npy(path.toStdString());
         MainWindow window;
-        prepare(window, 60);
+        prepare_at_projector_size(window, 60);
         window.set_own_colour_scales(false);
         QVERIFY(open_and_wait(window, path));
         window.show_width(20);
@@ -163,7 +152,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = write_spiky(dir, {3, 3, 32, 64}, "kernel.npy");
         MainWindow window;
-        prepare(window, 40);
+        prepare_at_projector_size(window, 40);
         QVERIFY(open_and_wait(window, path));
         window.show_width(40);
         const gui::ImageView* original = window.explore_panes()[0];
@@ -185,7 +174,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = write_spiky(dir, {32, 288}, "thin.npy");
         MainWindow window;
-        prepare(window, 10);
+        prepare_at_projector_size(window, 10);
         QVERIFY(open_and_wait(window, path));
         const QRect drawn = window.explore_panes()[0]->picture_rect();
         const double aspect = double(drawn.width()) / drawn.height();
@@ -197,7 +186,7 @@ private Q_SLOTS:
     // stopped, when it handed Qt's tooltip event to the scene: they must stay.
     void chartTooltipsStayWhileTheMouseRests() {
         MainWindow window;
-        prepare(window, 60);
+        prepare_at_projector_size(window, 60);
         QVERIFY(open_and_wait(window, kCat));
         auto* chart = const_cast<gui::ErrorChart*>(window.chart());
         const QList<QPointF> curve = chart->curve_points();
@@ -245,7 +234,7 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const QString path = write_spiky(dir, {64, 48});
         MainWindow window;
-        prepare(window, 20);
+        prepare_at_projector_size(window, 20);
         QVERIFY(open_and_wait(window, path));
         window.show_tab(MainWindow::kCompareTab);
         QCoreApplication::processEvents();
@@ -303,7 +292,7 @@ private Q_SLOTS:
         options.stop.width = 5;
         write_scd(saved.toStdString(), decompose(gaussian_tensor({20, 16}, 4), options));
         MainWindow window;
-        prepare(window, 30);
+        prepare_at_projector_size(window, 30);
         QVERIFY(open_and_wait(window, kCat));
         QVERIFY2(window.statusBar()->currentMessage().startsWith("Reached the width asked for"),
                  qPrintable(window.statusBar()->currentMessage()));
@@ -363,7 +352,7 @@ private Q_SLOTS:
         const QString path = dir.filePath("small.npy");
         write_npy(path.toStdString(), gaussian_tensor({64, 48}, 8));
         MainWindow window;
-        prepare(window, 4100);
+        prepare_at_projector_size(window, 4100);
         QVERIFY(open_and_wait(window, path));
         window.set_log_width(true);
         const QList<QPointF> curve = window.chart()->curve_points();
@@ -388,7 +377,7 @@ private Q_SLOTS:
 
     void svdVersusCutsPlaysFromTheBottom() {
         MainWindow window;
-        prepare(window, 100);
+        prepare_at_projector_size(window, 100);
         QVERIFY(open_and_wait(window, kCat));
         window.show_tab(MainWindow::kSvdTab);
         gui::SvdComparisonView* svd = window.svd_comparison();
@@ -401,7 +390,7 @@ private Q_SLOTS:
     // Inside one cut has its own cut number; a gallery tile jumps there; the gallery takes 200.
     void galleryTilesOpenTheirCutInsideOneCut() {
         MainWindow window;
-        prepare(window, 40);
+        prepare_at_projector_size(window, 40);
         QVERIFY(open_and_wait(window, kCat));
         window.show_tab(MainWindow::kGalleryTab);
         auto* gallery = window.findChild<gui::CutGalleryView*>();
