@@ -27,6 +27,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <utility>
 
 #include "charts/chart_export.h"
 #include "charts/error_chart.h"
@@ -148,7 +149,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     slice_->setToolTip(tr("A tensor of order > 2: all of it as one matrix (rows over its first modes, columns "
                           "over the rest, the squarest such split), or one 2-D slice through its first two modes"));
     connect(slice_, &QSpinBox::valueChanged, this, [this] { refresh_views(); });
-    own_scales_ = new QCheckBox(tr("Each pane its own colour scale"));
+    own_scales_ = new QCheckBox(tr("Own scale per pane"));
     own_scales_->setToolTip(tr("Off: the heat maps share one scale, the %1th percentile of |A|, so equal colours "
                                "are equal values; values beyond it are saturated. On: each pane is scaled to its own "
                                "%1th percentile (a faint residual then shows its structure).")
@@ -158,7 +159,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         QSettings().setValue("view/own-colour-scales", on);
         refresh_views();
     });
-    mark_apart_ = new QCheckBox(tr("Ring the entries kept apart"));
+    mark_apart_ = new QCheckBox(tr("Ring entries apart"));
     mark_apart_->setToolTip(tr("Outliers apart: ring, on the original, the entries stored exactly instead of by cuts"));
     mark_apart_->setChecked(true);
     connect(mark_apart_, &QCheckBox::toggled, this, [this] { refresh_views(); });
@@ -169,9 +170,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     slice_row->addWidget(new QLabel(tr("Slice shown")));
     slice_row->addWidget(slice_, 1);
     panel_layout->addLayout(slice_row);
-    panel_layout->addWidget(own_scales_);
-    panel_layout->addWidget(mark_apart_);
+    auto* view_row = new QHBoxLayout;  // one row: at 2× scaling the dock must fit a 1080-pixel screen
+    view_row->addWidget(own_scales_);
+    view_row->addWidget(mark_apart_);
+    panel_layout->addLayout(view_row);
     panel_layout->addWidget(numbers_, 1);
+    flat_curve_note_ = new QLabel(
+        tr("<b>A flat curve?</b> Trained weights are much like noise: each cut takes a sliver. Entries far "
+           "out in the tails flatten it more: <a href=\"#outliers\">Outliers apart</a>."));
+    flat_curve_note_->setWordWrap(true);
+    flat_curve_note_->hide();  // for matrices and tensors, not photos
+    connect(flat_curve_note_, &QLabel::linkActivated, settings_, &SettingsPanel::focus_outliers);
+    panel_layout->addWidget(flat_curve_note_);
     run_dock_ = new QDockWidget(tr("Run"));
     run_dock_->setObjectName("run-dock");
     run_dock_->setWidget(panel);
@@ -306,7 +316,8 @@ void MainWindow::show_tour() {
     TourDialog tour(this);
     tour.exec();
     tour_pending_ = false;
-    if (first || was_playing) set_playing(true);
+    if (std::exchange(start_after_tour_, false)) restart();  // playback follows from w = 0
+    else if (first || was_playing) set_playing(true);
 }
 
 QSlider* MainWindow::width_slider() const { return scrubber_->slider(); }
@@ -346,7 +357,14 @@ void MainWindow::refresh_teaching_tab() {
 
 void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(width); }
 
-void MainWindow::restart() { document_->start(settings_->split_channels(), settings_->options()); }
+void MainWindow::restart() {
+    // On a first start the run waits for the tour: the audience sees it grow, not its end.
+    if (tour_pending_ && dialogs_enabled_) {
+        start_after_tour_ = true;
+        return show_run_status(tr("The decomposition starts when the tour closes"));
+    }
+    document_->start(settings_->split_channels(), settings_->options());
+}
 
 void MainWindow::on_job_started(const Job& job) {
     const Tensor& input = job.input;
@@ -366,6 +384,7 @@ void MainWindow::on_job_started(const Job& job) {
     scrubber_->show_width(0);
     const bool photo = document_->is_photo();
     shared_limit_ = photo ? 0.0f : abs_quantile(input);
+    flat_curve_note_->setVisible(!photo);
     if (photo) {
         original_view_->set_image(photo_image(input));
         original_view_->set_legend(-1.0);

@@ -137,7 +137,8 @@ private:
     void show_about();
 
     ExplorerDocument* document_;
-    bool tour_pending_ = false;  // a first start: play once the tour closes
+    bool tour_pending_ = false;     // a first start: play once the tour closes
+    bool start_after_tour_ = false;  // a run asked for while the tour was pending
     bool dialogs_enabled_ = true;
     QString last_error_;
     QString run_status_;
@@ -157,6 +158,7 @@ private:
     CheckpointPanel* checkpoint_panel_;
     SettingsPanel* settings_;
     QLabel* numbers_;
+    QLabel* flat_curve_note_;  // why a weight matrix's curve flattens, with a link to Outliers apart
     QSpinBox* slice_;  // −1: the whole tensor unfolded
     QCheckBox* own_scales_;
     QCheckBox* mark_apart_;

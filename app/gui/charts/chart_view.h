@@ -35,7 +35,7 @@ protected:
     // Called on resize, and by the subclasses after they swap an axis in.
     void fit_titles();
     void resizeEvent(QResizeEvent* event) override;
-    static constexpr int kCompactHeight = 330;
+    static constexpr int kCompactHeight = 240;
 
     // A log axis with ticks at the powers of `base` and no minor ticks.
     static QLogValueAxis* make_log_axis(double base, const QString& title, const QString& label_format);

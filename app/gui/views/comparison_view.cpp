@@ -158,8 +158,22 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     picked_view_ = new ImageView(kPickedTitle);
     cuts_view_ = new ImageView(kCutsTitle);
     table_ = new QTableWidget(0, kColumns);
-    table_->setHorizontalHeaderLabels(
-        {"method", "budget", "bits/entry", "rel. error", "PSNR dB", "SSIM", "above iid floor", "seconds", "note"});
+    // Short headers (the table shares the row with two pictures), each explained in its tooltip.
+    const std::pair<QString, QString> headers[kColumns] = {
+        {tr("method"), tr("The method")},
+        {tr("budget"), tr("The bits per entry asked for")},
+        {tr("bits"), tr("Bits per entry used, everything stored (signs, scales, headers)")},
+        {tr("error"), tr("Relative error ‖A − Â‖ / ‖A‖")},
+        {tr("PSNR"), tr("Peak signal-to-noise ratio in dB, on pictures")},
+        {tr("SSIM"), tr("Structural similarity of the luminance, on pictures")},
+        {tr("+floor"), tr("Bits above the i.i.d. Gaussian floor: bits per entry + log₂(relative error)")},
+        {tr("s"), tr("Seconds to compute")},
+        {tr("note"), tr("What the method did at this budget")}};
+    for (int column = 0; column < kColumns; ++column) {
+        auto* header = new QTableWidgetItem(headers[column].first);
+        header->setToolTip(headers[column].second);
+        table_->setHorizontalHeaderItem(column, header);
+    }
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
