@@ -12,8 +12,8 @@
 
 namespace signcut::gui {
 
-void set_round_ticks(QValueAxis* axis, double low, double high, double least_step) {
-    const double rough = std::max(high - low, 1e-12) / 5.0;
+void set_round_ticks(QValueAxis* axis, double low, double high, double least_step, int intervals) {
+    const double rough = std::max(high - low, 1e-12) / intervals;
     const double power = std::pow(10.0, std::floor(std::log10(rough)));
     const double step =
         std::max(least_step, rough >= 5 * power ? 5 * power : rough >= 2 * power ? 2 * power : power);

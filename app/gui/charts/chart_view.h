@@ -15,9 +15,9 @@ class QValueAxis;
 
 namespace signcut::gui {
 
-// Ticks at round values (1, 2 or 5 times a power of ten), about five over [low, high], labelled
-// with just the decimals they need; at least `least_step` apart (1 for counts).
-void set_round_ticks(QValueAxis* axis, double low, double high, double least_step = 0.0);
+// Ticks at round values (1, 2 or 5 times a power of ten), about `intervals` over [low, high],
+// labelled with just the decimals they need; at least `least_step` apart (1 for counts).
+void set_round_ticks(QValueAxis* axis, double low, double high, double least_step = 0.0, int intervals = 5);
 
 class ChartView : public QChartView {
     Q_OBJECT

@@ -23,6 +23,14 @@ namespace {
 
 constexpr std::size_t kMaxStrips = 3;
 
+// The chart of the cut value, with what the explorer's charts share (titles that give way when
+// it is small, tooltips, export).
+class StepValueChart : public ChartView {
+public:
+    StepValueChart() : ChartView(2) {}
+    using ChartView::set_title;
+};
+
 // What a residual or sign pattern looks like: photos as their channel mean, others unfolded.
 Tensor flat_view(const Tensor& t, bool photo) { return photo ? channel_mean(t) : unfolding(t); }
 
@@ -60,10 +68,10 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     before_view_ = new ImageView("Residual before this cut");
     after_view_ = new ImageView("Residual after subtracting c · pattern");
 
-    auto* chart = new QChart;
-    chart->setTitle(tr("Cut value v = ⟨R, sign pattern⟩ after each step"));
+    auto* value_chart = new StepValueChart;
+    value_chart->set_title(tr("Cut value v = ⟨R, sign pattern⟩ after each step"));
+    QChart* chart = value_chart->chart();
     chart->legend()->hide();
-    chart->setMargins(QMargins(2, 2, 2, 2));
     values_ = new QLineSeries;
     values_->setPen(QPen(QColor(0x1f, 0x77, 0xb4), 2));
     values_->setPointsVisible(true);
@@ -72,7 +80,6 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     current_->setMarkerSize(11);
     step_axis_ = new QValueAxis;
     step_axis_->setTitleText(tr("step (one mode's signs set)"));
-    step_axis_->setLabelFormat("%d");
     value_axis_ = new QValueAxis;
     value_axis_->setTitleText(tr("v"));
     chart->addAxis(step_axis_, Qt::AlignBottom);
@@ -82,8 +89,7 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
         s->attachAxis(step_axis_);
         s->attachAxis(value_axis_);
     }
-    value_chart_ = new QChartView(chart);
-    value_chart_->setRenderHint(QPainter::Antialiasing);
+    value_chart_ = value_chart;
     numbers_ = new QLabel;
     numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     numbers_->setWordWrap(true);
@@ -155,7 +161,7 @@ void CutStepperView::set_residual(Tensor residual, std::size_t width, const Deco
     // Step i's value at x = i, on integer ticks; v on round ones.
     set_round_ticks(step_axis_, 0.5, double(std::max<std::size_t>(trace_.steps.size(), 1)) + 0.5, 1.0);
     const double margin = std::max(0.1 * (high - low), 1e-6 * std::abs(high));
-    set_round_ticks(value_axis_, std::max(0.0, low - margin), high + margin);
+    set_round_ticks(value_axis_, std::max(0.0, low - margin), high + margin, 0.0, 2);  // a low chart: 3 labels
     for (std::size_t i = 0; i < strips_.size(); ++i) strips_[i]->setVisible(i < residual_.order());
     before_view_->set_title(tr("Residual R_%1 before the cut").arg(width));
     after_view_->set_title(tr("R_%1 = R_%2 − c · pattern").arg(width + 1).arg(width));
