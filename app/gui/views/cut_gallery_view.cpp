@@ -82,7 +82,7 @@ void CutGalleryView::set_decomposition(const Decomposition& decomposition, bool 
                       : "Each tile is one cut: the sign pattern s_j t_jᵀ times sign(c_j), red where +1, blue "
                         "where −1.") +
         " The reconstruction adds c_j times each pattern: the first cuts carry the coarse picture, later ones "
-        "ever finer detail with ever smaller |c_j|.");
+        "ever finer detail with ever smaller |c_j|. Click a tile to watch that cut being found.");
     rebuild();
 }
 
