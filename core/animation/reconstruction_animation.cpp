@@ -78,7 +78,7 @@ void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, s
     const auto px = [text_scale](double pixels) { return int(std::lround(pixels * text_scale)); };
     const int thickness = std::max(1, px(1));
     const int left = area.x + px(50), right = area.x + area.width - px(12), top = area.y + px(10),
-              base = area.y + area.height - px(28);
+              base = area.y + area.height - px(32);  // room for the tick labels above the title
     const bool log_width = schedule == WidthSchedule::logarithmic;
     const auto along = [&](std::size_t w) {  // 0 … 1 along the width axis
         return log_width ? std::log1p(double(w)) / std::log1p(double(max_width)) : double(w) / double(max_width);
