@@ -14,6 +14,7 @@
 #include <cmath>
 
 #include "charts/chart_view.h"
+#include "views/colour_scale.h"
 #include "views/image_view.h"
 #include "views/sign_strip.h"
 #include "views/tensor_image.h"
@@ -236,11 +237,13 @@ void CutStepperView::show_step(int step) {
     Tensor after = residual_;
     const Tensor final_pattern = sign_tensor(trace_.signs());
     for (std::size_t i = 0; i < after.size(); ++i) after[i] -= trace_.coeff * final_pattern[i];
-    const float limit = std::max(max_abs(before_shown), 1e-12f);
+    // Before and after on one robust scale (colour_scale.h): trained weights' spikes would wash it out.
+    const float limit = std::max(abs_quantile(before_shown), 1e-12f);
+    const Tensor after_shown = flat_view(after, photo_);
     before_view_->set_image(heat_map(before_shown, limit));
-    before_view_->set_legend(limit);
-    after_view_->set_image(heat_map(flat_view(after, photo_), limit));
-    after_view_->set_legend(limit);
+    before_view_->set_legend(limit, scale_note(true, fraction_beyond(before_shown, limit)));
+    after_view_->set_image(heat_map(after_shown, limit));
+    after_view_->set_legend(limit, scale_note(true, fraction_beyond(after_shown, limit)));
 
     const double entries = double(residual_.size());
     const double drop =
