@@ -1,22 +1,18 @@
 #pragma once
-// The explorer window: original, reconstruction and residual side by side, the error
-// chart below, run settings and numbers in a dock, a width scrubber with play/pause.
+// The explorer window, a shell around the document and its views: the tabs (Explore, Compare
+// methods, Inside one cut, Cut gallery, SVD vs cuts), the Run and Checkpoint docks, menus,
+// status bar with progress and Cancel, opening files and exporting.
 
 #include <QMainWindow>
 #include <QPoint>
 
 #include <map>
 #include <memory>
-#include <optional>
-#include <tuple>
 #include <vector>
 
 #include "approximation.h"
-#include "product_timing.h"
 #include "io/load_input.h"
 
-class QCheckBox;
-class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSlider;
@@ -34,10 +30,10 @@ class SvdComparisonView;
 class ComparisonView;
 class ErrorChart;
 class ExplorerDocument;
+class ExploreView;
 struct Job;
 class ImageView;
 class SettingsPanel;
-class WidthScrubber;
 class ZoomLink;
 
 class MainWindow : public QMainWindow {
@@ -67,11 +63,11 @@ public:
     QSlider* width_slider() const;
     bool is_playing() const;
     void set_log_width(bool on);
-    QSpinBox* slice_box() const { return slice_; }
+    QSpinBox* slice_box() const;
     // Each pane on its own colour scale instead of the one they share.
     void set_own_colour_scales(bool on);
-    const ErrorChart* chart() const { return chart_; }
-    const ImageView* original_view() const { return original_view_; }
+    const ErrorChart* chart() const;
+    const ImageView* original_view() const;
     QString numbers_text() const;
     // Where the original shows the entries kept apart at width w (ImageView::set_markers).
     std::vector<QPoint> kept_apart_pixels(const Snapshot& snapshot, std::size_t w) const;
@@ -89,9 +85,7 @@ public:
     // The region that the pictures of the tab shown (Explore, Compare or SVD vs cuts) show;
     // Explore's on a tab without pictures.
     ZoomLink* zoom() const;
-    std::vector<const ImageView*> explore_panes() const {
-        return {original_view_, reconstruction_view_, residual_view_};
-    }
+    std::vector<const ImageView*> explore_panes() const;
 
 Q_SIGNALS:
     void computation_finished();
@@ -111,13 +105,6 @@ private:
     void on_job_started(const Job& job);
     void on_snapshot(bool first);
     void on_job_finished();
-    void on_width_changed(std::size_t width);
-    void refresh_views();
-    // The 2-D view of a tensor in the Explore panes: its whole unfolding, or the slice chosen.
-    Tensor matrix_shown(const Tensor& tensor) const;
-    // A heat map on the scale shared by the three panes, or on its own (the toggle, or a photo's residual).
-    void show_heat_map(ImageView* view, const Tensor& shown) const;
-    void refresh_numbers();
     void report_error(const QString& message);
     // The decomposition's status line (kept while Compare, which has its own, is shown).
     void show_run_status(const QString& text);
@@ -144,10 +131,7 @@ private:
     QString run_status_;
 
     // Widgets
-    ImageView* original_view_;
-    ImageView* reconstruction_view_;
-    ImageView* residual_view_;
-    ErrorChart* chart_;
+    ExploreView* explore_;
     ComparisonView* comparison_;
     CutStepperView* cut_view_;
     CutGalleryView* gallery_;
@@ -157,21 +141,11 @@ private:
     QDockWidget* checkpoint_dock_;
     CheckpointPanel* checkpoint_panel_;
     SettingsPanel* settings_;
-    QLabel* numbers_;
-    QLabel* flat_curve_note_;  // why a weight matrix's curve flattens, with a link to Outliers apart
-    QSpinBox* slice_;  // −1: the whole tensor unfolded
-    QCheckBox* own_scales_;
-    QCheckBox* mark_apart_;
-    float shared_limit_ = 0.0f;  // the heat maps' shared scale (colour_scale.h); 0: each its own
-    WidthScrubber* scrubber_;
     std::map<Tab, ZoomLink*> zooms_;
     QProgressBar* progress_;
     QPushButton* cancel_button_;
     QMenu* recent_menu_;
 
-    // "A·x from the bits" in the readout, measured once per data and width shown.
-    mutable ProductTimer product_timer_;
-    mutable std::optional<std::tuple<const void*, std::size_t, ProductTiming>> product_timing_;
 };
 
 }  // namespace signcut::gui

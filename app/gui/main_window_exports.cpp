@@ -24,6 +24,7 @@
 #include "io/scd_file.h"
 #include "main_window.h"
 #include "views/comparison_view.h"
+#include "views/explore_view.h"
 
 namespace signcut::gui {
 
@@ -90,7 +91,7 @@ void MainWindow::export_curve() {
 void MainWindow::export_chart() {
     // The chart of the tab shown: Compare's, or the error curve's.
     const bool compare = tabs_->currentIndex() == kCompareTab;
-    const ChartView* view = compare ? static_cast<const ChartView*>(comparison_->chart()) : chart_;
+    const ChartView* view = compare ? static_cast<const ChartView*>(comparison_->chart()) : explore_->chart();
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export chart"), suggested_path(document_->path(), compare ? "compare-chart" : "error-chart", "png"),
         QString::fromStdString(name_filters({FileFormatId::png, FileFormatId::svg})));

@@ -30,6 +30,7 @@
 #include "views/colour_scale.h"
 #include "views/comparison_view.h"
 #include "views/image_view.h"
+#include "views/explore_view.h"
 #include "views/settings_panel.h"
 #include "views/svd_comparison_view.h"
 #include "views/tensor_image.h"
@@ -63,28 +64,14 @@ void MainWindow::show_decomposition(Decomposition decomposition, const QString& 
     refresh_teaching_tab();
     const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
     const Decomposition& d = snapshot->parts().front();
-    chart_->clear_curve();
-    chart_->set_width_title(tr("width w (cuts)"));
-    chart_->set_frame(d.width(), [snapshot](std::size_t w) { return snapshot->parts().front().bits_per_entry(w); });
-    chart_->set_curve(*snapshot);
-    scrubber_->set_available(d.width(), false);
-    slice_->setRange(-1, int(slice_count(d.shape()) - 1));
-    slice_->setValue(-1);  // all of it
-    slice_->setEnabled(!document_->is_photo() && d.order() > 2);
-    original_view_->set_placeholder(tr("A decomposition file stores the cuts only, not the original"));
-    original_view_->set_legend(-1);
+    explore_->show_loaded(snapshot);
     comparison_->clear_input(
         tr("A decomposition file stores the cuts only: open the original data to compare methods"));
     svd_view_->clear(tr("A decomposition file stores the cuts only: open the original data to compare with the SVD"));
-    residual_view_->set_title(tr("Residual A − Â_w"));
-    residual_view_->set_placeholder(tr("No original to compare with"));
-    residual_view_->set_legend(-1);
     setWindowTitle(title + " — signcut");
     if (QFileInfo(path).suffix().toLower() == "scd") remember_recent(path);
-    // No original: the shared colour scale is that of the whole reconstruction.
-    shared_limit_ = document_->is_photo() ? 0.0f : abs_quantile(d.reconstruct(d.width()));
     show_width(d.width());
-    refresh_views();
+    explore_->refresh_views();
     progress_->setValue(1000);
     show_run_status(tr("Loaded %1 cuts of %2").arg(d.width()).arg(title));
     Q_EMIT computation_finished();  // nothing to compute: the file holds the cuts
@@ -160,9 +147,7 @@ bool MainWindow::open_file(const QString& path) {
     const bool photo = document_->is_photo();
     const bool colour = photo && looks_like_photo(a.shape());
     settings_->set_colour_choice_enabled(colour);
-    slice_->setRange(-1, int(slice_count(a.shape()) - 1));
-    slice_->setValue(-1);  // all of it
-    slice_->setEnabled(!colour && a.order() > 2);
+    explore_->set_input_shape(a.shape(), colour);
     setWindowTitle(QFileInfo(path).fileName() + " — signcut");
     remember_recent(path);
     comparison_->set_input(document_->input_tensor(), photo, QFileInfo(path).fileName());
