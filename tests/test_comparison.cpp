@@ -1,5 +1,6 @@
 // The Compare view, offscreen: points fill in and equal what core computes, the floors are
 // drawn, picking a point shows both reconstructions, and new data drops a running comparison.
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTest>
 #include <QtCharts/QLegend>
@@ -44,14 +45,22 @@ class ComparisonTest : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase() {
+        QCoreApplication::setOrganizationName("signcut-tests");  // keep the user's settings apart
+        QCoreApplication::setApplicationName("comparison-test");
+        QSettings().remove("compare");  // the view's defaults, not a former run's choices
+    }
+
     void pointsFillInAndEqualTheCoreResults() {
         const auto a = shared(gaussian_tensor({24, 20}, 7));
         ComparisonView view;
         view.set_budgets("2,4");
         view.set_methods({"scd", "rtn", "svd", "dbf"});
         view.set_input(a, false, "gaussian");
-        QVERIFY(!view.is_running());  // waits until it is shown
         view.show();
+        QCoreApplication::processEvents();
+        QVERIFY(!view.is_running());  // nothing runs until asked, shown or not
+        view.run();
         QVERIFY(view.is_running());
         QVERIFY(wait_until_finished(view));
         verify_budgets_and_floor_distance(view);
@@ -83,6 +92,7 @@ private Q_SLOTS:
         view.set_methods({"scd", "svd"});
         view.set_input(shared(gaussian_tensor({16, 18}, 8)), false, "gaussian");
         view.show();
+        view.run();
         QVERIFY(wait_until_finished(view));
         view.pick("svd", 4);
         QVERIFY(!view.picked_view()->image().isNull());
@@ -104,6 +114,7 @@ private Q_SLOTS:
         view.set_curves(false);
         view.set_input(a, true, "corner");
         view.show();
+        view.run();
         QVERIFY(wait_until_finished(view));
         view.pick("jpeg", 1);
         QCOMPARE(view.picked_view()->image().size(), QSize(80, 60));
@@ -138,6 +149,7 @@ private Q_SLOTS:
         view.set_methods({"scd", "scd-refit", "rotq", "kashin"});
         view.set_input(shared(gaussian_tensor({20, 24}, 9)), false, "gaussian");
         view.show();
+        view.run();
         QVERIFY(wait_until_finished(view));
         auto* chart = const_cast<gui::ComparisonChart*>(view.chart());
         // Neighbours in the registry (scd and scd-refit often coincide) differ in marker shape.
@@ -178,8 +190,13 @@ private Q_SLOTS:
         view.set_budgets("1,2,4,8");
         view.set_methods({"scd", "rtn"});
         view.show();
-        for (int i = 0; i < 20; ++i) view.set_input(i % 2 ? second : first, false, "data");
+        for (int i = 0; i < 20; ++i) {
+            view.set_input(i % 2 ? second : first, false, "data");
+            view.run();
+        }
         view.set_input(second, false, "second");
+        QVERIFY(!view.is_running());  // new data stops the run on the old
+        view.run();
         QVERIFY(wait_until_finished(view));
         verify_budgets_and_floor_distance(view);
         if (QTest::currentTestFailed()) return;
@@ -196,6 +213,7 @@ private Q_SLOTS:
         view.set_methods({"scd", "scd-refit", "dbf"});
         view.set_input(shared(gaussian_tensor({96, 80}, 11)), false, "gaussian");
         view.show();
+        view.run();
         QSignalSpy stopped(&view, &ComparisonView::comparison_stopped);
         view.cancel();
         QVERIFY(!view.is_running());

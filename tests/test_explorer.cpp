@@ -1,6 +1,7 @@
 // The explorer window, offscreen: it opens the cat and computes, its slider, numbers and
 // chart agree with the engine, cancel stops promptly, a corrupt file keeps the old data.
 #include <QElapsedTimer>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
 #include <QTemporaryDir>
@@ -32,6 +33,7 @@
 #include "scd/cut_trace.h"
 #include "scd/decomposer.h"
 #include "tensor/random_tensor.h"
+#include "explorer_test_support.h"
 #include "test_support.h"
 #include "tour_dialog.h"
 #include "views/image_view.h"
@@ -45,15 +47,9 @@
 
 using namespace signcut;
 using signcut::gui::MainWindow;
+using namespace signcut::testing;
 
 namespace {
-
-const QString kCat = QString(SIGNCUT_RESOURCES) + "/chelsea.png";
-
-bool wait_until_finished(MainWindow& window, int timeout_ms = 60000 * testing::time_scale()) {
-    QSignalSpy finished(&window, &MainWindow::computation_finished);
-    return !window.is_computing() || finished.wait(timeout_ms);
-}
 
 // The widest width playback can show after `timer`'s time, started from `from` at the speed the
 // window's scrubber plays at: the bound a test may check without assuming how long a wait lasts.
@@ -62,19 +58,6 @@ std::size_t reachable_width(MainWindow& window, std::size_t from, const QElapsed
     clock.set_speed(window.findChild<gui::WidthScrubber*>()->clock().speed());
     clock.start_from(from);
     return clock.advance(double(timer.elapsed()) / 1000.0, available);
-}
-
-// A window as the tests drive it: dialogs off (offers accepted, errors only kept in
-// last_error()), decomposing up to `width` cuts, on screen unless `shown` is false.
-void prepare(MainWindow& window, std::size_t width, bool shown = true) {
-    window.set_dialogs_enabled(false);
-    window.set_width_rule(width);
-    if (shown) window.show();
-}
-
-// Opens a file and waits until its decomposition is done.
-bool open_and_wait(MainWindow& window, const QString& path = kCat) {
-    return window.open_file(path) && wait_until_finished(window);
 }
 
 }  // namespace
@@ -86,6 +69,7 @@ private Q_SLOTS:
     void initTestCase() {
         QCoreApplication::setOrganizationName("signcut-tests");  // keep the user's settings apart
         QCoreApplication::setApplicationName("explorer-test");
+        QSettings().clear();  // the defaults, not what a former run left
     }
 
     void opensTheCatAndAgreesWithTheEngine() {
@@ -344,8 +328,12 @@ private Q_SLOTS:
         window.set_playing(false);
         window.show_width(40);
 
-        // Inside one cut: the next cut on R_40, the engine's own cut 41.
+        // Inside one cut: its own cut (the first, whatever width Explore shows), and cut 41 when
+        // asked: the next cut on R_40, the engine's own cut 41.
         window.show_tab(MainWindow::kCutTab);
+        QCOMPARE(window.cut_stepper()->chosen_width(), std::size_t(0));
+        QCOMPARE(window.cut_stepper()->trace().signs().size(), std::size_t(3));
+        window.findChild<gui::CutStepperView*>()->choose_cut(41);
         const CutTrace& shown = window.cut_stepper()->trace();
         DecomposeOptions options;
         options.stop.width = 41;

@@ -29,6 +29,8 @@ int animate_command(const QStringList& arguments) {
         {"fps", "Frames per second (default 15).", "F", "15"},
         {"schedule", "linear or log (default log).", "S", "log"},
         {"chart", "Draw the error curve under the picture."},
+        {"size", "Frame size in pixels, e.g. 1920x1080 for slides (even numbers; default: sized by the picture).",
+         "WxH"},
         {"side-by-side", "Original | signed cuts | truncated SVD at the same bits per entry, every frame."},
         {"width", "Decompose to W cuts.", "W"},
         {"bits-per-entry", "Decompose to B bits per entry (default 4).", "B"},
@@ -41,6 +43,13 @@ int animate_command(const QStringList& arguments) {
     options.frames = int(parse_count(parser, "frames"));
     options.frames_per_second = parse_double(parser, "fps");
     options.with_chart = parser.isSet("chart");
+    if (parser.isSet("size")) {
+        const QStringList size = parser.value("size").split('x');
+        bool width_ok = false, height_ok = false;
+        options.frame_width = size.value(0).toInt(&width_ok);
+        options.frame_height = size.value(1).toInt(&height_ok);
+        if (size.size() != 2 || !width_ok || !height_ok) throw UsageError("--size takes WxH, e.g. 1920x1080");
+    }
     const auto schedule = parse_enum<WidthSchedule>(parser.value("schedule").toStdString());
     if (!schedule) throw UsageError("--schedule takes " + enum_choices<WidthSchedule>());
     options.schedule = *schedule;

@@ -41,8 +41,8 @@ int main(int argc, char** argv) {
         {"width", "Stop the decomposition at W cuts.", "W"},
         {"size", "Window size for --screenshot (default 1280x800).", "WxH", "1280x800"},
         {"tab",
-         "Open on a tab: explore, compare, cut, gallery or svd (a screenshot of compare waits for the "
-         "comparison).",
+         "Open on a tab: explore, compare, cut, gallery or svd (compare runs its comparison at once, and a "
+         "screenshot of it waits for the end).",
          "TAB", "explore"},
         {"bits", "Memory of the SVD vs cuts tab, in bits per entry.", "B"},
         {"budgets", "Bit budgets of the comparison (default 1,2,4,8,16).", "LIST"},
@@ -141,5 +141,6 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s\n", qPrintable(window.last_error()));
         return 1;
     }
+    if (compare) comparison->run();  // asked for on the command line (the tab alone runs nothing)
     return app.exec();
 }

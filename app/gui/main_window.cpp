@@ -2,35 +2,28 @@
 
 #include <QApplication>
 #include <QCloseEvent>
-#include <QComboBox>
 #include <QDockWidget>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
 #include <QScreen>
 #include <QPushButton>
 #include <QSettings>
-#include <QSlider>
-#include <QSpinBox>
-#include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTimer>
-#include <QToolButton>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <cmath>
+#include <map>
+#include <utility>
 
-#include "charts/error_chart.h"
+#include "charts/chart_export.h"
 #include "explorer_document.h"
 #include "io/file_formats.h"
 #include "methods/method.h"
-#include "methods/image_quality.h"
 #include "views/checkpoint_panel.h"
 #include "views/image_view.h"
 #include "tour_dialog.h"
@@ -38,22 +31,25 @@
 #include "views/cut_gallery_view.h"
 #include "views/cut_stepper_view.h"
 #include "views/svd_comparison_view.h"
-#include "views/width_scrubber.h"
 #include "views/zoom_link.h"
+#include "views/explore_view.h"
 #include "views/settings_panel.h"
 #include "views/tensor_image.h"
 
 namespace signcut::gui {
 namespace {
 
-// 99th percentile of |x|: a legend limit that is not ruined by a few outliers.
-float robust_limit(const Tensor& tensor) {
-    std::vector<float> magnitudes(tensor.data().begin(), tensor.data().end());
-    for (float& x : magnitudes) x = std::abs(x);
-    if (magnitudes.empty()) return 0.0f;
-    auto nth = magnitudes.begin() + std::ptrdiff_t(magnitudes.size() * 99 / 100);
-    std::nth_element(magnitudes.begin(), nth, magnitudes.end());
-    return *nth;
+// Why a run stopped, in words (the engine's names are identifiers: stop_reason_name).
+QString stop_reason_text(const QString& reason) {
+    static const std::map<QString, const char*> words = {
+        {"width", QT_TRANSLATE_NOOP("MainWindow", "Reached the width asked for")},
+        {"bits_per_entry", QT_TRANSLATE_NOOP("MainWindow", "Reached the bit budget")},
+        {"target_error", QT_TRANSLATE_NOOP("MainWindow", "Reached the target error")},
+        {"exhausted", QT_TRANSLATE_NOOP("MainWindow", "Fitted exactly (nothing left to cut)")},
+        {"cancelled", QT_TRANSLATE_NOOP("MainWindow", "Cancelled")},
+    };
+    const auto found = words.find(reason);
+    return found == words.end() ? reason : MainWindow::tr(found->second);
 }
 
 }  // namespace
@@ -63,78 +59,54 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setAcceptDrops(true);
 
     document_ = new ExplorerDocument(this);
-    original_view_ = new ImageView(tr("Original A"));
-    reconstruction_view_ = new ImageView(tr("Reconstruction Â_w"));
-    residual_view_ = new ImageView(tr("Residual A − Â_w"));
-    auto* views = new QSplitter(Qt::Horizontal);
-    for (ImageView* view : {original_view_, reconstruction_view_, residual_view_}) views->addWidget(view);
-    chart_ = new ErrorChart;
-    auto* vertical = new QSplitter(Qt::Vertical);
-    vertical->addWidget(views);
-    vertical->addWidget(chart_);
-    vertical->setStretchFactor(0, 1);  // pictures are wide: the chart can have half the height
-    vertical->setStretchFactor(1, 1);
-    chart_->setMinimumHeight(200);
-    auto* explore = new QWidget;
-    auto* layout = new QVBoxLayout(explore);
-    layout->setContentsMargins(6, 6, 6, 2);
-    layout->addWidget(vertical, 1);
-    scrubber_ = new WidthScrubber;
-    connect(scrubber_, &WidthScrubber::width_chosen, this, &MainWindow::show_width);
-    chart_->set_log_width(scrubber_->log_width());
-    connect(scrubber_, &WidthScrubber::log_width_toggled, chart_, &ErrorChart::set_log_width);
-    connect(chart_, &ErrorChart::width_clicked, this, [this](std::size_t width) {
-        set_playing(false);
-        show_width(width);
-    });
-    layout->addWidget(scrubber_);
+    explore_ = new ExploreView(document_);
     comparison_ = new ComparisonView;
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
-    tabs_->addTab(explore, tr("Explore"));
+    tabs_->addTab(explore_, tr("Explore"));
     tabs_->addTab(comparison_, tr("Compare methods"));
     tabs_->setTabToolTip(kCompareTab, tr("Every low-bit method on the loaded data at the same bit budgets, over the "
                                          "rate-distortion floors"));
     cut_view_ = new CutStepperView;
     gallery_ = new CutGalleryView;
+    connect(cut_view_, &CutStepperView::cut_chosen, this, &MainWindow::refresh_teaching_tab);
+    connect(gallery_, &CutGalleryView::cut_clicked, this, [this](std::size_t j) {
+        if (!document_->snapshot()) return;
+        cut_view_->set_computed(document_->snapshot()->width());
+        cut_view_->choose_cut(j + 1);
+        show_tab(kCutTab);
+    });
     svd_view_ = new SvdComparisonView;
     tabs_->addTab(cut_view_, tr("Inside one cut"));
-    tabs_->setTabToolTip(kCutTab, tr("The next cut at the width shown, found step by step"));
+    tabs_->setTabToolTip(kCutTab, tr("One cut (the first, or any chosen), found step by step"));
     tabs_->addTab(gallery_, tr("Cut gallery"));
     tabs_->setTabToolTip(kGalleryTab, tr("The first cuts as tiles: coarse structure first, detail later"));
     tabs_->addTab(svd_view_, tr("SVD vs cuts"));
     tabs_->setTabToolTip(kSvdTab, tr("Truncated SVD and signed cuts at the same memory"));
     setCentralWidget(tabs_);
-    // One zoom for the pictures of the same data, in each tab's panes alike; in each tab, one
-    // pane can be shown alone.
-    zoom_ = new ZoomLink(this);
+    // One zoom for the pictures of a tab (Explore, Compare, SVD vs cuts): its panes zoom and pan
+    // together, and one can be shown alone. Each tab keeps its own: Compare's magnified corner
+    // does not follow into SVD vs cuts.
     const QList<ImageView*> compare_panes = comparison_->findChildren<ImageView*>();
     const QList<ImageView*> svd_panes = svd_view_->findChildren<ImageView*>();
-    for (const std::vector<ImageView*>& panes :
-         {std::vector<ImageView*>{original_view_, reconstruction_view_, residual_view_},
-          std::vector<ImageView*>(compare_panes.begin(), compare_panes.end()),
-          std::vector<ImageView*>(svd_panes.begin(), svd_panes.end())}) {
-        for (ImageView* pane : panes) pane->set_zoom_link(zoom_);
+    const std::pair<Tab, std::vector<ImageView*>> tab_panes[] = {
+        {kExploreTab, explore_->panes()},
+        {kCompareTab, std::vector<ImageView*>(compare_panes.begin(), compare_panes.end())},
+        {kSvdTab, std::vector<ImageView*>(svd_panes.begin(), svd_panes.end())}};
+    for (const auto& [tab, panes] : tab_panes) {
+        auto* zoom = new ZoomLink(this);
+        zooms_[tab] = zoom;
+        for (ImageView* pane : panes) pane->set_zoom_link(zoom);
         make_enlargeable(panes);
     }
 
     settings_ = new SettingsPanel;
     connect(settings_, &SettingsPanel::restart_requested, this, &MainWindow::restart);
-    numbers_ = new QLabel;
-    numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    numbers_->setAlignment(Qt::AlignTop | Qt::AlignLeft);
-    // No minimum width: at 2× scaling on a 1920 × 1080 screen the whole window must fit.
-    slice_ = new QSpinBox;
-    slice_->setToolTip(tr("Which 2-D slice of a tensor of order > 2 to show"));
-    connect(slice_, &QSpinBox::valueChanged, this, [this] { refresh_views(); });
     auto* panel = new QWidget;
     auto* panel_layout = new QVBoxLayout(panel);
     panel_layout->addWidget(settings_);
-    auto* slice_row = new QHBoxLayout;
-    slice_row->addWidget(new QLabel(tr("Slice shown")));
-    slice_row->addWidget(slice_, 1);
-    panel_layout->addLayout(slice_row);
-    panel_layout->addWidget(numbers_, 1);
+    panel_layout->addWidget(explore_->side_panel(), 1);
+    connect(explore_, &ExploreView::outliers_asked, settings_, &SettingsPanel::focus_outliers);
     run_dock_ = new QDockWidget(tr("Run"));
     run_dock_->setObjectName("run-dock");
     run_dock_->setWidget(panel);
@@ -149,8 +121,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabifyDockWidget(run_dock_, checkpoint_dock_);
     checkpoint_dock_->hide();  // shown while a .scdz checkpoint is open
     // The Run dock belongs to the Explore tab; Compare has its own controls and needs the room.
+    // Compare has its own status line, progress and Cancel: the bar's are the decomposition's.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         run_dock_->setVisible(index == kExploreTab);
+        progress_->setVisible(index != kCompareTab);
+        cancel_button_->setVisible(index != kCompareTab);
+        if (index == kCompareTab) statusBar()->clearMessage();
+        else statusBar()->showMessage(run_status_);
         refresh_teaching_tab();
     });
 
@@ -172,7 +149,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         resize(QSize(1280, 800).boundedTo(room));
     }
     restoreState(settings.value("window/state").toByteArray());
-    original_view_->set_placeholder(tr("Open an image, .npy, .csv, .scd or .scdz file (Ctrl+O) or drop one here"));
+    explore_->set_placeholder(tr("Open an image, .npy, .csv, .scd or .scdz file (Ctrl+O) or drop one here"));
     // A first start gets the tour (not under tests or --screenshot, which turn dialogs off); the
     // animation waits at w = 0 until it closes.
     tour_pending_ = !QSettings().value("tour/shown", false).toBool();
@@ -184,10 +161,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(document_, &ExplorerDocument::job_started, this, &MainWindow::on_job_started);
     connect(document_, &ExplorerDocument::snapshot_changed, this, &MainWindow::on_snapshot);
     connect(document_, &ExplorerDocument::job_finished, this, &MainWindow::on_job_finished);
-    connect(document_, &ExplorerDocument::width_changed, this, &MainWindow::on_width_changed);
     connect(document_, &ExplorerDocument::plain_curve_changed, this,
             [this] {
-                chart_->set_reference_curve(document_->plain_snapshot());
                 if (!document_->plain_running()) Q_EMIT reference_curve_finished();
             });
     connect(document_, &ExplorerDocument::error_occurred, this, [this](const QString& message) {
@@ -208,7 +183,7 @@ std::size_t MainWindow::displayed_width() const { return document_->width(); }
 void MainWindow::build_menus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open"), QFileInfo(document_->path()).path(),
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open"), working_folder(document_->path()),
                                                           QString::fromStdString(open_dialog_filter()));
         if (!path.isEmpty()) open_file(path);
     });
@@ -235,7 +210,7 @@ void MainWindow::build_menus() {
     for (const bool last : {false, true}) {
         QAction* action = run->addAction(last ? tr("Show &last width") : tr("Show &first width"), this, [this, last] {
             set_playing(false);
-            show_width(last ? scrubber_->available() : 0);
+            show_width(last ? explore_->available_width() : 0);
         });
         action->setShortcut(last ? Qt::Key_End : Qt::Key_Home);
         action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
@@ -264,14 +239,15 @@ void MainWindow::show_tour() {
     TourDialog tour(this);
     tour.exec();
     tour_pending_ = false;
-    if (first || was_playing) set_playing(true);
+    if (std::exchange(start_after_tour_, false)) restart();  // playback follows from w = 0
+    else if (first || was_playing) set_playing(true);
 }
 
-QSlider* MainWindow::width_slider() const { return scrubber_->slider(); }
+QSlider* MainWindow::width_slider() const { return explore_->width_slider(); }
 
-bool MainWindow::is_playing() const { return scrubber_->is_playing(); }
+bool MainWindow::is_playing() const { return explore_->is_playing(); }
 
-void MainWindow::set_log_width(bool on) { scrubber_->set_log_width(on); }
+void MainWindow::set_log_width(bool on) { explore_->set_log_width(on); }
 
 void MainWindow::refresh_teaching_tab() {
     const int tab = tabs_->currentIndex();
@@ -287,63 +263,68 @@ void MainWindow::refresh_teaching_tab() {
         return cut_view_->clear(tr("Stepping through a cut needs the original data: open an image or a matrix"));
     Tensor residual = input->tensor;
     if (input->tensor.shape() != snapshot->shape()) return;  // a decomposition of other data
-    const Tensor& approx = document_->reconstruction();
+    cut_view_->set_computed(snapshot->width());
+    const std::size_t width = std::min(cut_view_->chosen_width(), snapshot->width());
+    ReconstructionCursor cursor;  // none kept: the next call may be about another run
+    const Tensor& approx = cursor.at(*snapshot, width);
     for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
-    QString note = tr("(the width shown in Explore; move its slider to step through another cut)");
+    QString note = tr("(choose another cut above)");
     bool photo = document_->is_photo();
     if (snapshot->split_channels) {  // each channel has its own cuts: show the red one's
         residual = as_matrices(residual).front();
         photo = false;
         note = tr("of the red channel (the colour setting decomposes each channel on its own)");
     }
-    cut_view_->set_residual(std::move(residual), document_->width(), settings_->options(), photo, note);
+    cut_view_->set_residual(std::move(residual), width, settings_->options(), photo, note);
 }
 
 void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(width); }
 
-void MainWindow::restart() { document_->start(settings_->split_channels(), settings_->options()); }
+void MainWindow::restart() {
+    // On a first start the run waits for the tour: the audience sees it grow, not its end.
+    if (tour_pending_ && dialogs_enabled_) {
+        start_after_tour_ = true;
+        return show_run_status(tr("The decomposition starts when the tour closes"));
+    }
+    document_->start(settings_->split_channels(), settings_->options());
+}
 
 void MainWindow::on_job_started(const Job& job) {
-    const Tensor& input = job.input;
-    Shape part_shape = input.shape();
-    if (job.split_channels) part_shape.pop_back();
-    const std::size_t parts = job.split_channels ? input.dim(2) : 1;
-    const double entries = double(input.size());
-    const CoeffPrecision precision = job.options.precision;
-    chart_->clear_curve();
-    chart_->set_width_title(job.split_channels ? tr("width w (cuts per colour channel)") : tr("width w (cuts)"));
-    chart_->set_frame(job.max_width, [=](std::size_t w) {
-        return 8.0 * double(parts * scd_file_bytes(part_shape, w, precision)) / entries;
-    });
-    scrubber_->set_available(0, true);
+    explore_->start_job(job);
     cancel_button_->setEnabled(true);
     progress_->setValue(0);
-    scrubber_->show_width(0);
-    const bool photo = document_->is_photo();
-    original_view_->set_image(photo ? photo_image(input)
-                                    : heat_map(matrix_slice(input, std::size_t(slice_->value())), max_abs(input)));
-    original_view_->set_legend(photo ? -1.0 : double(max_abs(input)));
-    // Colour photos show the residual's mean over their channels; anything else a slice of it.
-    const bool channels = photo && input.order() == 3 && input.dim(2) > 1;
-    residual_view_->set_title(channels ? tr("Residual A − Â_w (mean over channels)") : tr("Residual A − Â_w"));
-    reconstruction_view_->set_placeholder(tr("Computing the first cuts…"));
-    residual_view_->set_placeholder("");
-    statusBar()->showMessage(
+    show_run_status(
         tr("Decomposing %1 (%2)…")
-            .arg(QFileInfo(document_->path()).fileName(), QString::fromStdString(shape_to_string(input.shape()))));
+            .arg(QFileInfo(document_->path()).fileName(), QString::fromStdString(shape_to_string(job.input.shape()))));
+    progress_->setFormat("%p%");  // after a cancel it read "cancelled"
     set_playing(!(tour_pending_ && dialogs_enabled_));
 }
 
 void MainWindow::cancel() {
-    if (document_->cancel()) statusBar()->showMessage(tr("Cancelling…"));
+    // Esc stops what the tab shown is computing: Compare's run there, else the decomposition.
+    if (tabs_->currentIndex() == kCompareTab && comparison_->is_running()) return comparison_->cancel();
+    if (document_->cancel()) show_run_status(tr("Cancelling…"));
+}
+
+void MainWindow::show_run_status(const QString& text) {
+    run_status_ = text;
+    if (tabs_->currentIndex() != kCompareTab) statusBar()->showMessage(text);
+}
+
+ZoomLink* MainWindow::zoom() const {
+    const auto found = zooms_.find(Tab(tabs_->currentIndex()));
+    return found != zooms_.end() ? found->second : zooms_.at(kExploreTab);
+}
+
+void MainWindow::reset_zooms() {
+    for (const auto& [tab, zoom] : zooms_) zoom->reset();  // a region of the old picture means nothing in a new one
 }
 
 void MainWindow::on_snapshot(bool first) {
     const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
     svd_view_->set_snapshot(snapshot);
     const std::size_t width = snapshot->width();
-    scrubber_->set_available(width, !snapshot->finished);
-    chart_->set_curve(*snapshot);
+    explore_->show_snapshot(*snapshot);
     const std::size_t limit = document_->job()->max_width;
     const bool complete = snapshot->finished && snapshot->stop_reason != "cancelled";  // a cancel is not 100 %
     progress_->setValue(complete ? 1000 : int(1000.0 * double(width) / double(std::max<std::size_t>(limit, 1))));
@@ -354,110 +335,41 @@ void MainWindow::on_snapshot(bool first) {
 void MainWindow::on_job_finished() {
     const Snapshot& snapshot = *document_->snapshot();
     cancel_button_->setEnabled(false);
-    statusBar()->showMessage(
-        tr("Stopped (%1) at w = %2 after %3 s: %4 cuts/s")
-            .arg(snapshot.stop_reason)
-            .arg(snapshot.width())
-            .arg(snapshot.seconds, 0, 'f', 2)
-            .arg(snapshot.seconds > 0 ? double(snapshot.width()) / snapshot.seconds : 0.0, 0, 'f', 0));
-    refresh_numbers();
+    show_run_status(tr("%1 at w = %2 after %3 s: %4 cuts/s")
+                        .arg(stop_reason_text(snapshot.stop_reason))
+                        .arg(snapshot.width())
+                        .arg(snapshot.seconds, 0, 'f', 2)
+                        .arg(snapshot.seconds > 0 ? double(snapshot.width()) / snapshot.seconds : 0.0, 0, 'f', 0));
+    if (snapshot.stop_reason == "cancelled") {  // not left at the fraction it had reached
+        progress_->setValue(0);
+        progress_->setFormat(tr("cancelled"));
+    }
+    explore_->refresh_numbers();
     if (tabs_->currentIndex() == kGalleryTab) refresh_teaching_tab();
     Q_EMIT computation_finished();
 }
 
-void MainWindow::set_playing(bool playing) { scrubber_->set_playing(playing); }
+void MainWindow::set_playing(bool playing) { explore_->set_playing(playing); }
 
 void MainWindow::show_width(std::size_t width) { document_->set_width(width); }
 
-void MainWindow::on_width_changed(std::size_t width) {
-    scrubber_->show_width(width);
-    chart_->set_current_width(width, document_->snapshot()->relative_error(width));
-    refresh_views();
-    refresh_numbers();
+void MainWindow::set_own_colour_scales(bool on) { explore_->set_own_colour_scales(on); }
+
+QSpinBox* MainWindow::slice_box() const { return explore_->slice_box(); }
+
+const ErrorChart* MainWindow::chart() const { return explore_->chart(); }
+
+const ImageView* MainWindow::original_view() const { return explore_->panes().front(); }
+
+std::vector<const ImageView*> MainWindow::explore_panes() const {
+    const std::vector<ImageView*> panes = explore_->panes();
+    return {panes.begin(), panes.end()};
 }
 
-void MainWindow::refresh_views() {
-    const Snapshot* snapshot = document_->snapshot();
-    if (!snapshot || snapshot->parts().empty()) return;
-    const Tensor& approx = document_->reconstruction();
-    const LoadedInput* input = document_->input();
-    const std::size_t slice = std::size_t(slice_->value());
-    const bool photo = document_->is_photo();
-    if (photo) {
-        reconstruction_view_->set_image(photo_image(approx));
-        reconstruction_view_->set_legend(-1);  // a heat map's legend must not stay under a photo
-    } else {
-        const float limit = input ? max_abs(input->tensor) : max_abs(approx);
-        reconstruction_view_->set_image(heat_map(matrix_slice(approx, slice), limit));
-        reconstruction_view_->set_legend(limit);
-        if (input) original_view_->set_image(heat_map(matrix_slice(input->tensor, slice), limit));
-    }
-    original_view_->set_markers(kept_apart_pixels(*snapshot, document_->width()));
-    if (!input) return;
-    Tensor residual = input->tensor;
-    for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
-    const Tensor shown = photo && residual.order() == 3 ? channel_mean(residual) : matrix_slice(residual, slice);
-    const float limit = robust_limit(shown);
-    residual_view_->set_image(heat_map(shown, limit));
-    residual_view_->set_legend(limit);
-}
+QString MainWindow::numbers_text() const { return explore_->numbers_text(); }
 
 std::vector<QPoint> MainWindow::kept_apart_pixels(const Snapshot& snapshot, std::size_t w) const {
-    // Matrices and pictures only: a slice of a higher-order tensor shows few of them.
-    std::vector<QPoint> pixels;
-    for (const Decomposition& part : snapshot.parts()) {
-        const Shape& shape = part.shape();
-        if (shape.size() != 2 && !(shape.size() == 3 && document_->is_photo())) continue;
-        const std::size_t cols = shape[1], channels = shape.size() == 3 ? shape[2] : 1;
-        for (std::size_t e = 0; e < part.outlier_count(w); ++e) {
-            const std::uint64_t index = part.outlier_indices()[e] / channels;
-            pixels.emplace_back(int(index % cols), int(index / cols));
-        }
-    }
-    return pixels;
-}
-
-QString MainWindow::numbers_text() const {
-    const Snapshot* s = document_->snapshot();
-    if (!s) return {};
-    const std::size_t w = document_->width();
-    const double entries = double(s->entries());
-    const double bytes = double(s->stored_bytes(w));
-    const double error = s->relative_error(w);
-    QString text = tr("width w          %1 of %2\n").arg(w).arg(s->width());
-    text += tr("stored           %1 bytes\n").arg(qint64(bytes));
-    text += tr("bits per entry   %1\n").arg(8.0 * bytes / entries, 0, 'f', 3);
-    if (w > 0) {  // at w = 0 only the header is stored: a ratio would say nothing
-        text += tr("vs f32 copy      %1× smaller\n").arg(4.0 * entries / bytes, 0, 'f', 2);
-        text += tr("vs bf16 copy     %1× smaller\n").arg(2.0 * entries / bytes, 0, 'f', 2);
-    }
-    text += tr("relative error   %1\n").arg(error, 0, 'g', 4);
-    text += tr("outliers apart   %1\n").arg(QString::fromStdString(describe_outliers(s->parts(), w)));
-    if (document_->is_photo()) {
-        // PSNR with peak 1 (photos are read into [0, 1]): MSE = error² · ‖A‖² / N.
-        double input_energy = 0;
-        for (const Decomposition& part : s->parts()) input_energy += part.input_squared_norm();
-        const double psnr = psnr_db_from_mse(error * error * input_energy / entries, 1.0);
-        text += std::isinf(psnr) ? tr("PSNR             ∞\n") : tr("PSNR             %1 dB\n").arg(psnr, 0, 'f', 2);
-    }
-    // Timed only where the picture stands still: a finished run (or a file) and no playback.
-    if (s->finished && !is_playing() && s->parts().size() == 1 && s->parts().front().order() >= 2 && w > 0) {
-        const Decomposition& d = s->parts().front();
-        if (!product_timing_ || std::get<0>(*product_timing_) != &d || std::get<1>(*product_timing_) != w)
-            product_timing_.emplace(&d, w, product_timer_.time(d, w));
-        const ProductTiming& t = std::get<2>(*product_timing_);
-        text += tr("A·x from bits    %1 ms\n").arg(t.ms_from_bits, 0, 'g', 2);  // two lines: the dock is narrow
-        text += tr("A·x bf16 GEMV    %1 ms\n").arg(t.ms_bf16_gemv, 0, 'g', 2);
-    }
-    if (s->seconds > 0) text += tr("engine           %1 cuts/s\n").arg(double(s->width()) / s->seconds, 0, 'f', 0);
-    return text;
-}
-
-void MainWindow::refresh_numbers() {
-    QFont mono("Monospace");
-    mono.setStyleHint(QFont::TypeWriter);
-    numbers_->setFont(mono);
-    numbers_->setText(numbers_text());
+    return explore_->kept_apart_pixels(snapshot, w);
 }
 
 void MainWindow::report_error(const QString& message) {

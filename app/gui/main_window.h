@@ -1,20 +1,18 @@
 #pragma once
-// The explorer window: original, reconstruction and residual side by side, the error
-// chart below, run settings and numbers in a dock, a width scrubber with play/pause.
+// The explorer window, a shell around the document and its views: the tabs (Explore, Compare
+// methods, Inside one cut, Cut gallery, SVD vs cuts), the Run and Checkpoint docks, menus,
+// status bar with progress and Cancel, opening files and exporting.
 
 #include <QMainWindow>
 #include <QPoint>
 
+#include <map>
 #include <memory>
-#include <optional>
-#include <tuple>
 #include <vector>
 
 #include "approximation.h"
-#include "product_timing.h"
 #include "io/load_input.h"
 
-class QLabel;
 class QProgressBar;
 class QPushButton;
 class QSlider;
@@ -32,10 +30,10 @@ class SvdComparisonView;
 class ComparisonView;
 class ErrorChart;
 class ExplorerDocument;
+class ExploreView;
 struct Job;
 class ImageView;
 class SettingsPanel;
-class WidthScrubber;
 class ZoomLink;
 
 class MainWindow : public QMainWindow {
@@ -65,9 +63,11 @@ public:
     QSlider* width_slider() const;
     bool is_playing() const;
     void set_log_width(bool on);
-    QSpinBox* slice_box() const { return slice_; }
-    const ErrorChart* chart() const { return chart_; }
-    const ImageView* original_view() const { return original_view_; }
+    QSpinBox* slice_box() const;
+    // Each pane on its own colour scale instead of the one they share.
+    void set_own_colour_scales(bool on);
+    const ErrorChart* chart() const;
+    const ImageView* original_view() const;
     QString numbers_text() const;
     // Where the original shows the entries kept apart at width w (ImageView::set_markers).
     std::vector<QPoint> kept_apart_pixels(const Snapshot& snapshot, std::size_t w) const;
@@ -82,11 +82,10 @@ public:
     // A tensor of the open .scdz checkpoint (index into its entries); false if it was kept as is.
     bool show_checkpoint_tensor(int index);
     const CheckpointPanel* checkpoint_panel() const { return checkpoint_panel_; }
-    // The region that the Explore, Compare and SVD vs cuts pictures show.
-    ZoomLink* zoom() const { return zoom_; }
-    std::vector<const ImageView*> explore_panes() const {
-        return {original_view_, reconstruction_view_, residual_view_};
-    }
+    // The region that the pictures of the tab shown (Explore, Compare or SVD vs cuts) show;
+    // Explore's on a tab without pictures.
+    ZoomLink* zoom() const;
+    std::vector<const ImageView*> explore_panes() const;
 
 Q_SIGNALS:
     void computation_finished();
@@ -106,10 +105,10 @@ private:
     void on_job_started(const Job& job);
     void on_snapshot(bool first);
     void on_job_finished();
-    void on_width_changed(std::size_t width);
-    void refresh_views();
-    void refresh_numbers();
     void report_error(const QString& message);
+    // The decomposition's status line (kept while Compare, which has its own, is shown).
+    void show_run_status(const QString& text);
+    void reset_zooms();
     void remember_recent(const QString& path);
     void rebuild_recent_menu();
     bool confirm_size(LoadedInput& input, const QString& path);
@@ -125,15 +124,14 @@ private:
     void show_about();
 
     ExplorerDocument* document_;
-    bool tour_pending_ = false;  // a first start: play once the tour closes
+    bool tour_pending_ = false;     // a first start: play once the tour closes
+    bool start_after_tour_ = false;  // a run asked for while the tour was pending
     bool dialogs_enabled_ = true;
     QString last_error_;
+    QString run_status_;
 
     // Widgets
-    ImageView* original_view_;
-    ImageView* reconstruction_view_;
-    ImageView* residual_view_;
-    ErrorChart* chart_;
+    ExploreView* explore_;
     ComparisonView* comparison_;
     CutStepperView* cut_view_;
     CutGalleryView* gallery_;
@@ -143,17 +141,11 @@ private:
     QDockWidget* checkpoint_dock_;
     CheckpointPanel* checkpoint_panel_;
     SettingsPanel* settings_;
-    QLabel* numbers_;
-    QSpinBox* slice_;
-    WidthScrubber* scrubber_;
-    ZoomLink* zoom_;
+    std::map<Tab, ZoomLink*> zooms_;
     QProgressBar* progress_;
     QPushButton* cancel_button_;
     QMenu* recent_menu_;
 
-    // "A·x from the bits" in the readout, measured once per data and width shown.
-    mutable ProductTimer product_timer_;
-    mutable std::optional<std::tuple<const void*, std::size_t, ProductTiming>> product_timing_;
 };
 
 }  // namespace signcut::gui

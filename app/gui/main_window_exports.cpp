@@ -24,6 +24,7 @@
 #include "io/scd_file.h"
 #include "main_window.h"
 #include "views/comparison_view.h"
+#include "views/explore_view.h"
 
 namespace signcut::gui {
 
@@ -90,7 +91,7 @@ void MainWindow::export_curve() {
 void MainWindow::export_chart() {
     // The chart of the tab shown: Compare's, or the error curve's.
     const bool compare = tabs_->currentIndex() == kCompareTab;
-    const ChartView* view = compare ? static_cast<const ChartView*>(comparison_->chart()) : chart_;
+    const ChartView* view = compare ? static_cast<const ChartView*>(comparison_->chart()) : explore_->chart();
     const QString path = QFileDialog::getSaveFileName(
         this, tr("Export chart"), suggested_path(document_->path(), compare ? "compare-chart" : "error-chart", "png"),
         QString::fromStdString(name_filters({FileFormatId::png, FileFormatId::svg})));
@@ -150,6 +151,11 @@ void MainWindow::export_animation() {
     fps->setValue(15);
     auto* schedule = new QComboBox;
     schedule->addItems({tr("logarithmic in w (early cuts change most)"), tr("linear in w")});
+    auto* size = new QComboBox;
+    size->addItem(tr("as the data (at least 240 px tall)"), QSize(0, 0));
+    size->addItem(tr("1280 × 720 (slides, HD)"), QSize(1280, 720));
+    size->addItem(tr("1920 × 1080 (slides, full HD)"), QSize(1920, 1080));
+    size->setToolTip(tr("The frame size; the picture is scaled to fill it and the text grows with it"));
     auto* chart = new QCheckBox(tr("Draw the error curve under the picture"));
     chart->setChecked(true);
     auto* side_by_side = new QCheckBox(tr("Side by side: original | signed cuts | truncated SVD at the same bits"));
@@ -159,6 +165,7 @@ void MainWindow::export_animation() {
     form->addRow(tr("Frames"), frames);
     form->addRow(tr("Frames per second"), fps);
     form->addRow(tr("Widths"), schedule);
+    form->addRow(tr("Frame size"), size);
     form->addRow(chart);
     form->addRow(side_by_side);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
@@ -171,6 +178,8 @@ void MainWindow::export_animation() {
     options.frames_per_second = fps->value();
     options.schedule = schedule->currentIndex() == 0 ? WidthSchedule::logarithmic : WidthSchedule::linear;
     options.with_chart = chart->isChecked();
+    options.frame_width = size->currentData().toSize().width();
+    options.frame_height = size->currentData().toSize().height();
     options.photo = document_->is_photo();
     if (side_by_side->isChecked() && input) options.original = &input->tensor;
     QApplication::setOverrideCursor(Qt::WaitCursor);

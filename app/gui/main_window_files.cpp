@@ -16,6 +16,7 @@
 #include <cmath>
 #include <span>
 
+#include "charts/chart_export.h"
 #include "charts/error_chart.h"
 #include "explorer_document.h"
 #include "io/file_access.h"
@@ -26,8 +27,10 @@
 #include "views/width_scrubber.h"
 #include "views/zoom_link.h"
 #include "views/checkpoint_panel.h"
+#include "views/colour_scale.h"
 #include "views/comparison_view.h"
 #include "views/image_view.h"
+#include "views/explore_view.h"
 #include "views/settings_panel.h"
 #include "views/svd_comparison_view.h"
 #include "views/tensor_image.h"
@@ -57,30 +60,20 @@ LoadedInput load_file_or_resource(const QString& path) {
 void MainWindow::show_decomposition(Decomposition decomposition, const QString& path, const QString& title) {
     cancel();
     document_->set_decomposition(std::move(decomposition), path);
-    zoom_->reset();
+    reset_zooms();
     refresh_teaching_tab();
     const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
     const Decomposition& d = snapshot->parts().front();
-    chart_->clear_curve();
-    chart_->set_width_title(tr("width w (cuts)"));
-    chart_->set_frame(d.width(), [snapshot](std::size_t w) { return snapshot->parts().front().bits_per_entry(w); });
-    chart_->set_curve(*snapshot);
-    scrubber_->set_available(d.width(), false);
-    slice_->setRange(0, int(slice_count(Tensor(d.shape())) - 1));
-    slice_->setEnabled(!document_->is_photo() && d.order() > 2);
-    original_view_->set_placeholder(tr("A decomposition file stores the cuts only, not the original"));
-    original_view_->set_legend(-1);
+    explore_->show_loaded(snapshot);
     comparison_->clear_input(
         tr("A decomposition file stores the cuts only: open the original data to compare methods"));
     svd_view_->clear(tr("A decomposition file stores the cuts only: open the original data to compare with the SVD"));
-    residual_view_->set_title(tr("Residual A − Â_w"));
-    residual_view_->set_placeholder(tr("No original to compare with"));
-    residual_view_->set_legend(-1);
     setWindowTitle(title + " — signcut");
     if (QFileInfo(path).suffix().toLower() == "scd") remember_recent(path);
     show_width(d.width());
+    explore_->refresh_views();
     progress_->setValue(1000);
-    statusBar()->showMessage(tr("Loaded %1 cuts of %2").arg(d.width()).arg(title));
+    show_run_status(tr("Loaded %1 cuts of %2").arg(d.width()).arg(title));
     Q_EMIT computation_finished();  // nothing to compute: the file holds the cuts
 }
 
@@ -102,6 +95,7 @@ bool MainWindow::show_checkpoint_tensor(int index) {
     try {
         show_decomposition(checkpoint->decomposition(entry), QString::fromStdString(checkpoint->path().string()),
                            name + " in " + QString::fromStdString(checkpoint->path().filename().string()));
+        checkpoint_panel_->set_current(index);
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
         return false;
@@ -143,7 +137,7 @@ bool MainWindow::open_file(const QString& path) {
         // refreshes the views at once).
         cancel();
         document_->set_input(input, path);
-        zoom_->reset();  // a region of the old picture means nothing in the new one
+        reset_zooms();
     } catch (const std::exception& error) {
         report_error(QString::fromUtf8(error.what()));
         return false;
@@ -153,8 +147,7 @@ bool MainWindow::open_file(const QString& path) {
     const bool photo = document_->is_photo();
     const bool colour = photo && looks_like_photo(a.shape());
     settings_->set_colour_choice_enabled(colour);
-    slice_->setRange(0, int(slice_count(a) - 1));
-    slice_->setEnabled(!colour && a.order() > 2);
+    explore_->set_input_shape(a.shape(), colour);
     setWindowTitle(QFileInfo(path).fileName() + " — signcut");
     remember_recent(path);
     comparison_->set_input(document_->input_tensor(), photo, QFileInfo(path).fileName());
@@ -216,6 +209,7 @@ bool MainWindow::confirm_size(LoadedInput& input, const QString& path) {
 }
 
 void MainWindow::remember_recent(const QString& path) {
+    remember_folder(path);
     QSettings settings;
     QStringList recent = settings.value("recent").toStringList();
     recent.removeAll(QFileInfo(path).absoluteFilePath());

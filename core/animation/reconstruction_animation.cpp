@@ -28,37 +28,57 @@ cv::Vec3b diverging(float value, float limit) {
                   : cv::Vec3b(mix(255, 180), mix(255, 119), mix(255, 31));
 }
 
-// The picture of a tensor: photos as BGR, anything else as a heat map of its first 2-D slice.
+// The rows of the squarest matrix the row-major data reads as, splitting between modes (the
+// explorer's unfolding: a (3, 3, 32, 64) kernel as 288 × 64).
+std::size_t unfolded_rows(const Shape& shape) {
+    std::size_t size = 1, rows = 1, best = 1;
+    for (std::size_t n : shape) size *= n;
+    const auto skew = [size](std::size_t r) { return std::abs(std::log(double(r) * double(r) / double(size))); };
+    for (std::size_t split = 1; split < shape.size(); ++split)
+        if (skew(rows *= shape[split - 1]) < skew(best)) best = rows;
+    return best;
+}
+
+// The picture of a tensor: photos as BGR, anything else as a heat map of all of it, unfolded.
 cv::Mat picture(const Tensor& t, bool photo, float limit) {
-    const int rows = int(t.dim(0)), cols = t.order() >= 2 ? int(t.dim(1)) : int(t.size());
-    const std::size_t channels = t.order() == 3 ? t.dim(2) : 1;
-    cv::Mat out(rows, cols, CV_8UC3);
-    const std::size_t per_row = t.order() >= 2 ? t.size() / t.dim(0) : t.size();
-    for (int r = 0; r < rows; ++r)
-        for (int c = 0; c < cols; ++c) {
+    const std::size_t channels = photo && t.order() == 3 ? t.dim(2) : 1;
+    const std::size_t rows = photo ? t.dim(0) : unfolded_rows(t.shape()), cols = t.size() / rows / channels;
+    cv::Mat out(int(rows), int(cols), CV_8UC3);
+    for (std::size_t r = 0; r < rows; ++r)
+        for (std::size_t c = 0; c < cols; ++c) {
+            const std::size_t i = (r * cols + c) * channels;
             if (photo) {
-                const std::size_t i = std::size_t(r) * per_row + std::size_t(c) * channels;
                 const auto byte = [&](std::size_t k) {
                     return std::uint8_t(std::lround(std::clamp(t[i + k], 0.0f, 1.0f) * 255));
                 };
-                out.at<cv::Vec3b>(r, c) =
+                out.at<cv::Vec3b>(int(r), int(c)) =
                     channels >= 3 ? cv::Vec3b(byte(2), byte(1), byte(0)) : cv::Vec3b(byte(0), byte(0), byte(0));
             } else {
-                // A slice through the first two modes (the first index of every further mode).
-                const std::size_t stride = t.order() > 2 ? per_row / t.dim(1) : 1;
-                out.at<cv::Vec3b>(r, c) = diverging(t[std::size_t(r) * per_row + std::size_t(c) * stride], limit);
+                out.at<cv::Vec3b>(int(r), int(c)) = diverging(t[i], limit);
             }
         }
     return out;
 }
 
+// Text at `origin` in Hershey simplex at `scale`, made smaller if it would run past max_width.
+void put_fitted_text(cv::Mat& canvas, const std::string& text, cv::Point origin, int max_width, double scale,
+                     int thickness = 1) {
+    int baseline = 0;
+    const int width = cv::getTextSize(text, cv::FONT_HERSHEY_SIMPLEX, scale, thickness, &baseline).width;
+    if (width > max_width) scale *= double(max_width) / double(width);
+    cv::putText(canvas, text, origin, cv::FONT_HERSHEY_SIMPLEX, scale, cv::Scalar(0, 0, 0), thickness, cv::LINE_AA);
+}
+
 // log10 error against w (or against log(1 + w), as the frames' widths grow), the current w marked.
 void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, std::size_t width,
-                WidthSchedule schedule) {
+                WidthSchedule schedule, double text_scale) {
     canvas(area).setTo(cv::Scalar(255, 255, 255));
     const std::size_t max_width = std::max<std::size_t>(d.width(), 1);
     const double bottom = std::floor(std::log10(std::max(d.relative_error(d.width()), 1e-12)));
-    const int left = area.x + 50, right = area.x + area.width - 12, top = area.y + 10, base = area.y + area.height - 28;
+    const auto px = [text_scale](double pixels) { return int(std::lround(pixels * text_scale)); };
+    const int thickness = std::max(1, px(1));
+    const int left = area.x + px(50), right = area.x + area.width - px(12), top = area.y + px(10),
+              base = area.y + area.height - px(32);  // room for the tick labels above the title
     const bool log_width = schedule == WidthSchedule::logarithmic;
     const auto along = [&](std::size_t w) {  // 0 … 1 along the width axis
         return log_width ? std::log1p(double(w)) / std::log1p(double(max_width)) : double(w) / double(max_width);
@@ -73,25 +93,25 @@ void draw_chart(cv::Mat& canvas, const cv::Rect& area, const Decomposition& d, s
     for (double decade = 0; decade >= std::min(bottom, -1.0); --decade) {
         const int y = top + int(double(base - top) * -decade / -std::min(bottom, -1.0));
         cv::line(canvas, cv::Point(left, y), cv::Point(right, y), cv::Scalar(225, 225, 225));
-        cv::putText(canvas, "1e" + std::to_string(int(decade)), cv::Point(area.x + 4, y + 4), cv::FONT_HERSHEY_SIMPLEX,
-                    0.35, black);
+        cv::putText(canvas, "1e" + std::to_string(int(decade)), cv::Point(area.x + px(4), y + px(4)),
+                    cv::FONT_HERSHEY_SIMPLEX, 0.35 * text_scale, black, thickness);
     }
     std::vector<cv::Point> curve;
     const std::size_t step = std::max<std::size_t>(1, max_width / 600);
     for (std::size_t w = 0; w <= d.width(); w += log_width ? 1 + w / 200 : step) curve.push_back(point(w));
     if (log_width)  // the widths 1, 10, 100 … marked under the axis
         for (std::size_t w = 1; w <= max_width; w *= 10) {
-            cv::line(canvas, cv::Point(point(w).x, base), cv::Point(point(w).x, base + 4), grey);
-            cv::putText(canvas, std::to_string(w), cv::Point(point(w).x - 4, base + 14), cv::FONT_HERSHEY_SIMPLEX, 0.33,
-                        black);
+            cv::line(canvas, cv::Point(point(w).x, base), cv::Point(point(w).x, base + px(4)), grey);
+            cv::putText(canvas, std::to_string(w), cv::Point(point(w).x - px(4), base + px(14)),
+                        cv::FONT_HERSHEY_SIMPLEX, 0.33 * text_scale, black, thickness);
         }
     curve.push_back(point(d.width()));
-    cv::polylines(canvas, curve, false, blue, 2, cv::LINE_AA);
-    cv::circle(canvas, point(width), 5, red, cv::FILLED, cv::LINE_AA);
-    cv::putText(canvas,
-                log_width ? "relative error against width w (both on log scales)"
-                          : "relative error against width w (log scale)",
-                cv::Point(left, area.y + area.height - 4), cv::FONT_HERSHEY_SIMPLEX, 0.42, black, 1, cv::LINE_AA);
+    cv::polylines(canvas, curve, false, blue, std::max(2, px(2)), cv::LINE_AA);
+    cv::circle(canvas, point(width), px(5), red, cv::FILLED, cv::LINE_AA);
+    put_fitted_text(canvas,
+                    log_width ? "relative error against width w (both on log scales)"
+                              : "relative error against width w (log scale)",
+                    cv::Point(left, area.y + area.height - px(4)), right - left, 0.42 * text_scale, thickness);
 }
 
 }  // namespace
@@ -145,22 +165,35 @@ cv::Mat animation_frame(const Decomposition& d, const Tensor& reconstruction, st
                             {pic, cuts_label},
                             {picture(*svd, options.photo, limit), svd_label}});
     }
-    if (pic.rows < options.min_picture_height) {
+    // Text grows with a frame size asked for (a 1920-wide frame is read from across a room).
+    const bool sized = options.frame_width > 0;
+    const double text_scale = sized ? std::max(1.0, options.frame_width / 640.0) : 1.0;
+    const int caption_height = int(std::lround(kCaptionHeight * text_scale));
+    const int chart_height = options.with_chart ? int(std::lround(kChartHeight * text_scale)) : 0;
+    if (sized) {  // the picture fills what the caption and chart leave, its aspect kept
+        const int room_rows = options.frame_height - caption_height - chart_height;
+        const double scale = std::min(double(options.frame_width) / pic.cols, double(room_rows) / pic.rows);
+        cv::resize(pic, pic, cv::Size(), scale, scale, scale >= 1 ? cv::INTER_NEAREST : cv::INTER_AREA);
+    } else if (pic.rows < options.min_picture_height) {
         const double scale = std::ceil(double(options.min_picture_height) / pic.rows);
         cv::resize(pic, pic, cv::Size(), scale, scale, cv::INTER_NEAREST);
     }
-    const int cols = std::max(pic.cols, 420) + (std::max(pic.cols, 420) % 2);  // even sizes suit video codecs
-    const int rows = pic.rows + kCaptionHeight + (options.with_chart ? kChartHeight : 0);
-    cv::Mat frame(rows + rows % 2, cols, CV_8UC3, cv::Scalar(255, 255, 255));
-    pic.copyTo(frame(cv::Rect((cols - pic.cols) / 2, 0, pic.cols, pic.rows)));
+    const int cols = sized ? options.frame_width : std::max(pic.cols, 420) + (std::max(pic.cols, 420) % 2);
+    const int rows = sized ? options.frame_height : pic.rows + caption_height + chart_height + pic.rows % 2;
+    cv::Mat frame(rows, cols, CV_8UC3, cv::Scalar(255, 255, 255));
+    const int top = sized ? (rows - caption_height - chart_height - pic.rows) / 2 : 0;
+    pic.copyTo(frame(cv::Rect((cols - pic.cols) / 2, top, pic.cols, pic.rows)));
     char caption[160];
-    // Significant digits: the last frames of a long run are at errors like 5e-05.
-    std::snprintf(caption, sizeof caption, "w = %zu   %.2f bits per entry   relative error %.3g", width,
+    // Significant digits: the first frames of a large matrix are at 4e-4 bits, the last of a
+    // long run at errors like 5e-05.
+    std::snprintf(caption, sizeof caption, "w = %zu   %.3g bits per entry   relative error %.3g", width,
                   d.bits_per_entry(width), d.relative_error(width));
-    cv::putText(frame, caption, cv::Point(8, pic.rows + 21), cv::FONT_HERSHEY_SIMPLEX, 0.5, cv::Scalar(0, 0, 0), 1,
-                cv::LINE_AA);
+    const int caption_top = rows - caption_height - chart_height;
+    put_fitted_text(frame, caption, cv::Point(int(8 * text_scale), caption_top + int(21 * text_scale)),
+                    cols - int(16 * text_scale), 0.5 * text_scale, std::max(1, int(std::lround(text_scale))));
     if (options.with_chart)
-        draw_chart(frame, cv::Rect(0, pic.rows + kCaptionHeight, cols, kChartHeight), d, width, options.schedule);
+        draw_chart(frame, cv::Rect(0, rows - chart_height, cols, chart_height), d, width, options.schedule,
+                   text_scale);
     return frame;
 }
 
@@ -171,6 +204,12 @@ int write_animation(const std::filesystem::path& path, const Decomposition& d, c
     if (options.frames < 1 || options.frames > 100000 ||
         !(options.frames_per_second > 0 && options.frames_per_second <= 120))
         throw std::invalid_argument("frames must be 1 … 100000 and the frame rate 0 … 120 per second");
+    const bool sized = options.frame_width > 0 || options.frame_height > 0;
+    if (sized && (options.frame_width < kMinFrameWidth || options.frame_height < kMinFrameHeight ||
+                  options.frame_width > 7680 || options.frame_height > 4320 || options.frame_width % 2 ||
+                  options.frame_height % 2))
+        throw std::invalid_argument("the frame size must be even, from " + std::to_string(kMinFrameWidth) + " × " +
+                                    std::to_string(kMinFrameHeight) + " to 7680 × 4320 pixels");
     const std::vector<std::size_t> widths = width_schedule(d.width(), options.frames, options.schedule);
     AnimationOptions frame_options = options;
     if (!options.photo && options.heat_limit <= 0) {

@@ -25,6 +25,9 @@ struct AnimationOptions {
     bool with_chart = false;         // the error curve under the picture, the current w marked
     float heat_limit = 0.0f;         // heat maps: |value| drawn at full colour; 0: from the final reconstruction
     int min_picture_height = 240;    // small inputs are scaled up (nearest neighbour) to this
+    // The frame in pixels, e.g. 1920 × 1080 for slides: the picture is scaled to fill what the
+    // caption and chart leave, the text with the width. 0 × 0: sized by the picture.
+    int frame_width = 0, frame_height = 0;
     double hold_last_seconds = 2.0;  // the finished picture stays this long
     // Side by side (the lesson of the SVD-vs-cuts view in motion): this original | signed cuts |
     // truncated SVD at the same bits per entry, every frame. Of the decomposition's shape.
@@ -40,7 +43,9 @@ std::vector<std::size_t> width_schedule(std::size_t max_width, int frames, Width
 cv::Mat animation_frame(const Decomposition& decomposition, const Tensor& reconstruction, std::size_t width,
                         const AnimationOptions& options, const Tensor* svd = nullptr);
 
-// Writes FILE.mp4 or FILE.gif (by extension) atomically; returns the number of frames.
+// Writes FILE.mp4 or FILE.gif (by extension) atomically; returns the number of frames. A frame
+// size must be even (video codecs) and at least kMinFrameWidth × kMinFrameHeight.
+constexpr int kMinFrameWidth = 320, kMinFrameHeight = 240;
 // `on_frame` (optional) is called after each frame with its index.
 int write_animation(const std::filesystem::path& path, const Decomposition& decomposition,
                     const AnimationOptions& options, const std::function<void(int)>& on_frame = {});

@@ -23,6 +23,7 @@ LoadedImage decode_image(std::span<const char> bytes, const std::filesystem::pat
         return ::setenv("OPENCV_IO_MAX_IMAGE_PIXELS", std::to_string(max_pixels).c_str(), 0) == 0;
     }();
     (void)limit_set;
+    if (bytes.empty()) throw fail("the file is empty (0 bytes)");  // OpenCV would say "!buf.empty()"
     cv::Mat image;
     try {
         const cv::Mat buffer(1, int(bytes.size()), CV_8U, const_cast<char*>(bytes.data()));

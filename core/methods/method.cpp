@@ -185,7 +185,7 @@ const std::vector<MethodInfo> kMethods = {
      "WebP (libwebp, lossy) at the largest quality whose whole file fits; pictures only. Block prediction and "
      "arithmetic coding exploit neighbouring pixels; signed cuts instead need no decoding: A·x is a sum of sign "
      "products.",
-     "#a6761d", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::webp); },
+     "#008080", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::webp); },
      [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::webp, o.bits_per_entry); },
      true},
     {"png",

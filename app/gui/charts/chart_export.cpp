@@ -7,6 +7,7 @@
 #include <QImage>
 #include <QPainter>
 #include <QSaveFile>
+#include <QSettings>
 #include <QSvgGenerator>
 #include <QtCharts/QChart>
 #include <QtCharts/QChartView>
@@ -66,10 +67,17 @@ void export_chart(const QChartView& view, const QString& path, QSize size, doubl
 
 QString suggested_path(const QString& input_path, const QString& what, const QString& extension) {
     const QFileInfo input(input_path);
-    const QString folder =
-        input_path.isEmpty() || input_path.startsWith(":/") ? QDir::homePath() : input.absolutePath();
     const QString stem = input_path.isEmpty() ? QString("signcut") : input.completeBaseName();
-    return QDir(folder).filePath(stem + "-" + what + "." + extension);
+    return QDir(working_folder(input_path)).filePath(stem + "-" + what + "." + extension);
+}
+
+QString working_folder(const QString& input_path) {
+    if (!input_path.isEmpty() && !input_path.startsWith(":/")) return QFileInfo(input_path).absolutePath();
+    return QSettings().value("files/folder", QDir::homePath()).toString();
+}
+
+void remember_folder(const QString& path) {
+    if (!path.startsWith(":/")) QSettings().setValue("files/folder", QFileInfo(path).absolutePath());
 }
 
 }  // namespace signcut::gui

@@ -13,7 +13,12 @@ namespace signcut::gui {
 // Written whole, then renamed into place; throws std::runtime_error with a readable message.
 void export_chart(const QChartView& view, const QString& path, QSize size, double text_scale);
 
-// "cat-error-chart.png" beside the input (or in the home folder): a file name to suggest.
+// "cat-error-chart.png" beside the input (for the bundled photo, in the folder of the last file
+// opened, else the home folder): a file name to suggest.
 QString suggested_path(const QString& input_path, const QString& what, const QString& extension);
+// Where File > Open starts: beside the data shown, else the last folder a file was opened from.
+QString working_folder(const QString& input_path);
+// Remembers the folder of a file opened (QSettings "files/folder").
+void remember_folder(const QString& path);
 
 }  // namespace signcut::gui

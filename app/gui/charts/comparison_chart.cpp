@@ -1,7 +1,6 @@
 #include "charts/comparison_chart.h"
 
 #include <QCoreApplication>
-#include <QToolTip>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
@@ -126,9 +125,11 @@ ComparisonChart::ComparisonChart(QWidget* parent) : ChartView(4, parent) {
     reset({1, 2, 4, 8, 16});
 }
 
+std::vector<QXYSeries*> ComparisonChart::MethodSeries::all() const { return {line, between, markers, exact}; }
+
 void ComparisonChart::reset(const std::vector<double>& budgets) {
     for (auto& [name, series] : methods_)
-        for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact}) {
+        for (QXYSeries* s : series.all()) {
             chart()->removeSeries(s);
             delete s;
         }
@@ -171,40 +172,46 @@ ComparisonChart::MethodSeries& ComparisonChart::series_for(const QString& method
     if (found != methods_.end()) return found->second;
     MethodSeries& series = methods_[method];
     const QColor colour = method_colour(method);
-    series.line = new QLineSeries;  // the method's curve: every point, asked for or not
+    const auto shape = QScatterSeries::MarkerShape(marker_shape(method));
+    series.line = new QLineSeries;  // the method's curve through every point, asked for or not
     series.line->setPen(QPen(colour, 1.8));
-    series.line->setPointsVisible(true);
-    series.line->setMarkerSize(5);
+    series.between = new QScatterSeries;
+    series.between->setColor(colour);
+    series.between->setBorderColor(colour);
+    series.between->setMarkerShape(shape);
+    series.between->setMarkerSize(6);
     series.markers = new QScatterSeries;
     series.markers->setName(method);
     series.markers->setColor(colour);
     series.markers->setBorderColor(Qt::white);
-    series.markers->setMarkerShape(QScatterSeries::MarkerShape(marker_shape(method)));
-    // Every other method a little smaller, so that one drawn over another leaves its rim visible.
-    series.markers->setMarkerSize(marker_shape(method) % 2 ? 9 : 12);
+    series.markers->setMarkerShape(shape);
+    // Well above the curve's points; every other method a little smaller, so that one drawn over
+    // another leaves its rim visible.
+    series.markers->setMarkerSize(shape % 2 ? 13 : 15);
     series.exact = new QLineSeries;  // error 0 is off a log axis and PSNR ∞ off any: a vertical line instead
     series.exact->setName(method + ": exact");
     series.exact->setPen(QPen(colour, 2.0, Qt::DashLine));
     QAbstractAxis* y_axis =
         measure_ == ComparisonMeasure::relative_error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
-    for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact}) {
+    for (QXYSeries* s : series.all()) {
         chart()->addSeries(s);
         s->attachAxis(bits_axis_);
         s->attachAxis(y_axis);
     }
-    if (auto* marker = chart()->legend()->markers(series.line).value(0)) marker->setVisible(false);
-    if (auto* marker = chart()->legend()->markers(series.exact).value(0)) marker->setVisible(false);
+    for (QXYSeries* s : {static_cast<QXYSeries*>(series.line), static_cast<QXYSeries*>(series.between),
+                         static_cast<QXYSeries*>(series.exact)})
+        if (auto* marker = chart()->legend()->markers(s).value(0)) marker->setVisible(false);
     toggle_on_legend_click(series.markers, method);
     toggle_on_legend_click(series.exact, method);
     if (hidden_.count(method))
-        for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact})
-            s->setVisible(false);
+        for (QXYSeries* s : series.all()) s->setVisible(false);
     tooltip_on_hover(series.markers, [this, method](const QPointF& point) {
         return point_tooltip(method, point.x()) + "<br><i>click to see it</i>";
     });
-    tooltip_on_hover(series.line, [this, method](const QPointF& point) {
-        return "On the curve near " + point_tooltip(method, point.x());
-    });
+    for (QXYSeries* s : {static_cast<QXYSeries*>(series.line), static_cast<QXYSeries*>(series.between)})
+        tooltip_on_hover(s, [this, method](const QPointF& point) {
+            return "On the curve near " + point_tooltip(method, point.x());
+        });
     tooltip_on_hover(series.exact, [this, method](const QPointF& point) {
         return "Exact (error 0, PSNR ∞, SSIM 1) from here: " + point_tooltip(method, point.x());
     });
@@ -240,13 +247,14 @@ std::optional<double> ComparisonChart::y_of(const Measured& point) const {
 }
 
 void ComparisonChart::redraw(MethodSeries& series) {
-    QList<QPointF> curve, markers;
+    QList<QPointF> curve, between, markers;
     for (const Measured& p : series.points)  // kept sorted by bits
         if (const std::optional<double> y = y_of(p)) {
             curve.append(QPointF(p.bits, *y));
-            if (!p.on_curve) markers.append(QPointF(p.bits, *y));  // the budgets asked for get the large markers
+            (p.on_curve ? between : markers).append(QPointF(p.bits, *y));  // the budgets asked for: large
         }
     series.line->replace(curve);
+    series.between->replace(between);
     series.markers->replace(markers);
     // A method with only exact copies (png) is named by its "exact" line alone.
     if (auto* marker = chart()->legend()->markers(series.markers).value(0)) marker->setVisible(!markers.isEmpty());
@@ -293,14 +301,15 @@ void ComparisonChart::set_measure(ComparisonMeasure measure) {
         measure_ == ComparisonMeasure::relative_error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
     QAbstractAxis* to = error ? static_cast<QAbstractAxis*>(error_axis_) : value_axis_;
     measure_ = measure;
-    chart()->setTitle(error ? "Relative error ‖A − Â‖ / ‖A‖ against bits per entry, every method on the same data"
+    set_title(error ? "Relative error ‖A − Â‖ / ‖A‖ against bits per entry, every method on the same data"
                             : measure_title(measure) +
                                   " of the decoded picture against bits per entry, every method on the same picture");
     value_axis_->setTitleText(measure_title(measure));
     value_axis_->setLabelFormat(measure == ComparisonMeasure::psnr ? "%.0f" : "%.2f");
     if (from != to) {
         std::vector<QXYSeries*> moved = {picked_};
-        for (auto& [name, series] : methods_) moved.insert(moved.end(), {series.line, series.markers, series.exact});
+        for (auto& [name, series] : methods_)
+            for (QXYSeries* s : series.all()) moved.push_back(s);
         for (QXYSeries* s : moved) {
             s->detachAxis(from);
             s->attachAxis(to);
@@ -367,16 +376,27 @@ void ComparisonChart::update_y_range() {
 }
 
 int ComparisonChart::marker_shape(const QString& method) const {
-    // By the method's place in the registry: neighbours differ in shape and size.
-    static const QScatterSeries::MarkerShape shapes[] = {
-        QScatterSeries::MarkerShapeCircle,   QScatterSeries::MarkerShapeRectangle,
-        QScatterSeries::MarkerShapeTriangle, QScatterSeries::MarkerShapeRotatedRectangle,
-        QScatterSeries::MarkerShapePentagon, QScatterSeries::MarkerShapeStar,
+    // Chosen, not cycled: signed cuts alone are circles, and neighbours in colour differ in shape
+    // (scd-refit cyan / tcq magenta squares, dbf red / bf16 brown triangles, rtn orange / f16 pink /
+    // webp teal pentagons, rotq green / jpeg mustard stars, kashin purple / svd olive diamonds).
+    using S = QScatterSeries;
+    static const std::map<QString, S::MarkerShape> shapes = {
+        {"scd", S::MarkerShapeCircle},
+        {"scd-refit", S::MarkerShapeRectangle},
+        {"tcq", S::MarkerShapeRectangle},
+        {"png", S::MarkerShapeRectangle},
+        {"dbf", S::MarkerShapeTriangle},
+        {"bf16", S::MarkerShapeTriangle},
+        {"kashin", S::MarkerShapeRotatedRectangle},
+        {"svd", S::MarkerShapeRotatedRectangle},
+        {"rtn", S::MarkerShapePentagon},
+        {"f16", S::MarkerShapePentagon},
+        {"webp", S::MarkerShapePentagon},
+        {"rotq", S::MarkerShapeStar},
+        {"jpeg", S::MarkerShapeStar},
     };
-    const std::vector<MethodInfo>& registry = method_registry();
-    std::size_t index = 0;
-    while (index < registry.size() && qstring(registry[index].name) != method) ++index;
-    return shapes[index % std::size(shapes)];
+    const auto found = shapes.find(method);
+    return found == shapes.end() ? S::MarkerShapeRotatedRectangle : found->second;
 }
 
 void ComparisonChart::toggle_on_legend_click(QAbstractSeries* series, const QString& name) {
@@ -407,9 +427,9 @@ void ComparisonChart::set_hidden(const QString& name, bool hidden) {
     const auto found = methods_.find(name);
     if (found == methods_.end()) return;
     MethodSeries& series = found->second;
-    for (QXYSeries* s : std::initializer_list<QXYSeries*>{series.line, series.markers, series.exact})
-        s->setVisible(!hidden);
+    for (QXYSeries* s : series.all()) s->setVisible(!hidden);
     show_legend_entry(series.line, false, hidden);
+    show_legend_entry(series.between, false, hidden);
     show_legend_entry(series.markers, !series.markers->points().isEmpty(), hidden);
     show_legend_entry(series.exact, exact_bits(name).has_value(), hidden);
 }

@@ -49,7 +49,8 @@ public:
     // A method or floor taken off the chart (and put back): what a click on its legend entry does.
     void set_hidden(const QString& name, bool hidden);
     bool is_hidden(const QString& name) const { return hidden_.count(name) > 0; }
-    // The marker shape of a method's points: methods whose points coincide stay distinguishable.
+    // The marker shape of a method's points: only signed cuts are circles, and methods of
+    // similar colours differ in shape.
     int marker_shape(const QString& method) const;
 
     QSize sizeHint() const override { return {900, 420}; }
@@ -66,10 +67,12 @@ private:
     };
     struct MethodSeries {
         QLineSeries* line = nullptr;
-        QScatterSeries* markers = nullptr;
+        QScatterSeries* between = nullptr;  // the curve's points between the budgets: small, in the method's shape
+        QScatterSeries* markers = nullptr;  // the budgets asked for: large
         QLineSeries* exact = nullptr;             // vertical, at the fewest bits of an exact copy
         std::vector<Measured> points;             // every point, for redrawing in another measure
         std::map<double, double> budget_by_bits;  // bits used → the budget asked for
+        std::vector<QXYSeries*> all() const;
     };
     MethodSeries& series_for(const QString& method);
     // The measure of a point on the y axis; nothing when it has none or it cannot be drawn.

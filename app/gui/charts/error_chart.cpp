@@ -1,7 +1,6 @@
 #include "charts/error_chart.h"
 
 #include <QMouseEvent>
-#include <QToolTip>
 #include <QtCharts/QLegendMarker>
 #include <QtCharts/QLineSeries>
 #include <QtCharts/QLogValueAxis>
@@ -17,7 +16,6 @@ namespace signcut::gui {
 namespace {
 
 constexpr std::size_t kMaxCurvePoints = 2000;
-constexpr int kTooltipMs = 30000;  // stays while the mouse rests; moves with it
 
 struct Marker {
     const char* name;
@@ -31,28 +29,16 @@ const Marker kMarkers[] = {
     {"f32 memory", 32, QColor(0x7f, 0x7f, 0x7f)},
 };
 
-// Ticks at round values (1, 2 or 5 times a power of ten), about five over `range`, labelled with
-// just the decimals they need.
-void set_round_ticks(QValueAxis* axis, double low, double high) {
-    const double rough = std::max(high - low, 1e-12) / 5.0;
-    const double power = std::pow(10.0, std::floor(std::log10(rough)));
-    const double step = rough >= 5 * power ? 5 * power : rough >= 2 * power ? 2 * power : power;
-    axis->setRange(low, high);
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0.0);
-    axis->setTickInterval(step);
-    const int decimals = std::max(0, int(-std::floor(std::log10(step) + 1e-9)));
-    axis->setLabelFormat(QString("%.%1f").arg(decimals));
-}
-
-// The curve of a snapshot, thinned to about kMaxCurvePoints.
+// The curve of a snapshot in about kMaxCurvePoints: every width of the first half of them (what
+// a log width axis spreads out), then evenly spaced ones.
 QList<QPointF> curve_of(const Snapshot& snapshot) {
-    const std::size_t width = snapshot.width();
-    const std::size_t stride = std::max<std::size_t>(1, width / kMaxCurvePoints);
+    const std::size_t width = snapshot.width(), every = kMaxCurvePoints / 2;
+    const std::size_t stride = std::max<std::size_t>(1, width / every);
     QList<QPointF> points;
-    points.reserve(qsizetype(width / stride + 2));
-    for (std::size_t w = 0; w <= width; w += stride) points.append(QPointF(double(w), snapshot.relative_error(w)));
-    if (width % stride) points.append(QPointF(double(width), snapshot.relative_error(width)));
+    points.reserve(qsizetype(kMaxCurvePoints + 2));
+    for (std::size_t w = 0; w <= width; w = w < every ? w + 1 : w + stride)
+        points.append(QPointF(double(w), snapshot.relative_error(w)));
+    if (points.back().x() != double(width)) points.append(QPointF(double(width), snapshot.relative_error(width)));
     return points;
 }
 
@@ -60,19 +46,20 @@ QList<QPointF> curve_of(const Snapshot& snapshot) {
 
 ErrorChart::ErrorChart(QWidget* parent) : ChartView(2, parent) {
     QChart* chart = this->chart();
-    chart->setTitle(tr("Relative error ‖A − Â_w‖ / ‖A‖ against width w"));
+    set_title(tr("Relative error ‖A − Â_w‖ / ‖A‖ against width w"));
     setMouseTracking(true);
 
     width_axis_ = new QValueAxis;
     width_axis_->setTitleText(tr("width w (cuts)"));
-    set_round_ticks(width_axis_, 0, 1);
-    width_axis_->setTickInterval(1);  // empty: 0 and 1, not 0.2 steps printed as integers
-    width_axis_->setLabelFormat("%d");
+    set_round_ticks(width_axis_, 0, 1, 1.0);  // empty: 0 and 1, not 0.2 steps printed as integers
     log_width_axis_ = make_log_axis(10, QString(), "%g");
     log_width_axis_->setParent(this);  // ours while not on the chart (the chart owns the axes it shows)
     bits_axis_ = new QValueAxis;
     bits_axis_->setTitleText(tr("bits per entry"));
     set_round_ticks(bits_axis_, 0, 1);
+    // Over log w the bits of the cuts alone, w · (bits per cut), line up with w; the header's do not.
+    log_bits_axis_ = make_log_axis(10, tr("bits per entry in the cuts (without the header)"), "%g");
+    log_bits_axis_->setParent(this);  // ours while not on the chart
     error_axis_ = make_log_axis(10, "relative error", "%.0e");
     chart->addAxis(width_axis_, Qt::AlignBottom);
     chart->addAxis(bits_axis_, Qt::AlignTop);
@@ -120,11 +107,12 @@ QAbstractAxis* ErrorChart::shown_width_axis() const {
 void ErrorChart::set_frame(std::size_t max_width, const std::function<double(std::size_t)>& bits_per_entry) {
     bits_per_entry_ = bits_per_entry;
     max_width_ = std::max<std::size_t>(max_width, 1);
-    set_round_ticks(width_axis_, 0, double(max_width_));
-    width_axis_->setTickInterval(std::max(1.0, width_axis_->tickInterval()));
-    width_axis_->setLabelFormat("%d");
-    log_width_axis_->setRange(1, std::max(2.0, double(max_width_)));
+    set_round_ticks(width_axis_, 0, double(max_width_), 1.0);
+    const double log_top = std::max(2.0, double(max_width_));
+    log_width_axis_->setRange(1, log_top);
     set_round_ticks(bits_axis_, bits_per_entry(0), bits_per_entry(max_width_));
+    const double bits_per_cut = std::max(1e-12, (bits_per_entry(max_width_) - bits_per_entry(0)) / double(max_width_));
+    log_bits_axis_->setRange(bits_per_cut, bits_per_cut * log_top);
     marker_widths_.clear();
     for (std::size_t i = 0; i < markers_.size(); ++i) {
         // The widest width whose storage fits the copy's bits, found by bisection (monotone).
@@ -157,7 +145,12 @@ void ErrorChart::set_log_width(bool on) {
     from->setParent(this);
     chart()->addAxis(to, Qt::AlignBottom);
     for (QAbstractSeries* series : chart()->series()) series->attachAxis(to);
-    bits_axis_->setVisible(!on);  // bits are affine in w: a linear top axis would not line up
+    QAbstractAxis* bits_from = on ? static_cast<QAbstractAxis*>(bits_axis_) : log_bits_axis_;
+    QAbstractAxis* bits_to = on ? static_cast<QAbstractAxis*>(log_bits_axis_) : bits_axis_;
+    chart()->removeAxis(bits_from);
+    bits_from->setParent(this);
+    chart()->addAxis(bits_to, Qt::AlignTop);
+    fit_titles();
     show_points();
 }
 
@@ -243,22 +236,21 @@ void ErrorChart::mousePressEvent(QMouseEvent* event) {
 void ErrorChart::mouseMoveEvent(QMouseEvent* event) {
     ChartView::mouseMoveEvent(event);
     const auto w = width_at(event->pos());
-    if (!w) return QToolTip::hideText();
+    if (!w) return hide_tooltip();
     // The curve's point nearest to w (the curve is thinned to at most kMaxCurvePoints).
     const auto nearest = std::lower_bound(points_.begin(), points_.end(), double(*w),
                                           [](const QPointF& p, double x) { return p.x() < x; });
     const QPointF point = nearest == points_.end() ? points_.back() : *nearest;
     const auto width = std::size_t(point.x());
-    QToolTip::showText(event->globalPosition().toPoint(),
-                       tr("w = %1\n%2 bits per entry\nrelative error %3\n(click to show this width)")
-                           .arg(width)
-                           .arg(bits_per_entry_ ? bits_per_entry_(width) : 0.0, 0, 'f', 3)
-                           .arg(point.y(), 0, 'g', 4),
-                       this, QRect(), kTooltipMs);
+    show_tooltip(event->globalPosition().toPoint(),
+                 tr("w = %1\n%2 bits per entry\nrelative error %3\n(click to show this width)")
+                     .arg(width)
+                     .arg(bits_per_entry_ ? bits_per_entry_(width) : 0.0, 0, 'f', 3)
+                     .arg(point.y(), 0, 'g', 4));
 }
 
 void ErrorChart::leaveEvent(QEvent* event) {
-    QToolTip::hideText();
+    hide_tooltip();
     ChartView::leaveEvent(event);
 }
 

@@ -34,7 +34,8 @@ public:
     void clear_curve();
     void set_width_title(const QString& title);
 
-    // The width axis on a log scale (w ≥ 1; the bits axis is hidden then, the tooltip has the bits).
+    // The width axis on a log scale (w ≥ 1; the top axis then counts the cuts' bits alone, which
+    // are proportional to w; the tooltip has the bits with the header).
     void set_log_width(bool on);
     bool log_width() const { return log_width_; }
 
@@ -66,6 +67,7 @@ private:
     QValueAxis* width_axis_;
     QLogValueAxis* log_width_axis_;
     QValueAxis* bits_axis_;
+    QLogValueAxis* log_bits_axis_;
     QLogValueAxis* error_axis_;
     std::vector<QLineSeries*> markers_;
     std::vector<std::size_t> marker_widths_;

@@ -136,6 +136,21 @@ void CheckpointPanel::set_reports(const QString& file_name, const std::vector<Te
 
 int CheckpointPanel::tensor_count() const { return table_->rowCount(); }
 
+void CheckpointPanel::set_current(int index) {
+    for (int row = 0; row < table_->rowCount(); ++row)
+        if (table_->item(row, kName)->data(Qt::UserRole).toInt() == index) {
+            table_->selectRow(row);
+            table_->scrollToItem(table_->item(row, kName));
+            return;
+        }
+    table_->clearSelection();
+}
+
+int CheckpointPanel::current() const {
+    const QList<QTableWidgetItem*> selected = table_->selectedItems();
+    return selected.isEmpty() ? -1 : table_->item(selected.front()->row(), kName)->data(Qt::UserRole).toInt();
+}
+
 QString CheckpointPanel::summary_text() const { return summary_->text(); }
 
 }  // namespace signcut::gui

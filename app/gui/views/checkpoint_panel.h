@@ -21,6 +21,9 @@ public:
 
     void set_reports(const QString& file_name, const std::vector<TensorReport>& reports);
     int tensor_count() const;
+    // Selects the row of the tensor shown (index into the reports), whatever the sorting.
+    void set_current(int index);
+    int current() const;
     QString summary_text() const;
 
 Q_SIGNALS:

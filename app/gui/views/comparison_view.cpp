@@ -7,7 +7,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenu>
+#include <QMouseEvent>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QToolButton>
@@ -16,6 +18,7 @@
 #include <cmath>
 
 #include "charts/comparison_chart.h"
+#include "views/colour_scale.h"
 #include "views/image_view.h"
 #include "views/tensor_image.h"
 
@@ -34,6 +37,27 @@ const QString kMeasuresTip =
     "entry, ∞ for an exact copy; SSIM (Wang et al. 2004) on the luminance 0.299 R + 0.587 G + 0.114 B, "
     "11×11 Gaussian window of σ = 1.5, K1 = 0.01, K2 = 0.03, averaged where the window fits; 1 for an exact copy. "
     "'-' on other data.";
+
+// A menu of checkable entries that stays open while they are ticked: picking five methods is
+// five clicks, not five menu openings.
+class ChecklistMenu : public QMenu {
+public:
+    using QMenu::QMenu;
+
+protected:
+    void mouseReleaseEvent(QMouseEvent* event) override {
+        QAction* action = actionAt(event->position().toPoint());
+        if (action && action->isCheckable() && action->isEnabled()) return action->trigger();
+        QMenu::mouseReleaseEvent(event);
+    }
+    void keyPressEvent(QKeyEvent* event) override {
+        QAction* action = activeAction();
+        const bool pick = event->key() == Qt::Key_Space || event->key() == Qt::Key_Return ||
+                          event->key() == Qt::Key_Enter;
+        if (pick && action && action->isCheckable() && action->isEnabled()) return action->trigger();
+        QMenu::keyPressEvent(event);
+    }
+};
 
 std::vector<double> parse_budgets(const QString& text) {
     std::vector<double> budgets;
@@ -60,25 +84,42 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
         universality_->show();
     });
 
-    budgets_ = new QLineEdit(kDefaultBudgets);
+    // The choices are remembered (QSettings "compare/…") when the user makes them.
+    QSettings settings;
+    budgets_ = new QLineEdit(settings.value("compare/budgets", kDefaultBudgets).toString());
     budgets_->setToolTip(tr("Bit budgets per entry, comma separated; every method gets the same budgets"));
     budgets_->setMaximumWidth(160);
     connect(budgets_, &QLineEdit::returnPressed, this, &ComparisonView::run);
+    connect(budgets_, &QLineEdit::editingFinished, this,
+            [this] { QSettings().setValue("compare/budgets", budgets_->text()); });
     methods_button_ = new QToolButton;
     methods_button_->setText(tr("Methods"));
     methods_button_->setPopupMode(QToolButton::InstantPopup);
-    auto* menu = new QMenu(methods_button_);
+    auto* menu = new ChecklistMenu(methods_button_);
+    const auto remember_methods = [this] { QSettings().setValue("compare/methods", chosen_methods()); };
+    for (const bool all : {true, false})
+        menu->addAction(all ? tr("All methods") : tr("Signed cuts only"), this, [this, all, remember_methods] {
+            for (QAction* action : methods_button_->menu()->actions())
+                if (action->isCheckable() && action->isEnabled()) action->setChecked(all);
+            remember_methods();
+        });
+    menu->addSeparator();
+    QStringList every_method;
+    for (const std::string& name : method_names()) every_method << QString::fromStdString(name);
+    const QStringList remembered = settings.value("compare/methods", every_method).toStringList();
     for (const std::string& name : method_names()) {
         QAction* action = menu->addAction(QString::fromStdString(name));
         action->setCheckable(true);
-        action->setChecked(true);
+        action->setChecked(action->text() == kCuts || remembered.contains(action->text()));
         action->setToolTip(comparison_description(action->text()));
         if (action->text() == kCuts) action->setEnabled(false);  // the reference every pick is shown beside
+        connect(action, &QAction::triggered, this, remember_methods);
     }
     menu->setToolTipsVisible(true);
     methods_button_->setMenu(menu);
     curves_ = new QCheckBox(tr("Curves"));
-    curves_->setChecked(true);
+    curves_->setChecked(settings.value("compare/curves", true).toBool());
+    connect(curves_, &QCheckBox::clicked, this, [](bool on) { QSettings().setValue("compare/curves", on); });
     curves_->setToolTip(
         tr("Also run every method at 4 budgets per octave between the budgets, to draw its "
            "rate–distortion curve (the budgets asked for get the large markers)"));
@@ -87,6 +128,8 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     measure_->addItem(tr("PSNR"), int(ComparisonMeasure::psnr));
     measure_->addItem(tr("SSIM"), int(ComparisonMeasure::ssim));
     measure_->setToolTip(kMeasuresTip);
+    measure_->setCurrentIndex(std::clamp(settings.value("compare/measure", 0).toInt(), 0, measure_->count() - 1));
+    connect(measure_, &QComboBox::activated, this, [](int index) { QSettings().setValue("compare/measure", index); });
     run_button_ = new QPushButton(tr("Run"));
     connect(run_button_, &QPushButton::clicked, this, &ComparisonView::run);
     cancel_button_ = new QPushButton(tr("Cancel"));
@@ -111,11 +154,26 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
         chart_->set_measure(ComparisonMeasure(measure_->currentData().toInt()));
         chart_->set_picked(picked_method_, picked_budget_);
     });
+    chart_->set_measure(ComparisonMeasure(measure_->currentData().toInt()));
     picked_view_ = new ImageView(kPickedTitle);
     cuts_view_ = new ImageView(kCutsTitle);
     table_ = new QTableWidget(0, kColumns);
-    table_->setHorizontalHeaderLabels(
-        {"method", "budget", "bits/entry", "rel. error", "PSNR dB", "SSIM", "above iid floor", "seconds", "note"});
+    // Short headers (the table shares the row with two pictures), each explained in its tooltip.
+    const std::pair<QString, QString> headers[kColumns] = {
+        {tr("method"), tr("The method")},
+        {tr("budget"), tr("The bits per entry asked for")},
+        {tr("bits"), tr("Bits per entry used, everything stored (signs, scales, headers)")},
+        {tr("error"), tr("Relative error ‖A − Â‖ / ‖A‖")},
+        {tr("PSNR"), tr("Peak signal-to-noise ratio in dB, on pictures")},
+        {tr("SSIM"), tr("Structural similarity of the luminance, on pictures")},
+        {tr("+floor"), tr("Bits above the i.i.d. Gaussian floor: bits per entry + log₂(relative error)")},
+        {tr("s"), tr("Seconds to compute")},
+        {tr("note"), tr("What the method did at this budget")}};
+    for (int column = 0; column < kColumns; ++column) {
+        auto* header = new QTableWidgetItem(headers[column].first);
+        header->setToolTip(headers[column].second);
+        table_->setHorizontalHeaderItem(column, header);
+    }
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -165,15 +223,14 @@ void ComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo, 
     input_ = std::move(input);
     photo_ = photo;
     name_ = name;
+    scale_limit_ = photo ? 0.0f : abs_quantile(*input_);
     points_.clear();
     table_->setRowCount(0);
     universality_->hide();
     chart_->reset(parse_budgets(budgets_->text()));
-    reset_previews("Pick a point on the chart or in the table");
+    reset_previews(tr("Nothing is computed until you press Run: every method chosen, at every budget"));
     run_button_->setEnabled(true);
-    set_status(tr("Not run yet on %1").arg(name_));
-    pending_ = true;
-    if (isVisible()) run();
+    set_status(tr("Press Run (or Enter in the budgets) to compare the methods on %1").arg(name_));
 }
 
 void ComparisonView::clear_input(const QString& why) {
@@ -185,7 +242,6 @@ void ComparisonView::clear_input(const QString& why) {
     chart_->reset(parse_budgets(budgets_->text()));
     reset_previews(why);
     run_button_->setEnabled(false);
-    pending_ = false;
     set_status(why);
 }
 
@@ -195,11 +251,6 @@ void ComparisonView::reset_previews(const QString& placeholder) {
     picked_view_->set_placeholder(placeholder);
     cuts_view_->set_title(kCutsTitle);
     cuts_view_->set_placeholder("");
-}
-
-void ComparisonView::showEvent(QShowEvent* event) {
-    QWidget::showEvent(event);
-    if (pending_ && !running_) run();
 }
 
 void ComparisonView::set_budgets(const QString& budgets) { budgets_->setText(budgets); }
@@ -237,7 +288,6 @@ void ComparisonView::run() {
     job->budgets = budgets;
     job->curves = curves_->isChecked();
     worker_->supersede(job->id);
-    pending_ = false;
     running_ = true;
     expected_points_ = comparison_plan(*job).size();
     points_.clear();
@@ -357,9 +407,9 @@ void ComparisonView::show_point(ImageView* view, const ComparisonPoint* point, c
         view->set_image(photo_image(r));
         view->set_legend(-1);
     } else {
-        const float limit = max_abs(*input_);
-        view->set_image(heat_map(matrix_slice(r, 0), limit));
-        view->set_legend(limit);
+        const Tensor shown = unfolding(r);
+        view->set_image(heat_map(shown, scale_limit_));
+        view->set_legend(scale_limit_, scale_note(true, fraction_beyond(shown, scale_limit_)));
     }
 }
 

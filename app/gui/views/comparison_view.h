@@ -32,7 +32,7 @@ public:
     explicit ComparisonView(QWidget* parent = nullptr);
     ~ComparisonView() override;
 
-    // New data: the old results go; the comparison starts when the view is shown.
+    // New data: the old results go; nothing is computed until run() (the Run button) asks.
     void set_input(std::shared_ptr<const Tensor> input, bool photo, const QString& name);
     // No data to compare (e.g. a .scd file alone): says why.
     void clear_input(const QString& why);
@@ -57,9 +57,6 @@ Q_SIGNALS:
     // A cancelled run is over in the worker too: none of its results can arrive any more.
     void comparison_stopped();
 
-protected:
-    void showEvent(QShowEvent* event) override;
-
 private:
     void on_floors(std::shared_ptr<const ComparisonFloors> floors);
     void on_point(std::shared_ptr<const ComparisonPoint> point);
@@ -75,8 +72,8 @@ private:
 
     std::shared_ptr<const Tensor> input_;
     bool photo_ = false;
+    float scale_limit_ = 0.0f;  // the heat maps' colour scale, shared (colour_scale.h)
     QString name_;
-    bool pending_ = false;  // data changed since the last run
     bool running_ = false;
     quint64 job_id_ = 0;
     std::size_t expected_points_ = 0;

@@ -4,6 +4,7 @@
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMouseEvent>
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -19,14 +20,16 @@ namespace signcut::gui {
 namespace {
 
 constexpr int kColumns = 6;
+constexpr int kMaxTiles = 1000;
 
 }  // namespace
 
 CutGalleryView::CutGalleryView(QWidget* parent) : QWidget(parent) {
     count_ = new QSpinBox;
-    count_->setRange(1, 120);
+    count_->setRange(1, kMaxTiles);
     count_->setValue(24);
-    count_->setToolTip(tr("How many cuts to show"));
+    count_->setKeyboardTracking(false);  // typing 200 is not first 2, then 20 tiles
+    count_->setToolTip(tr("How many cuts to show (up to %1)").arg(kMaxTiles));
     order_ = new QComboBox;
     order_->addItems({tr("in the order found (j = 1, 2, …)"), tr("by |c_j|, largest first")});
     connect(count_, &QSpinBox::valueChanged, this, &CutGalleryView::rebuild);
@@ -52,6 +55,17 @@ CutGalleryView::CutGalleryView(QWidget* parent) : QWidget(parent) {
     clear(tr("Decompose something to see its cuts"));
 }
 
+void CutGalleryView::set_count(int count) { count_->setValue(count); }
+
+bool CutGalleryView::eventFilter(QObject* watched, QEvent* event) {
+    if (event->type() == QEvent::MouseButtonRelease && static_cast<QMouseEvent*>(event)->button() == Qt::LeftButton) {
+        const auto tile = std::find(tiles_.begin(), tiles_.end(), watched);
+        const auto index = std::size_t(tile - tiles_.begin());
+        if (tile != tiles_.end() && index < shown_.size()) Q_EMIT cut_clicked(shown_[index]);
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
 void CutGalleryView::clear(const QString& why) {
     decomposition_ = Decomposition();
     note_->setText(why);
@@ -68,7 +82,7 @@ void CutGalleryView::set_decomposition(const Decomposition& decomposition, bool 
                       : "Each tile is one cut: the sign pattern s_j t_jᵀ times sign(c_j), red where +1, blue "
                         "where −1.") +
         " The reconstruction adds c_j times each pattern: the first cuts carry the coarse picture, later ones "
-        "ever finer detail with ever smaller |c_j|.");
+        "ever finer detail with ever smaller |c_j|. Click a tile to watch that cut being found.");
     rebuild();
 }
 
@@ -84,6 +98,9 @@ void CutGalleryView::rebuild() {
     shown_ = order;
     while (tiles_.size() < shown_.size()) {
         auto* tile = new ImageView("");
+        tile->setToolTip(tr("Click to step through this cut in Inside one cut"));
+        tile->setCursor(Qt::PointingHandCursor);
+        tile->installEventFilter(this);
         grid_->addWidget(tile, int(tiles_.size()) / kColumns, int(tiles_.size()) % kColumns);
         tiles_.push_back(tile);
     }
@@ -99,7 +116,7 @@ void CutGalleryView::rebuild() {
             for (float& x : pattern.data()) x = 0.5f + 0.5f * x;
             tile->set_image(photo_image(pattern));
         } else {
-            tile->set_image(heat_map(matrix_slice(pattern, 0), 1.0f));
+            tile->set_image(heat_map(unfolding(pattern), 1.0f));
         }
         tile->setMinimumHeight(150);
     }

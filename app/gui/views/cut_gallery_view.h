@@ -24,6 +24,14 @@ public:
     void clear(const QString& why);
     // Tiles shown, in their order: the cut index j of each.
     const std::vector<std::size_t>& shown_cuts() const { return shown_; }
+    void set_count(int count);
+
+Q_SIGNALS:
+    // A click on a tile: cut j (0-based) of the decomposition.
+    void cut_clicked(std::size_t j);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
     void rebuild();

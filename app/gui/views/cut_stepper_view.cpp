@@ -4,6 +4,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QVBoxLayout>
 #include <QtCharts/QChartView>
 #include <QtCharts/QLineSeries>
@@ -12,6 +13,8 @@
 
 #include <cmath>
 
+#include "charts/chart_view.h"
+#include "views/colour_scale.h"
 #include "views/image_view.h"
 #include "views/sign_strip.h"
 #include "views/tensor_image.h"
@@ -21,8 +24,16 @@ namespace {
 
 constexpr std::size_t kMaxStrips = 3;
 
-// What a residual or sign pattern looks like: photos as their channel mean, others as the first slice.
-Tensor flat_view(const Tensor& t, bool photo) { return photo ? channel_mean(t) : matrix_slice(t, 0); }
+// The chart of the cut value, with what the explorer's charts share (titles that give way when
+// it is small, tooltips, export).
+class StepValueChart : public ChartView {
+public:
+    StepValueChart() : ChartView(2) {}
+    using ChartView::set_title;
+};
+
+// What a residual or sign pattern looks like: photos as their channel mean, others unfolded.
+Tensor flat_view(const Tensor& t, bool photo) { return photo ? channel_mean(t) : unfolding(t); }
 
 }  // namespace
 
@@ -39,7 +50,13 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     connect(previous_, &QPushButton::clicked, this, [this] { show_step(step_ - 1); });
     connect(next_, &QPushButton::clicked, this, [this] { show_step(step_ + 1); });
     connect(last_, &QPushButton::clicked, this, [this] { show_step(step_count() - 1); });
+    cut_box_ = new QSpinBox;
+    cut_box_->setRange(1, 1);
+    cut_box_->setToolTip(tr("Which cut to find: cut k is found on the residual of the first k − 1"));
+    connect(cut_box_, &QSpinBox::valueChanged, this, &CutStepperView::cut_chosen);
     auto* buttons = new QHBoxLayout;
+    buttons->addWidget(new QLabel(tr("Cut")));
+    buttons->addWidget(cut_box_);
     for (QPushButton* b : {first_, previous_, next_, last_}) buttons->addWidget(b);
     buttons->addStretch(1);
 
@@ -52,10 +69,10 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     before_view_ = new ImageView("Residual before this cut");
     after_view_ = new ImageView("Residual after subtracting c · pattern");
 
-    auto* chart = new QChart;
-    chart->setTitle(tr("Cut value v = ⟨R, sign pattern⟩ after each step"));
+    auto* value_chart = new StepValueChart;
+    value_chart->set_title(tr("Cut value v = ⟨R, sign pattern⟩ after each step"));
+    QChart* chart = value_chart->chart();
     chart->legend()->hide();
-    chart->setMargins(QMargins(2, 2, 2, 2));
     values_ = new QLineSeries;
     values_->setPen(QPen(QColor(0x1f, 0x77, 0xb4), 2));
     values_->setPointsVisible(true);
@@ -64,7 +81,6 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     current_->setMarkerSize(11);
     step_axis_ = new QValueAxis;
     step_axis_->setTitleText(tr("step (one mode's signs set)"));
-    step_axis_->setLabelFormat("%d");
     value_axis_ = new QValueAxis;
     value_axis_->setTitleText(tr("v"));
     chart->addAxis(step_axis_, Qt::AlignBottom);
@@ -74,8 +90,7 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
         s->attachAxis(step_axis_);
         s->attachAxis(value_axis_);
     }
-    value_chart_ = new QChartView(chart);
-    value_chart_->setRenderHint(QPainter::Antialiasing);
+    value_chart_ = value_chart;
     numbers_ = new QLabel;
     numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     numbers_->setWordWrap(true);
@@ -98,6 +113,15 @@ CutStepperView::CutStepperView(QWidget* parent) : QWidget(parent) {
     clear(tr("Open an image or a matrix to step through a cut"));
 }
 
+void CutStepperView::set_computed(std::size_t computed) {
+    const QSignalBlocker quiet(cut_box_);  // the caller traces the cut chosen next
+    cut_box_->setMaximum(int(std::min<std::size_t>(computed + 1, std::size_t(INT32_MAX))));
+}
+
+std::size_t CutStepperView::chosen_width() const { return std::size_t(cut_box_->value() - 1); }
+
+void CutStepperView::choose_cut(std::size_t cut) { cut_box_->setValue(int(cut)); }
+
 void CutStepperView::clear(const QString& why) {
     valid_ = false;
     trace_ = {};
@@ -108,9 +132,8 @@ void CutStepperView::clear(const QString& why) {
     for (ImageView* view : {pattern_view_, before_view_, after_view_}) view->set_placeholder("");
     values_->clear();
     current_->clear();
-    step_axis_->setRange(0, 1);  // the old cut's axes must not stay beside a new input
-    step_axis_->setTickCount(2);
-    value_axis_->setRange(0, 1);
+    set_round_ticks(step_axis_, 0, 1, 1.0);  // the old cut's axes must not stay beside a new input
+    set_round_ticks(value_axis_, 0, 1);
     for (QPushButton* b : {first_, previous_, next_, last_}) b->setEnabled(false);
 }
 
@@ -136,9 +159,10 @@ void CutStepperView::set_residual(Tensor residual, std::size_t width, const Deco
         high = std::max(high, trace_.steps[i].value);
     }
     values_->replace(points);
-    step_axis_->setRange(0, double(std::max<std::size_t>(trace_.steps.size(), 1)) + 0.5);
-    step_axis_->setTickCount(int(std::min<std::size_t>(trace_.steps.size(), 10)) + 2);
-    value_axis_->setRange(std::max(0.0, low - 0.1 * (high - low) - 1e-12), high + 0.1 * (high - low) + 1e-12);
+    // Step i's value at x = i, on integer ticks; v on round ones.
+    set_round_ticks(step_axis_, 0.5, double(std::max<std::size_t>(trace_.steps.size(), 1)) + 0.5, 1.0);
+    const double margin = std::max(0.1 * (high - low), 1e-6 * std::abs(high));
+    set_round_ticks(value_axis_, std::max(0.0, low - margin), high + margin, 0.0, 2);  // a low chart: 3 labels
     for (std::size_t i = 0; i < strips_.size(); ++i) strips_[i]->setVisible(i < residual_.order());
     before_view_->set_title(tr("Residual R_%1 before the cut").arg(width));
     after_view_->set_title(tr("R_%1 = R_%2 − c · pattern").arg(width + 1).arg(width));
@@ -194,22 +218,32 @@ void CutStepperView::show_step(int step) {
         pattern_view_->set_image(photo_image(shown));
         pattern_view_->set_legend(-1);
     } else {
-        pattern_view_->set_image(heat_map(matrix_slice(pattern, 0), 1.0f));
+        pattern_view_->set_image(heat_map(unfolding(pattern), 1.0f));
         pattern_view_->set_legend(1.0);
     }
+    QString colours = tr(" (red +1, blue −1)");
+    if (photo_ && pattern.order() == 3) {
+        // Each channel bright where its sign is +1: with u all + or all − that is white and black.
+        const std::vector<SignVector>& u = signs;
+        const bool uniform = std::all_of(u[2].begin(), u[2].end(), [&](auto x) { return x == u[2].front(); });
+        colours = uniform ? tr(" (white: s·t = %1, black: %2)").arg(u[2].front() > 0 ? "+1" : "−1",
+                                                                   u[2].front() > 0 ? "−1" : "+1")
+                          : tr(" (each channel bright where its sign is +1)");
+    }
     pattern_view_->set_title(
-        QString(step_ == step_count() - 1 ? "Sign pattern of the cut found" : "Sign pattern at this step") +
-        (photo_ && pattern.order() == 3 ? " (colour: u's signs)" : ""));
+        (step_ == step_count() - 1 ? tr("Sign pattern of the cut found") : tr("Sign pattern at this step")) + colours);
 
     const Tensor before_shown = flat_view(residual_, photo_);
     Tensor after = residual_;
     const Tensor final_pattern = sign_tensor(trace_.signs());
     for (std::size_t i = 0; i < after.size(); ++i) after[i] -= trace_.coeff * final_pattern[i];
-    const float limit = std::max(max_abs(before_shown), 1e-12f);
+    // Before and after on one robust scale (colour_scale.h): trained weights' spikes would wash it out.
+    const float limit = std::max(abs_quantile(before_shown), 1e-12f);
+    const Tensor after_shown = flat_view(after, photo_);
     before_view_->set_image(heat_map(before_shown, limit));
-    before_view_->set_legend(limit);
-    after_view_->set_image(heat_map(flat_view(after, photo_), limit));
-    after_view_->set_legend(limit);
+    before_view_->set_legend(limit, scale_note(true, fraction_beyond(before_shown, limit)));
+    after_view_->set_image(heat_map(after_shown, limit));
+    after_view_->set_legend(limit, scale_note(true, fraction_beyond(after_shown, limit)));
 
     const double entries = double(residual_.size());
     const double drop =

@@ -1,7 +1,8 @@
 #pragma once
-// "Inside one cut": the alternating sign maximisation of the next cut on the residual shown,
-// step by step: every mode's sign vector, the rank-one sign pattern, the cut value after each
-// step, the coefficient c and the residual before and after.
+// "Inside one cut": the alternating sign maximisation of one cut, step by step: every mode's
+// sign vector, the rank-one sign pattern, the cut value after each step, the coefficient c and
+// the residual before and after. The cut is chosen here (the first by default), apart from the
+// width Explore shows: after a long run that one would be a cut of pure noise.
 
 #include <QWidget>
 
@@ -9,6 +10,7 @@
 
 class QLabel;
 class QPushButton;
+class QSpinBox;
 class QLineSeries;
 class QScatterSeries;
 class QChartView;
@@ -27,6 +29,11 @@ public:
     // The residual R_w (w cuts made) and the options the engine runs with; traces cut w + 1.
     void set_residual(Tensor residual, std::size_t width, const DecomposeOptions& options, bool photo,
                       const QString& note);
+    // The cuts that can be chosen: 1 … computed + 1 (the next one after the run).
+    void set_computed(std::size_t computed);
+    // The width w whose next cut (w + 1) is traced, as chosen in the view.
+    std::size_t chosen_width() const;
+    void choose_cut(std::size_t cut);
     void clear(const QString& why);
     // Step 0 is the seeded start; step i ≥ 1 is after the i-th mode update.
     void show_step(int step);
@@ -34,6 +41,10 @@ public:
     int step_count() const { return int(trace_.steps.size()) + 1; }
     const CutTrace& trace() const { return trace_; }
     QString step_text() const;
+
+Q_SIGNALS:
+    // Another cut was chosen: set_residual() with R at chosen_width() is the answer.
+    void cut_chosen();
 
 private:
     const std::vector<SignVector>& signs_at(int step) const;
@@ -47,6 +58,7 @@ private:
     int step_ = 0;
 
     QLabel* heading_;
+    QSpinBox* cut_box_;
     QLabel* step_label_;
     QLabel* numbers_;
     QPushButton* first_;

@@ -3,8 +3,10 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
+#include <QTextLayout>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 
 #include "views/tensor_image.h"
@@ -28,8 +30,9 @@ void ImageView::set_image(const QImage& image) {
     update();
 }
 
-void ImageView::set_legend(double limit) {
+void ImageView::set_legend(double limit, const QString& note) {
     legend_limit_ = limit;
+    legend_note_ = limit >= 0 ? note : QString();
     update();
 }
 
@@ -62,16 +65,47 @@ QRectF ImageView::source_rect() const {
                   r.height() * image_.height());
 }
 
+QFont ImageView::title_font() const {
+    QFont bold = font();
+    bold.setBold(true);
+    return bold;
+}
+
+QStringList ImageView::title_lines() const {
+    // The magnification stays whole; a long title wraps onto a second line, then gives way.
+    const QString zoom = zoom_ && zoom_->is_zoomed() && !image_.isNull()
+                             ? QString("  (×%1)").arg(1.0 / zoom_->region().width(), 0, 'g', 3)
+                             : QString();
+    const QFontMetrics metrics(title_font());
+    const int room = width() - 4;
+    if (metrics.horizontalAdvance(title_ + zoom) <= room) return {title_ + zoom};
+    QTextLayout layout(title_, title_font());
+    layout.beginLayout();
+    QTextLine first = layout.createLine();
+    first.setLineWidth(room);
+    layout.endLayout();
+    const QString head = title_.left(first.textLength()).trimmed(), rest = title_.mid(first.textLength()).trimmed();
+    if (rest.isEmpty()) return {metrics.elidedText(head, Qt::ElideRight, room - metrics.horizontalAdvance(zoom)) + zoom};
+    return {head, metrics.elidedText(rest, Qt::ElideRight, room - metrics.horizontalAdvance(zoom)) + zoom};
+}
+
 QRect ImageView::picture_area() const {
     const int line = fontMetrics().height();
-    const int legend_height = legend_limit_ >= 0 ? line + 16 : 0;
-    return QRect(6, line + 8, width() - 12, height() - line - 14 - legend_height);
+    const int title_height = int(title_lines().size()) * QFontMetrics(title_font()).height();
+    const int legend_height = legend_limit_ < 0 ? 0 : legend_note_.isEmpty() ? line + 16 : 2 * line + 16;
+    return QRect(6, title_height + 8, width() - 12, height() - title_height - 14 - legend_height);
 }
 
 QRect ImageView::picture_rect() const {
     const QRect area = picture_area();
-    const QSizeF source = source_rect().size();
-    const QSize fitted = QSizeF(source).scaled(QSizeF(area.size()), Qt::KeepAspectRatio).toSize();
+    QSizeF source = source_rect().size();
+    if (legend_limit_ >= 0 && !source.isEmpty()) {  // a heat map: no thinner than 1 : kMaxHeatMapAspect
+        const QSizeF whole = image_.size();
+        const double aspect = whole.width() / whole.height();
+        const double shown = std::clamp(aspect, 1.0 / kMaxHeatMapAspect, kMaxHeatMapAspect);
+        source.setWidth(source.width() * shown / aspect);
+    }
+    const QSize fitted = source.scaled(QSizeF(area.size()), Qt::KeepAspectRatio).toSize();
     return QRect(area.x() + (area.width() - fitted.width()) / 2, area.y() + (area.height() - fitted.height()) / 2,
                  fitted.width(), fitted.height());
 }
@@ -113,14 +147,13 @@ void ImageView::paintEvent(QPaintEvent*) {
     painter.fillRect(rect(), palette().window());
     const QFontMetrics metrics = fontMetrics();
     const int line = metrics.height();
-    QFont bold = font();
-    bold.setBold(true);
-    painter.setFont(bold);
-    const QString title = zoom_ && zoom_->is_zoomed() && !image_.isNull()
-                              ? QString("%1  (×%2)").arg(title_).arg(1.0 / zoom_->region().width(), 0, 'g', 3)
-                              : title_;
-    painter.drawText(QRect(0, 2, width(), line), Qt::AlignHCenter,
-                     QFontMetrics(bold).elidedText(title, Qt::ElideRight, width() - 4));
+    painter.setFont(title_font());
+    const int title_line = QFontMetrics(title_font()).height();
+    int y = 2;
+    for (const QString& text : title_lines()) {
+        painter.drawText(QRect(0, y, width(), title_line), Qt::AlignHCenter, text);
+        y += title_line;
+    }
     painter.setFont(font());
 
     if (image_.isNull()) {
@@ -136,19 +169,24 @@ void ImageView::paintEvent(QPaintEvent*) {
     draw_markers(painter, target, source);
 
     if (legend_limit_ < 0) return;
-    const int label_width = metrics.horizontalAdvance("−0.000e-00") + 6;
-    const QRect bar(target.x() + label_width, target.bottom() + 8, std::max(40, target.width() - 2 * label_width), 10);
+    // The bar under the picture, narrowed so that both labels fit inside the pane whole.
+    const QString low = QString("−%1").arg(legend_limit_, 0, 'g', 3), high = QString("+%1").arg(legend_limit_, 0, 'g', 3);
+    const int low_width = metrics.horizontalAdvance(low) + 6, high_width = metrics.horizontalAdvance(high) + 6;
+    int left = std::max(target.x(), low_width + 2), right = std::min(target.right(), width() - high_width - 2);
+    if (right - left < 40) left = low_width + 2, right = width() - high_width - 2;
+    const QRect bar(left, target.bottom() + 8, std::max(10, right - left), 10);
     for (int x = 0; x < bar.width(); ++x) {
         painter.setPen(diverging_colour(float(2.0 * x / std::max(1, bar.width() - 1) - 1.0)));
         painter.drawLine(bar.x() + x, bar.y(), bar.x() + x, bar.bottom());
     }
     painter.setPen(palette().color(QPalette::WindowText));
     painter.drawRect(bar.adjusted(0, 0, -1, -1));
-    const QString low = QString("−%1").arg(legend_limit_, 0, 'g', 3),
-                  high = QString("+%1").arg(legend_limit_, 0, 'g', 3);
-    painter.drawText(QRect(bar.x() - label_width, bar.y() - 3, label_width - 4, line),
-                     Qt::AlignRight | Qt::AlignVCenter, low);
-    painter.drawText(QRect(bar.right() + 4, bar.y() - 3, label_width, line), Qt::AlignLeft | Qt::AlignVCenter, high);
+    painter.drawText(QRect(bar.x() - low_width, bar.y() - 3, low_width - 2, line), Qt::AlignRight | Qt::AlignVCenter,
+                     low);
+    painter.drawText(QRect(bar.right() + 4, bar.y() - 3, high_width, line), Qt::AlignLeft | Qt::AlignVCenter, high);
+    if (legend_note_.isEmpty()) return;
+    painter.drawText(QRect(2, bar.bottom() + 3, width() - 4, line), Qt::AlignHCenter | Qt::AlignVCenter,
+                     metrics.elidedText(legend_note_, Qt::ElideRight, width() - 4));
 }
 
 void ImageView::wheelEvent(QWheelEvent* event) {

@@ -1,8 +1,11 @@
 #pragma once
 // One titled picture, scaled to fit with its aspect ratio kept, with an optional colour
-// legend for heat maps. Panes sharing a ZoomLink zoom and pan together: mouse wheel (or + and
-// −) zooms about the cursor, a drag pans, 0 shows the whole picture; magnified pixels are
-// drawn as crisp squares. A double-click (or F) asks for this pane alone, large.
+// legend for heat maps. A heat map (a picture with a legend) of a long, thin matrix is drawn
+// no thinner than 1 : kMaxHeatMapAspect (its cells stretched), so a 128 × 1152 matrix is not
+// a strip. Panes sharing a ZoomLink zoom and pan together: mouse wheel (or + and −) zooms
+// about the cursor, a drag pans, 0 shows the whole picture; magnified pixels are drawn as
+// crisp squares. A double-click (or F) asks for this pane alone, large. A title too long for
+// the pane wraps onto a second line.
 
 #include <QImage>
 #include <QPoint>
@@ -19,14 +22,19 @@ namespace signcut::gui {
 
 class ZoomLink;
 
+constexpr double kMaxHeatMapAspect = 2.0;
+
 class ImageView : public QWidget {
     Q_OBJECT
 public:
     explicit ImageView(const QString& title, QWidget* parent = nullptr);
 
     void set_image(const QImage& image);
-    // Shows a diverging colour bar labelled from −limit to +limit; a negative limit hides it.
-    void set_legend(double limit);
+    // Shows a diverging colour bar labelled from −limit to +limit, with a line of `note` under
+    // it (what the scale is, what it clips); a negative limit hides it.
+    void set_legend(double limit, const QString& note = {});
+    double legend_limit() const { return legend_limit_; }
+    const QString& legend_note() const { return legend_note_; }
     void set_title(const QString& title);
     // Pixels (x = column, y = row of the image) drawn as small rings over the picture, at any
     // zoom: the entries a decomposition keeps apart from its cuts.
@@ -58,13 +66,16 @@ protected:
     void keyPressEvent(QKeyEvent* event) override;
 
 private:
+    QFont title_font() const;
+    // The title as drawn: one line, or two when it is too long for the pane (then elided).
+    QStringList title_lines() const;
     QRect picture_area() const;
     QRectF region() const;  // the part shown, as a fraction of the picture
     // A point of the widget as a fraction of the picture.
     QPointF fraction_at(QPointF position) const;
     void draw_markers(QPainter& painter, const QRect& target, const QRectF& source) const;
 
-    QString title_, placeholder_;
+    QString title_, placeholder_, legend_note_;
     QImage image_;
     double legend_limit_ = -1.0;
     std::vector<QPoint> markers_;

@@ -106,6 +106,11 @@ void SettingsPanel::set_width_rule(std::size_t width) {
     value_->setValue(double(width));
 }
 
+void SettingsPanel::focus_outliers() {
+    outliers_->setFocus(Qt::OtherFocusReason);
+    outliers_->showPopup();
+}
+
 void SettingsPanel::save_settings() const {
     QSettings settings;
     settings.setValue("run/rule", rule_->currentIndex());

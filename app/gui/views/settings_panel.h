@@ -23,6 +23,9 @@ public:
     // Forces a width stop rule (used by --width).
     void set_width_rule(std::size_t width);
 
+    // Brings the "Outliers apart" choice forward (from the explanation of a flat curve).
+    void focus_outliers();
+
     void save_settings() const;
     void load_settings();
 

@@ -24,7 +24,7 @@ void SignStrip::paintEvent(QPaintEvent*) {
     int negatives = 0;
     for (std::int8_t s : signs_) negatives += s < 0;
     painter.drawText(QRect(0, 0, width(), text), Qt::AlignLeft | Qt::AlignVCenter,
-                     QString("%1: %2 entries, %3 negative, %4 changed in this step")
+                     tr("%1: %2 entries (red +1, blue −1), %3 negative, %4 changed in this step")
                          .arg(label_)
                          .arg(signs_.size())
                          .arg(negatives)

@@ -9,7 +9,10 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include <cmath>
+
 #include "methods/method.h"
+#include "views/colour_scale.h"
 #include "views/image_view.h"
 #include "views/tensor_image.h"
 
@@ -17,14 +20,14 @@ namespace signcut::gui {
 namespace {
 
 constexpr int kSliderSteps = 10;  // per bit per entry
-constexpr double kMaxBits = 16.0;
+constexpr double kMinBits = 1.0 / kSliderSteps, kMaxBits = 16.0;
 constexpr double kSweepSeconds = 15.0;  // Play: 0.1 to 16 bits per entry, each doubling the same time
 
 }  // namespace
 
 SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
     slider_ = new QSlider(Qt::Horizontal);
-    slider_->setRange(1, int(kMaxBits * kSliderSteps));
+    slider_->setRange(int(kMinBits * kSliderSteps), int(kMaxBits * kSliderSteps));
     slider_->setValue(2 * kSliderSteps);
     slider_->setToolTip(tr("Memory for both, in bits per entry (everything stored)"));
     connect(slider_, &QSlider::valueChanged, this, &SvdComparisonView::refresh);
@@ -33,7 +36,6 @@ SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
     play_button_->setToolTip(
         tr("Play: the memory of both grows from 0.1 to 16 bits per entry, each doubling the same time"));
     connect(play_button_, &QToolButton::clicked, this, [this] { set_playing(!is_playing()); });
-    clock_.set_speed({PlaybackSpeed::logarithmic, kSweepSeconds});
     timer_ = new QTimer(this);
     timer_->setInterval(33);
     connect(timer_, &QTimer::timeout, this, &SvdComparisonView::tick);
@@ -45,9 +47,9 @@ SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
         "numbers, here in bf16 (16 bits each). Signed cuts spend the same memory on many more, cheaper terms: "
         "each costs m + n (+ channels) bits and one coefficient. Move the slider: both use the same bits per entry."));
     explanation_->setWordWrap(true);
-    original_view_ = new ImageView("Original");
-    svd_view_ = new ImageView("Truncated SVD");
-    cuts_view_ = new ImageView("Signed cuts");
+    original_view_ = new ImageView(tr("Original"));
+    svd_view_ = new ImageView(tr("Truncated SVD"));
+    cuts_view_ = new ImageView(tr("Signed cuts"));
     auto* row = new QHBoxLayout;
     row->addWidget(play_button_);
     row->addWidget(new QLabel(tr("Memory")));
@@ -69,6 +71,11 @@ void SvdComparisonView::clear(const QString& why) {
     snapshot_.reset();
     svds_.clear();
     set_playing(false);
+    // Nothing of the old data stays: not its pictures, nor the numbers in their titles.
+    original_view_->set_title(tr("Original"));
+    svd_view_->set_title(tr("Truncated SVD"));
+    cuts_view_->set_title(tr("Signed cuts"));
+    for (ImageView* view : {original_view_, svd_view_, cuts_view_}) view->set_legend(-1);
     original_view_->set_placeholder("");
     svd_view_->set_placeholder(why);
     cuts_view_->set_placeholder("");
@@ -77,6 +84,7 @@ void SvdComparisonView::clear(const QString& why) {
 void SvdComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo) {
     input_ = std::move(input);
     photo_ = photo;
+    scale_limit_ = photo ? 0.0f : abs_quantile(*input_);
     svds_.clear();
     snapshot_.reset();
     cursor_.reset();
@@ -107,9 +115,9 @@ void SvdComparisonView::refresh() {
     if (!input_) return;
     const auto draw = [&](ImageView* view, const Tensor& t) {
         if (photo_) return view->set_image(photo_image(t));
-        const float limit = max_abs(*input_);
-        view->set_image(heat_map(matrix_slice(t, 0), limit));
-        view->set_legend(limit);
+        const Tensor shown = unfolding(t);
+        view->set_image(heat_map(shown, scale_limit_));
+        view->set_legend(scale_limit_, scale_note(true, fraction_beyond(shown, scale_limit_)));
     };
     draw(original_view_, *input_);
     // SVD: one per colour channel (or the matrix, or the first-mode unfolding).
@@ -129,7 +137,7 @@ void SvdComparisonView::refresh() {
         const Tensor svd = from_matrices(parts, input_->shape());
         svd_error_ = relative_error(*input_, svd);
         draw(svd_view_, svd);
-        svd_view_->set_title(tr("Truncated SVD, rank %1%2: error %3 (%4 bits per entry)")
+        svd_view_->set_title(tr("SVD rank %1%2: error %3, %4 bits/entry")
                                  .arg(rank)
                                  .arg(svds_.size() > 1 ? " per channel" : "")
                                  .arg(svd_error_, 0, 'g', 3)
@@ -149,7 +157,7 @@ void SvdComparisonView::refresh() {
     draw(cuts_view_, cursor_.at(*snapshot_, w));
     const double used = 8.0 * double(snapshot_->stored_bytes(w)) / entries;
     const bool short_of_budget = w == snapshot_->width() && used + 0.05 < bits;
-    cuts_view_->set_title(tr("Signed cuts, w = %1: error %2 (%3 bits per entry)%4")
+    cuts_view_->set_title(tr("Cuts w = %1: error %2, %3 bits/entry%4")
                               .arg(w)
                               .arg(cuts_error_, 0, 'g', 3)
                               .arg(used, 0, 'f', 2)
@@ -159,9 +167,8 @@ void SvdComparisonView::refresh() {
 void SvdComparisonView::set_playing(bool playing) {
     play_button_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
     if (!playing) return timer_->stop();
-    if (slider_->value() >= slider_->maximum()) slider_->setValue(slider_->minimum());  // at the end: again
-    // The clock counts slider steps above the minimum, as it counts widths.
-    clock_.start_from(std::size_t(slider_->value() - slider_->minimum()));
+    // A sweep paused and left alone goes on from there; otherwise Play sweeps from the bottom.
+    if (!sweep_ || *sweep_ >= 1.0 || slider_->value() != swept_value_) sweep_ = 0.0;
     since_tick_.start();
     timer_->start();
 }
@@ -169,10 +176,12 @@ void SvdComparisonView::set_playing(bool playing) {
 bool SvdComparisonView::is_playing() const { return timer_->isActive(); }
 
 void SvdComparisonView::tick() {
-    const auto last = std::size_t(slider_->maximum() - slider_->minimum());
-    const std::size_t step = clock_.advance(double(since_tick_.restart()) / 1000.0, last);
-    if (int(step) + slider_->minimum() != slider_->value()) slider_->setValue(int(step) + slider_->minimum());
-    if (step >= last) set_playing(false);
+    // The sweep's fraction of log(bits): bits = 0.1 · 160^fraction, every doubling the same time.
+    sweep_ = std::min(1.0, *sweep_ + double(since_tick_.restart()) / 1000.0 / kSweepSeconds);
+    const int value = int(std::lround(kMinBits * std::pow(kMaxBits / kMinBits, *sweep_) * kSliderSteps));
+    swept_value_ = value;
+    slider_->setValue(value);
+    if (*sweep_ >= 1.0) set_playing(false);
 }
 
 }  // namespace signcut::gui

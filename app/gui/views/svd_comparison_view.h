@@ -2,17 +2,18 @@
 // Signed cuts against the classic SVD image-compression demo at equal memory: one bits
 // slider, the original, the truncated SVD (bf16 factors) and the signed cuts of the explorer's
 // run at the same bits side by side, both errors. Play sweeps the memory from 0.1 to 16 bits
-// per entry in log time: the lesson in motion.
+// per entry in log time (15 s, every doubling the same time, from the bottom unless resumed):
+// the lesson in motion.
 
 #include <QElapsedTimer>
 #include <QWidget>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "approximation.h"
 #include "methods/baselines.h"
-#include "playback.h"
 
 class QLabel;
 class QSlider;
@@ -49,12 +50,14 @@ private:
     std::shared_ptr<const Tensor> input_;
     std::shared_ptr<const Snapshot> snapshot_;
     bool photo_ = false;
+    float scale_limit_ = 0.0f;  // the heat maps' colour scale, shared (colour_scale.h)
     std::vector<TruncatedSvd> svds_;  // one per matrix of as_matrices(input), computed when first needed
     ReconstructionCursor cursor_;
     double svd_error_ = 0.0, cuts_error_ = 0.0;
     std::size_t cuts_width_ = 0;
 
-    PlaybackClock clock_;
+    std::optional<double> sweep_;  // Play's fraction of the way up in log(bits); none: not started
+    int swept_value_ = 0;          // where the sweep last put the slider
     QElapsedTimer since_tick_;
     QTimer* timer_;
     QToolButton* play_button_;

@@ -44,19 +44,40 @@ QImage heat_map(const Tensor& matrix, float limit) {
     return out;
 }
 
-std::size_t slice_count(const Tensor& tensor) {
-    return tensor.order() <= 2 ? 1 : tensor.size() / (tensor.dim(0) * tensor.dim(1));
+std::size_t slice_count(const Shape& shape) {
+    std::size_t count = 1;
+    for (std::size_t mode = 2; mode < shape.size(); ++mode) count *= shape[mode];
+    return count;
 }
 
 Tensor matrix_slice(const Tensor& tensor, std::size_t slice) {
     if (tensor.order() == 1)
         return Tensor({1, tensor.size()}, std::vector<float>(tensor.data().begin(), tensor.data().end()));
     if (tensor.order() == 2) return tensor;
-    const std::size_t rows = tensor.dim(0), cols = tensor.dim(1), rest = slice_count(tensor);
+    const std::size_t rows = tensor.dim(0), cols = tensor.dim(1), rest = slice_count(tensor.shape());
     slice = std::min(slice, rest - 1);
     Tensor out({rows, cols});
     for (std::size_t i = 0; i < rows * cols; ++i) out[i] = tensor[i * rest + slice];
     return out;
+}
+
+std::pair<std::size_t, std::size_t> unfolded_shape(const Shape& shape) {
+    std::size_t size = 1;
+    for (std::size_t n : shape) size *= n;
+    // Squarest: the smallest |log(rows / columns)| over the splits between consecutive modes.
+    const auto skew = [](std::size_t rows, std::size_t cols) { return std::abs(std::log(double(rows) / double(cols))); };
+    std::pair<std::size_t, std::size_t> best{1, size};
+    std::size_t rows = 1;
+    for (std::size_t split = 1; split < shape.size(); ++split) {
+        rows *= shape[split - 1];
+        if (skew(rows, size / rows) < skew(best.first, best.second)) best = {rows, size / rows};
+    }
+    return best;
+}
+
+Tensor unfolding(const Tensor& tensor) {
+    const auto [rows, cols] = unfolded_shape(tensor.shape());
+    return Tensor(tensor).reshaped({rows, cols});
 }
 
 Tensor channel_mean(const Tensor& image) {

@@ -5,6 +5,8 @@
 #include <QColor>
 #include <QImage>
 
+#include <utility>
+
 #include "tensor/tensor.h"
 
 namespace signcut::gui {
@@ -21,7 +23,15 @@ QColor diverging_colour(float t);  // t in [−1, 1]
 // The 2-D view of any tensor: order 1 as a 1 × n strip, order 2 as it is, higher orders as
 // the slice through the first two modes at flat index `slice` of the others.
 Tensor matrix_slice(const Tensor& tensor, std::size_t slice);
-std::size_t slice_count(const Tensor& tensor);
+std::size_t slice_count(const Shape& shape);
+
+// The whole of a tensor as one matrix: rows run over the first modes, columns over the rest
+// (the row-major data read as rows × columns, so flat index i is row i / columns, column
+// i % columns). The split is the one with the squarest matrix: a (3, 3, 32, 64) conv kernel
+// shows as 288 × 64 (kernel taps × output channels), a (64, 32, 3, 3) one as 64 × 288.
+// Order 1 is a 1 × n strip, order 2 the matrix itself.
+std::pair<std::size_t, std::size_t> unfolded_shape(const Shape& shape);
+Tensor unfolding(const Tensor& tensor);
 // A height × width × c tensor averaged over its channels.
 Tensor channel_mean(const Tensor& image);
 float max_abs(const Tensor& tensor);

@@ -3,6 +3,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QSettings>
 #include <QSlider>
@@ -59,6 +60,11 @@ WidthScrubber::WidthScrubber(QWidget* parent) : QWidget(parent) {
         clock_.set_speed(playback_speeds()[std::size_t(index)]);
         QSettings().setValue("playback/speed", index);
     });
+    // Time and axes agree: a speed picked brings the slider and chart onto its scale (log time,
+    // log w), so the dot moves steadily; log w can still be set apart afterwards.
+    connect(speed_, &QComboBox::activated, this, [this](int index) {
+        if (index >= 0) set_log_width(playback_speeds()[std::size_t(index)].kind == PlaybackSpeed::logarithmic);
+    });
     row->addWidget(play_button_);
     row->addWidget(slider_, 1);
     row->addWidget(width_label_);
@@ -68,7 +74,30 @@ WidthScrubber::WidthScrubber(QWidget* parent) : QWidget(parent) {
     timer_ = new QTimer(this);
     timer_->setInterval(kFrameMs);
     connect(timer_, &QTimer::timeout, this, &WidthScrubber::tick);
-    set_log_width(QSettings().value("playback/log-width", false).toBool());
+    set_log_width(QSettings().value("playback/log-width", clock_.speed().kind == PlaybackSpeed::logarithmic).toBool());
+    slider_->installEventFilter(this);
+}
+
+bool WidthScrubber::eventFilter(QObject* watched, QEvent* event) {
+    if (watched != slider_ || event->type() != QEvent::KeyPress || !log_width()) return QWidget::eventFilter(watched, event);
+    // On the log scale one slider step is less than one cut near w = 0: arrows and pages move
+    // by a slider step, or by at least 1 (arrows) or 10 (pages) cuts.
+    const int key = static_cast<QKeyEvent*>(event)->key();
+    const int direction = key == Qt::Key_Right || key == Qt::Key_Up || key == Qt::Key_PageUp ? 1
+                          : key == Qt::Key_Left || key == Qt::Key_Down || key == Qt::Key_PageDown ? -1
+                                                                                                   : 0;
+    if (direction == 0) return QWidget::eventFilter(watched, event);
+    const bool page = key == Qt::Key_PageUp || key == Qt::Key_PageDown;
+    const std::size_t least = page ? 10 : 1;
+    const std::size_t by_slider =
+        width_at_slider(slider_at_width(shown_) + direction * (page ? slider_->pageStep() : slider_->singleStep()));
+    std::size_t width = direction > 0 ? std::max(by_slider, shown_ + least)
+                                      : std::min(by_slider, shown_ - std::min(shown_, least));
+    width = std::min(width, available_);
+    set_playing(false);
+    show_width(width);
+    Q_EMIT width_chosen(shown_);
+    return true;
 }
 
 bool WidthScrubber::log_width() const { return log_width_->isChecked(); }

@@ -1,7 +1,8 @@
 #pragma once
 // The row under the explorer's pictures: play/pause, a slider over the widths computed so far
 // (linear in w, or logarithmic to give the first cuts room), the width shown and the playback
-// speed. Playback runs on a PlaybackClock; the chosen speed and scale are remembered.
+// speed. Playback runs on a PlaybackClock; the chosen speed and scale are remembered, and the
+// scale follows the kind of speed picked (log time, log w) unless set apart.
 
 #include <QElapsedTimer>
 #include <QWidget>
@@ -35,6 +36,9 @@ public:
     bool log_width() const;
     QSlider* slider() const { return slider_; }
     PlaybackClock& clock() { return clock_; }
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 Q_SIGNALS:
     // A width to show: picked by the user (playback then pauses) or reached by playback.
