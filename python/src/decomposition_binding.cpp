@@ -44,14 +44,6 @@ CoeffPrecision parse_precision(const std::string& name) {
     throw std::invalid_argument("precision must be " + enum_choices<CoeffPrecision>() + ", not '" + name + "'");
 }
 
-// outliers="auto" or a count (0: none), as signcut-cli decompose --outliers.
-OutlierPolicy parse_outliers(const py::object& outliers) {
-    if (py::isinstance<py::str>(outliers)) return parse_outlier_policy(outliers.cast<std::string>());
-    if (py::isinstance<py::int_>(outliers) && !py::isinstance<py::bool_>(outliers))
-        return {.count = std::size_t(whole_number("outliers", outliers.cast<std::int64_t>()))};
-    throw std::invalid_argument("outliers must be 'auto' or a count of entries (0: none)");
-}
-
 DecompositionResult decompose(const py::object& a, std::optional<std::int64_t> width,
                               std::optional<double> bits_per_entry, std::optional<double> target_error,
                               std::int64_t seed, const std::string& precision, const py::object& outliers,

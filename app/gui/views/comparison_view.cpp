@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "charts/comparison_chart.h"
 #include "views/image_view.h"
@@ -35,14 +36,13 @@ const QString kMeasuresTip =
     "11×11 Gaussian window of σ = 1.5, K1 = 0.01, K2 = 0.03, averaged where the window fits; 1 for an exact copy. "
     "'-' on other data.";
 
+// The budgets typed, or none when the text is not a list of budgets (the status bar says so).
 std::vector<double> parse_budgets(const QString& text) {
-    std::vector<double> budgets;
-    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const double b = part.trimmed().toDouble(&ok);
-        if (ok && b > 0 && b <= 64) budgets.push_back(b);
+    try {
+        return parse_budget_list(text.toStdString());
+    } catch (const std::invalid_argument&) {
+        return {};
     }
-    return budgets;
 }
 
 }  // namespace
