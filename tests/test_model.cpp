@@ -10,7 +10,6 @@
 
 #include <oneapi/tbb/task_arena.h>
 
-#include "io/enum_names.h"
 #include "io/safetensors_file.h"
 #include "io/scdz_file.h"
 #include "model/model_compression.h"

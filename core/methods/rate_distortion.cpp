@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "methods/method.h"
+#include "tensor/matrix_views.h"
 
 namespace signcut {
 
