@@ -5,6 +5,10 @@
 #include <QStringList>
 #include <QTest>
 
+#include <functional>
+
+#include "test_support.h"
+
 struct Run {
     int status = -1;  // -1: crashed, killed, hung or not started
     QByteArray out, err;
@@ -26,4 +30,21 @@ inline Run cli(const QStringList& arguments, int timeout_ms = 120000) {
     }
     return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, process.readAllStandardOutput(),
             process.readAllStandardError()};
+}
+
+// Starts signcut-cli, polls `reached` every few milliseconds (up to a minute, times
+// testing::time_scale()) and kills the process as soon as it holds, as a user's Ctrl-C or a lost
+// node would. Returns whether `reached` held before the process was killed.
+inline bool kill_cli_when(const QStringList& arguments, const std::function<bool()>& reached) {
+    QProcess process;
+    process.start(SIGNCUT_CLI, arguments);
+    if (!process.waitForStarted()) return false;
+    bool held = false;
+    for (int i = 0; i < 6000 * signcut::testing::time_scale() && !held; ++i) {
+        QTest::qWait(10);
+        held = reached();
+    }
+    process.kill();
+    process.waitForFinished();
+    return held;
 }

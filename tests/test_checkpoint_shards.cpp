@@ -40,11 +40,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<char> file_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-
 void write_text(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
 
 // A sharded checkpoint with matrices in three float dtypes, a norm and an integer tensor,
@@ -199,7 +194,7 @@ private Q_SLOTS:
         write_sharded_checkpoint(folder);
         const fs::path index = folder / "model.safetensors.index.json";
         // Twice in the weight map (the JSON parser alone would keep the last silently).
-        const std::vector<char> original = file_bytes(index);
+        const std::vector<char> original = read_file_bytes(index);
         const std::string text(original.begin(), original.end());
         const std::string entry = "\"layers.0.q.weight\": \"model-00001-of-00004.safetensors\"";
         QVERIFY(text.find(entry) != std::string::npos);
@@ -275,7 +270,7 @@ private Q_SLOTS:
         QCOMPARE(seen.size(), std::size_t(14));
         const Run merge = cli(QStringList{"compress-model", model, "--out", out, "--merge-only"} + options);
         QCOMPARE(merge.status, 0);
-        QVERIFY(file_bytes(out.toStdString()) == file_bytes(single.toStdString()));
+        QVERIFY(read_file_bytes(out.toStdString()) == read_file_bytes(single.toStdString()));
         QVERIFY(!QFileInfo::exists(out + ".parts"));
     }
 
@@ -321,7 +316,7 @@ private Q_SLOTS:
             QCOMPARE(e.seconds, 0.0);  // not stored: the file depends on the input and settings only
         }
         QCOMPARE(decomposed, std::size_t(4));
-        const std::vector<char> bytes = file_bytes(out);
+        const std::vector<char> bytes = read_file_bytes(out);
         QVERIFY(std::string(bytes.begin(), bytes.end()).find("\"seconds\"") == std::string::npos);
 
         const fs::path old = dir.filePath("old.scdz").toStdString();
@@ -501,17 +496,7 @@ private Q_SLOTS:
             QStringList{"compress-model",       model, "--out", out, "--shard", "0/2", "--json", "--report",
                         dir.filePath("r0.json")} +
             options;
-        QProcess process;
-        process.start(SIGNCUT_CLI, shard0);
-        QVERIFY(process.waitForStarted());
-        bool one_finished = false;
-        for (int i = 0; i < 6000 * testing::time_scale() && !one_finished; ++i) {
-            QTest::qWait(5);
-            one_finished = finished_parts(out + ".parts") >= 1;
-        }
-        process.kill();
-        QVERIFY(process.waitForFinished());
-        QVERIFY(one_finished);
+        QVERIFY(kill_cli_when(shard0, [&] { return finished_parts(out + ".parts") >= 1; }));
         const std::size_t kept = finished_parts(out + ".parts");
         QCOMPARE(cli(QStringList{"compress-model", model, "--out", out, "--shard", "0/2", "--report",
                                  dir.filePath("r0.json")} +
@@ -527,7 +512,7 @@ private Q_SLOTS:
         QCOMPARE(cli(QStringList{"compress-model", model, "--out", out, "--merge-only"} + options).status, 1);
         QCOMPARE(cli(QStringList{"compress-model", model, "--out", out, "--shard", "1/2"} + options).status, 0);
         QCOMPARE(cli(QStringList{"compress-model", model, "--out", out, "--merge-only"} + options).status, 0);
-        QVERIFY(file_bytes(out.toStdString()) == file_bytes(single.toStdString()));
+        QVERIFY(read_file_bytes(out.toStdString()) == read_file_bytes(single.toStdString()));
     }
 };
 

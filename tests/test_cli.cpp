@@ -208,17 +208,9 @@ private Q_SLOTS:
                      .status,
                  0);
         const QStringList compress = {"compress-model", checkpoint, "--bits-per-entry", "8", "--out", out, "--json"};
-        QProcess process;
-        process.start(SIGNCUT_CLI, compress);
-        QVERIFY(process.waitForStarted());
-        bool one_finished = false;
-        for (int i = 0; i < 6000 * signcut::testing::time_scale() && !one_finished; ++i) {
-            QTest::qWait(10);
-            one_finished = QDir(out + ".parts").entryList({"*.json"}).size() > 1;  // job.json and a tensor
-        }
-        process.kill();
-        QVERIFY(process.waitForFinished());
-        QVERIFY(one_finished);
+        QVERIFY(kill_cli_when(compress, [&] {
+            return QDir(out + ".parts").entryList({"*.json"}).size() > 1;  // job.json and a tensor
+        }));
         QVERIFY(!QFileInfo::exists(out));
         const Run resumed = cli(compress);
         QCOMPARE(resumed.status, 0);

@@ -10,6 +10,7 @@
 
 #include "methods/baselines.h"
 #include "methods/coefficient_refit.h"
+#include "methods/comparison.h"
 #include "methods/double_binary.h"
 #include "methods/kashin.h"
 #include "methods/method.h"
@@ -326,6 +327,52 @@ private Q_SLOTS:
         QCOMPARE(budgets.size(), std::size_t(9));
         QCOMPARE(budgets.front(), 1.0);
         QCOMPARE(budgets.back(), 4.0);
+    }
+
+    void aComparisonPlansTheBudgetsFirstThenEachCurve() {
+        ComparisonRequest request{.methods = {"rtn", "scd"}, .budgets = {4, 1}, .curves = true, .options = {}};
+        const std::vector<PlannedPoint> plan = comparison_plan(request, {64, 48});
+        QCOMPARE(plan.size(), std::size_t(4 + 2 * 7));  // 4 asked; 1 … 4 at 4 per octave, less the two asked
+        QCOMPARE(plan[0].method, std::string("rtn"));
+        QCOMPARE(plan[0].budget, 4.0);
+        QCOMPARE(plan[1].method, std::string("scd"));
+        QCOMPARE(plan[3].budget, 1.0);
+        for (std::size_t i = 4; i < plan.size(); ++i) {
+            QVERIFY(plan[i].on_curve && plan[i].budget > 1.0 && plan[i].budget < 4.0);
+            QCOMPARE(plan[i].method, std::string(i < 11 ? "rtn" : "scd"));
+        }
+        request.methods.push_back("no-such-method");
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, comparison_plan(request, {64, 48}));
+    }
+
+    void aComparisonRowVisitsItsFieldsInReportOrder() {
+        const Tensor a = gaussian_tensor({32, 24}, 3);
+        const MeasuredPoint measured = measure_point(a, {"rtn", 4.0, false}, {});
+        QVERIFY(measured.approximation.met_budget);
+        QStringList keys;
+        for_each_row_field(measured.row, [&](std::string_view key, const RowValue& value) {
+            keys << QString::fromUtf8(key.data(), qsizetype(key.size()));
+            if (key == "psnr_db" || key == "ssim") QVERIFY(std::holds_alternative<std::monostate>(value));
+            if (key == "relative_error") QCOMPARE(std::get<double>(value), relative_error(a, measured.approximation.reconstruction));
+        });
+        QCOMPARE(keys.join(','), QString("method,budget,point,bits_per_entry,relative_error,bits_above_iid_floor,psnr_db,"
+                                         "ssim,seconds,note"));
+        // A budget no stored form meets, and a method that throws, are rows with a note, no numbers.
+        for (const MeasuredPoint& unmet_point :
+             {measure_point(a, {"rtn", 0.01, false}, {}), measure_point(a, {"jpeg", 2.0, false}, {})}) {
+            QVERIFY(!unmet_point.row.bits_per_entry && !unmet_point.row.relative_error && !unmet_point.row.note.empty());
+            QVERIFY(unmet_point.approximation.reconstruction.size() == 0);
+        }
+        const std::vector<ComparisonRow> floors = floor_rows(a, {1, 2});
+        QCOMPARE(floors.size(), std::size_t(6));
+        QCOMPARE(floors[0].method, std::string(floor_table()[0].name));
+        QCOMPARE(*floors[0].relative_error, 0.5);  // 2^(−1)
+    }
+
+    void budgetListsAreParsedOneWay() {
+        QCOMPARE(parse_budget_list(" 1, 2.5,,64"), (std::vector<double>{1, 2.5, 64}));
+        for (const char* bad : {"", ",", "1,x", "0", "-2", "65", "2bits", "nan"})
+            QVERIFY_THROWS_EXCEPTION(std::invalid_argument, parse_budget_list(bad));
     }
 
     void rankOneSignMatrixIsExactForCutsAndRefit() {

@@ -10,7 +10,7 @@
 
 #include <oneapi/tbb/task_arena.h>
 
-#include "io/enum_names.h"
+#include "io/file_access.h"
 #include "io/safetensors_file.h"
 #include "io/scdz_file.h"
 #include "model/model_compression.h"
@@ -56,11 +56,6 @@ void write_checkpoint(const fs::path& path, const std::vector<TestTensor>& tenso
         else writer.write_next(gaussian_tensor(t.shape, seed++));
     }
     writer.commit();
-}
-
-std::vector<char> file_bytes(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
 }
 
 void write_bytes(const fs::path& path, const std::vector<char>& bytes) {
@@ -343,7 +338,7 @@ private Q_SLOTS:
         const fs::path out = dir.filePath("m.scdz").toStdString();
         write_checkpoint(in);
         compress_model(in, out, {});
-        const std::vector<char> good = file_bytes(out);
+        const std::vector<char> good = read_file_bytes(out);
         const fs::path bad = dir.filePath("bad.scdz").toStdString();
         // Every truncation fails cleanly when opened.
         for (std::size_t size = 0; size < good.size(); size += std::max<std::size_t>(1, good.size() / 97)) {

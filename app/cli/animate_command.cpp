@@ -5,7 +5,6 @@
 #include "animation/reconstruction_animation.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "io/enum_names.h"
 #include "io/file_formats.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"

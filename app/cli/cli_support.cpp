@@ -3,6 +3,9 @@
 #include <QJsonDocument>
 
 #include <cstdio>
+#include <stdexcept>
+
+#include "methods/comparison.h"
 
 namespace signcut::cli {
 
@@ -55,15 +58,11 @@ void print_line(const QString& text) {
 }
 
 std::vector<double> parse_budgets(const QString& text) {
-    std::vector<double> budgets;
-    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const double b = part.toDouble(&ok);
-        if (!ok || !(b > 0)) throw UsageError(("--bits takes positive numbers, not '" + part + "'").toStdString());
-        budgets.push_back(b);
+    try {
+        return parse_budget_list(text.toStdString());
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(std::string("--bits: ") + error.what());
     }
-    if (budgets.empty()) throw UsageError("--bits needs at least one budget");
-    return budgets;
 }
 
 Shape parse_shape(const QString& text) {

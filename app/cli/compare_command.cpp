@@ -1,55 +1,30 @@
 // signcut-cli compare INPUT --bits 1,2,4,8,16 [--methods ...] [--curves] [--json|--csv]: every
 // method at every budget on the same data, with the rate–distortion floors beside them.
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <algorithm>
-#include <cmath>
-#include <set>
-
 #include "cli/cli_support.h"
 #include "cli/commands.h"
 #include "io/load_input.h"
-#include "methods/image_quality.h"
-#include "methods/method.h"
-#include "methods/rate_distortion.h"
+#include "methods/comparison.h"
 
 namespace signcut::cli {
 namespace {
 
-// psnr_db and ssim of a row: numbers, "inf" for the PSNR of an exact copy (JSON has no
-// infinity), null when the input is not a picture or the budget was not met.
-void add_image_measures(QJsonObject& row, const Tensor& a, const Tensor* reconstruction) {
-    const std::optional<ImageQuality> quality = reconstruction ? image_quality(a, *reconstruction) : std::nullopt;
-    row["psnr_db"] = !quality                       ? QJsonValue::Null
-                     : std::isinf(quality->psnr_db) ? QJsonValue("inf")
-                                                    : QJsonValue(quality->psnr_db);
-    row["ssim"] = quality && quality->ssim ? QJsonValue(*quality->ssim) : QJsonValue::Null;
+QJsonObject json_row(const ComparisonRow& row) {
+    QJsonObject object;
+    for_each_row_field(row, [&](std::string_view key, const RowValue& value) {
+        const QString name = QString::fromUtf8(key.data(), qsizetype(key.size()));
+        if (const double* number = std::get_if<double>(&value)) object[name] = *number;
+        else if (const std::string* text = std::get_if<std::string>(&value)) object[name] = QString::fromStdString(*text);
+        else object[name] = QJsonValue::Null;
+    });
+    return object;
 }
 
 QString csv_field(QString text) {
     return text.contains(',') || text.contains('"') ? '"' + text.replace('"', "\"\"") + '"' : text;
-}
-
-// The budgets one method runs at: the asked ones, and with `curves` its curve over their range
-// (4 points per octave from its minimum rate or the lowest budget, whichever is higher).
-std::vector<std::pair<double, bool>> method_budgets(const MethodInfo& method, const Shape& shape,
-                                                    const std::vector<double>& asked, bool curves) {
-    std::set<double> curve;
-    if (curves) {
-        const double highest = *std::max_element(asked.begin(), asked.end());
-        const double lowest =
-            std::max(*std::min_element(asked.begin(), asked.end()), method.minimum_bits_per_entry(shape));
-        for (double b : curve_budgets(lowest, highest)) curve.insert(b);
-    }
-    for (double b : asked) curve.erase(b);
-    std::vector<std::pair<double, bool>> out;  // (budget, asked for)
-    for (double b : asked) out.emplace_back(b, true);
-    for (double b : curve) out.emplace_back(b, false);
-    std::sort(out.begin(), out.end());
-    return out;
 }
 
 }  // namespace
@@ -89,6 +64,7 @@ int compare_command(const QStringList& arguments) {
          "per row; LLM quantisers use 128).",
          "G", "0"},
         {"dbf-iterations", "dbf: outer iterations (default 0: the authors' count).", "N", "0"},
+        {"tcq-state-bits", "tcq: L, the trellis has 2^L states (default 12).", "L", "12"},
         {"outliers", "scd, scd-refit: entries kept apart from the cuts, auto (default), 0 (none) or a count K.",
          "auto|0|K", "auto"},
         {"json", "Print a JSON array of objects."},
@@ -96,63 +72,28 @@ int compare_command(const QStringList& arguments) {
     });
     if (!parse_or_throw(parser, arguments)) return 0;
     const QString path = single_positional(parser, "INPUT");
-    const std::vector<double> budgets = parse_budgets(parser.value("bits"));
-    const QStringList methods = parser.value("methods").split(',', Qt::SkipEmptyParts);
-    for (const QString& m : methods)
+    ComparisonRequest request;
+    request.budgets = parse_budgets(parser.value("bits"));
+    for (const QString& m : parser.value("methods").split(',', Qt::SkipEmptyParts)) {
         if (!names.contains(m))
             throw UsageError(("unknown method '" + m + "' (known: " + names.join(',') + ")").toStdString());
-    MethodOptions options;
+        request.methods.push_back(m.toStdString());
+    }
+    request.curves = parser.isSet("curves");
+    MethodOptions& options = request.options;
     options.seed = parse_count(parser, "seed");
     options.group_size = parse_count(parser, "group-size");
     options.dbf_iterations = int(parse_count(parser, "dbf-iterations"));
+    options.trellis_state_bits = int(parse_count(parser, "tcq-state-bits"));
+    if (options.trellis_state_bits < 1 || options.trellis_state_bits > 16)
+        throw UsageError("--tcq-state-bits takes L from 1 to 16");
     options.outliers = parse_outliers(parser);
     const Tensor a = load_input(path.toStdString()).tensor;
-    const double entries = double(a.size());
 
     QJsonArray rows;
-    for (const QString& name : methods) {
-        const MethodInfo& method = find_method(name.toStdString());
-        for (const auto& [budget, asked] : method_budgets(method, a.shape(), budgets, parser.isSet("curves"))) {
-            QElapsedTimer timer;
-            timer.start();
-            options.bits_per_entry = budget;
-            const Approximation result = approximate(method.name, a, options);
-            QJsonObject row{{"method", name},
-                            {"budget", budget},
-                            {"point", asked ? "budget" : "curve"},
-                            {"seconds", double(timer.nsecsElapsed()) * 1e-9}};
-            if (result.met_budget) {
-                const double bits = double(result.bits) / entries, error = relative_error(a, result.reconstruction);
-                row["bits_per_entry"] = bits;
-                row["relative_error"] = error;
-                row["bits_above_iid_floor"] =
-                    error > 0 ? QJsonValue(bits_above_iid_floor(bits, error)) : QJsonValue::Null;
-                add_image_measures(row, a, &result.reconstruction);
-            } else {
-                row["bits_per_entry"] = QJsonValue::Null;
-                row["relative_error"] = QJsonValue::Null;
-                row["bits_above_iid_floor"] = QJsonValue::Null;
-                add_image_measures(row, a, nullptr);
-            }
-            if (!result.note.empty()) row["note"] = QString::fromStdString(result.note);
-            rows.append(row);
-        }
-    }
-    const WaterFillingFloor floor(a);
-    for (double budget : budgets) {
-        for (const auto& [name, error] : named_floors(floor, budget))
-            rows.append(QJsonObject{{"method", name},
-                                    {"budget", budget},
-                                    {"point", "budget"},
-                                    {"bits_per_entry", budget},
-                                    {"relative_error", error},
-                                    {"bits_above_iid_floor",
-                                     error > 0 ? QJsonValue(bits_above_iid_floor(budget, error)) : QJsonValue::Null},
-                                    {"psnr_db", QJsonValue::Null},
-                                    {"ssim", QJsonValue::Null},
-                                    {"seconds", 0.0},
-                                    {"note", "Gaussian rate-distortion bound, not a method"}});
-    }
+    for (const PlannedPoint& point : comparison_plan(request, a.shape()))
+        rows.append(json_row(measure_point(a, point, request.options).row));
+    for (const ComparisonRow& row : floor_rows(a, request.budgets)) rows.append(json_row(row));
 
     if (parser.isSet("json")) {
         std::fputs(QJsonDocument(rows).toJson(QJsonDocument::Compact).constData(), stdout);

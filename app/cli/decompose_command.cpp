@@ -12,15 +12,17 @@
 #include "io/curve_file.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
-#include "io/enum_names.h"
 #include "scd/decomposer.h"
 
 namespace signcut::cli {
 namespace {
 
 CoeffPrecision parse_precision(const QString& name) {
-    if (const auto precision = parse_enum<CoeffPrecision>(name.toStdString())) return *precision;
-    throw UsageError("--precision must be " + enum_choices<CoeffPrecision>() + ", not '" + name.toStdString() + "'");
+    try {
+        return signcut::parse_precision(name.toStdString());
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(std::string("--") + error.what());
+    }
 }
 
 // A one-line progress display on stderr, redrawn at most 10 times a second.

@@ -9,7 +9,6 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "io/enum_names.h"
 #include "model/model_compression.h"
 #include "model/model_expansion.h"
 #include "model/model_report.h"

@@ -1,11 +1,7 @@
 #include "comparison_worker.h"
 
-#include <QElapsedTimer>
-
-#include <algorithm>
 #include <cmath>
 
-#include "methods/image_quality.h"
 #include "methods/rate_distortion.h"
 #include "methods/universality.h"
 
@@ -29,9 +25,8 @@ void ComparisonWorker::run(std::shared_ptr<const ComparisonJob> job) {
         floors->bits = floor_sample_bits();
         const WaterFillingFloor waterfilling(a);
         for (double bits : floors->bits) {
-            floors->iid.push_back(iid_gaussian_floor(bits));
-            floors->waterfilling.push_back(waterfilling.relative_error(bits));
-            floors->universal.push_back(waterfilling.universal_guarantee(bits));
+            const std::array<double, 3> errors = floor_errors(waterfilling, bits);
+            for (std::size_t f = 0; f < errors.size(); ++f) floors->errors[f].push_back(errors[f]);
         }
         Q_EMIT floors_ready(std::move(floors));
     } catch (const std::exception&) {
@@ -39,7 +34,7 @@ void ComparisonWorker::run(std::shared_ptr<const ComparisonJob> job) {
     }
     for (const PlannedPoint& planned : comparison_plan(*job)) {
         if (stale(job->id)) break;
-        run_point(*job, planned.method, planned.budget, planned.on_curve);
+        run_point(*job, planned);
     }
     if (job->methods.contains("tcq") && !stale(job->id)) {
         try {
@@ -61,51 +56,36 @@ void ComparisonWorker::run(std::shared_ptr<const ComparisonJob> job) {
     Q_EMIT finished(job->id);
 }
 
-std::vector<PlannedPoint> comparison_plan(const ComparisonJob& job) {
-    // Budgets outermost: the cheap low-bit points of every method arrive first; then the curves
-    // between them, method by method.
-    std::vector<PlannedPoint> plan;
-    for (double budget : job.budgets)
-        for (const QString& method : job.methods) plan.push_back({method, budget, false});
-    if (!job.curves || job.budgets.empty()) return plan;
-    const auto [lowest, highest] = std::minmax_element(job.budgets.begin(), job.budgets.end());
-    for (const QString& method : job.methods) {
-        const double minimum = find_method(method.toStdString()).minimum_bits_per_entry(job.input->shape());
-        for (double budget : curve_budgets(std::max(*lowest, minimum), *highest))
-            if (std::find(job.budgets.begin(), job.budgets.end(), budget) == job.budgets.end())
-                plan.push_back({method, budget, true});
-    }
-    return plan;
+ComparisonRequest comparison_request(const ComparisonJob& job) {
+    ComparisonRequest request;
+    for (const QString& method : job.methods) request.methods.push_back(method.toStdString());
+    request.budgets = job.budgets;
+    request.curves = job.curves;
+    request.options.seed = job.seed;
+    return request;
 }
 
-void ComparisonWorker::run_point(const ComparisonJob& job, const QString& method, double budget, bool on_curve) {
-    const Tensor& a = *job.input;
+void ComparisonWorker::run_point(const ComparisonJob& job, const PlannedPoint& planned) {
+    MeasuredPoint measured = measure_point(*job.input, planned, comparison_request(job).options);
+    const ComparisonRow& row = measured.row;
     auto point = std::make_shared<ComparisonPoint>();
     point->job = job.id;
-    point->method = method;
-    point->budget = budget;
-    point->on_curve = on_curve;
-    QElapsedTimer timer;
-    timer.start();
-    try {
-        Approximation result = approximate(method.toStdString(), a, budget, job.seed);
-        point->met_budget = result.met_budget;
-        point->note = QString::fromStdString(result.note);
-        if (result.met_budget) {
-            point->bits_per_entry = double(result.bits) / double(a.size());
-            point->relative_error = relative_error(a, result.reconstruction);
-            point->bits_above_iid_floor = bits_above_iid_floor(point->bits_per_entry, point->relative_error);
-            if (const std::optional<ImageQuality> quality = image_quality(a, result.reconstruction)) {
-                point->psnr_db = quality->psnr_db;
-                point->ssim = quality->ssim;
-            }
-            point->reconstruction = std::make_shared<const Tensor>(std::move(result.reconstruction));
+    point->method = QString::fromStdString(row.method);
+    point->budget = row.budget;
+    point->on_curve = row.on_curve;
+    point->met_budget = measured.approximation.met_budget;
+    point->note = QString::fromStdString(row.note);
+    point->seconds = row.seconds;
+    if (point->met_budget) {
+        point->bits_per_entry = *row.bits_per_entry;
+        point->relative_error = *row.relative_error;
+        point->bits_above_iid_floor = bits_above_iid_floor(point->bits_per_entry, point->relative_error);
+        if (row.quality) {
+            point->psnr_db = row.quality->psnr_db;
+            point->ssim = row.quality->ssim;
         }
-    } catch (const std::exception& error) {
-        point->met_budget = false;
-        point->note = QString::fromUtf8(error.what());
+        point->reconstruction = std::make_shared<const Tensor>(std::move(measured.approximation.reconstruction));
     }
-    point->seconds = double(timer.nsecsElapsed()) * 1e-9;
     Q_EMIT point_ready(std::move(point));
 }
 

@@ -1,17 +1,18 @@
 #pragma once
-// Runs every (method, budget) of a comparison off the GUI thread and hands each result to
+// Runs a comparison (core's methods/comparison.h) off the GUI thread and hands each point to
 // the GUI as soon as it is ready, so the Compare chart fills in point by point.
 
 #include <QObject>
 #include <QString>
 #include <QStringList>
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
 
-#include "methods/method.h"
+#include "methods/comparison.h"
 #include "tensor/tensor.h"
 
 namespace signcut::gui {
@@ -24,8 +25,9 @@ struct ComparisonJob {
     bool curves = true;           // also each method's curve over the budgets' range (curve_budgets)
     std::uint64_t seed = 1;
 };
+ComparisonRequest comparison_request(const ComparisonJob& job);
 
-// One method at one budget: what `signcut-cli compare` prints as a row, plus the picture.
+// One method at one budget: a row of `signcut-cli compare` (measure_point's), plus the picture.
 struct ComparisonPoint {
     quint64 job = 0;
     QString method;
@@ -46,16 +48,13 @@ struct ComparisonPoint {
 struct ComparisonFloors {
     quint64 job = 0;
     std::vector<double> bits;
-    std::vector<double> iid, waterfilling, universal;  // relative errors at `bits`
+    std::array<std::vector<double>, 3> errors;  // relative errors at `bits`, in floor_table() order
 };
 
-// One (method, budget) of a job, in the order the worker computes them.
-struct PlannedPoint {
-    QString method;
-    double budget;
-    bool on_curve;
-};
-std::vector<PlannedPoint> comparison_plan(const ComparisonJob& job);
+// The (method, budget) points of a job, in the order the worker computes them.
+inline std::vector<PlannedPoint> comparison_plan(const ComparisonJob& job) {
+    return comparison_plan(comparison_request(job), job.input->shape());
+}
 
 class ComparisonWorker : public QObject {
     Q_OBJECT
@@ -77,7 +76,7 @@ Q_SIGNALS:
     void finished(quint64 job);
 
 private:
-    void run_point(const ComparisonJob& job, const QString& method, double budget, bool on_curve);
+    void run_point(const ComparisonJob& job, const PlannedPoint& planned);
     bool stale(quint64 job) const { return job < newest_job_; }
     std::atomic<quint64> newest_job_{0};
 };

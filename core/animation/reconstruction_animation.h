@@ -12,10 +12,16 @@
 #include <opencv2/core/mat.hpp>
 
 #include "scd/decomposition.h"
+#include "tensor/enum_names.h"
 
 namespace signcut {
 
 enum class WidthSchedule { linear, logarithmic };
+template <>
+struct EnumNames<WidthSchedule> {
+    static constexpr std::array<EnumName<WidthSchedule>, 2> names{
+        {{WidthSchedule::linear, "linear"}, {WidthSchedule::logarithmic, "log"}}};
+};
 
 struct AnimationOptions {
     int frames = 60;

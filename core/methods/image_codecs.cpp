@@ -14,18 +14,6 @@
 namespace signcut {
 namespace {
 
-const char* codec_name(ImageCodec codec) {
-    switch (codec) {
-        case ImageCodec::jpeg:
-            return "jpeg";
-        case ImageCodec::webp:
-            return "webp";
-        case ImageCodec::png:
-            return "png";
-    }
-    return "?";
-}
-
 std::size_t channel_count(const Shape& shape) { return shape.size() == 3 ? shape[2] : 1; }
 
 // 8-bit pixels in OpenCV's order (BGR): round(value · 255 / L).
@@ -56,7 +44,7 @@ std::vector<uchar> encode(const cv::Mat& pixels, ImageCodec codec, int quality) 
     }
     std::vector<uchar> file;
     try {
-        if (!cv::imencode(std::string(".") + codec_name(codec), pixels, file, parameters)) file.clear();
+        if (!cv::imencode(std::string(".") + to_string(codec), pixels, file, parameters)) file.clear();
     } catch (const cv::Exception&) {
         file.clear();  // e.g. WebP above 16383 pixels a side
     }
@@ -88,7 +76,7 @@ std::string rate_text(std::size_t bytes, std::size_t entries) {
 }
 
 std::string not_an_image(const Tensor& a, ImageCodec codec) {
-    std::string why = std::string(codec_name(codec)) +
+    std::string why = std::string(to_string(codec)) +
                       " codes pictures only (height x width, or x 3, values in [0, 1] or [0, 255]), not this " +
                       shape_to_string(a.shape()) + " tensor";
     if (a.size() > 0) {
@@ -125,7 +113,7 @@ Approximation codec_at_budget(const Tensor& image, ImageCodec codec, double bits
     }
     // Bisection: `low` fits, `high` does not.
     std::vector<uchar> best = encode(pixels, codec, 1);
-    if (best.empty()) return unmet(std::string("the ") + codec_name(codec) + " encoder refused this image");
+    if (best.empty()) return unmet(std::string("the ") + to_string(codec) + " encoder refused this image");
     if (!fits(best)) return unmet("quality 1 needs " + rate_text(best.size(), image.size()));
     int low = 1, high = 101;
     while (high - low > 1) {
@@ -139,7 +127,7 @@ Approximation codec_at_budget(const Tensor& image, ImageCodec codec, double bits
 
 double codec_minimum_bits_per_entry(const Shape& shape, ImageCodec codec) {
     const std::size_t entries = element_count(shape);
-    if (!is_image_shape(shape) || entries == 0) return 8.0;  // refused anyway; any positive rate
+    if (!is_picture_shape(shape) || entries == 0) return 8.0;  // refused anyway; any positive rate
     const std::size_t pixels = shape[0] * shape[1];
     // Above 4 Mpixels, not worth an encode on the caller's thread: the file's headers alone.
     if (pixels > (std::size_t(1) << 22)) return 8.0 * (codec == ImageCodec::jpeg ? 300.0 : 40.0) / double(entries);

@@ -6,10 +6,16 @@
 // Only images (height × width, or × 1 or 3, values in [0, 1] or [0, 255]) are accepted.
 
 #include "methods/method.h"
+#include "tensor/enum_names.h"
 
 namespace signcut {
 
 enum class ImageCodec { jpeg, webp, png };
+template <>
+struct EnumNames<ImageCodec> {
+    static constexpr std::array<EnumName<ImageCodec>, 3> names{
+        {{ImageCodec::jpeg, "jpeg"}, {ImageCodec::webp, "webp"}, {ImageCodec::png, "png"}}};
+};
 
 // JPEG and WebP: the largest quality (1–100) whose whole file fits B bits per entry, found by
 // bisection (file size grows with quality). PNG: met only when its lossless file fits.

@@ -88,12 +88,8 @@ void require_same_shape(const Tensor& a, const Tensor& b) {
 
 }  // namespace
 
-bool is_image_shape(const Shape& shape) {
-    return shape.size() == 2 || (shape.size() == 3 && (shape[2] == 1 || shape[2] == 3));
-}
-
 std::optional<double> image_data_range(const Tensor& image) {
-    if (!is_image_shape(image.shape()) || image.size() == 0) return std::nullopt;
+    if (!is_picture_shape(image.shape()) || image.size() == 0) return std::nullopt;
     const auto [lo, hi] = std::minmax_element(image.data().begin(), image.data().end());
     if (!(*lo >= 0.0f) || !(*hi <= 255.0f)) return std::nullopt;  // also refuses NaN
     return *hi <= 1.0f ? 1.0 : 255.0;
@@ -116,7 +112,7 @@ double psnr_db(const Tensor& reference, const Tensor& approximation, double data
 
 std::optional<double> structural_similarity(const Tensor& reference, const Tensor& approximation, double data_range) {
     require_same_shape(reference, approximation);
-    if (!is_image_shape(reference.shape()))
+    if (!is_picture_shape(reference.shape()))
         throw std::invalid_argument("SSIM needs an image, not " + shape_to_string(reference.shape()));
     const std::size_t rows = reference.dim(0), cols = reference.dim(1);
     if (rows < std::size_t(kWindow) || cols < std::size_t(kWindow)) return std::nullopt;

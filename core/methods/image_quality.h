@@ -14,12 +14,10 @@
 
 #include <optional>
 
+#include "tensor/matrix_views.h"  // is_picture_shape
 #include "tensor/tensor.h"
 
 namespace signcut {
-
-// Height × width, or height × width × 1 or 3.
-bool is_image_shape(const Shape& shape);
 
 // L for an image of this shape and these values, or nothing when `image` is not an image
 // (another shape, or values outside [0, 255]).

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scd/outliers.h"
+#include "tensor/matrix_views.h"  // as_matrices: the matrices a method sees
 #include "tensor/tensor.h"
 
 namespace signcut {
@@ -75,12 +76,5 @@ double bits_above_iid_floor(double bits_per_entry, double relative_error);
 // Budgets for a method's rate–distortion curve from `lowest` to `highest` bits per entry:
 // `per_octave` points per doubling on a log scale, both ends included.
 std::vector<double> curve_budgets(double lowest, double highest, int per_octave = 4);
-
-// The matrices a method sees: a matrix as it is, an image (height × width × c) one per
-// channel, a vector as 1 × n, higher orders unfolded as n_0 × (the rest).
-std::vector<Tensor> as_matrices(const Tensor& a);
-Tensor from_matrices(const std::vector<Tensor>& matrices, const Shape& shape);
-// The (rows, cols) of each matrix of as_matrices for a tensor of this shape.
-std::vector<std::pair<std::size_t, std::size_t>> matrix_sides(const Shape& shape);
 
 }  // namespace signcut

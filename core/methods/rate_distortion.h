@@ -8,6 +8,7 @@
 //     guarantee is the water-filling floor at R − 0.11 (the proof is not constructive).
 
 #include <array>
+#include <string_view>
 #include <vector>
 
 #include "tensor/tensor.h"
@@ -34,12 +35,14 @@ private:
     double entries_ = 0.0;
 };
 
-// The three floors at a budget under the names compare reports them by (signcut-cli compare,
-// the Python module): bound-iid, bound-waterfilling, bound-universal.
-struct NamedFloor {
-    const char* name;
-    double relative_error;
+// The three floors, the one list of their names (as compare reports them), chart labels and
+// descriptions; floor_errors gives their errors in this order.
+struct FloorInfo {
+    std::string_view name;         // bound-iid, bound-waterfilling, bound-universal
+    std::string_view label;        // short, for a chart's legend
+    std::string_view description;  // a sentence or two, for tooltips and --help
 };
-std::array<NamedFloor, 3> named_floors(const WaterFillingFloor& floor, double bits_per_entry);
+const std::array<FloorInfo, 3>& floor_table();
+std::array<double, 3> floor_errors(const WaterFillingFloor& floor, double bits_per_entry);
 
 }  // namespace signcut

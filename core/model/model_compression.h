@@ -23,6 +23,7 @@
 #include "model/shard_plan.h"
 #include "scd/decomposition.h"
 #include "scd/outliers.h"
+#include "tensor/enum_names.h"
 
 namespace signcut {
 
@@ -31,6 +32,11 @@ class ScdzReader;
 // How a tensor of order > 2 is decomposed: unfolded as n_0 × (the rest), as (the rest) ×
 // n_last, or as the order-k tensor itself.
 enum class FlattenRule { first, last, tensor };
+template <>
+struct EnumNames<FlattenRule> {
+    static constexpr std::array<EnumName<FlattenRule>, 3> names{
+        {{FlattenRule::first, "first"}, {FlattenRule::last, "last"}, {FlattenRule::tensor, "tensor"}}};
+};
 
 struct ModelCompressionOptions {
     double bits_per_entry = 8.0;  // budget per tensor, .scd headers included

@@ -2,7 +2,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "io/enum_names.h"
 #include "io/file_access.h"
 #include "io/sharded_checkpoint.h"
 

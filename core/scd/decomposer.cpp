@@ -51,24 +51,6 @@ constexpr double kOutlierGainMargin = 2.0;
 
 }  // namespace
 
-const char* stop_reason_name(StopReason reason) {
-    switch (reason) {
-        case StopReason::running:
-            return "running";
-        case StopReason::width:
-            return "width";
-        case StopReason::bits_per_entry:
-            return "bits_per_entry";
-        case StopReason::target_error:
-            return "target_error";
-        case StopReason::exhausted:
-            return "exhausted";
-        case StopReason::cancelled:
-            return "cancelled";
-    }
-    return "unknown";
-}
-
 Decomposer::Decomposer(Tensor input, DecomposeOptions options)
     : options_(options), kernels_(options.kernels ? *options.kernels : active_kernels()) {
     check_options(input, options_);

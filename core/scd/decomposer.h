@@ -41,7 +41,16 @@ struct DecomposeOptions {
 };
 
 enum class StopReason { running, width, bits_per_entry, target_error, exhausted, cancelled };
-const char* stop_reason_name(StopReason reason);
+template <>
+struct EnumNames<StopReason> {
+    static constexpr std::array<EnumName<StopReason>, 6> names{{{StopReason::running, "running"},
+                                                                 {StopReason::width, "width"},
+                                                                 {StopReason::bits_per_entry, "bits_per_entry"},
+                                                                 {StopReason::target_error, "target_error"},
+                                                                 {StopReason::exhausted, "exhausted"},
+                                                                 {StopReason::cancelled, "cancelled"}}};
+};
+inline const char* stop_reason_name(StopReason reason) { return to_string(reason); }
 
 struct Progress {
     std::size_t width = 0;

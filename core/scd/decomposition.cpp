@@ -18,16 +18,10 @@ namespace signcut {
 
 std::size_t coefficient_bytes(CoeffPrecision precision) { return precision == CoeffPrecision::f32 ? 4 : 2; }
 
-const char* precision_name(CoeffPrecision precision) {
-    switch (precision) {
-        case CoeffPrecision::f32:
-            return "f32";
-        case CoeffPrecision::f16:
-            return "f16";
-        case CoeffPrecision::bf16:
-            return "bf16";
-    }
-    return "unknown";
+CoeffPrecision parse_precision(std::string_view name) {
+    if (const auto precision = parse_enum<CoeffPrecision>(name)) return *precision;
+    throw std::invalid_argument("precision must be " + enum_choices<CoeffPrecision>() + ", not '" + std::string(name) +
+                                "'");
 }
 
 float round_to_precision(float value, CoeffPrecision precision) {

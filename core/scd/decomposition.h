@@ -6,15 +6,23 @@
 #include <span>
 #include <vector>
 
+#include "tensor/enum_names.h"
 #include "tensor/tensor.h"
 
 namespace signcut {
 
 // How the coefficients c_j are stored (the engine rounds each c_j to it before using it).
 enum class CoeffPrecision : std::uint8_t { f32 = 0, f16 = 1, bf16 = 2 };
+template <>
+struct EnumNames<CoeffPrecision> {
+    static constexpr std::array<EnumName<CoeffPrecision>, 3> names{
+        {{CoeffPrecision::f32, "f32"}, {CoeffPrecision::f16, "f16"}, {CoeffPrecision::bf16, "bf16"}}};
+};
+inline const char* precision_name(CoeffPrecision precision) { return to_string(precision); }
+// The precision called `name`; std::invalid_argument listing the names otherwise.
+CoeffPrecision parse_precision(std::string_view name);
 
 std::size_t coefficient_bytes(CoeffPrecision precision);
-const char* precision_name(CoeffPrecision precision);
 float round_to_precision(float value, CoeffPrecision precision);
 
 // Exact byte count of the .scd file holding `width` cuts of a tensor of this shape

@@ -7,24 +7,6 @@
 
 namespace signcut {
 
-std::string_view isa_name(Isa isa) {
-    switch (isa) {
-        case Isa::scalar:
-            return "scalar";
-        case Isa::avx2:
-            return "avx2";
-        case Isa::avx512:
-            return "avx512";
-    }
-    return "unknown";
-}
-
-std::optional<Isa> isa_from_name(std::string_view name) {
-    for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512})
-        if (isa_name(isa) == name) return isa;
-    return std::nullopt;
-}
-
 bool isa_supported(Isa isa) {
     switch (isa) {
         case Isa::scalar:
@@ -59,7 +41,7 @@ Isa choose_isa(const char* requested, bool (*supported)(Isa)) {
         return Isa::scalar;
     }
     const std::string setting = "SIGNCUT_ISA=" + std::string(requested);
-    const std::optional<Isa> isa = isa_from_name(requested);
+    const std::optional<Isa> isa = parse_enum<Isa>(requested);
     if (!isa)
         throw std::runtime_error(setting +
                                  ": no such instruction set (scalar, avx2 or avx512; unset: the best this CPU runs)");

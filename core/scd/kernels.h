@@ -8,9 +8,16 @@
 #include <optional>
 #include <string_view>
 
+#include "tensor/enum_names.h"
+
 namespace signcut {
 
 enum class Isa { scalar, avx2, avx512 };
+template <>
+struct EnumNames<Isa> {
+    static constexpr std::array<EnumName<Isa>, 3> names{
+        {{Isa::scalar, "scalar"}, {Isa::avx2, "avx2"}, {Isa::avx512, "avx512"}}};
+};
 
 inline constexpr std::size_t kMaxAccumulateRows = 8;
 // Lookup tables of add_table_lookups: 16 entries (the sign patterns of four cuts), at most
@@ -64,8 +71,7 @@ struct Kernels {
                          float* next_costs, std::uint8_t* choices);
 };
 
-std::string_view isa_name(Isa isa);
-std::optional<Isa> isa_from_name(std::string_view name);
+inline std::string_view isa_name(Isa isa) { return to_string(isa); }
 bool isa_supported(Isa isa);
 
 // The kernels of one instruction set; throws if this CPU lacks it.

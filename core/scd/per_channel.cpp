@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "methods/method.h"
+#include "tensor/matrix_views.h"
 
 namespace signcut {
 
@@ -11,7 +11,7 @@ PerChannelDecomposer::PerChannelDecomposer(const Tensor& input, bool split, cons
         parts_.push_back(std::make_unique<Decomposer>(input, options));
         return;
     }
-    if (input.order() != 3 || input.dim(2) > 4)
+    if (!is_channel_stack(input.shape()))
         throw std::invalid_argument("per-channel decomposition: the input is not a picture");
     for (Tensor& channel : as_matrices(input))
         parts_.push_back(std::make_unique<Decomposer>(std::move(channel), options));

@@ -14,7 +14,6 @@
 #include "bindings.h"
 #include "interruptible.h"
 #include "matmul.h"
-#include "io/enum_names.h"
 #include "io/scd_file.h"
 #include "option_checks.h"
 #include "scd/decomposer.h"
@@ -37,19 +36,6 @@ struct DecompositionResult {
 py::array_t<float> matmul(const DecompositionResult& r, const py::object& x) {
     if (!r.product) r.product = std::make_shared<const ScdProduct>(r.decomposition, r.decomposition.width());
     return matmul_from_bits(x, [product = r.product](const Tensor& xs) { return scd_product(*product, xs); });
-}
-
-CoeffPrecision parse_precision(const std::string& name) {
-    if (const auto precision = parse_enum<CoeffPrecision>(name)) return *precision;
-    throw std::invalid_argument("precision must be " + enum_choices<CoeffPrecision>() + ", not '" + name + "'");
-}
-
-// outliers="auto" or a count (0: none), as signcut-cli decompose --outliers.
-OutlierPolicy parse_outliers(const py::object& outliers) {
-    if (py::isinstance<py::str>(outliers)) return parse_outlier_policy(outliers.cast<std::string>());
-    if (py::isinstance<py::int_>(outliers) && !py::isinstance<py::bool_>(outliers))
-        return {.count = std::size_t(whole_number("outliers", outliers.cast<std::int64_t>()))};
-    throw std::invalid_argument("outliers must be 'auto' or a count of entries (0: none)");
 }
 
 DecompositionResult decompose(const py::object& a, std::optional<std::int64_t> width,

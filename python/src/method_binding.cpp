@@ -2,8 +2,6 @@
 #include <pybind11/stl.h>
 
 #include <atomic>
-#include <chrono>
-#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,9 +13,8 @@
 #include "interruptible.h"
 #include "matmul.h"
 #include "methods/dbf_product.h"
-#include "methods/image_quality.h"
+#include "methods/comparison.h"
 #include "methods/method.h"
-#include "methods/rate_distortion.h"
 #include "option_checks.h"
 
 namespace signcut::python {
@@ -94,87 +91,49 @@ ApproximationResult approximate_array(const py::object& a, const std::string& me
     return out;
 }
 
-// One row of signcut-cli compare --json.
-struct CompareRow {
-    std::string method, point, note;
-    double budget = 0, seconds = 0;
-    std::optional<double> bits_per_entry, relative_error, bits_above_iid_floor;
-    std::optional<ImageQuality> quality;  // on pictures: PSNR and SSIM, as the CLI's psnr_db and ssim
-};
-
-std::optional<double> above_floor(double bits, double error) {
-    return error > 0 ? std::optional(bits_above_iid_floor(bits, error)) : std::nullopt;
+py::dict row_dict(const ComparisonRow& row) {
+    py::dict d;
+    for_each_row_field(row, [&](std::string_view key, const RowValue& value) {
+        py::str name(key.data(), key.size());
+        if (const double* number = std::get_if<double>(&value)) d[name] = *number;
+        else if (const std::string* text = std::get_if<std::string>(&value)) d[name] = *text;
+        else d[name] = py::none();
+    });
+    return d;
 }
 
 py::list compare(const py::object& a, const std::vector<double>& bits, std::optional<std::vector<std::string>> methods,
-                 std::int64_t seed, std::int64_t group_size, std::int64_t dbf_iterations) {
+                 std::int64_t seed, std::int64_t group_size, std::int64_t dbf_iterations, bool curves,
+                 const py::object& outliers, std::int64_t tcq_state_bits) {
     if (bits.empty()) throw std::invalid_argument("bits needs at least one budget");
     for (double b : bits) check_budget(b);
-    const std::vector<std::string> names = methods ? *methods : method_names();
-    for (const std::string& name : names) check_method(name);
-    MethodOptions options = method_options(seed, group_size, dbf_iterations);
+    ComparisonRequest request;
+    request.methods = methods ? *methods : method_names();
+    for (const std::string& name : request.methods) check_method(name);
+    request.budgets = bits;
+    request.curves = curves;
+    request.options = method_options(seed, group_size, dbf_iterations);
+    request.options.outliers = parse_outliers(outliers);
+    request.options.trellis_state_bits = int(whole_number("tcq_state_bits", tcq_state_bits));
     const ArrayInput input(a);
     const Tensor& tensor = input.tensor();
     check_finite(tensor);
 
-    std::vector<CompareRow> rows;
+    std::vector<ComparisonRow> rows;
     std::atomic<bool> cancelled{false};
-    // Cancelled between (method, budget) runs: a run itself cannot be interrupted.
+    // Cancelled between points: a point itself cannot be interrupted.
     run_interruptible(
         [&] {
-            for (const std::string& name : names)
-                for (double budget : bits) {
-                    if (cancelled) return;
-                    const auto start = std::chrono::steady_clock::now();
-                    options.bits_per_entry = budget;
-                    const Approximation result = approximate(name, tensor, options);
-                    CompareRow row{name,
-                                   "budget",
-                                   result.note,
-                                   budget,
-                                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
-                                   std::nullopt,
-                                   std::nullopt,
-                                   std::nullopt,
-                                   std::nullopt};
-                    if (result.met_budget) {
-                        const double b = double(result.bits) / double(tensor.size());
-                        const double error = relative_error(tensor, result.reconstruction);
-                        row.bits_per_entry = b;
-                        row.relative_error = error;
-                        row.bits_above_iid_floor = above_floor(b, error);
-                        row.quality = image_quality(tensor, result.reconstruction);
-                    }
-                    rows.push_back(std::move(row));
-                }
-            const WaterFillingFloor floor(tensor);
-            for (double budget : bits) {
-                for (const auto& [name, error] : named_floors(floor, budget))
-                    rows.push_back({name, "budget", "Gaussian rate-distortion bound, not a method", budget, 0.0, budget,
-                                    error, above_floor(budget, error), std::nullopt});
+            for (const PlannedPoint& point : comparison_plan(request, tensor.shape())) {
+                if (cancelled) return;
+                rows.push_back(measure_point(tensor, point, request.options).row);
             }
+            for (ComparisonRow& row : floor_rows(tensor, request.budgets)) rows.push_back(std::move(row));
         },
         [&] { cancelled = true; });
 
     py::list out;
-    for (const CompareRow& row : rows) {
-        py::dict d;
-        d["method"] = row.method;
-        d["budget"] = row.budget;
-        d["point"] = row.point;
-        d["seconds"] = row.seconds;
-        d["bits_per_entry"] = row.bits_per_entry;
-        d["relative_error"] = row.relative_error;
-        d["bits_above_iid_floor"] = row.bits_above_iid_floor;
-        // As the CLI's JSON: "inf" for the PSNR of an exact copy, None off pictures.
-        d["psnr_db"] = !row.quality                       ? py::object(py::none())
-                       : std::isinf(row.quality->psnr_db) ? py::object(py::str("inf"))
-                                                          : py::object(py::float_(row.quality->psnr_db));
-        d["ssim"] =
-            row.quality && row.quality->ssim ? py::object(py::float_(*row.quality->ssim)) : py::object(py::none());
-        if (!row.note.empty()) d["note"] = row.note;
-        out.append(d);
-    }
+    for (const ComparisonRow& row : rows) out.append(row_dict(row));
     return out;
 }
 
@@ -214,12 +173,17 @@ Raises ValueError for an unknown method, a budget ≤ 0, NaN/Inf, empty or non-f
 
     module.def("compare", &compare, py::arg("a"), py::arg("bits") = std::vector<double>{1, 2, 4, 8, 16},
                py::arg("methods") = py::none(), py::kw_only(), py::arg("seed") = 1, py::arg("group_size") = 0,
-               py::arg("dbf_iterations") = 0,
+               py::arg("dbf_iterations") = 0, py::arg("curves") = false, py::arg("outliers") = "auto",
+               py::arg("tcq_state_bits") = 12,
                R"(Every method (or those named) at every budget, then the Gaussian rate-distortion floors.
 
-Returns the rows of signcut-cli compare --json as dicts: method, budget, point, seconds,
-bits_per_entry, relative_error, bits_above_iid_floor (None where a budget was not met or the
-error is 0) and note. The GIL is released; Ctrl-C stops between (method, budget) runs.)");
+Returns the rows of signcut-cli compare --json as dicts, with the same keys in the same order:
+method, budget, point, bits_per_entry, relative_error, bits_above_iid_floor (None where a budget
+was not met or the error is 0), psnr_db, ssim (None off pictures; psnr_db "inf" for an exact
+copy), seconds and note (when there is one). The options are the CLI's: curves (each method's
+curve, rows with point "curve"), outliers ("auto", 0 or a count: entries kept apart by scd,
+scd-refit, rtn and kashin), tcq_state_bits (tcq's L). Budgets asked come first, all methods at
+each, then the curves. The GIL is released; Ctrl-C stops between points.)");
 }
 
 }  // namespace signcut::python

@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+import pytest
 
 import signcut
 
@@ -46,13 +47,19 @@ def test_converted_inputs_give_the_same_cuts_as_float32(cli, tmp_path):
         assert (tmp_path / "py.scd").read_bytes() == (tmp_path / "cli.scd").read_bytes()
 
 
-def test_compare_rows_are_the_cli_json_rows(cli, tmp_path):
+@pytest.mark.parametrize("options", [{}, {"curves": True, "outliers": 0, "tcq_state_bits": 10}])
+def test_compare_rows_are_the_cli_json_rows(cli, tmp_path, options):
     a = np.random.default_rng(2).standard_normal((24, 32)).astype(np.float32)
     np.save(tmp_path / "a.npy", a)
-    names = ["scd", "rtn", "svd"]
-    expected = json.loads(cli("compare", tmp_path / "a.npy", "--bits", "2,4", "--methods", ",".join(names), "--json"))
-    rows = signcut.compare(a, bits=[2, 4], methods=names)
+    names = ["scd", "rtn", "svd", "tcq"]
+    flags = ["--curves", "--outliers", "0", "--tcq-state-bits", "10"] if options else []
+    expected = json.loads(
+        cli("compare", tmp_path / "a.npy", "--bits", "2,4", "--methods", ",".join(names), "--json", *flags))
+    rows = signcut.compare(a, bits=[2, 4], methods=names, **options)
     assert len(rows) == len(expected)
+    assert ([r["point"] for r in rows].count("curve") > 0) == bool(options)
+    assert list(rows[0]) == ["method", "budget", "point", "bits_per_entry", "relative_error",
+                             "bits_above_iid_floor", "psnr_db", "ssim", "seconds"] + (["note"] if "note" in rows[0] else [])
     for row, want in zip(rows, expected):
         assert row.pop("seconds") >= 0 and want.pop("seconds") >= 0
         assert row == want

@@ -12,6 +12,7 @@
 
 #include "comparison_worker.h"
 #include "methods/method.h"
+#include "methods/rate_distortion.h"
 
 namespace signcut::gui {
 namespace {
@@ -30,19 +31,17 @@ QColor method_colour(const QString& method) {
     return info ? QColor(qstring(info->colour)) : QColor(Qt::darkGray);
 }
 
+// How each floor of floor_table() is drawn, in its order.
 struct FloorStyle {
-    const char* name;
-    const char* label;
     Qt::PenStyle pen;
     QColor colour;
 };
-const FloorStyle kFloors[] = {
-    // Floors for Gaussian data: real images and weights, with structure beyond their second
-    // moments, can lie below them.
-    {"bound-iid", "Gaussian-only floor: i.i.d.", Qt::DotLine, QColor(0x60, 0x60, 0x60)},
-    {"bound-waterfilling", "Gaussian-only floor: water-filling", Qt::DashLine, QColor(0x20, 0x20, 0x20)},
-    {"bound-universal", "universal codebook (+0.11 bit)", Qt::DashDotLine, QColor(0x90, 0x90, 0x90)},
+const FloorStyle kFloorStyles[] = {
+    {Qt::DotLine, QColor(0x60, 0x60, 0x60)},
+    {Qt::DashLine, QColor(0x20, 0x20, 0x20)},
+    {Qt::DashDotLine, QColor(0x90, 0x90, 0x90)},
 };
+static_assert(std::size(kFloorStyles) == std::tuple_size_v<std::decay_t<decltype(floor_table())>>);
 
 // The axis range [low, high] rounded outwards to multiples of `step`.
 std::pair<double, double> rounded_range(double low, double high, double step) {
@@ -53,22 +52,9 @@ std::pair<double, double> rounded_range(double low, double high, double step) {
 
 QString comparison_description(const QString& name) {
     if (const MethodInfo* info = registered(name)) return qstring(info->description);
-    static const std::map<QString, QString> text{
-        {"bound-iid",
-         "Rate–distortion floor for i.i.d. Gaussian entries of the same energy: error 2^(−R). "
-         "No code at R bits per entry does better on such data; data that is not Gaussian (a photo, "
-         "with its smooth regions) can lie below it."},
-        {"bound-waterfilling",
-         "Rate–distortion floor for Gaussian rows with this data's column covariance "
-         "(reverse water-filling over its eigenvalues): the best any codebook could do on Gaussian data of "
-         "that covariance. Data with more structure than its covariance can lie below it."},
-        {"bound-universal",
-         "Guarantee of the universal codebook (Harbuzova, Ordentlich, Polyanskiy 2026): one "
-         "codebook that does, for every covariance, as well as water-filling at 0.11 bit per "
-         "entry more. Its proof uses random Gaussian codebooks and is not constructive."},
-    };
-    const auto found = text.find(name);
-    return found == text.end() ? name : found->second;
+    for (const FloorInfo& floor : floor_table())
+        if (name == qstring(floor.name)) return qstring(floor.description);
+    return name;
 }
 
 QString measure_title(ComparisonMeasure measure) {
@@ -93,14 +79,15 @@ ComparisonChart::ComparisonChart(QWidget* parent) : ChartView(4, parent) {
     chart->addAxis(error_axis_, Qt::AlignLeft);
     chart->addAxis(value_axis_, Qt::AlignLeft);
 
-    for (const FloorStyle& style : kFloors) {
+    for (std::size_t f = 0; f < floor_table().size(); ++f) {
+        const FloorStyle& style = kFloorStyles[f];
         auto* series = new QLineSeries;
-        series->setName(style.label);
+        series->setName(qstring(floor_table()[f].label));
         series->setPen(QPen(style.colour, 1.6, style.pen));
         chart->addSeries(series);
         series->attachAxis(bits_axis_);
         series->attachAxis(error_axis_);  // relative errors: shown with that measure only
-        const QString name = style.name;
+        const QString name = qstring(floor_table()[f].name);
         tooltip_on_hover(series, [name](const QPointF& point) {
             return tr("<b>%1</b><br>%2 bits per entry: %3")
                        .arg(name, QString::number(point.x(), 'g', 3))
@@ -274,12 +261,11 @@ void ComparisonChart::add_point(const ComparisonPoint& point) {
 }
 
 void ComparisonChart::set_floors(const ComparisonFloors& floors) {
-    const std::vector<double>* curves[] = {&floors.iid, &floors.waterfilling, &floors.universal};
-    for (std::size_t f = 0; f < std::size(kFloors); ++f) {
+    for (std::size_t f = 0; f < floor_table().size(); ++f) {
         QList<QPointF> points;
         for (std::size_t i = 0; i < floors.bits.size(); ++i)
-            if ((*curves[f])[i] > 0) points.append(QPointF(floors.bits[i], (*curves[f])[i]));
-        floors_[kFloors[f].name]->replace(points);
+            if (floors.errors[f][i] > 0) points.append(QPointF(floors.bits[i], floors.errors[f][i]));
+        floors_[qstring(floor_table()[f].name)]->replace(points);
         for (const QPointF& p : points)
             if (p.x() <= largest_budget_ * 1.01) smallest_floor_ = std::min(smallest_floor_, p.y());
     }

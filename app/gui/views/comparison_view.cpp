@@ -16,6 +16,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "charts/comparison_chart.h"
 #include "views/colour_scale.h"
@@ -59,14 +60,13 @@ protected:
     }
 };
 
+// The budgets typed, or none when the text is not a list of budgets (the status bar says so).
 std::vector<double> parse_budgets(const QString& text) {
-    std::vector<double> budgets;
-    for (const QString& part : text.split(',', Qt::SkipEmptyParts)) {
-        bool ok = false;
-        const double b = part.trimmed().toDouble(&ok);
-        if (ok && b > 0 && b <= 64) budgets.push_back(b);
+    try {
+        return parse_budget_list(text.toStdString());
+    } catch (const std::invalid_argument&) {
+        return {};
     }
-    return budgets;
 }
 
 }  // namespace

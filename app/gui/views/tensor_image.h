@@ -7,6 +7,7 @@
 
 #include <utility>
 
+#include "tensor/matrix_views.h"
 #include "tensor/tensor.h"
 
 namespace signcut::gui {
@@ -15,7 +16,7 @@ namespace signcut::gui {
 QImage photo_image(const Tensor& image);
 // Height × width × 3 is drawn as a colour picture; .scd files do not say whether they came
 // from an image, so their shape decides.
-inline bool looks_like_photo(const Shape& shape) { return shape.size() == 3 && shape[2] == 3; }
+inline bool looks_like_photo(const Shape& shape) { return is_colour_picture_shape(shape); }
 // A matrix as a heat map: −limit → blue, 0 → white, +limit → red.
 QImage heat_map(const Tensor& matrix, float limit);
 QColor diverging_colour(float t);  // t in [−1, 1]
