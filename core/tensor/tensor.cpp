@@ -22,8 +22,10 @@ namespace {
 // its SSE3 "Prescott" kernels on a model it does not know, e.g. Intel's Emerald Rapids
 // (family 6, model 207): half the speed of its AVX-512 kernels there (DBF, 512², measured).
 // On such a fallback, the CPU's own features choose instead, through OpenBLAS's own start-up
-// path (OPENBLAS_CORETYPE, read by gotoblas_dynamic_init); before any product, and never
-// over a core type the user set.
+// path (OPENBLAS_CORETYPE, read by gotoblas_dynamic_init), never over a core type the user
+// set. This runs as the core is loaded: before main in the programs; at import in Python,
+// where numpy may have used the same OpenBLAS already (between its calls, which is safe:
+// checked with a product before and after the switch).
 bool choose_blas_kernels_by_features() {
     if (std::getenv("OPENBLAS_CORETYPE") || std::string_view(openblas_get_corename()) != "Prescott") return false;
     const char* core = nullptr;
