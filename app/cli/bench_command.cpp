@@ -92,9 +92,9 @@ int bench_command(const QStringList& arguments) {
     parser.setApplicationDescription(
         "Times the signed cut engine beside Eigen's dense float GEMV on the same matrix (one full read\n"
         "of it on one core, timed between the engine's cuts so both see the same load) and one\n"
-        "streaming read of it on all cores (the physical limit of a pass), the\n"
-        "engine's scalar single-thread path and the straightforward dense implementation (one Eigen\n"
-        "GEMV per half-step), all in one run.");
+        "streaming read of it on all cores (the physical limit of a pass), the engine on one\n"
+        "thread (the 1 → all threads speed-up), its scalar single-thread path and the\n"
+        "straightforward dense implementation (one Eigen GEMV per half-step), all in one run.");
     parser.addOptions({
         {"size", "N for an N×N N(0,1) matrix, or ROWSxCOLS (default 1024).", "N", "1024"},
         {"input", "Benchmark on this file instead (e.g. the cat photo).", "FILE"},
