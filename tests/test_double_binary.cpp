@@ -6,9 +6,12 @@
 #include <oneapi/tbb/global_control.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 #include <utility>
 
 #include "methods/double_binary.h"
+#include "tensor/dense_products.h"
 #include "tensor/random_tensor.h"
 
 using namespace signcut;
@@ -49,6 +52,16 @@ private Q_SLOTS:
         QVERIFY(std::ranges::equal(one.approximation.reconstruction.data(),
                                    many_threads.approximation.reconstruction.data()));
         QCOMPARE(one.error_by_iteration, many_threads.error_by_iteration);
+    }
+
+    void blasUsesTheCpusVectorKernels() {
+        // OpenBLAS falls back to its SSE3 "Prescott" kernels on CPU models it does not know
+        // (tensor.cpp then chooses by the CPU's features), at half DBF's speed.
+        const std::string kernels = dense_product_kernels();
+        if (kernels.rfind("OpenBLAS", 0) != 0 || std::getenv("OPENBLAS_CORETYPE"))
+            QSKIP("not OpenBLAS, or its core type set by hand");
+        if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) QSKIP("a CPU without AVX2 and FMA");
+        QVERIFY2(kernels != "OpenBLAS Prescott", kernels.c_str());
     }
 
     void differentSeedsGiveDifferentResults() {

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "cli/bench_products.h"
+#include "cli/bench_trellis.h"
 #include "cli/bench_units.h"
 #include "cli/cli_support.h"
 #include "cli/commands.h"
@@ -91,9 +92,9 @@ int bench_command(const QStringList& arguments) {
     parser.setApplicationDescription(
         "Times the signed cut engine beside Eigen's dense float GEMV on the same matrix (one full read\n"
         "of it on one core, timed between the engine's cuts so both see the same load) and one\n"
-        "streaming read of it on all cores (the physical limit of a pass), the\n"
-        "engine's scalar single-thread path and the straightforward dense implementation (one Eigen\n"
-        "GEMV per half-step), all in one run.");
+        "streaming read of it on all cores (the physical limit of a pass), the engine on one\n"
+        "thread (the 1 → all threads speed-up), its scalar single-thread path and the\n"
+        "straightforward dense implementation (one Eigen GEMV per half-step), all in one run.");
     parser.addOptions({
         {"size", "N for an N×N N(0,1) matrix, or ROWSxCOLS (default 1024).", "N", "1024"},
         {"input", "Benchmark on this file instead (e.g. the cat photo).", "FILE"},
@@ -106,11 +107,17 @@ int bench_command(const QStringList& arguments) {
         {"bits", "With --products: budgets in bits per entry (default 1,2,4).", "LIST", "1,2,4"},
         {"methods", "With --products: scd, dbf or both (default scd,dbf).", "LIST", "scd,dbf"},
         {"batch", "With --products: vectors per product, 1 to 64, or a list (default 1).", "B", "1"},
-        {"repetitions", "With --products: repetitions (each the fastest of 3 runs), the median kept (default 11).", "N",
-         "11"},
+        {"repetitions",
+         "With --products: repetitions (each the fastest of 3 runs), the median kept (default 11); with --trellis: "
+         "whole runs on all threads and on one, the medians kept (default 5).",
+         "N", "11"},
+        {"trellis",
+         "Time the whole tail-biting trellis quantiser (L = 12, K = 2, sequences of 256) on 2^20 N(0,1) entries "
+         "instead, on all threads and on one."},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
     if (parser.isSet("products")) return bench_products(parser);
+    if (parser.isSet("trellis")) return bench_trellis(parser);
 
     const std::uint64_t seed = parse_count(parser, "seed");
     const Tensor input = parser.isSet("input") ? load_input(parser.value("input").toStdString()).tensor
@@ -137,6 +144,11 @@ int bench_command(const QStringList& arguments) {
     const int threads = options.threads > 0 ? options.threads : tbb::info::default_concurrency();
     const std::size_t prefix = std::min(compare, done);
     const double engine_prefix = engine.time_at[prefix - 1];
+
+    DecomposeOptions one_thread = options;
+    one_thread.threads = 1;
+    const EngineRun one_thread_run = run_engine(input, prefix, one_thread);
+    const double speedup_vs_one_thread = one_thread_run.time_at.back() / engine_prefix;
 
     DecomposeOptions scalar = options;
     scalar.threads = 1;
@@ -166,6 +178,7 @@ int bench_command(const QStringList& arguments) {
         {"relative_error", engine.relative_error},
         {"compare_width", qint64(prefix)},
         {"speedup_vs_scalar", speedup_vs_scalar},
+        {"speedup_vs_one_thread", speedup_vs_one_thread},
     };
     if (input.order() == 2) {
         const ReferenceResult reference = reference_decomposition(input, prefix, seed);
@@ -208,6 +221,9 @@ int bench_command(const QStringList& arguments) {
     print_line(QString("ratio vs GEMV     %1 (engine seconds per cut / GEMV seconds)").arg(number("ratio_vs_gemv", 3)));
     print_line(QString("ratio vs stream   %1 (engine seconds per cut / one read of R on all cores)")
                    .arg(number("ratio_vs_stream", 3)));
+    print_line(QString("vs 1 thread       %1× faster over the first %2 cuts (same kernels)")
+                   .arg(number("speedup_vs_one_thread", 3))
+                   .arg(prefix));
     print_line(
         QString("vs scalar, 1 thr  %1× faster over the first %2 cuts").arg(number("speedup_vs_scalar", 3)).arg(prefix));
     if (result.contains("speedup_vs_reference"))

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 
 #include "methods/parallel_product.h"
@@ -17,8 +18,12 @@
 namespace signcut {
 namespace {
 
-using Matrix = Eigen::MatrixXd;
-using Vector = Eigen::VectorXd;
+// The ADMM runs in float (its products at twice double's speed); the ridge systems are
+// factorised in double, where a ridge of 0.03 leaves them conditioned up to about 150.
+using Matrix = Eigen::MatrixXf;
+using Vector = Eigen::VectorXf;
+using MatrixD = Eigen::MatrixXd;
+using VectorD = Eigen::VectorXd;
 using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 // The authors' constants (find_other2 and svd_abs in usamec/double_binary).
@@ -30,8 +35,10 @@ constexpr int kPowerSteps = 5;    // power iterations for the rank-one fit of |Z
 constexpr Eigen::Index kSolveBlock = 128;
 
 double to_f16(double x) { return f16_bits_to_float(float_to_f16_bits(float(x))); }
-auto signs_of(const Matrix& x) {
-    return x.unaryExpr([](double v) { return v < 0 ? -1.0 : 1.0; });
+template <typename M>
+auto signs_of(const M& x) {
+    using Scalar = typename M::Scalar;
+    return x.unaryExpr([](Scalar v) { return v < 0 ? Scalar(-1) : Scalar(1); });
 }
 
 // One factor (k × N) of the ADMM: Z, after its first update a scaled sign matrix
@@ -58,19 +65,61 @@ void project(const Matrix& m, Factor& f) {
 // diag(1/‖z_l‖) · z: the factor as the other update sees it, with unit rows (zero rows stay zero).
 Matrix unit_rows(const Matrix& z) {
     const Vector norms = z.rowwise().norm();
-    return norms.unaryExpr([](double n) { return n > 0 ? 1.0 / n : 0.0; }).asDiagonal() * z;
+    return norms.unaryExpr([](float n) { return n > 0 ? 1.0f / n : 0.0f; }).asDiagonal() * z;
 }
 
-// (G + ρI)⁻¹ R, solved in blocks of columns on all cores.
-Matrix parallel_solve(const Eigen::LLT<Matrix>& cholesky, Matrix rhs) {
-    const Eigen::Index cols = rhs.cols();
-    const Eigen::Index blocks = (cols + kSolveBlock - 1) / kSolveBlock;
+// The lower triangle of x·xᵀ (the rest zero: the Cholesky factorisation reads only that), in
+// fixed blocks of rows on all cores, each block's products of the rows up to its own: half
+// the work of the whole product.
+MatrixD lower_gram(const Matrix& x) {
+    const Eigen::Index n = x.rows();
+    Matrix out = Matrix::Zero(n, n);
+    const Eigen::Index blocks = (n + kProductRowBlock - 1) / kProductRowBlock;
     oneapi::tbb::parallel_for(Eigen::Index(0), blocks, [&](Eigen::Index block) {
-        const Eigen::Index first = block * kSolveBlock;
-        cholesky.solveInPlace(rhs.middleCols(first, std::min(kSolveBlock, cols - first)));
+        const Eigen::Index first = block * kProductRowBlock, count = std::min(kProductRowBlock, n - first);
+        out.block(first, 0, count, first + count).noalias() =
+            x.middleRows(first, count) * x.topRows(first + count).transpose();
     });
-    return rhs;
+    return out.cast<double>();
 }
+
+// Solves (XᵀX + αI)·F = R for the k × N right-hand sides R of one factor update, X fixed
+// (xt = Xᵀ, k × M). With k ≤ M through the Cholesky factor of the k × k matrix; with k > M
+// (the middle dimension above a side of W, e.g. 4 and 8 bits on a photo) through the M × M
+// matrix XXᵀ + αI instead (Woodbury: (XᵀX + αI)⁻¹ = (I − Xᵀ(XXᵀ + αI)⁻¹X)/α), which
+// costs 4kM + 2M² per column instead of 2k² and needs no k × k factorisation.
+class RidgeSolver {
+public:
+    RidgeSolver(const Matrix& xt, const MatrixD& gram, double alpha) : xt_(xt), alpha_(alpha) {
+        MatrixD system = gram;
+        system.diagonal().array() += alpha;
+        const Eigen::LLT<MatrixD, Eigen::Lower> cholesky(system);
+        lower_ = MatrixD(cholesky.matrixL()).cast<float>();
+    }
+
+    Matrix solve(Matrix rhs) const {
+        const bool woodbury = xt_.cols() < xt_.rows();
+        Matrix inner;
+        if (woodbury) inner = parallel_product(xt_.transpose(), rhs);  // X·R, M × N
+        Matrix& target = woodbury ? inner : rhs;
+        const Eigen::Index cols = target.cols();
+        const Eigen::Index blocks = (cols + kSolveBlock - 1) / kSolveBlock;
+        oneapi::tbb::parallel_for(Eigen::Index(0), blocks, [&](Eigen::Index block) {
+            const Eigen::Index first = block * kSolveBlock;
+            auto part = target.middleCols(first, std::min(kSolveBlock, cols - first));
+            lower_.triangularView<Eigen::Lower>().solveInPlace(part);
+            lower_.transpose().triangularView<Eigen::Upper>().solveInPlace(part);
+        });
+        if (!woodbury) return rhs;
+        const Matrix correction = parallel_product(xt_, inner);  // Xᵀ(XXᵀ + αI)⁻¹X·R
+        return (rhs - correction) * float(1.0 / alpha_);
+    }
+
+private:
+    const Matrix& xt_;
+    double alpha_;
+    Matrix lower_;  // the Cholesky factor of the smaller system, rounded to float
+};
 
 // Update F in Y ≈ X·F with X fixed (xt = Xᵀ, k × M, unit rows; y is M × N): ADMM on
 // ½‖X F − Y‖² + ½λ‖F‖² subject to F = Z scaled signs, whose F-step solves
@@ -78,18 +127,18 @@ Matrix parallel_solve(const Eigen::LLT<Matrix>& cholesky, Matrix rhs) {
 template <typename Target>
 void update_factor(const Matrix& xt, const Target& y, double first_penalty, Factor& f) {
     const Eigen::Index k = xt.rows();
-    Eigen::LLT<Matrix> first, later;
-    {
-        Matrix gram = parallel_product(xt, xt.transpose());  // XᵀX
-        const double scale = gram.diagonal().mean();         // 0 only if X = 0, i.e. W = 0
-        gram.diagonal().array() += kRidge * (scale > 0 ? scale : 1.0);
-        oneapi::tbb::parallel_invoke([&] { first.compute(gram + first_penalty * Matrix::Identity(k, k)); },
-                                     [&] { later.compute(gram + kPenalty * Matrix::Identity(k, k)); });
-    }
-    const Matrix correlation = parallel_product(xt, y);                                   // XᵀY
-    Matrix primal = parallel_solve(first, correlation + first_penalty * (f.z - f.dual));  // F
+    const bool woodbury = xt.cols() < k;
+    // XᵀX (or XXᵀ for the Woodbury form), summed in float, factorised in double.
+    const MatrixD gram = woodbury ? lower_gram(Matrix(xt.transpose())) : lower_gram(xt);
+    const double scale = gram.trace() / double(k);  // mean diag XᵀX: 0 only if X = 0, i.e. W = 0
+    const double ridge = kRidge * (scale > 0 ? scale : 1.0);
+    std::optional<RidgeSolver> first, later;
+    oneapi::tbb::parallel_invoke([&] { first.emplace(xt, gram, ridge + first_penalty); },
+                                 [&] { later.emplace(xt, gram, ridge + kPenalty); });
+    const Matrix correlation = parallel_product(xt, y);                                          // XᵀY
+    Matrix primal = first->solve(correlation + float(first_penalty) * (f.z - f.dual));  // F
     for (int step = 0; step < kAdmmSteps; ++step) {
-        if (step > 0) primal = parallel_solve(later, correlation + kPenalty * (f.z - f.dual));
+        if (step > 0) primal = later->solve(correlation + float(kPenalty) * (f.z - f.dual));
         f.dual += primal;  // U + F, the point to project
         project(f.dual, f);
         f.dual -= f.z;  // U ← U + F − Z
@@ -98,15 +147,15 @@ void update_factor(const Matrix& xt, const Target& y, double first_penalty, Fact
 
 // The stored form with its scales: W ≈ diag(a) · S1 · diag(m) · S2 · diag(b).
 struct Factors {
-    Vector a, m, b;  // row, middle and column scales
-    Matrix s1, s2;   // ±1, rows × k and k × cols
+    VectorD a, m, b;  // row, middle and column scales
+    MatrixD s1, s2;   // ±1, rows × k and k × cols
 };
 
 // Least-squares scales for fixed signs, one block after another (no step can raise the
 // error). Returns ‖W − Ŵ‖² after the last block, from the normal equations of m:
 // ‖W‖² − mᵀ r, since G m = r.
-double fit_scales(const Matrix& w, double energy, Factors& f) {
-    const Matrix p = parallel_product(f.s1 * f.m.asDiagonal(), f.s2);  // S1 diag(m) S2
+double fit_scales(const MatrixD& w, double energy, Factors& f) {
+    const MatrixD p = parallel_product(f.s1 * f.m.asDiagonal(), f.s2);  // S1 diag(m) S2
     // Row scales: W_i ≈ a_i · (P_i ⊙ b).
     for (Eigen::Index i = 0; i < w.rows(); ++i) {
         const double norm = (p.row(i).array() * f.b.transpose().array()).square().sum();
@@ -119,10 +168,10 @@ double fit_scales(const Matrix& w, double energy, Factors& f) {
     }
     // Middle scales: W ≈ Σ_l m_l x_l y_lᵀ with x = a ⊙ S1[:, l], y = S2[l, :] ⊙ b, so
     // G = (XᵀX) ⊙ (Y Yᵀ) and r_l = x_lᵀ W y_l.
-    const Matrix x = f.a.asDiagonal() * f.s1, y = f.s2 * f.b.asDiagonal();
-    const Matrix xt = x.transpose(), yt = y.transpose();
-    const Matrix gram = parallel_product(xt, x).cwiseProduct(parallel_product(y, yt));
-    const Vector rhs = parallel_product(xt, w).cwiseProduct(y).rowwise().sum();
+    const MatrixD x = f.a.asDiagonal() * f.s1, y = f.s2 * f.b.asDiagonal();
+    const MatrixD xt = x.transpose(), yt = y.transpose();
+    const MatrixD gram = parallel_product(xt, x).cwiseProduct(parallel_product(y, yt));
+    const VectorD rhs = parallel_product(xt, w).cwiseProduct(y).rowwise().sum();
     f.m = gram.ldlt().solve(rhs);
     return std::max(0.0, energy - f.m.dot(rhs));
 }
@@ -155,8 +204,8 @@ DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, 
     if (matrix.order() != 2 || middle == 0 || options.iterations < 1)
         throw std::invalid_argument("double binary factorisation needs a matrix, k ≥ 1 and at least one iteration");
     const auto rows = Eigen::Index(matrix.dim(0)), cols = Eigen::Index(matrix.dim(1)), k = Eigen::Index(middle);
-    const Matrix w = Eigen::Map<const RowMatrix>(matrix.data().data(), rows, cols).cast<double>();
-    const double energy = w.squaredNorm();
+    const Matrix w = Eigen::Map<const RowMatrix>(matrix.data().data(), rows, cols);
+    const double energy = w.cast<double>().squaredNorm();
     const double norm = std::max(std::sqrt(energy), 1e-300);
 
     // Both factors are stored k × N, `a` holding Aᵀ (k × rows) and `b` holding B (k × cols),
@@ -164,7 +213,7 @@ DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, 
     Factor a, b;
     {
         const Tensor start = gaussian_tensor({std::size_t(k), std::size_t(rows + cols)}, options.seed);
-        const auto normal = Eigen::Map<const RowMatrix>(start.data().data(), k, rows + cols).cast<double>();
+        const auto normal = Eigen::Map<const RowMatrix>(start.data().data(), k, rows + cols);
         a.z = normal.leftCols(rows);
         b.z = normal.rightCols(cols);
     }
@@ -191,18 +240,20 @@ DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, 
             update_factor(unit_rows(b.z), wt, penalty, a);
         }
         const Matrix product = parallel_product(unit_rows(first.z).transpose(), second.z);
-        const double error = rows_first ? (w - product).squaredNorm() : (wt - product).squaredNorm();
+        const double error = rows_first ? (w - product).cast<double>().squaredNorm()
+                                        : (wt - product).cast<double>().squaredNorm();
         result.error_by_iteration.push_back(std::sqrt(error) / norm);
     }
     // Ŵ = Z_aᵀ diag(1/d) Z_b with Z = diag(p) S diag(q) and d the row norms of the first
     // factor: diag(q_a) S_aᵀ diag(p_a ⊙ p_b / d) S_b diag(q_b). Zero rows have p = 0.
-    const Vector d = first.z.rowwise().norm();
-    Factors f{a.right, a.left.cwiseProduct(b.left).cwiseQuotient(d.cwiseMax(1e-300)), b.right,
-              signs_of(a.z).transpose(), signs_of(b.z)};
+    const VectorD d = first.z.rowwise().norm().cast<double>();
+    Factors f{a.right.cast<double>(),
+              a.left.cast<double>().cwiseProduct(b.left.cast<double>()).cwiseQuotient(d.cwiseMax(1e-300)),
+              b.right.cast<double>(), signs_of(a.z).transpose().cast<double>(), signs_of(b.z).cast<double>()};
     // Least-squares scales for these signs, kept unless rounding in the normal equations made them worse.
     const Factors admm = f;
     const double admm_error = result.error_by_iteration.back() * norm;
-    if (fit_scales(w, energy, f) > admm_error * admm_error) f = admm;
+    if (fit_scales(w.cast<double>(), energy, f) > admm_error * admm_error) f = admm;
     balance_scales(f);
     f.a = f.a.unaryExpr(&to_f16);
     f.m = f.m.unaryExpr(&to_f16);
@@ -210,7 +261,7 @@ DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, 
     Approximation& out = result.approximation;
     out.bits = dbf_bits(std::size_t(rows), std::size_t(cols), middle);
     out.reconstruction = Tensor(matrix.shape());
-    const Matrix product = f.a.asDiagonal() * parallel_product(f.s1 * f.m.asDiagonal(), f.s2) * f.b.asDiagonal();
+    const MatrixD product = f.a.asDiagonal() * parallel_product(f.s1 * f.m.asDiagonal(), f.s2) * f.b.asDiagonal();
     Eigen::Map<RowMatrix>(out.reconstruction.data().data(), rows, cols) = product.cast<float>();
     result.factors = {std::vector<float>(f.a.begin(), f.a.end()), std::vector<float>(f.m.begin(), f.m.end()),
                       std::vector<float>(f.b.begin(), f.b.end()),

@@ -12,8 +12,8 @@ namespace signcut {
 inline constexpr Eigen::Index kProductRowBlock = 64;
 
 // out = lhs · rhs (out is resized).
-template <typename Lhs, typename Rhs>
-void parallel_product(const Lhs& lhs, const Rhs& rhs, Eigen::MatrixXd& out) {
+template <typename Lhs, typename Rhs, typename Out>
+void parallel_product(const Lhs& lhs, const Rhs& rhs, Out& out) {
     const Eigen::Index rows = lhs.rows();
     out.resize(rows, rhs.cols());
     const Eigen::Index blocks = (rows + kProductRowBlock - 1) / kProductRowBlock;
@@ -24,9 +24,10 @@ void parallel_product(const Lhs& lhs, const Rhs& rhs, Eigen::MatrixXd& out) {
     });
 }
 
+// In the left factor's scalar type (float products stay float).
 template <typename Lhs, typename Rhs>
-Eigen::MatrixXd parallel_product(const Lhs& lhs, const Rhs& rhs) {
-    Eigen::MatrixXd out;
+Eigen::Matrix<typename Lhs::Scalar, Eigen::Dynamic, Eigen::Dynamic> parallel_product(const Lhs& lhs, const Rhs& rhs) {
+    Eigen::Matrix<typename Lhs::Scalar, Eigen::Dynamic, Eigen::Dynamic> out;
     parallel_product(lhs, rhs, out);
     return out;
 }

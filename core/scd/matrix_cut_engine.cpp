@@ -65,6 +65,18 @@ double squared_sum(const float* x, std::size_t n) {
 // Bits of a ⊗ b (a's index slowest), or a itself when b has one entry that is +1.
 void outer_signs(const std::vector<std::uint64_t>& a, std::size_t a_length, const std::vector<std::uint64_t>& b,
                  std::size_t b_length, std::vector<std::uint64_t>& out) {
+    if (b_length < 64) {  // a photo's channels: b's bits, or their complement, once per entry of a
+        out.assign(words_for_bits(a_length * b_length), 0);
+        const std::uint64_t pattern = b[0] & ((std::uint64_t(1) << b_length) - 1);
+        const std::uint64_t complement = pattern ^ ((std::uint64_t(1) << b_length) - 1);
+        for (std::size_t p = 0, bit = 0; p < a_length; ++p, bit += b_length) {
+            const std::uint64_t piece = is_negative(a, p) ? complement : pattern;
+            const std::size_t offset = bit % 64;
+            out[bit / 64] |= piece << offset;
+            if (offset + b_length > 64) out[bit / 64 + 1] |= piece >> (64 - offset);
+        }
+        return;
+    }
     const std::uint64_t* parts[] = {a.data(), b.data()};
     const std::size_t dims[] = {a_length, b_length};
     kronecker_signs(parts, dims, out);
@@ -99,6 +111,25 @@ void add_flipped(const Kernels& kernels, float* image, const float* source, std:
         }
         kernels.accumulate_rows(image + i0, rows, negate, count, i1 - i0);
     }
+}
+
+// images[v][k] = ½ Σ_j ±row[j · C + k] (− where bit j of signs[v] is set) for M sign vectors
+// in one sweep of the row. Each sum adds the same floats in the same order (j ascending) as
+// one vector at a time would, so the results are the same bit for bit; the C · M sums are
+// independent chains, so the adds overlap instead of waiting on one another (with C = 3 and
+// one vector at a time the adds' latency bounded the photo's apply pass).
+template <std::size_t C, std::size_t M>
+void channel_images(const float* row, const std::uint64_t* const* signs, std::size_t count, float* const* images) {
+    float sums[M][C] = {};
+    for (std::size_t j = 0; j < count; ++j)
+        for (std::size_t v = 0; v < M; ++v) {
+            // Multiplying by ±1 is exact: the same values as a branch on the sign, without a
+            // mispredicted branch per entry of random signs.
+            const float sign = (signs[v][j / 64] >> (j % 64)) & 1u ? -1.0f : 1.0f;
+            for (std::size_t k = 0; k < C; ++k) sums[v][k] += sign * row[j * C + k];
+        }
+    for (std::size_t v = 0; v < M; ++v)
+        for (std::size_t k = 0; k < C; ++k) images[v][k] = 0.5f * sums[v][k];
 }
 
 }  // namespace
@@ -170,6 +201,9 @@ void MatrixCutEngine::line_images(const float* row, const std::vector<std::uint6
         return;
     }
     // c channels interleaved: a plain loop, the same on every instruction set.
+    const std::uint64_t* bits[] = {signs.data()};
+    float* images[] = {image};
+    if (channels_ == 3) return channel_images<3, 1>(row, bits, count, images);
     // Multiplying by ±1 is exact, so this adds the same values as a branch on the sign would,
     // without a mispredicted branch per entry of random signs.
     std::fill(image, image + channels_, 0.0f);
@@ -202,6 +236,18 @@ void MatrixCutEngine::refresh_images() {
 
 void MatrixCutEngine::line_images_kept(const float* line, bool row_of_r, std::size_t index, std::size_t pool) {
     const std::size_t count = row_of_r ? cols_ : rows_;
+    static_assert(kStartLevels == 3, "a row of R has the current and two kept t-side images, of Rᵀ one and one");
+    if (channels_ == 3) {  // a photo's: all of the line's images in one sweep
+        float* current = &(row_of_r ? h_ : g_)[index * channels_];
+        if (row_of_r) {
+            const std::uint64_t* bits[] = {t_.data(), kept(pool, 0).signs.data(), kept(pool, 2).signs.data()};
+            float* images[] = {current, &kept(pool, 0).image[index * channels_], &kept(pool, 2).image[index * channels_]};
+            return channel_images<3, 3>(line, bits, count, images);
+        }
+        const std::uint64_t* bits[] = {s_.data(), kept(pool, 1).signs.data()};
+        float* images[] = {current, &kept(pool, 1).image[index * channels_]};
+        return channel_images<3, 2>(line, bits, count, images);
+    }
     line_images(line, row_of_r ? t_ : s_, count, &(row_of_r ? h_ : g_)[index * channels_]);
     for (std::size_t level = row_of_r ? 0 : 1; level < kStartLevels; level += 2)
         line_images(line, kept(pool, level).signs, count, &kept(pool, level).image[index * channels_]);
@@ -210,11 +256,19 @@ void MatrixCutEngine::line_images_kept(const float* line, bool row_of_r, std::si
 void MatrixCutEngine::combined_signs(const std::vector<float>& image, std::vector<float>& combined,
                                      std::vector<std::uint64_t>& out) {
     if (channels_ == 1) return kernels_.sign_bits(image.data(), image.size(), out.data());
-    for (std::size_t i = 0; i < combined.size(); ++i) {
-        float sum = 0.0f;
-        for (std::size_t k = 0; k < channels_; ++k)
-            sum += is_negative(u_, k) ? -image[i * channels_ + k] : image[i * channels_ + k];
-        combined[i] = sum;
+    // ±1 per channel, once (multiplying by it is exact: the same sums as negating by a branch).
+    channel_signs_.resize(channels_);
+    for (std::size_t k = 0; k < channels_; ++k) channel_signs_[k] = is_negative(u_, k) ? -1.0f : 1.0f;
+    if (channels_ == 3) {
+        const float u0 = channel_signs_[0], u1 = channel_signs_[1], u2 = channel_signs_[2];
+        for (std::size_t i = 0; i < combined.size(); ++i)
+            combined[i] = ((0.0f + u0 * image[3 * i]) + u1 * image[3 * i + 1]) + u2 * image[3 * i + 2];
+    } else {
+        for (std::size_t i = 0; i < combined.size(); ++i) {
+            float sum = 0.0f;
+            for (std::size_t k = 0; k < channels_; ++k) sum += channel_signs_[k] * image[i * channels_ + k];
+            combined[i] = sum;
+        }
     }
     kernels_.sign_bits(combined.data(), combined.size(), out.data());
 }
@@ -344,12 +398,26 @@ FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::function<bool(
         half_step(false, level++, next_t_);
         t_image = &h_;
         if (channels_ > 1) {  // u ← sign(z), z_k = Σ_i s_i h[i,k] = ½ ⟨R, s ⊗ t ⊗ e_k⟩; the value is 2‖z‖₁
+            // Row after row with a sum per channel: each z_k adds the same terms in the same order
+            // as a channel at a time would, its chain independent of the others'.
+            channel_sums_.assign(channels_, 0.0);
+            if (channels_ == 3) {  // a photo's, in registers
+                double z0 = 0.0, z1 = 0.0, z2 = 0.0;
+                for (std::size_t i = 0; i < rows_; ++i) {
+                    const double sign = is_negative(s_, i) ? -1.0 : 1.0;
+                    z0 += sign * double(h_[3 * i]), z1 += sign * double(h_[3 * i + 1]), z2 += sign * double(h_[3 * i + 2]);
+                }
+                channel_sums_ = {z0, z1, z2};
+            } else {
+                for (std::size_t i = 0; i < rows_; ++i) {
+                    const double sign = is_negative(s_, i) ? -1.0 : 1.0;
+                    for (std::size_t k = 0; k < channels_; ++k)
+                        channel_sums_[k] += sign * double(h_[i * channels_ + k]);
+                }
+            }
             for (std::size_t k = 0; k < channels_; ++k) {
-                double z = 0.0;
-                for (std::size_t i = 0; i < rows_; ++i)
-                    z += is_negative(s_, i) ? -h_[i * channels_ + k] : h_[i * channels_ + k];
-                set_negative(u_, k, z < 0.0);
-                swept += 2.0 * std::fabs(z);
+                set_negative(u_, k, channel_sums_[k] < 0.0);
+                swept += 2.0 * std::fabs(channel_sums_[k]);
             }
         }
         const bool grew = swept > value;

@@ -113,6 +113,8 @@ private:
 
     const Kernels& kernels_;
     std::uint64_t seed_;
+    std::vector<float> channel_signs_;   // u as ±1, for combined_signs
+    std::vector<double> channel_sums_;   // z, for find_cut
     std::size_t rows_, cols_, channels_;
     Tensor r_, rt_;                         // R (rows × cols × c) and Rᵀ (cols × rows × c)
     std::vector<std::uint64_t> s_, t_, u_;  // current sign vectors

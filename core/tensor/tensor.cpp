@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <stdexcept>
+#include <string_view>
 #include <utility>
 
 #ifdef SIGNCUT_OPENBLAS
@@ -13,7 +15,33 @@
 // every program that uses the core links this file.
 extern "C" void openblas_set_num_threads(int);
 extern "C" char* openblas_get_corename();
+extern "C" void gotoblas_dynamic_init();
+extern "C" void gotoblas_dynamic_quit();
 namespace {
+// OpenBLAS (0.3.21, Debian 12) picks its kernels by the CPU's model number and falls back to
+// its SSE3 "Prescott" kernels on a model it does not know, e.g. Intel's Emerald Rapids
+// (family 6, model 207): half the speed of its AVX-512 kernels there (DBF, 512², measured).
+// On such a fallback, the CPU's own features choose instead, through OpenBLAS's own start-up
+// path (OPENBLAS_CORETYPE, read by gotoblas_dynamic_init), never over a core type the user
+// set. This runs as the core is loaded: before main in the programs; at import in Python,
+// where numpy may have used the same OpenBLAS already (between its calls, which is safe:
+// checked with a product before and after the switch).
+bool choose_blas_kernels_by_features() {
+    if (std::getenv("OPENBLAS_CORETYPE") || std::string_view(openblas_get_corename()) != "Prescott") return false;
+    const char* core = nullptr;
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+        __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd"))
+        core = "SkylakeX";
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        core = "Haswell";
+    if (!core) return false;
+    setenv("OPENBLAS_CORETYPE", core, 0);
+    gotoblas_dynamic_quit();
+    gotoblas_dynamic_init();
+    unsetenv("OPENBLAS_CORETYPE");  // the environment as it was, for child processes
+    return true;
+}
+[[maybe_unused]] const bool kBlasKernelsByFeatures = choose_blas_kernels_by_features();
 [[maybe_unused]] const bool kOneBlasThreadPerCall = (openblas_set_num_threads(1), true);
 }  // namespace
 #endif
