@@ -10,7 +10,7 @@
 
 #include "methods/trellis.h"
 #include "scd/decomposer.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "scd/sign_bits.h"
 #include "scd/sign_matrix_product.h"
 #include "tensor/random_tensor.h"

@@ -11,7 +11,7 @@
 
 #include "cli_process.h"
 #include "scd/decomposer.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "tensor/random_tensor.h"
 #include "test_support.h"
 

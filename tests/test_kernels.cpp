@@ -7,7 +7,7 @@
 #include <string>
 #include <random>
 
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "scd/sign_bits.h"
 #include "tensor/tensor.h"
 #include "test_support.h"

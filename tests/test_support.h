@@ -8,7 +8,7 @@
 #include <initializer_list>
 #include <vector>
 
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "tensor/random_tensor.h"
 
 namespace signcut::testing {

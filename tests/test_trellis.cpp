@@ -12,7 +12,7 @@
 #include <random>
 
 #include "methods/trellis.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "tensor/random_tensor.h"
 #include "test_support.h"
 

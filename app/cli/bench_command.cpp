@@ -23,7 +23,7 @@
 #include "cli/commands.h"
 #include "io/load_input.h"
 #include "scd/decomposer.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "scd/sign_bits.h"
 #include "scd/reference_decomposition.h"
 #include "tensor/dense_products.h"

@@ -17,7 +17,7 @@
 #include "cli/cli_support.h"
 #include "methods/trellis.h"
 #include "methods/trellis_coded.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "tensor/random_tensor.h"
 
 namespace signcut::cli {

@@ -11,7 +11,7 @@
 #include <functional>
 #include <vector>
 
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "scd/sign_bits.h"
 #include "tensor/tensor.h"
 

@@ -8,7 +8,7 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 
 namespace {
 

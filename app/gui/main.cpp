@@ -15,7 +15,7 @@
 
 #include "charts/comparison_chart.h"
 #include "main_window.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "views/zoom_link.h"
 #include "views/comparison_view.h"
 #include "views/svd_comparison_view.h"

@@ -17,7 +17,7 @@
 #include <string>
 #include <utility>
 
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "tensor/random_tensor.h"
 
 namespace signcut {

@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "tensor/tensor.h"
 
 namespace signcut {

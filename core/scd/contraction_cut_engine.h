@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "scd/cut_engine.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 
 namespace signcut {
 

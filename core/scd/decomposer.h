@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "scd/decomposition.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "scd/cut_engine.h"
 #include "scd/outliers.h"
 #include "tensor/tensor.h"

@@ -9,7 +9,7 @@
 #include <numeric>
 #include <stdexcept>
 
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "scd/outliers.h"
 #include "scd/sign_bits.h"
 #include "tensor/float16.h"

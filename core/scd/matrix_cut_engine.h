@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "scd/cut_engine.h"
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "tensor/tensor.h"
 
 namespace signcut {

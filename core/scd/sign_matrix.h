@@ -16,14 +16,16 @@
 #include <functional>
 #include <vector>
 
+#include "simd/kernels.h"  // the tile layout
+
 namespace signcut {
 
 class SignMatrix {
 public:
-    static constexpr std::size_t kBlockRows = 16, kGroupColumns = 4;
+    static constexpr std::size_t kBlockRows = kSignTileRows, kGroupColumns = kSignTileColumns;
 
-    // Row l's nibble of a tile: even rows at bits 0, 4, …, 28, odd rows at 32, 36, …, 60.
-    static constexpr unsigned nibble_shift(std::size_t l) { return unsigned(4 * (l / 2) + 32 * (l % 2)); }
+    // Row l's nibble of a tile (simd/kernels.h says where).
+    static constexpr unsigned nibble_shift(std::size_t l) { return sign_tile_nibble_shift(l); }
 
     SignMatrix() = default;
     // Row r's signs are the first `cols` bits of row_words(r), packed as sign_bits.h packs them.

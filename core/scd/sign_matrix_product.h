@@ -17,7 +17,7 @@
 #include <functional>
 #include <span>
 
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 #include "scd/sign_matrix.h"
 
 namespace signcut {

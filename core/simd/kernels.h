@@ -1,6 +1,7 @@
 #pragma once
-// The hot loops of the decomposition, in one scalar reference and SIMD twins
-// (AVX2, AVX-512) chosen once at run time. Every twin returns bit-identical results
+// The hot loops of the decomposition (scd/), its products and the trellis quantiser
+// (methods/), in one scalar reference and SIMD twins (AVX2, AVX-512) chosen once at run time:
+// the layer below both, so neither includes the other for its kernels. Every twin returns bit-identical results
 // to the scalar one: sums use the same canonical order (see signed_sum).
 
 #include <cstddef>
@@ -27,6 +28,11 @@ inline constexpr std::size_t kMaxTables = 8;
 // Blocks of 16 rows that one add_sign_tile_lookups call takes (the SIMD twins carry as many
 // of them in registers as fit, S::kLookupBlocks).
 inline constexpr std::size_t kMaxTileBlocks = 8;
+// The sign tiles add_sign_tile_lookups reads (scd/sign_matrix.h builds them): 16 rows × 4
+// columns in one u64, row l's four signs in the nibble at bit sign_tile_nibble_shift(l): even
+// rows at bits 0, 4, …, 28, odd rows at 32, 36, …, 60.
+inline constexpr std::size_t kSignTileRows = 16, kSignTileColumns = 4;
+constexpr unsigned sign_tile_nibble_shift(std::size_t l) { return unsigned(4 * (l / 2) + 32 * (l % 2)); }
 
 struct Kernels {
     Isa isa;

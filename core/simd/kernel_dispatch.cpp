@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 
 namespace signcut {
 

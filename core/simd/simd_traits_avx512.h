@@ -8,7 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "scd/kernels.h"
+#include "simd/kernels.h"
 
 namespace signcut::simd {
 namespace {

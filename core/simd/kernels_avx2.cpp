@@ -1,7 +1,7 @@
 // The AVX2 kernels (with FMA and POPCNT, which every AVX2 CPU has): kernels_impl.h over the
 // AVX2 traits; compiled with -mavx2 -mfma -mpopcnt only for this file.
-#include "scd/kernels_impl.h"
-#include "scd/simd_traits_avx2.h"
+#include "simd/kernels_impl.h"
+#include "simd/simd_traits_avx2.h"
 
 namespace signcut {
 

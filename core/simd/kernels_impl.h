@@ -13,9 +13,9 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "scd/kernel_row_count.h"
-#include "scd/kernels.h"
-#include "scd/sign_overlap.h"
+#include "simd/kernel_row_count.h"
+#include "simd/kernels.h"
+#include "simd/sign_overlap.h"
 
 namespace signcut::simd {
 namespace {

@@ -1,7 +1,7 @@
 // The AVX-512 (F) kernels: kernels_impl.h over the AVX-512 traits; compiled with -mavx512f
 // -mpopcnt only for this file.
-#include "scd/kernels_impl.h"
-#include "scd/simd_traits_avx512.h"
+#include "simd/kernels_impl.h"
+#include "simd/simd_traits_avx512.h"
 
 namespace signcut {
 

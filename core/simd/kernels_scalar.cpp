@@ -1,9 +1,8 @@
 // The scalar reference kernels. The SIMD twins must match these bit for bit.
 #include <cmath>
 
-#include "scd/kernels.h"
-#include "scd/sign_matrix.h"
-#include "scd/sign_overlap.h"
+#include "simd/kernels.h"
+#include "simd/sign_overlap.h"
 
 namespace signcut {
 namespace {
@@ -44,7 +43,7 @@ void add_sign_tile_lookups(float* acc, std::size_t acc_stride, const std::uint64
                 float sum = acc[v * acc_stride + 16 * b + l];
                 for (std::size_t g = 0; g < groups; ++g)
                     sum += tables[v * table_stride + 16 * g +
-                                  ((tiles[b * tile_stride + g] >> SignMatrix::nibble_shift(l)) & 15u)];
+                                  ((tiles[b * tile_stride + g] >> sign_tile_nibble_shift(l)) & 15u)];
                 acc[v * acc_stride + 16 * b + l] = sum;
             }
 }
