@@ -10,7 +10,7 @@
 #include <mutex>
 #include <vector>
 
-#include "approximation.h"
+#include "snapshot.h"
 #include "scd/per_channel.h"
 
 namespace signcut::gui {

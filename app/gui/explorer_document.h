@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "approximation.h"
+#include "snapshot.h"
 #include "decomposition_worker.h"
 #include "io/load_input.h"
 #include "io/scdz_file.h"

@@ -10,7 +10,7 @@
 #include <memory>
 #include <vector>
 
-#include "approximation.h"
+#include "snapshot.h"
 #include "io/load_input.h"
 
 class QProgressBar;

@@ -10,7 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "approximation.h"
+#include "snapshot.h"
 
 namespace signcut::gui {
 namespace {

@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "approximation.h"
+#include "snapshot.h"
 #include "charts/error_chart.h"
 #include "explorer_document.h"
 #include "io/scd_file.h"

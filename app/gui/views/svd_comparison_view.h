@@ -12,7 +12,7 @@
 #include <optional>
 #include <vector>
 
-#include "approximation.h"
+#include "snapshot.h"
 #include "methods/baselines.h"
 
 class QLabel;

@@ -1,4 +1,4 @@
-#include "approximation.h"
+#include "snapshot.h"
 
 #include <algorithm>
 #include <cmath>
