@@ -28,6 +28,18 @@ template <typename Enum>
 struct EnumNames;
 
 template <>
+struct EnumNames<BudgetAllocation> {
+    static constexpr std::array<EnumName<BudgetAllocation>, 2> names = {
+        {{BudgetAllocation::uniform, "uniform"}, {BudgetAllocation::global, "global"}}};
+};
+
+template <>
+struct EnumNames<ErrorWeighting> {
+    static constexpr std::array<EnumName<ErrorWeighting>, 2> names = {
+        {{ErrorWeighting::tensors, "tensors"}, {ErrorWeighting::entries, "entries"}}};
+};
+
+template <>
 struct EnumNames<FlattenRule> {
     static constexpr std::array<EnumName<FlattenRule>, 3> names = {
         {{FlattenRule::first, "first"}, {FlattenRule::last, "last"}, {FlattenRule::tensor, "tensor"}}};

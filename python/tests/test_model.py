@@ -39,7 +39,7 @@ def test_compress_then_expand_gives_back_every_tensor(cli, tmp_path):
     decomposed = {r["name"]: r for r in rows if r["decomposed"]}
     assert decomposed and all(r["width"] > 0 and r["bits_per_entry"] <= 6 for r in decomposed.values())
     assert all("k_proj" not in name for name in decomposed)
-    assert any(r["kept_because"] == "matched by --exclude" for r in rows)
+    assert any(r["kept_because"] == "matched by the exclude pattern" for r in rows)
     assert all(done <= total for done, total in calls)
 
     signcut.expand_model(tmp_path / "tiny.scdz", tmp_path / "back.safetensors", dtype="f32")
