@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "cli_process.h"
+#include "scdz_by_hand.h"
 
 #include <nlohmann/json.hpp>
 
@@ -85,11 +86,6 @@ void expect_file_error(const fs::path& input, const std::string& words) {
 // 3): one stored tensor; version 1 with its seconds and no method, version 2 with its method.
 void write_old_scdz(const fs::path& path, std::uint32_t version, const std::string& name, const Shape& shape,
                     const std::string& method, const std::vector<char>& payload, std::size_t width) {
-    ByteWriter out;
-    out.put_bytes("SCDZ\r\n\x1a\n", 8);
-    out.put(version);
-    out.put(std::uint32_t(0));
-    out.put_bytes(payload.data(), payload.size());
     nlohmann::json entry{{"name", name},
                          {"dtype", "F32"},
                          {"shape", shape},
@@ -103,16 +99,7 @@ void write_old_scdz(const fs::path& path, std::uint32_t version, const std::stri
                          {"relative_error", 0.25}};
     if (version == 1) entry["seconds"] = 1.5;
     else entry["method"] = method;
-    const nlohmann::json index{
-        {"format", "signcut scdz"}, {"version", version}, {"metadata", {{"format", "pt"}}}, {"tensors", {entry}}};
-    const std::string text = index.dump();
-    const std::uint64_t offset = out.bytes().size();
-    out.put_bytes(text.data(), text.size());
-    out.put(offset);
-    out.put(std::uint64_t(text.size()));
-    out.put(crc32(text.data(), text.size()));
-    out.put_bytes("SCDZ", 4);
-    write_file_atomically(path, out.bytes());
+    write_scdz_by_hand(path, version, payload, nlohmann::json::array({entry}));
 }
 
 void write_version1_scdz(const fs::path& path, const Decomposition& d, const std::string& name) {
@@ -269,7 +256,7 @@ private Q_SLOTS:
             processes.push_back(std::make_unique<QProcess>());
             processes.back()->start(
                 SIGNCUT_CLI, QStringList{"compress-model", model, "--out", out, "--shard", QString("%1/3").arg(k),
-                                         "--report", dir.filePath(QString("r%1.json").arg(k))} +
+                                         "--progress", "--report", dir.filePath(QString("r%1.json").arg(k))} +
                                  options);
         }
         for (auto& p : processes) {

@@ -59,6 +59,7 @@ std::vector<CurvePoint> error_curve(const Tensor& values, const std::vector<std:
             const Shape shape = stored_shape(method, values.shape());
             const Tensor input = shape == values.shape() ? values : Tensor(values).reshaped(shape);
             for (double b : budgets) {
+                if (methods.size() > 1 && !worth_trying(method, shape, b)) continue;
                 MethodOptions at = options;
                 at.bits_per_entry = b;
                 const Approximation a = approximate(method, input, at);
@@ -139,7 +140,45 @@ void allocate_globally(const ShardedCheckpoint& checkpoint, std::vector<TensorRe
         total_bits += options.bits_per_entry * double(entries.back());
     }
     if (stored.empty()) return;
-    const std::vector<CurvePoint> chosen = allocate_points(stored_curves, entries, total_bits, options.weighting);
+    std::vector<CurvePoint> chosen = allocate_points(stored_curves, entries, total_bits, options.weighting);
+    // The points are coarse, so the greedy may leave a few per cent of the budget: it goes, one
+    // tensor at a time, to the tensors whose next step on their curve gains most per bit, each
+    // run once more at its budget plus what is left (never past that next point).
+    double spent = 0;
+    for (const CurvePoint& p : chosen) spent += double(p.bits);
+    std::vector<std::size_t> order(stored.size());
+    std::vector<double> gain(stored.size(), 0.0);
+    for (std::size_t j = 0; j < stored.size(); ++j) {
+        order[j] = j;
+        for (const CurvePoint& next : stored_curves[j])
+            if (next.bits > chosen[j].bits) {
+                gain[j] = (chosen[j].squared_error - next.squared_error) / double(next.bits - chosen[j].bits);
+                break;
+            }
+    }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return gain[a] > gain[b]; });
+    for (std::size_t j : order) {
+        if (total_bits - spent <= 0.002 * total_bits || !(gain[j] > 0) || chosen[j].method == "bf16") continue;
+        const double budget = chosen[j].budget + (total_bits - spent) / double(entries[j]);
+        double next_budget = 16.0;
+        for (const CurvePoint& next : stored_curves[j])
+            if (next.bits > chosen[j].bits) {
+                next_budget = next.budget;
+                break;
+            }
+        const Tensor values =
+            checkpoint.to_tensor(checkpoint.tensors()[stored[j]]).reshaped(reports[stored[j]].decomposed_shape);
+        const std::vector<CurvePoint> tried =
+            error_curve(values, methods, method_options(options, options.bits_per_entry),
+                        {std::min(budget, next_budget)});
+        if (tried.size() < 2 || tried.front().method == "bf16") continue;  // the budget met by no method
+        const CurvePoint& p = tried.front();
+        if (p.bits > chosen[j].bits && spent + double(p.bits - chosen[j].bits) <= total_bits &&
+            p.squared_error < chosen[j].squared_error) {
+            spent += double(p.bits - chosen[j].bits);
+            chosen[j] = p;
+        }
+    }
     for (std::size_t j = 0; j < stored.size(); ++j) {
         TensorReport& r = reports[stored[j]];
         r.budget = chosen[j].budget;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "io/file_access.h"
+#include "methods/double_binary.h"
 #include "methods/rtn_payload.h"
 #include "scd/decomposer.h"
 
@@ -16,6 +17,11 @@ bool takes_any_order(const std::string& method) {
 
 }  // namespace
 
+bool worth_trying(const std::string& method, const Shape& shape, double budget) {
+    if (method != "dbf" || shape.size() != 2) return true;
+    return dbf_middle_for_budget(shape[0], shape[1], budget) <= std::min(shape[0], shape[1]);
+}
+
 Shape stored_shape(const std::string& method, const Shape& planned) {
     if (planned.size() <= 2 || takes_any_order(method)) return planned;
     std::size_t rest = 1;
@@ -27,6 +33,7 @@ StoreOutcome store_tensor(const Tensor& values, const std::vector<std::string>& 
     StoreOutcome out;
     for (const std::string& method : methods) {
         const Shape shape = stored_shape(method, values.shape());
+        if (methods.size() > 1 && !worth_trying(method, shape, options.bits_per_entry)) continue;
         const Tensor input = shape == values.shape() ? values : Tensor(values).reshaped(shape);
         Approximation a = approximate(method, input, options);
         if (options.cancel && options.cancel->load()) return out;  // the caller throws

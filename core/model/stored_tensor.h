@@ -32,8 +32,13 @@ struct StoreOutcome {
 // take it as it is, the matrix methods n_0 × (the rest).
 Shape stored_shape(const std::string& method, const Shape& planned);
 
-// Runs each of `methods` (storable ones) on `values` (in the planned shape) at
-// options.bits_per_entry. Ties keep the earlier method.
+// Whether "best" runs `method` on a matrix of `shape` at `budget`: all but dbf with more middle
+// columns k than min(rows, cols), where its ADMM costs O(k³) a step (15 s on 256 × 128 at 8 bits
+// per entry) for a factorisation wider than the matrix's rank.
+bool worth_trying(const std::string& method, const Shape& shape, double budget);
+
+// Runs each of `methods` (storable ones; for more than one, those worth_trying) on `values` (in
+// the planned shape) at options.bits_per_entry. Ties keep the earlier method.
 StoreOutcome store_tensor(const Tensor& values, const std::vector<std::string>& methods, const MethodOptions& options);
 
 // Peak memory of store_tensor on a tensor of `planned` shape: its values, a method's working
