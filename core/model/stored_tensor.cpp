@@ -63,7 +63,10 @@ std::uint64_t store_memory_bytes(const Shape& planned, const std::vector<std::st
         if (method == "scd") {
             working = std::max(working, 4 * entries + decomposer_memory_bytes(planned, decompose_options(options)));
         } else {
-            working = std::max(working, 64 * entries);  // as approximate() requires
+            // The dense methods hold several double copies of the matrix; the row quantisers a
+            // few f32 ones (rotated values, their stream, its decoding, the reconstruction).
+            const bool dense = method == "dbf" || method == "kashin" || method == "svd";
+            working = std::max(working, (dense ? 64 : 32) * entries);
         }
     }
     // The values as read and their copy in the stored shape, the reconstruction, the payload.
