@@ -52,6 +52,18 @@ private:
 class BitReader {
 public:
     explicit BitReader(std::span<const char> bytes) : bytes_(bytes) {}
+    // Continues at bit `position` (a stream read in parallel pieces; ok() turns false past the end).
+    void seek(std::uint64_t position) {
+        pending_ = 0;
+        filled_ = 0;
+        consumed_ = std::min(position, 8 * std::uint64_t(bytes_.size()));
+        next_byte_ = std::size_t(consumed_ / 8);
+        ok_ = ok_ && position == consumed_;
+        if (const auto skip = unsigned(consumed_ % 8); skip > 0) {
+            consumed_ -= skip;
+            get(skip);
+        }
+    }
     // The next `bits` bits (1 ≤ bits ≤ 57).
     std::uint64_t get(unsigned bits) {
         if (!ok_ || bits > remaining_bits()) {

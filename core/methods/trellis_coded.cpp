@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <bit>
-#include <stdexcept>
 #include <cmath>
+#include <stdexcept>
 #include <string>
+
+#include <oneapi/tbb/blocked_range.h>
+#include <oneapi/tbb/parallel_for.h>
 
 #include "methods/bit_allocation.h"
 #include "methods/random_rotation.h"
@@ -262,23 +265,38 @@ Tensor load_trellis_coded_quantization(std::span<const char> payload, const Shap
     if ((bits + 7) / 8 != payload.size())
         fail(std::to_string(payload.size()) + " bytes where its header needs " + std::to_string((bits + 7) / 8));
     Tensor out({rows, cols});
-    std::vector<std::uint8_t> symbols;
     std::vector<float> decoded;
     for (int k = 1; k <= kMaxWidth; ++k) {
         const std::vector<std::size_t>& rows_of_k = members[std::size_t(k)];
         if (rows_of_k.empty()) continue;
         const TrellisCode code{state_bits, k};
         const float table_scale = f16_bits_to_float(std::uint16_t(in.get(16)));
-        const std::size_t stream = std::max(rows_of_k.size() * cols, lengths[std::size_t(k)].front());
-        symbols.resize(stream);
-        decoded.resize(stream);
-        for (std::uint8_t& symbol : symbols) symbol = std::uint8_t(in.get(unsigned(k)));
-        for (std::size_t i = 0, start = 0; i < lengths[std::size_t(k)].size(); start += lengths[std::size_t(k)][i++])
-            trellis_decode(code, symbols.data() + start, lengths[std::size_t(k)][i], table_scale, decoded.data() + start);
-        for (std::size_t i = 0; i < rows_of_k.size(); ++i) {
+        const std::vector<std::size_t>& stream_lengths = lengths[std::size_t(k)];
+        std::vector<std::size_t> starts(stream_lengths.size() + 1, 0);
+        for (std::size_t i = 0; i < stream_lengths.size(); ++i) starts[i + 1] = starts[i] + stream_lengths[i];
+        decoded.resize(starts.back());
+        // The sequences are independent (each tail-biting), and each one's symbols lie at a known
+        // bit offset: read and decoded in parallel.
+        const std::uint64_t first_bit = in.consumed_bits();
+        oneapi::tbb::parallel_for(oneapi::tbb::blocked_range<std::size_t>(0, stream_lengths.size(), 64),
+                                  [&](const oneapi::tbb::blocked_range<std::size_t>& range) {
+                                      BitReader symbols_in(payload);
+                                      symbols_in.seek(first_bit + std::uint64_t(starts[range.begin()]) * unsigned(k));
+                                      std::vector<std::uint8_t> symbols;
+                                      for (std::size_t i = range.begin(); i < range.end(); ++i) {
+                                          symbols.resize(stream_lengths[i]);
+                                          for (std::uint8_t& symbol : symbols)
+                                              symbol = std::uint8_t(symbols_in.get(unsigned(k)));
+                                          trellis_decode(code, symbols.data(), symbols.size(), table_scale,
+                                                         decoded.data() + starts[i]);
+                                      }
+                                  });
+        in.seek(first_bit + std::uint64_t(starts.back()) * unsigned(k));
+        oneapi::tbb::parallel_for(std::size_t(0), rows_of_k.size(), [&](std::size_t i) {
             const float scale = row_scale(stored, rows_of_k[i]);
-            for (std::size_t c = 0; c < cols; ++c) out[rows_of_k[i] * cols + c] = decoded[i * cols + c] * scale;
-        }
+            float* row = &out[rows_of_k[i] * cols];
+            for (std::size_t c = 0; c < cols; ++c) row[c] = decoded[i * cols + c] * scale;
+        });
     }
     RandomRotation(cols, seed).unrotate_rows(out);
     put_back_row_means(out, means);
