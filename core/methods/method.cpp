@@ -1,5 +1,6 @@
 #include "methods/method.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -291,9 +292,14 @@ Tensor load_stored_form(std::string_view method, std::span<const char> payload, 
         throw std::invalid_argument(std::string(method) + " stores matrices, not a " + shape_to_string(shape) +
                                     " tensor");
     if (element_count(shape) == 0) throw std::invalid_argument("an empty tensor has no stored form");
-    if (info.keeps_entries_apart) return load_with_entries_apart(payload, shape, entries_apart, info.load);
-    if (entries_apart > 0) throw std::invalid_argument(std::string(method) + " keeps no entries apart");
-    return info.load(payload, shape);
+    if (!info.keeps_entries_apart && entries_apart > 0)
+        throw std::invalid_argument(std::string(method) + " keeps no entries apart");
+    Tensor out = info.keeps_entries_apart ? load_with_entries_apart(payload, shape, entries_apart, info.load)
+                                          : info.load(payload, shape);
+    // Every stored scale and value came from finite data: anything else is a damaged payload.
+    if (!std::all_of(out.data().begin(), out.data().end(), [](float x) { return std::isfinite(x); }))
+        throw std::invalid_argument(std::string(method) + " payload: it decodes to values that are not finite");
+    return out;
 }
 
 std::vector<std::string> method_names() {
