@@ -192,7 +192,7 @@ int compress_model_command(const QStringList& arguments) {
         try {
             options.shard = parse_shard_spec(parser.value("shard").toStdString());
         } catch (const std::invalid_argument& error) {
-            throw UsageError(error.what());
+            throw UsageError(std::string("--shard: ") + error.what());
         }
     }
     options.merge_only = parser.isSet("merge-only");
