@@ -25,6 +25,11 @@ void TcqLoad(benchmark::State& state) {
 }
 
 BENCHMARK(TcqStore)->Args({1024, 4096})->Args({4096, 14336})->Iterations(1)->Unit(benchmark::kSecond)->UseRealTime();
-BENCHMARK(TcqLoad)->Args({1024, 4096})->Args({4096, 14336})->Iterations(3)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(TcqLoad)
+    ->Args({1024, 4096})
+    ->Args({4096, 14336})
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace

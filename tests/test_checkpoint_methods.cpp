@@ -32,7 +32,7 @@ namespace {
 // Tensors of very different sizes and shapes: a 1×1 convolution stored (1, 1, in, out), a
 // narrow first convolution, a per-channel filter and two matrices, with rows of unequal scale.
 const std::vector<SafetensorsSpec> kTensors = {
-    {"conv1x1.weight", "F32", {1, 1, 48, 40}}, {"first_conv.weight", "F32", {3, 3, 3, 16}},
+    {"conv1x1.weight", "F32", {1, 1, 48, 40}},  {"first_conv.weight", "F32", {3, 3, 3, 16}},
     {"depthwise.weight", "F32", {3, 3, 24, 1}}, {"mlp.weight", "F32", {96, 64}},
     {"head.weight", "F32", {12, 64}},           {"bias", "F32", {64}},
 };
@@ -200,7 +200,8 @@ private Q_SLOTS:
         // A merge with nothing computed under this plan lists every tensor, and creates nothing.
         ModelCompressionOptions other = merge;
         other.bits_per_entry = 3.0;
-        QVERIFY_THROWS_EXCEPTION(MissingPartsError, compress_model(model, dir.filePath("none.scdz").toStdString(), other));
+        QVERIFY_THROWS_EXCEPTION(MissingPartsError,
+                                 compress_model(model, dir.filePath("none.scdz").toStdString(), other));
         QVERIFY(!fs::exists(dir.filePath("none.scdz.parts").toStdString()));
     }
 
@@ -215,8 +216,8 @@ private Q_SLOTS:
             cli({"compress-model", model, "--out", dir.filePath("p.scdz"), "--bits-per-entry", "2", "--progress"});
         QCOMPARE(asked.status, 0);
         QVERIFY(asked.err.contains("tensors"));
-        const Run unknown = cli({"compress-model", model, "--out", dir.filePath("x.scdz"), "--bits-per-entry", "2",
-                                 "--method", "zip"});
+        const Run unknown =
+            cli({"compress-model", model, "--out", dir.filePath("x.scdz"), "--bits-per-entry", "2", "--method", "zip"});
         QCOMPARE(unknown.status, 2);
         QVERIFY(unknown.err.contains("tcq") && unknown.err.contains("best"));  // the known ones are listed
         const Run info = cli({"info", dir.filePath("q.scdz")});
@@ -241,8 +242,11 @@ private Q_SLOTS:
             nlohmann::json tensors = nlohmann::json::array();
             for (const ScdzEntry& e : reader.entries()) {
                 const std::span<const char> p = reader.payload(e);
-                nlohmann::json j{{"name", e.name},      {"dtype", e.dtype}, {"shape", e.shape},
-                                 {"offset", 16 + payloads.size()}, {"kind", e.decomposed ? "stored" : "raw"},
+                nlohmann::json j{{"name", e.name},
+                                 {"dtype", e.dtype},
+                                 {"shape", e.shape},
+                                 {"offset", 16 + payloads.size()},
+                                 {"kind", e.decomposed ? "stored" : "raw"},
                                  {"bits_per_entry", e.bits_per_entry}};
                 std::vector<char> bytes(p.begin(), p.end());
                 if (e.decomposed) {

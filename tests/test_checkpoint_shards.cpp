@@ -86,17 +86,10 @@ void expect_file_error(const fs::path& input, const std::string& words) {
 // 3): one stored tensor; version 1 with its seconds and no method, version 2 with its method.
 void write_old_scdz(const fs::path& path, std::uint32_t version, const std::string& name, const Shape& shape,
                     const std::string& method, const std::vector<char>& payload, std::size_t width) {
-    nlohmann::json entry{{"name", name},
-                         {"dtype", "F32"},
-                         {"shape", shape},
-                         {"offset", 16},
-                         {"length", payload.size()},
-                         {"crc32", crc32(payload.data(), payload.size())},
-                         {"kind", "scd"},
-                         {"bits_per_entry", 4.0},
-                         {"decomposed_shape", shape},
-                         {"width", width},
-                         {"relative_error", 0.25}};
+    nlohmann::json entry{{"name", name},   {"dtype", "F32"},           {"shape", shape},
+                         {"offset", 16},   {"length", payload.size()}, {"crc32", crc32(payload.data(), payload.size())},
+                         {"kind", "scd"},  {"bits_per_entry", 4.0},    {"decomposed_shape", shape},
+                         {"width", width}, {"relative_error", 0.25}};
     if (version == 1) entry["seconds"] = 1.5;
     else entry["method"] = method;
     write_scdz_by_hand(path, version, payload, nlohmann::json::array({entry}));
@@ -116,9 +109,9 @@ std::vector<char> version2_rtn_payload() {
     out.put(std::uint64_t(3));
     out.put(std::uint8_t(2));
     out.put(std::uint8_t(0));
-    out.put(std::uint16_t(0x3C00));  // f16 1
-    out.put(std::uint16_t(0x3800));  // f16 0.5
-    out.put(std::uint16_t(0xC000));  // f16 −2
+    out.put(std::uint16_t(0x3C00));   // f16 1
+    out.put(std::uint16_t(0x3800));   // f16 0.5
+    out.put(std::uint16_t(0xC000));   // f16 −2
     out.put(std::uint8_t(0b110100));  // codes 0, 1, 3 at 2 bits, LSB first
     return out.bytes();
 }
@@ -459,9 +452,8 @@ private Q_SLOTS:
                 damaged.insert(damaged.end(), 64, '\xff');
                 QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
                                          load_stored_form(method, damaged, a.shape(), stored.entries_apart));
-                QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
-                                         load_stored_form(method, std::vector<char>(3, '\xff'), a.shape(),
-                                                          stored.entries_apart));
+                QVERIFY_THROWS_EXCEPTION(std::invalid_argument, load_stored_form(method, std::vector<char>(3, '\xff'),
+                                                                                 a.shape(), stored.entries_apart));
             }
         }
     }

@@ -99,9 +99,7 @@ QJsonArray tensor_rows(const std::vector<TensorReport>& reports) {
     return rows;
 }
 
-QString storable_methods_help() {
-    return QString::fromStdString(joined_names(storable_method_names()));
-}
+QString storable_methods_help() { return QString::fromStdString(joined_names(storable_method_names())); }
 
 int compress_model_command(const QStringList& arguments) {
     QCommandLineParser parser;
@@ -135,8 +133,9 @@ int compress_model_command(const QStringList& arguments) {
          "METHOD", "scd"},
         {"allocate", "uniform (the budget for every tensor, default) or global (the budget of the whole checkpoint).",
          "RULE", "uniform"},
-        {"weighting", "--allocate global minimises the sum of squared relative errors over tensors (default) or\n"
-                      "weighted by their entries.",
+        {"weighting",
+         "--allocate global minimises the sum of squared relative errors over tensors (default) or\n"
+         "weighted by their entries.",
          "tensors|entries", "tensors"},
         {"include", "Only tensors whose name matches this regular expression.", "REGEX"},
         {"exclude", "Not the tensors whose name matches this regular expression.", "REGEX"},

@@ -25,10 +25,10 @@ struct TensorReport {
     std::size_t width = 0;
     double bits_per_entry = 0.0;  // stored bits / entries (for raw tensors: the dtype's bits)
     double relative_error = 0.0;
-    double seconds = 0.0;            // of computing it; stored only in .scdz version 1 (0 when read from version 2)
-    double budget = 0.0;             // bits per entry it was given (uniform, or its share of a global budget)
-    std::size_t entries_apart = 0;   // entries its payload keeps apart (methods/entries_apart.h)
-    std::string runner_up;           // --method best: the second lowest error's method, and that error
+    double seconds = 0.0;           // of computing it; stored only in .scdz version 1 (0 when read from version 2)
+    double budget = 0.0;            // bits per entry it was given (uniform, or its share of a global budget)
+    std::size_t entries_apart = 0;  // entries its payload keeps apart (methods/entries_apart.h)
+    std::string runner_up;          // --method best: the second lowest error's method, and that error
     double runner_up_error = 0.0;
     std::string fallback_because;    // why it is not stored by the method asked for
     std::uint64_t stored_bytes = 0;  // of the payload

@@ -58,8 +58,8 @@ std::size_t TruncatedSvd::rank_for_bits(double bits_per_entry) const {
 int TruncatedSvd::extra_component_bits(double bits_per_entry) const {
     const std::size_t rank = rank_for_bits(bits_per_entry);
     if (Eigen::Index(rank) >= left_.cols()) return 0;
-    const double left_over = bits_per_entry * double(rows_ * cols_) - double(kHeaderBits) -
-                             16.0 * double(rank * (rows_ + cols_)) - 32.0;
+    const double left_over =
+        bits_per_entry * double(rows_ * cols_) - double(kHeaderBits) - 16.0 * double(rank * (rows_ + cols_)) - 32.0;
     const int b = left_over > 0 ? int(std::min(15.0, std::floor(left_over / double(rows_ + cols_)))) : 0;
     return b >= 2 ? b : 0;
 }

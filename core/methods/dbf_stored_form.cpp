@@ -14,7 +14,8 @@ namespace {
 Eigen::MatrixXd signs_of(const SignMatrix& s) {
     Eigen::MatrixXd out(Eigen::Index(s.rows()), Eigen::Index(s.cols()));
     for (std::size_t r = 0; r < s.rows(); ++r)
-        for (std::size_t c = 0; c < s.cols(); ++c) out(Eigen::Index(r), Eigen::Index(c)) = s.is_negative(r, c) ? -1.0 : 1.0;
+        for (std::size_t c = 0; c < s.cols(); ++c)
+            out(Eigen::Index(r), Eigen::Index(c)) = s.is_negative(r, c) ? -1.0 : 1.0;
     return out;
 }
 

@@ -34,7 +34,8 @@ Approximation approximate_with_entries_apart(const Tensor& a, const MethodOption
     out.entries_apart = count;
     if (!out.payload.empty()) {
         std::vector<char> section = entries_apart_section(a.size(), apart, values);
-        if (8 * section.size() != apart_bits) throw std::logic_error("entries apart: the section differs from its bit count");
+        if (8 * section.size() != apart_bits)
+            throw std::logic_error("entries apart: the section differs from its bit count");
         section.insert(section.end(), out.payload.begin(), out.payload.end());
         out.payload = std::move(section);
     }
@@ -44,8 +45,8 @@ Approximation approximate_with_entries_apart(const Tensor& a, const MethodOption
 std::vector<char> entries_apart_section(std::uint64_t entries, std::span<const std::uint64_t> indices,
                                         std::span<const float> values) {
     BitWriter out;
-    for (std::uint64_t field : {std::uint64_t(indices.size()), std::uint64_t(1), std::uint64_t(0),
-                                std::uint64_t(indices.size())})
+    for (std::uint64_t field :
+         {std::uint64_t(indices.size()), std::uint64_t(1), std::uint64_t(0), std::uint64_t(indices.size())})
         out.put(field, 64);
     const auto index_bits = unsigned(outlier_index_bits(entries));
     for (std::uint64_t i : indices) out.put(i, index_bits);

@@ -286,8 +286,8 @@ Tensor load_stored_form(std::string_view method, std::span<const char> payload, 
                         std::size_t entries_apart) {
     const MethodInfo& info = find_method(method);
     if (!info.load) throw std::invalid_argument("method " + std::string(method) + " has no stored form");
-    const bool any_order = info.load == load_signed_cuts || info.load == load_sixteen_bit<true> ||
-                           info.load == load_sixteen_bit<false>;
+    const bool any_order =
+        info.load == load_signed_cuts || info.load == load_sixteen_bit<true> || info.load == load_sixteen_bit<false>;
     if (!any_order && shape.size() != 2)
         throw std::invalid_argument(std::string(method) + " stores matrices, not a " + shape_to_string(shape) +
                                     " tensor");

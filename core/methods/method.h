@@ -51,11 +51,11 @@ inline Approximation unmet(std::string why) {
 
 struct MethodOptions {
     double bits_per_entry = 2.0;
-    std::uint64_t seed = 1;       // every randomised method draws from this seed only
-    std::size_t group_size = 0;   // rtn: entries per group (0: one group per row)
-    int dbf_iterations = 0;       // dbf: outer iterations (0: the authors' count)
-    int trellis_state_bits = 12;  // tcq: L
-    OutlierPolicy outliers{.automatic = true};  // scd, scd-refit: entries kept apart (scd/outliers.h)
+    std::uint64_t seed = 1;                          // every randomised method draws from this seed only
+    std::size_t group_size = 0;                      // rtn: entries per group (0: one group per row)
+    int dbf_iterations = 0;                          // dbf: outer iterations (0: the authors' count)
+    int trellis_state_bits = 12;                     // tcq: L
+    OutlierPolicy outliers{.automatic = true};       // scd, scd-refit: entries kept apart (scd/outliers.h)
     CoeffPrecision precision = CoeffPrecision::f32;  // scd: of the coefficients
     int threads = 0;                                 // scd: 0 for all cores
     const std::atomic<bool>* cancel = nullptr;       // scd: stops the cuts (the result is then partial)

@@ -135,8 +135,8 @@ Tensor load_rotated_quantization(std::span<const char> payload, const Shape& sha
     std::uint64_t bits = in.consumed_bits();
     for (int b : widths) bits += 16 + std::uint64_t(b) * cols;
     if ((bits + 7) / 8 != payload.size())
-        throw std::invalid_argument("rotq payload: " + std::to_string(payload.size()) + " bytes where its widths need " +
-                                    std::to_string((bits + 7) / 8));
+        throw std::invalid_argument("rotq payload: " + std::to_string(payload.size()) +
+                                    " bytes where its widths need " + std::to_string((bits + 7) / 8));
     Tensor out({rows, cols});
     for (std::size_t r = 0; r < rows; ++r) {
         const float sigma = f16_bits_to_float(std::uint16_t(in.get(16)));

@@ -80,10 +80,10 @@ struct Coded {
     double squared_error = 0;
     std::string note;
     bool row_scales = false;
-    float header_scale = 0;               // σ_max (row scales) or the rms, f32
-    std::vector<int> scale_codes;         // row scales: q per row
+    float header_scale = 0;        // σ_max (row scales) or the rms, f32
+    std::vector<int> scale_codes;  // row scales: q per row
     RowWidths allocation;
-    std::vector<float> table_scales;      // per width 1 … 8 in use (0: not in use)
+    std::vector<float> table_scales;                 // per width 1 … 8 in use (0: not in use)
     std::vector<std::vector<std::uint8_t>> symbols;  // per width: its stream's, padding included
 };
 
@@ -258,8 +258,7 @@ Tensor load_trellis_coded_quantization(std::span<const char> payload, const Shap
         if (members[std::size_t(k)].empty()) continue;
         if (k >= state_bits) fail("width " + std::to_string(k) + " not below L = " + std::to_string(state_bits));
         const std::size_t entries = members[std::size_t(k)].size() * cols;
-        lengths[std::size_t(k)] =
-            sequence_lengths(entries, sequence_length, std::size_t((state_bits + k - 1) / k));
+        lengths[std::size_t(k)] = sequence_lengths(entries, sequence_length, std::size_t((state_bits + k - 1) / k));
         bits += kTableScaleBits + std::uint64_t(k) * std::max(entries, lengths[std::size_t(k)].front());
     }
     if ((bits + 7) / 8 != payload.size())

@@ -61,8 +61,8 @@ std::vector<std::string> methods_to_try(const std::string& method) {
     if (std::find(storable.begin(), storable.end(), method) != storable.end()) return {method};
     const std::vector<std::string> known = method_names();
     if (std::find(known.begin(), known.end(), method) != known.end())
-        throw std::invalid_argument("method " + method + " has no stored form (those with one: " +
-                                    joined_names(storable) + ", or best)");
+        throw std::invalid_argument("method " + method +
+                                    " has no stored form (those with one: " + joined_names(storable) + ", or best)");
     throw std::invalid_argument("unknown method '" + method + "' (known: " + joined_names(storable) + ", or best)");
 }
 
@@ -94,7 +94,8 @@ std::vector<TensorReport> plan_tensors(const ShardedCheckpoint& checkpoint, cons
         if (!is_float_dtype(entry.dtype)) r.kept_because = "dtype " + entry.dtype;
         else if (entry.shape.size() < 2) r.kept_because = "order " + std::to_string(entry.shape.size());
         else if (entry.elements() == 0) r.kept_because = "empty";
-        else if (include && !std::regex_search(entry.name, *include)) r.kept_because = "not matched by the include pattern";
+        else if (include && !std::regex_search(entry.name, *include))
+            r.kept_because = "not matched by the include pattern";
         else if (exclude && std::regex_search(entry.name, *exclude)) r.kept_because = "matched by the exclude pattern";
         if (r.kept_because.empty()) {
             r.decomposed = true;

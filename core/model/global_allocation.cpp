@@ -34,8 +34,8 @@ std::vector<CurvePoint> signed_cuts_curve(const Tensor& values, const MethodOpti
         const double budget_bits = b * double(values.size());
         while (w < d.width() && 8.0 * double(d.stored_bytes(w + 1)) <= budget_bits) ++w;
         if (w == 0) continue;
-        points.push_back({b, "scd", 8 * d.stored_bytes(w),
-                          squared_relative(d.residual_squared_norms()[w], d.input_squared_norm())});
+        points.push_back(
+            {b, "scd", 8 * d.stored_bytes(w), squared_relative(d.residual_squared_norms()[w], d.input_squared_norm())});
     }
     return points;
 }
@@ -126,7 +126,8 @@ void allocate_globally(const ShardedCheckpoint& checkpoint, std::vector<TensorRe
     std::vector<std::vector<CurvePoint>> curves(reports.size());
     run_within_memory(
         stored, [&](std::size_t i) { return store_memory_bytes(reports[i].decomposed_shape, methods, at_largest); },
-        std::min(options.memory_limit_bytes, memory_limit_bytes()), [&](std::size_t i) {
+        std::min(options.memory_limit_bytes, memory_limit_bytes()),
+        [&](std::size_t i) {
             const Tensor values = checkpoint.to_tensor(checkpoint.tensors()[i]).reshaped(reports[i].decomposed_shape);
             curves[i] = error_curve(values, methods, method_options(options, options.bits_per_entry), budgets);
             if (options.cancel && options.cancel->load()) throw CompressionCancelled();
@@ -168,9 +169,8 @@ void allocate_globally(const ShardedCheckpoint& checkpoint, std::vector<TensorRe
             }
         const Tensor values =
             checkpoint.to_tensor(checkpoint.tensors()[stored[j]]).reshaped(reports[stored[j]].decomposed_shape);
-        const std::vector<CurvePoint> tried =
-            error_curve(values, methods, method_options(options, options.bits_per_entry),
-                        {std::min(budget, next_budget)});
+        const std::vector<CurvePoint> tried = error_curve(
+            values, methods, method_options(options, options.bits_per_entry), {std::min(budget, next_budget)});
         if (tried.size() < 2 || tried.front().method == "bf16") continue;  // the budget met by no method
         const CurvePoint& p = tried.front();
         if (p.bits > chosen[j].bits && spent + double(p.bits - chosen[j].bits) <= total_bits &&

@@ -25,7 +25,7 @@ namespace fs = std::filesystem;
 // the run's method (every storable one for "best").
 std::vector<std::string> methods_for(const TensorReport& report, const ModelCompressionOptions& options) {
     return report.method == "bf16" && options.method != "bf16" ? std::vector<std::string>{"bf16"}
-                                                                : methods_to_try(options.method);
+                                                               : methods_to_try(options.method);
 }
 
 // Stores one tensor at its budget and saves it in the parts folder; fills in its report. A

@@ -5,9 +5,9 @@
 // else is kept as it is, and the result is one .scdz file. The work is split in files with one
 // job each: compression_plan (what happens to each tensor, and its budget), global_allocation
 // (one budget for the whole checkpoint), stored_tensor (a tensor's stored form and back),
-// compression_schedule (running tensors within the memory limit) and checkpoint_assembly. A run that is interrupted resumes where it stopped: each finished
-// tensor is saved at once (atomically) in OUT.scdz.parts/, and OUT.scdz itself only appears,
-// complete, at the end.
+// compression_schedule (running tensors within the memory limit) and checkpoint_assembly. A run that is interrupted
+// resumes where it stopped: each finished tensor is saved at once (atomically) in OUT.scdz.parts/, and OUT.scdz itself
+// only appears, complete, at the end.
 //
 // The work can be split among N processes on machines sharing a filesystem (options.shard):
 // each computes only its share of the tensors into OUT.scdz.parts/, and a last run with
@@ -57,12 +57,12 @@ struct ModelCompressionOptions {
     std::uint64_t seed = 1;
     CoeffPrecision precision = CoeffPrecision::f32;
     OutlierPolicy outliers{.automatic = true};  // scd: entries kept apart (scd/outliers.h)
-    int threads = 0;                 // 0: all cores
-    std::optional<ShardSpec> shard;  // compute only this share, assemble nothing
-    bool merge_only = false;         // compute nothing, assemble OUT.scdz from the finished parts
+    int threads = 0;                            // 0: all cores
+    std::optional<ShardSpec> shard;             // compute only this share, assemble nothing
+    bool merge_only = false;                    // compute nothing, assemble OUT.scdz from the finished parts
     // Set from another thread to stop the run: each running decomposition stops within one pass
-    // over its residual (DecomposeOptions::cancel), compress_model throws CompressionCancelled and OUT.scdz is not written
-    // (tensors finished before stay in OUT.scdz.parts/, for a later run to resume).
+    // over its residual (DecomposeOptions::cancel), compress_model throws CompressionCancelled and OUT.scdz is not
+    // written (tensors finished before stay in OUT.scdz.parts/, for a later run to resume).
     const std::atomic<bool>* cancel = nullptr;
 };
 

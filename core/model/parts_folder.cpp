@@ -139,19 +139,19 @@ std::optional<TensorReport> PartsFolder::load(std::size_t index, TensorReport re
 void PartsFolder::save(std::size_t index, const std::vector<char>& bytes, const TensorReport& r) const {
     write_file_atomically(payload(index), bytes);
     Json j{{"name", r.name},
-                 {"decomposed_shape", r.decomposed_shape},
-                 {"width", r.width},
-                 {"bits_per_entry", r.bits_per_entry},
-                 {"relative_error", r.relative_error},
-                 {"seconds", r.seconds},
-                 {"stored_bytes", r.stored_bytes},
-                 {"method", r.method},
-                 {"shard", r.shard},
-                 {"budget", r.budget},
-                 {"entries_apart", r.entries_apart},
-                 {"runner_up", r.runner_up},
-                 {"runner_up_error", r.runner_up_error},
-                 {"fallback_because", r.fallback_because}};
+           {"decomposed_shape", r.decomposed_shape},
+           {"width", r.width},
+           {"bits_per_entry", r.bits_per_entry},
+           {"relative_error", r.relative_error},
+           {"seconds", r.seconds},
+           {"stored_bytes", r.stored_bytes},
+           {"method", r.method},
+           {"shard", r.shard},
+           {"budget", r.budget},
+           {"entries_apart", r.entries_apart},
+           {"runner_up", r.runner_up},
+           {"runner_up_error", r.runner_up_error},
+           {"fallback_because", r.fallback_because}};
     if (!r.decomposed) j["kept_because"] = r.kept_because;
     const std::string text = j.dump(1);
     write_file_atomically(report(index), std::vector<char>(text.begin(), text.end()));  // marks it done

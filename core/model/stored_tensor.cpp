@@ -11,9 +11,7 @@ namespace signcut {
 namespace {
 
 // Methods that store any order as it is.
-bool takes_any_order(const std::string& method) {
-    return method == "scd" || method == "bf16" || method == "f16";
-}
+bool takes_any_order(const std::string& method) { return method == "scd" || method == "bf16" || method == "f16"; }
 
 }  // namespace
 
@@ -42,8 +40,13 @@ StoreOutcome store_tensor(const Tensor& values, const std::vector<std::string>& 
                            (a.met_budget ? std::string("no stored form for this shape") : a.note);
             continue;
         }
-        StoredTensor stored{method,  shape,         std::move(a.payload), a.width, a.entries_apart,
-                            double(a.bits) / double(input.size()), relative_error(input, a.reconstruction)};
+        StoredTensor stored{method,
+                            shape,
+                            std::move(a.payload),
+                            a.width,
+                            a.entries_apart,
+                            double(a.bits) / double(input.size()),
+                            relative_error(input, a.reconstruction)};
         if (!out.stored || stored.relative_error < out.stored->relative_error) {
             if (out.stored) out.runner_up = out.stored->method, out.runner_up_error = out.stored->relative_error;
             out.stored = std::move(stored);

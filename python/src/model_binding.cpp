@@ -95,8 +95,8 @@ void bind_model(py::module_& module) {
     module.def("compress_model", &compress, py::arg("src"), py::arg("out"), py::kw_only(),
                py::arg("bits_per_entry") = py::none(), py::arg("fraction_of_bf16") = py::none(),
                py::arg("method") = "scd", py::arg("allocate") = "uniform", py::arg("weighting") = "tensors",
-               py::arg("include") = py::none(), py::arg("exclude") = py::none(),
-               py::arg("shard") = py::none(), py::arg("progress") = py::none(),
+               py::arg("include") = py::none(), py::arg("exclude") = py::none(), py::arg("shard") = py::none(),
+               py::arg("progress") = py::none(),
                R"(Compresses a checkpoint into one .scdz file, as signcut-cli compress-model.
 
 src: a .safetensors file, a Hugging Face *.safetensors.index.json with its shards, or a folder
