@@ -122,8 +122,8 @@ int compress_model_command(const QStringList& arguments) {
     parser.addPositionalArgument("IN", "the checkpoint: FILE.safetensors, *.safetensors.index.json or a folder");
     parser.addOptions({
         {"bits-per-entry",
-         "Budget per tensor in bits per entry, everything stored included (with --allocate global: of the whole\n"
-         "checkpoint).",
+         "Budget per tensor in bits per entry, everything stored included (with --allocate global: of the "
+         "whole checkpoint).",
          "B"},
         {"fraction-of-bf16", "Budget as a fraction of a bf16 copy (0.5 = 8 bits per entry).", "F"},
         {"method",
