@@ -20,6 +20,7 @@
 #include "io/safetensors_file.h"
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
+#include "model/stored_tensor.h"
 
 namespace signcut::fuzz {
 
@@ -93,7 +94,7 @@ inline void exercise_scdz(const std::uint8_t* data, std::size_t size) {
             std::uint64_t entries = 1;
             for (std::size_t n : entry.shape) entries *= n;
             expecting_exceptions([&] {
-                if (entries <= kMaxFuzzEntries) (void)reader.tensor(entry);
+                if (entries <= kMaxFuzzEntries) (void)load_tensor(reader, entry);
                 else (void)reader.payload(entry);
             });
         }

@@ -33,10 +33,12 @@ trap 'exit 1' INT TERM  # then the EXIT trap runs too
 eval "$("$source_dir/scripts/slurm/local-cluster.sh" start "$cluster")"
 echo "Slurm is up: $SLURM_CONF"
 
-# A checkpoint in 3 shards with an index; 14 matrices to decompose.
-"$cli" synthetic-checkpoint "$work/model" --layers 2 --hidden 256 --intermediate 512 --max-shard-size 1MB
+# A checkpoint in 3 shards with an index; 14 matrices to store.
+"$cli" synthetic-checkpoint "$work/model" --layers 2 --hidden 64 --intermediate 128 --max-shard-size 60KB
 [[ -f $work/model/model.safetensors.index.json && -f $work/model/model-00003-of-00003.safetensors ]]
-options=(--bits-per-entry 6 --memory-limit 512)
+# Every storable method on each tensor, and one budget for the whole checkpoint: the plan is
+# computed by whichever process comes first and kept in job.json for the others and the merge.
+options=(--bits-per-entry 2 --memory-limit 512 --method best --allocate global)
 "$cli" compress-model "$work/model" --out "$work/single.scdz" "${options[@]}" >/dev/null
 
 cd "$work"

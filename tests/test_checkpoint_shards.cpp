@@ -1,5 +1,5 @@
 // Checkpoints at scale: Hugging Face sharded inputs (index checks), the --shard K/N plan,
-// processes sharing one parts folder, --merge-only, .scdz versions 1 and 2, expansion to a
+// processes sharing one parts folder, --merge-only, .scdz versions 1, 2 and 3, expansion to a
 // folder of shards with its index, and a shard killed mid-tensor then rerun alone.
 #include <QDir>
 #include <QFileInfo>
@@ -11,6 +11,7 @@
 #include <QTest>
 
 #include "cli_process.h"
+#include "scdz_by_hand.h"
 
 #include <nlohmann/json.hpp>
 
@@ -28,10 +29,11 @@
 #include "io/scdz_file.h"
 #include "io/sharded_checkpoint.h"
 #include "io/sharded_safetensors_writer.h"
-#include "methods/rtn_payload.h"
+#include "methods/method.h"
 #include "model/model_compression.h"
 #include "model/model_expansion.h"
 #include "model/shard_plan.h"
+#include "model/stored_tensor.h"
 #include "tensor/random_tensor.h"
 #include "test_support.h"
 
@@ -75,39 +77,38 @@ void expect_file_error(const fs::path& input, const std::string& words) {
     }
 }
 
-// The .scdz layout of version 1, written here byte by byte (signcut now writes version 2):
-// one decomposed tensor with its seconds, no method.
+// The .scdz layout of versions 1 and 2, written here byte by byte (signcut now writes version
+// 3): one stored tensor; version 1 with its seconds and no method, version 2 with its method.
+void write_old_scdz(const fs::path& path, std::uint32_t version, const std::string& name, const Shape& shape,
+                    const std::string& method, const std::vector<char>& payload, std::size_t width) {
+    nlohmann::json entry{{"name", name},   {"dtype", "F32"},           {"shape", shape},
+                         {"offset", 16},   {"length", payload.size()}, {"crc32", crc32(payload.data(), payload.size())},
+                         {"kind", "scd"},  {"bits_per_entry", 4.0},    {"decomposed_shape", shape},
+                         {"width", width}, {"relative_error", 0.25}};
+    if (version == 1) entry["seconds"] = 1.5;
+    else entry["method"] = method;
+    write_scdz_by_hand(path, version, payload, nlohmann::json::array({entry}));
+}
+
 void write_version1_scdz(const fs::path& path, const Decomposition& d, const std::string& name) {
-    const std::vector<char> payload = encode_scd(d, d.width());
+    write_old_scdz(path, 1, name, d.shape(), "scd", encode_scd(d, d.width()), d.width());
+}
+
+// Version 2's rtn payload (methods/rtn_payload.h) of a 2 × 3 matrix: row 0 at width 2 (zero 1,
+// scale 0.5, codes 0 1 3), row 1 at width 0 (mean −2).
+std::vector<char> version2_rtn_payload() {
     ByteWriter out;
-    out.put_bytes("SCDZ\r\n\x1a\n", 8);
-    out.put(std::uint32_t(1));
-    out.put(std::uint32_t(0));
-    out.put_bytes(payload.data(), payload.size());
-    const nlohmann::json index{{"format", "signcut scdz"},
-                               {"version", 1},
-                               {"metadata", {{"format", "pt"}}},
-                               {"tensors",
-                                {{{"name", name},
-                                  {"dtype", "F32"},
-                                  {"shape", d.shape()},
-                                  {"offset", 16},
-                                  {"length", payload.size()},
-                                  {"crc32", crc32(payload.data(), payload.size())},
-                                  {"kind", "scd"},
-                                  {"bits_per_entry", 4.0},
-                                  {"decomposed_shape", d.shape()},
-                                  {"width", d.width()},
-                                  {"relative_error", 0.25},
-                                  {"seconds", 1.5}}}}};
-    const std::string text = index.dump();
-    const std::uint64_t offset = out.bytes().size();
-    out.put_bytes(text.data(), text.size());
-    out.put(offset);
-    out.put(std::uint64_t(text.size()));
-    out.put(crc32(text.data(), text.size()));
-    out.put_bytes("SCDZ", 4);
-    write_file_atomically(path, out.bytes());
+    out.put_bytes("RTN1", 4);
+    out.put(std::uint64_t(2));
+    out.put(std::uint64_t(3));
+    out.put(std::uint64_t(3));
+    out.put(std::uint8_t(2));
+    out.put(std::uint8_t(0));
+    out.put(std::uint16_t(0x3C00));   // f16 1
+    out.put(std::uint16_t(0x3800));   // f16 0.5
+    out.put(std::uint16_t(0xC000));   // f16 −2
+    out.put(std::uint8_t(0b110100));  // codes 0, 1, 3 at 2 bits, LSB first
+    return out.bytes();
 }
 
 // A generated 2-layer sharded checkpoint dir/model and its compression by one process,
@@ -243,7 +244,7 @@ private Q_SLOTS:
             processes.push_back(std::make_unique<QProcess>());
             processes.back()->start(
                 SIGNCUT_CLI, QStringList{"compress-model", model, "--out", out, "--shard", QString("%1/3").arg(k),
-                                         "--report", dir.filePath(QString("r%1.json").arg(k))} +
+                                         "--progress", "--report", dir.filePath(QString("r%1.json").arg(k))} +
                                  options);
         }
         for (auto& p : processes) {
@@ -299,7 +300,7 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(out));
     }
 
-    void version2RecordsTheMethodAndVersion1StillOpens() {
+    void version3RecordsTheMethodAndVersions1And2StillOpen() {
         QTemporaryDir dir;
         const fs::path folder = dir.filePath("model").toStdString(), out = dir.filePath("m.scdz").toStdString();
         write_sharded_checkpoint(folder);
@@ -307,7 +308,7 @@ private Q_SLOTS:
         options.bits_per_entry = 4;
         compress_model(folder, out, options);
         const ScdzReader v2(out);
-        QCOMPARE(v2.version(), std::uint32_t(2));
+        QCOMPARE(v2.version(), std::uint32_t(3));
         std::size_t decomposed = 0;
         for (const ScdzEntry& e : v2.entries()) {
             if (!e.decomposed) continue;
@@ -332,6 +333,18 @@ private Q_SLOTS:
         const Run info = cli({"info", QString::fromStdString(old.string())});
         QCOMPARE(info.status, 0);
         QVERIFY(info.out.contains("methods         scd 1"));
+
+        // Version 2's rtn payloads still expand.
+        const fs::path rtn = dir.filePath("rtn-v2.scdz").toStdString();
+        write_old_scdz(rtn, 2, "rtn.weight", {2, 3}, "rtn", version2_rtn_payload(), 0);
+        const ScdzReader old_rtn(rtn);
+        QCOMPARE(old_rtn.version(), std::uint32_t(2));
+        const Tensor back = load_tensor(old_rtn, old_rtn.entries()[0]);
+        const std::vector<float> expected = {1.0f, 1.5f, 2.5f, -2.0f, -2.0f, -2.0f};
+        QVERIFY(std::equal(expected.begin(), expected.end(), back.data().begin()));
+        // A version 2 file names only the methods version 2 had.
+        write_old_scdz(rtn, 2, "tcq.weight", {2, 3}, "tcq", version2_rtn_payload(), 0);
+        QVERIFY_THROWS_EXCEPTION(FileError, ScdzReader{rtn});
     }
 
     void expandingToAFolderWritesShardsAndTheirIndex() {
@@ -389,58 +402,71 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const fs::path folder = dir.filePath("model").toStdString(), out = dir.filePath("m.scdz").toStdString();
         write_sharded_checkpoint(folder);
-        for (const char* method : {"dbf", "tcq", "rotq"}) {
-            ModelCompressionOptions options;
-            options.method = method;
-            try {
-                compress_model(folder, out, options);
-                QFAIL("accepted a method .scdz cannot store");
-            } catch (const std::invalid_argument& error) {
-                QVERIFY(std::string(error.what()).find("not storable yet") != std::string::npos);
-            }
+        ModelCompressionOptions codec;
+        codec.method = "jpeg";  // pictures only: no stored form for a tensor
+        try {
+            compress_model(folder, out, codec);
+            QFAIL("accepted a method .scdz cannot store");
+        } catch (const std::invalid_argument& error) {
+            QVERIFY(std::string(error.what()).find("has no stored form") != std::string::npos);
         }
         ModelCompressionOptions unknown;
         unknown.method = "zip";
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, compress_model(folder, out, unknown));
+        try {
+            compress_model(folder, out, unknown);
+            QFAIL("accepted an unknown method");
+        } catch (const std::invalid_argument& error) {  // the message lists the known ones
+            for (const std::string& name : storable_method_names())
+                QVERIFY(std::string(error.what()).find(name) != std::string::npos);
+        }
         QVERIFY(!fs::exists(out.string() + ".parts"));
     }
 
-    void anRtnPayloadDecodesToItsReconstructionExactly() {
-        const Tensor a = gaussian_tensor({48, 40}, 7);
-        for (double bits : {1.5, 2.5, 4.0}) {
-            for (std::size_t group : {std::size_t(0), std::size_t(16)}) {
-                const RtnPayload stored = encode_rtn_payload(a, bits, group);
-                QVERIFY(!stored.bytes.empty());
-                const Tensor decoded = decode_rtn_payload(stored.bytes);
-                QCOMPARE(decoded.shape(), a.shape());
-                QVERIFY(std::equal(decoded.data().begin(), decoded.data().end(), stored.reconstruction.data().begin()));
+    // Every stored form holds exactly the bits its method counts (⌈bits / 8⌉ bytes) and gives
+    // the reconstruction back bit for bit; a damaged payload is one clear error.
+    void everyStoredFormHoldsItsCountedBitsAndDecodesExactly() {
+        Tensor a = gaussian_tensor({48, 40}, 7);
+        a[5] = 40.0f;  // an outlier, for the methods that keep entries apart
+        for (const std::string& method : storable_method_names()) {
+            for (double bits : {1.0, 2.5, 16.0}) {
+                MethodOptions options;
+                options.bits_per_entry = bits;
+                const Approximation stored = approximate(method, a, options);
+                if (!stored.met_budget) continue;
+                const QByteArray label = QByteArray::fromStdString(method + " at " + std::to_string(bits));
+                QVERIFY2(stored.payload.size() == (stored.bits + 7) / 8, label);
+                const Tensor back = load_stored_form(method, stored.payload, a.shape(), stored.entries_apart);
+                QVERIFY2(back.shape() == a.shape(), label);
+                QVERIFY2(std::equal(back.data().begin(), back.data().end(), stored.reconstruction.data().begin()),
+                         label);
+                std::vector<char> damaged = stored.payload;
+                damaged.pop_back();
+                QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                         load_stored_form(method, damaged, a.shape(), stored.entries_apart));
+                damaged = stored.payload;
+                damaged.insert(damaged.end(), 64, '\xff');
+                QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                         load_stored_form(method, damaged, a.shape(), stored.entries_apart));
+                QVERIFY_THROWS_EXCEPTION(std::invalid_argument, load_stored_form(method, std::vector<char>(3, '\xff'),
+                                                                                 a.shape(), stored.entries_apart));
             }
         }
-        const RtnPayload stored = encode_rtn_payload(a, 3.0);
-        std::vector<char> bytes = stored.bytes;
-        bytes.pop_back();
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, decode_rtn_payload(bytes));  // truncated
-        bytes = stored.bytes;
-        bytes[28] = 9;  // the first row's width
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, decode_rtn_payload(bytes));
-        bytes = stored.bytes;
-        bytes[4] = char(0xff), bytes[11] = char(0x7f);  // rows: huge, refused before allocating
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, decode_rtn_payload(bytes));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, decode_rtn_payload(std::vector<char>(10, 'R')));
     }
 
-    // --method best stores each tensor by whichever of scd and rtn has the lower error, within
-    // the budget; the file records the method and expands like any other.
-    void bestKeepsTheLowerErrorOfScdAndRtnPerTensor() {
+    // --method best stores each tensor by whichever storable method has the lowest error, within
+    // the budget; the file records the method and the runner-up, and expands like any other.
+    void bestKeepsTheLowestErrorOfEveryMethodPerTensor() {
         QTemporaryDir dir;
         const fs::path folder = dir.filePath("model").toStdString();
         write_sharded_checkpoint(folder);
         std::map<std::string, std::vector<TensorReport>> by_method;
-        for (const char* method : {"scd", "rtn", "best"}) {
+        std::vector<std::string> methods = storable_method_names();
+        methods.push_back("best");
+        for (const std::string& method : methods) {
             ModelCompressionOptions options;
             options.bits_per_entry = 3;
             options.method = method;
-            const fs::path out = dir.filePath(QString(method) + ".scdz").toStdString();
+            const fs::path out = dir.filePath(QString::fromStdString(method) + ".scdz").toStdString();
             compress_model(folder, out, options);
             by_method[method] = scdz_reports(out);
         }
@@ -450,15 +476,20 @@ private Q_SLOTS:
             if (!best.decomposed) continue;
             chosen.insert(best.method);
             QVERIFY(best.bits_per_entry <= 3.0);
-            QCOMPARE(best.relative_error,
-                     std::min(by_method["scd"][i].relative_error, by_method["rtn"][i].relative_error));
+            double lowest = INFINITY;
+            for (const auto& [method, reports] : by_method)
+                if (method != "best" && reports[i].decomposed) lowest = std::min(lowest, reports[i].relative_error);
+            QCOMPARE(best.relative_error, lowest);
+            QVERIFY(!best.runner_up.empty());
+            QVERIFY(best.runner_up_error >= best.relative_error);
+            QCOMPARE(by_method[best.method][i].relative_error, best.relative_error);
         }
         QVERIFY(!chosen.empty());
         const fs::path best_file = dir.filePath("best.scdz").toStdString();
         const ScdzReader reader(best_file);
         for (const ScdzEntry& e : reader.entries()) {
             if (!e.decomposed) continue;
-            const Tensor back = reader.tensor(e);
+            const Tensor back = load_tensor(reader, e);
             QCOMPARE(back.shape(), e.shape);
             double error = 0;
             const ShardedCheckpoint source(folder);

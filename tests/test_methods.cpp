@@ -33,14 +33,15 @@ private Q_SLOTS:
         const Tensor a = gaussian_tensor({40, 50}, 1);
         const std::uint64_t n = 2000;
         QCOMPARE(round_to_bf16(a).bits, 16 * n);
-        // rank ⌊4·2000/(16·90)⌋ = 5, and the 800 bits left hold a sixth component at int8 + two f16 scales.
-        QCOMPARE(truncated_svd(a, 4.0).bits, std::uint64_t(16 * 5 * (40 + 50) + 8 * 90 + 32));
+        // 4 bits naming the extra component's width, rank ⌊(4·2000 − 4)/(16·90)⌋ = 5, and the 796 bits
+        // left hold a sixth component at int8 + two f16 scales.
+        QCOMPARE(truncated_svd(a, 4.0).bits, std::uint64_t(4 + 16 * 5 * (40 + 50) + 8 * 90 + 32));
         // Mixed widths (rotq): the seed, each row's width code and f16 σ, and its entries at its
-        // width; the codes take 4 bits a row, or 4 bits once and 1 a row for two adjacent widths.
+        // width; the codes take a flag, then 4 bits a row, or 4 bits once and 1 a row for two adjacent widths.
         const Approximation rotq = approximate("rotq", a, 3.3);
         QVERIFY(double(rotq.bits) <= 3.3 * double(n));
-        const std::uint64_t entry_bits = rotq.bits - 64 - 40 * 16;
-        QVERIFY((entry_bits - (4 + 40)) % 50 == 0 || (entry_bits - 4 * 40) % 50 == 0);
+        const std::uint64_t entry_bits = rotq.bits - 64 - 1 - 40 * 16;  // the seed, whether means are apart, σ
+        QVERIFY((entry_bits - (5 + 40)) % 50 == 0 || (entry_bits - (1 + 4 * 40)) % 50 == 0);
         const Approximation cuts = approximate("scd", a, 4.0);
         QVERIFY(double(cuts.bits) <= 4.0 * double(n));
         QCOMPARE(cuts.bits % 8, std::uint64_t(0));  // whole bytes of the .scd file
@@ -257,7 +258,8 @@ private Q_SLOTS:
         // Min–max with a zero point: values in [0.2, 0.8] at 2 bits land on 4 distinct levels.
         Tensor a({1, 400});
         for (std::size_t i = 0; i < 400; ++i) a[i] = 0.2f + 0.6f * float(i) / 399.0f;
-        const Approximation result = round_to_nearest(a, 2.0 + 36.0 / 400.0);
+        // A flag and a width, zero and scale: 37 bits (and one to spare for the rounding of the budget).
+        const Approximation result = round_to_nearest(a, 2.0 + 38.0 / 400.0);
         std::set<float> levels(result.reconstruction.data().begin(), result.reconstruction.data().end());
         QCOMPARE(levels.size(), std::size_t(4));
         QVERIFY(relative_error(a, result.reconstruction) < 0.11);

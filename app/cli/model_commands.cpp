@@ -9,6 +9,8 @@
 
 #include "cli/cli_support.h"
 #include "cli/commands.h"
+#include "methods/method.h"
+#include "model/compression_plan.h"
 #include "model/model_compression.h"
 #include "model/model_expansion.h"
 #include "model/model_report.h"
@@ -23,10 +25,12 @@ QString duration(double seconds) {
                      : QString("%1m%2s").arg(s / 60).arg(s % 60, 2, 10, QChar('0'));
 }
 
-// Tensors done, bytes, elapsed time and ETA: on a terminal one line redrawn in place, in a log
-// (a batch job's output) one line per finished tensor, prefixed with the shard.
-std::function<void(const ModelProgress&)> progress_printer(const QString& shard) {
+// Tensors done, bytes, elapsed time and ETA on stderr, when it is a terminal (one line redrawn
+// in place) or when asked (--progress: in a log, one line per finished tensor, prefixed with
+// the shard); nothing otherwise, as other command-line tools do.
+std::function<void(const ModelProgress&)> progress_printer(const QString& shard, bool asked) {
     const bool terminal = ::isatty(STDERR_FILENO);
+    if (!terminal && !asked) return {};
     return [terminal, shard](const ModelProgress& p) {
         const double fraction = p.bytes_total ? double(p.bytes_done) / double(p.bytes_total) : 1.0;
         const QString eta = fraction > 0 && p.seconds > 0 ? duration(p.seconds * (1 - fraction) / fraction) : "?";
@@ -73,30 +77,71 @@ QJsonObject summary_json(const ModelSummary& s) {
 
 }  // namespace
 
+// Every tensor's report row (for_each_report_field), for --json.
+QJsonArray tensor_rows(const std::vector<TensorReport>& reports) {
+    QJsonArray rows;
+    for (const TensorReport& r : reports) {
+        QJsonObject row;
+        for_each_report_field(r, [&](const char* key, const auto& value, bool of_decomposition) {
+            if (!r.decomposed && of_decomposition) return;
+            using Value = std::decay_t<decltype(value)>;
+            if constexpr (std::is_same_v<Value, std::string>) row[key] = QString::fromStdString(value);
+            else if constexpr (std::is_same_v<Value, Shape>) {
+                QJsonArray shape;
+                for (std::size_t n : value) shape.append(qint64(n));
+                row[key] = shape;
+            } else if constexpr (std::is_same_v<Value, bool>) row[key] = value;
+            else row[key] = double(value);
+        });
+        rows.append(row);
+    }
+    return rows;
+}
+
+QString storable_methods_help() { return QString::fromStdString(joined_names(storable_method_names())); }
+
 int compress_model_command(const QStringList& arguments) {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        "Decomposes every 2-D float tensor of a checkpoint (and higher-order ones, flattened as --flatten\n"
-        "says) into signed cuts at the given budget; 1-D tensors (norms, biases), integer tensors and those\n"
-        "filtered out are kept as they are. IN is a .safetensors file, a Hugging Face *.safetensors.index.json\n"
+        "Stores every 2-D float tensor of a checkpoint (and higher-order ones, their axes of size 1 dropped,\n"
+        "flattened as --flatten says) by --method at the given budget; 1-D tensors (norms, biases), integer\n"
+        "tensors, those filtered out and those no method can store at their budget (the report says why)\n"
+        "are kept as they are. IN is a .safetensors file, a Hugging Face *.safetensors.index.json\n"
         "with its shards, or a folder holding either. Tensors run in parallel within --memory-limit.\n"
         "Finished tensors are saved in OUT.scdz.parts/ as they complete: run the same command again after\n"
         "an interruption and it resumes there. OUT.scdz appears only when everything is done.\n"
         "With --shard K/N, N processes (e.g. a Slurm job array) each compute their share into\n"
-        "OUT.scdz.parts/ on a shared filesystem; then --merge-only assembles OUT.scdz.");
+        "OUT.scdz.parts/ on a shared filesystem; then --merge-only assembles OUT.scdz.\n"
+        "--allocate global shares one budget among the tensors: from each tensor's error against its bits it\n"
+        "gives each the budget that minimises the sum of squared relative errors (each tensor counted once,\n"
+        "or by its entries with --weighting entries); small tensors then get many bits for little of the\n"
+        "budget. The DBF paper sets per-layer ratios from activation statistics; this tool sees only the\n"
+        "weights (data-free), so the relative error stands in for them. The plan is computed once and kept\n"
+        "in OUT.scdz.parts/job.json, which --shard, a resumed run and --merge-only reuse.");
     parser.addPositionalArgument("IN", "the checkpoint: FILE.safetensors, *.safetensors.index.json or a folder");
     parser.addOptions({
-        {"bits-per-entry", "Budget per tensor in bits per entry, headers included.", "B"},
+        {"bits-per-entry",
+         "Budget per tensor in bits per entry, everything stored included (with --allocate global: of the "
+         "whole checkpoint).",
+         "B"},
         {"fraction-of-bf16", "Budget as a fraction of a bf16 copy (0.5 = 8 bits per entry).", "F"},
         {"method",
-         "How tensors are stored: scd (signed cuts, default), rtn (round to nearest, mixed widths)\n"
-         "or best (both on each tensor, the lower error kept). dbf, tcq and rotq are refused:\n"
-         "they have no stored form in .scdz yet.",
+         "How tensors are stored: " + storable_methods_help() +
+             " (signcut-cli compare --help describes them; scd, signed cuts, is the default), or best: every one\n"
+             "of them on each tensor, the lowest error kept (the report names the runner-up and its error).",
          "METHOD", "scd"},
+        {"allocate", "uniform (the budget for every tensor, default) or global (the budget of the whole checkpoint).",
+         "RULE", "uniform"},
+        {"weighting",
+         "--allocate global minimises the sum of squared relative errors over tensors (default) or\n"
+         "weighted by their entries.",
+         "tensors|entries", "tensors"},
         {"include", "Only tensors whose name matches this regular expression.", "REGEX"},
         {"exclude", "Not the tensors whose name matches this regular expression.", "REGEX"},
-        {"flatten", "Tensors of order > 2: first (n0 x rest, default), last (rest x n_last) or tensor.", "RULE",
-         "first"},
+        {"flatten",
+         "Tensors of order > 2, once their axes of size 1 are dropped: first (n0 x rest, default), last\n"
+         "(rest x n_last) or tensor (scd only; other methods take n0 x rest).",
+         "RULE", "first"},
         {"memory-limit", "Memory for the tensors in flight, in MiB (default 4096).", "MIB", "4096"},
         {"seed", "Seed (default 1).", "S", "1"},
         {"outliers", "scd: entries kept apart from the cuts, auto (default), 0 (none) or a count K per tensor.",
@@ -108,6 +153,7 @@ int compress_model_command(const QStringList& arguments) {
         {"report", "Also write the per-tensor report (of this shard's tensors with --shard), CSV or JSON by extension.",
          "FILE.csv|FILE.json"},
         {"json", "Print the summary as JSON."},
+        {"progress", "Progress lines on stderr even when it is not a terminal (e.g. in a batch job's log)."},
     });
     if (!parse_or_throw(parser, arguments)) return 0;
     const QString input = single_positional(parser, "IN");
@@ -120,6 +166,17 @@ int compress_model_command(const QStringList& arguments) {
     options.bits_per_entry = parser.isSet("bits-per-entry") ? parse_double(parser, "bits-per-entry")
                                                             : 16.0 * parse_double(parser, "fraction-of-bf16");
     options.method = parser.value("method").toStdString();
+    try {
+        methods_to_try(options.method);
+    } catch (const std::invalid_argument& error) {
+        throw UsageError(std::string("--method: ") + error.what());
+    }
+    const auto allocate = parse_enum<BudgetAllocation>(parser.value("allocate").toStdString());
+    if (!allocate) throw UsageError("--allocate takes " + enum_choices<BudgetAllocation>());
+    options.allocate = *allocate;
+    const auto weighting = parse_enum<ErrorWeighting>(parser.value("weighting").toStdString());
+    if (!weighting) throw UsageError("--weighting takes " + enum_choices<ErrorWeighting>());
+    options.weighting = *weighting;
     options.include = parser.value("include").toStdString();
     options.exclude = parser.value("exclude").toStdString();
     const auto flatten = parse_enum<FlattenRule>(parser.value("flatten").toStdString());
@@ -133,7 +190,7 @@ int compress_model_command(const QStringList& arguments) {
         try {
             options.shard = parse_shard_spec(parser.value("shard").toStdString());
         } catch (const std::invalid_argument& error) {
-            throw UsageError(error.what());
+            throw UsageError(std::string("--shard: ") + error.what());
         }
     }
     options.merge_only = parser.isSet("merge-only");
@@ -142,7 +199,8 @@ int compress_model_command(const QStringList& arguments) {
         throw UsageError("--report takes a .csv or .json file");
     const std::vector<TensorReport> reports =
         compress_model(input.toStdString(), parser.value("out").toStdString(), options,
-                       progress_printer(options.shard ? QString::fromStdString(options.shard->label()) : QString()));
+                       progress_printer(options.shard ? QString::fromStdString(options.shard->label()) : QString(),
+                                        parser.isSet("progress")));
     if (report.endsWith(".json")) write_report_json(report.toStdString(), reports);
     else if (!report.isEmpty()) write_report_csv(report.toStdString(), reports);
     std::size_t resumed = 0;
@@ -210,9 +268,16 @@ int expand_model_command(const QStringList& arguments) {
 }
 
 int model_info_command(const QString& path, bool json) {
-    const ModelSummary summary = summarize_model(scdz_reports(path.toStdString()));
-    if (json) print_json(summary_json(summary));
-    else std::fputs(summary_text(summary).c_str(), stdout);
+    const std::vector<TensorReport> reports = scdz_reports(path.toStdString());
+    const ModelSummary summary = summarize_model(reports);
+    if (json) {
+        QJsonObject object = summary_json(summary);
+        object["tensors"] = tensor_rows(reports);
+        print_json(object);
+        return 0;
+    }
+    std::fputs(summary_text(summary).c_str(), stdout);
+    std::fputs(("every tensor\n" + tensor_table_text(reports)).c_str(), stdout);
     return 0;
 }
 

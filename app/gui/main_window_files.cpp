@@ -13,6 +13,7 @@
 #include <QSpinBox>
 #include <QStatusBar>
 
+#include <algorithm>
 #include <cmath>
 #include <span>
 
@@ -119,13 +120,17 @@ bool MainWindow::open_file(const QString& path) {
             checkpoint_dock_->show();
             checkpoint_dock_->raise();
             remember_recent(path);
-            // Start on the worst decomposed tensor: the one a user checks first.
+            // Start on the worst tensor stored as signed cuts: the one a user checks first. A
+            // checkpoint stored by other methods opens on its panel alone (each row names its method).
             int worst = -1;
             for (int i = 0; i < int(reports.size()); ++i)
-                if (reports[std::size_t(i)].decomposed &&
+                if (reports[std::size_t(i)].decomposed && reports[std::size_t(i)].method == "scd" &&
                     (worst < 0 || reports[std::size_t(i)].relative_error > reports[std::size_t(worst)].relative_error))
                     worst = i;
             if (worst >= 0) return show_checkpoint_tensor(worst);
+            const bool any_stored =
+                std::any_of(reports.begin(), reports.end(), [](const TensorReport& r) { return r.decomposed; });
+            if (any_stored) return true;
             report_error(tr("%1: no decomposed tensor in this checkpoint").arg(path));
             return false;
         }

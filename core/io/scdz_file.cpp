@@ -8,7 +8,6 @@
 #include "io/byte_codec.h"
 #include "io/safetensors_file.h"
 #include "io/scd_file.h"
-#include "methods/rtn_payload.h"
 
 namespace signcut {
 namespace {
@@ -34,13 +33,17 @@ Json to_json(const ScdzEntry& e) {
            {"offset", e.offset},
            {"length", e.stored_bytes},
            {"crc32", e.crc32},
-           {"kind", e.decomposed ? "scd" : "raw"},
+           {"kind", e.decomposed ? "stored" : "raw"},
            {"bits_per_entry", e.bits_per_entry}};
     if (e.decomposed) {
         j["decomposed_shape"] = e.decomposed_shape;
         j["width"] = e.width;
         j["relative_error"] = e.relative_error;
         j["method"] = e.method;
+        j["budget"] = e.budget;
+        if (e.entries_apart > 0) j["entries_apart"] = e.entries_apart;
+        if (!e.runner_up.empty()) j["runner_up"] = {{"method", e.runner_up}, {"relative_error", e.runner_up_error}};
+        if (!e.fallback_because.empty()) j["fallback_because"] = e.fallback_because;
     }
     return j;
 }
@@ -72,9 +75,10 @@ ScdzEntry from_json(const Json& j, std::uint32_t version, const std::filesystem:
         fail("unknown dtype");
     e.dtype = j["dtype"].get<std::string>();
     e.shape = shape_of("shape");
-    if (!j.contains("kind") || !j["kind"].is_string() || (j["kind"] != "scd" && j["kind"] != "raw"))
-        fail("kind is not scd or raw");
-    e.decomposed = j["kind"] == "scd";
+    const char* stored_kind = version >= 3 ? "stored" : "scd";
+    if (!j.contains("kind") || !j["kind"].is_string() || (j["kind"] != stored_kind && j["kind"] != "raw"))
+        fail(std::string("kind is not ") + stored_kind + " or raw");
+    e.decomposed = j["kind"] == stored_kind;
     for (const char* key : {"offset", "length", "crc32"})
         if (!number(key).is_number_unsigned()) fail(std::string("\"") + key + "\" is not a non-negative integer");
     e.offset = j["offset"].get<std::uint64_t>();
@@ -90,10 +94,27 @@ ScdzEntry from_json(const Json& j, std::uint32_t version, const std::filesystem:
             e.seconds = number("seconds").get<double>();
             e.method = "scd";
         } else {
-            if (!j.contains("method") || !j["method"].is_string()) fail("no \"method\"");
+            if (!j.contains("method") || !j["method"].is_string() || j["method"].get<std::string>().empty())
+                fail("no \"method\"");
             e.method = j["method"].get<std::string>();
-            if (std::find(kScdzMethods.begin(), kScdzMethods.end(), e.method) == kScdzMethods.end())
-                fail("method '" + e.method + "' is not one this version of signcut reads");
+            if (version == 2 && e.method != "scd" && e.method != "rtn")
+                fail("method '" + e.method + "' is not one a version 2 file holds");
+        }
+        if (version >= 3) {
+            e.budget = number("budget").get<double>();
+            if (j.contains("entries_apart")) {
+                if (!j["entries_apart"].is_number_unsigned()) fail("\"entries_apart\" is not a count");
+                e.entries_apart = j["entries_apart"].get<std::size_t>();
+                if (e.entries_apart > elements_of(e.shape)) fail("more entries apart than the tensor has");
+            }
+            if (j.contains("runner_up") && j["runner_up"].is_object() && j["runner_up"].contains("method") &&
+                j["runner_up"]["method"].is_string() && j["runner_up"].contains("relative_error") &&
+                j["runner_up"]["relative_error"].is_number()) {
+                e.runner_up = j["runner_up"]["method"].get<std::string>();
+                e.runner_up_error = j["runner_up"]["relative_error"].get<double>();
+            }
+            if (j.contains("fallback_because") && j["fallback_because"].is_string())
+                e.fallback_because = j["fallback_because"].get<std::string>();
         }
     } else if (e.stored_bytes != elements_of(e.shape) * safetensors_dtype_bytes(e.dtype)) {
         fail("raw length does not match shape × dtype");
@@ -140,7 +161,7 @@ ScdzReader::ScdzReader(const std::filesystem::path& path) : file_(std::make_uniq
     if (std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) throw FileError(path, "not a .scdz file (bad magic)");
     ByteReader header(bytes.subspan(8, 8));
     const auto version = header.get<std::uint32_t>();
-    if (version != 1 && version != 2) throw FileError(path, "unsupported .scdz version " + std::to_string(version));
+    if (version < 1 || version > 3) throw FileError(path, "unsupported .scdz version " + std::to_string(version));
     ByteReader footer(bytes.subspan(bytes.size() - kFooterBytes));
     const auto index_offset = footer.get<std::uint64_t>();
     const auto index_length = footer.get<std::uint64_t>();
@@ -196,28 +217,13 @@ Decomposition ScdzReader::decomposition(const ScdzEntry& entry) const {
     return d;
 }
 
-Tensor ScdzReader::tensor(const ScdzEntry& entry) const {
-    Shape shape = entry.shape.empty() ? Shape{1} : entry.shape;
-    if (entry.decomposed && entry.method == "rtn") {
-        Tensor matrix;
-        try {
-            matrix = decode_rtn_payload(payload(entry));
-        } catch (const std::invalid_argument& error) {
-            throw FileError(path(), "tensor '" + entry.name + "': " + error.what());
-        }
-        if (matrix.shape() != entry.decomposed_shape)
-            throw FileError(path(), "tensor '" + entry.name + "': its rtn payload's shape differs from the index");
-        return std::move(matrix).reshaped(shape);
-    }
-    if (entry.decomposed) {
-        const Decomposition d = decomposition(entry);
-        return d.reconstruct(d.width()).reshaped(shape);
-    }
+Tensor ScdzReader::raw_tensor(const ScdzEntry& entry) const {
+    if (entry.decomposed) throw FileError(path(), "tensor '" + entry.name + "' is compressed, not stored as it was");
     if (!is_float_dtype(entry.dtype))
         throw FileError(path(), "tensor '" + entry.name + "' has dtype " + entry.dtype + ", not a float dtype");
     const std::span<const char> raw = payload(entry);
     const std::size_t step = safetensors_dtype_bytes(entry.dtype);
-    Tensor out(shape);
+    Tensor out(entry.shape.empty() ? Shape{1} : entry.shape);
     for (std::size_t i = 0; i < out.size(); ++i) out[i] = decode_float(raw.data() + i * step, entry.dtype);
     return out;
 }

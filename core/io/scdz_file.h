@@ -1,13 +1,15 @@
 #pragma once
-// The .scdz container: a compressed checkpoint. Every decomposed tensor is stored as a whole
-// .scd file, every tensor kept as it was (norms, biases, integer tensors) as its raw
-// little-endian bytes, with a JSON index of names, dtypes, shapes, per-tensor statistics and
-// CRC-32s, and the source checkpoint's metadata. Layout (docs/formats.md):
-//   "SCDZ\r\n\x1a\n" | u32 version (1 or 2) | u32 0 | payloads… | index (JSON)
-// Version 2 names each decomposed tensor's method and leaves out the seconds it took, so that
-// the file depends only on the input and the settings (a run split among processes writes the
-// same bytes as one process); version 1 files are still read.
+// The .scdz container: a compressed checkpoint. Every compressed tensor is stored as its
+// method's payload (opaque bytes here: core/model/ hands them to the method registry), every
+// tensor kept as it was (norms, biases, integer tensors) as its raw little-endian bytes, with a
+// JSON index of names, dtypes, shapes, methods, per-tensor statistics and CRC-32s, and the
+// source checkpoint's metadata. Layout (docs/formats.md):
+//   "SCDZ\r\n\x1a\n" | u32 version (1, 2 or 3) | u32 0 | payloads… | index (JSON)
 //   | u64 index offset | u64 index length | u32 CRC-32 of the index | "SCDZ"
+// Version 1 holds .scd files only; version 2 names each tensor's method (scd or rtn, an older
+// rtn payload) and leaves out the seconds it took, so that the file depends only on the input
+// and the settings; version 3 holds any method's stored form, the entries it keeps apart and
+// the budget each tensor had. All three are read.
 
 #include <array>
 #include <cstdint>
@@ -26,14 +28,11 @@
 
 namespace signcut {
 
-inline constexpr std::uint32_t kScdzVersion = 2;  // written; 1 is read too
+inline constexpr std::uint32_t kScdzVersion = 3;  // written; 1 and 2 are read too
 
 // An index entry: the tensor's report, as the .scdz index stores it (offset, stored_bytes and
 // crc32 locate its payload; kept_because, shard and resumed are not stored).
 using ScdzEntry = TensorReport;
-
-// The methods whose payloads a .scdz file holds.
-inline constexpr std::array<std::string_view, 2> kScdzMethods = {"scd", "rtn"};
 
 class ScdzWriter {
 public:
@@ -63,9 +62,9 @@ public:
     std::span<const char> payload(const ScdzEntry& entry) const;
     // The signed cuts of an "scd" entry (FileError for other methods).
     Decomposition decomposition(const ScdzEntry& entry) const;
-    // The tensor as f32 in its source shape: reconstructed at full width, or converted from
-    // its raw float bytes. Throws FileError for raw non-float tensors.
-    Tensor tensor(const ScdzEntry& entry) const;
+    // A tensor kept as it was, as f32 in its shape. Throws FileError for non-float dtypes and
+    // for compressed tensors (model/stored_tensor.h reconstructs those).
+    Tensor raw_tensor(const ScdzEntry& entry) const;
 
 private:
     std::unique_ptr<MappedFile> file_;

@@ -97,7 +97,7 @@ RowWidths allocate_row_widths(const std::vector<UnitCosts>& rows, double budget_
         return sum;
     };
     RowWidths out;
-    const WidthAllocation any = allocate_widths(with_code(0, rows.front().bits.size(), 4), budget_bits);
+    const WidthAllocation any = allocate_widths(with_code(0, rows.front().bits.size(), 4), budget_bits - 1);
     // One bit a row is enough when the widths span two adjacent values (or, failing that, the
     // rows fit at the lowest width, 0, with a bit each).
     std::size_t low = 0;
@@ -106,15 +106,42 @@ RowWidths allocate_row_widths(const std::vector<UnitCosts>& rows, double budget_
         low = *hi - *lo <= 1 ? std::size_t(*lo) : rows.front().bits.size();
     }
     if (low + 1 < rows.front().bits.size()) {
-        WidthAllocation pair = allocate_widths(with_code(low, 2, 1), budget_bits - 4);
+        WidthAllocation pair = allocate_widths(with_code(low, 2, 1), budget_bits - 5);
         if (!pair.widths.empty()) {
             for (int& w : pair.widths) w += int(low);
             if (any.widths.empty() || error_of(pair.widths) <= error_of(any.widths))
-                return {pair.widths, pair.bits + 4, 4 + rows.size()};
+                return {pair.widths, pair.bits + 5, 5 + rows.size()};
         }
     }
-    if (!any.widths.empty()) out = {any.widths, any.bits, 4 * rows.size()};
+    if (!any.widths.empty()) out = {any.widths, any.bits + 1, 1 + 4 * rows.size()};
     return out;
+}
+
+bool RowWidths::one_bit_a_row() const { return code_bits == 5 + widths.size(); }
+
+void put_row_widths(BitWriter& out, const RowWidths& allocation) {
+    const bool pair = allocation.one_bit_a_row();
+    out.put(pair, 1);
+    if (!pair) {
+        for (int w : allocation.widths) out.put(std::uint64_t(w), 4);
+        return;
+    }
+    const int base = *std::min_element(allocation.widths.begin(), allocation.widths.end());
+    out.put(std::uint64_t(base), 4);
+    for (int w : allocation.widths) out.put(std::uint64_t(w - base), 1);
+}
+
+std::vector<int> get_row_widths(BitReader& in, std::size_t rows, int max_width) {
+    const bool pair = in.get(1) != 0;
+    const int base = pair ? int(in.get(4)) : 0;
+    std::vector<int> widths;
+    if (!in.ok() || rows > in.remaining_bits()) return widths;  // each row takes a bit at least
+    widths.resize(rows);
+    for (int& w : widths) {
+        w = pair ? base + int(in.get(1)) : int(in.get(4));
+        if (!in.ok() || w > max_width) return {};
+    }
+    return widths;
 }
 
 int uniform_width(const std::vector<UnitCosts>& units, double budget_bits) {

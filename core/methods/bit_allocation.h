@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "io/bit_stream.h"
+
 namespace signcut {
 
 struct UnitCosts {
@@ -25,16 +27,22 @@ struct WidthAllocation {
 // when even width 0 everywhere does not fit.
 WidthAllocation allocate_widths(const std::vector<UnitCosts>& units, double budget_bits);
 
-// Widths of the rows of a matrix, with the code that stores them: four bits a row, or, when
-// two adjacent widths b and b + 1 are enough, a 4-bit b once and one bit a row (then
-// reallocated within those two widths with the bits saved). `rows` holds each row's own
+// Widths of the rows of a matrix, with the code that stores them: a flag bit, then four bits
+// a row, or, when two adjacent widths b and b + 1 are enough, a 4-bit b once and one bit a row
+// (then reallocated within those two widths with the bits saved). `rows` holds each row's own
 // costs, without its width code; `bits` below includes the codes.
 struct RowWidths {
     std::vector<int> widths;
     std::uint64_t bits = 0;
     std::uint64_t code_bits = 0;  // of the width codes, included in `bits`
+    bool one_bit_a_row() const;   // the second form of the code
 };
 RowWidths allocate_row_widths(const std::vector<UnitCosts>& rows, double budget_bits);
+
+// The width code as a stored form writes it (exactly code_bits), and reads it back: empty
+// when the stream ends early or a width is above max_width.
+void put_row_widths(BitWriter& out, const RowWidths& allocation);
+std::vector<int> get_row_widths(BitReader& in, std::size_t rows, int max_width);
 
 // The same units all at one width: the largest that fits (−1 when none does). The baseline the
 // mixed widths are measured against.
@@ -57,11 +65,11 @@ namespace signcut {
 // matrix stores once (a seed, a table). Every row is tried at every width, the widths are
 // allocated within the budget, and the rows are quantised once more at their widths. The note
 // names the widths used and what the best uniform width would have given. `chosen_widths`, if
-// given, receives each row's width (for a stored form of the method).
+// given, receives the allocation (for the stored form of the method).
 template <typename Quantize, typename RowBits>
 Approximation quantize_rows_at_mixed_widths(const Tensor& matrix, double bits_per_entry, int max_width,
                                             std::uint64_t fixed_bits, const RowBits& row_bits, const Quantize& quantize,
-                                            std::vector<int>* chosen_widths = nullptr) {
+                                            RowWidths* chosen_widths = nullptr) {
     const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
     std::vector<UnitCosts> units(rows);
     oneapi::tbb::parallel_for(std::size_t(0), rows, [&](std::size_t r) {
@@ -76,9 +84,9 @@ Approximation quantize_rows_at_mixed_widths(const Tensor& matrix, double bits_pe
     if (allocation.widths.empty())
         return unmet(
             "width 0 in every row needs " +
-            std::to_string((double(fixed_bits) + double(rows) * double(row_bits(0) + 1) + 4) / double(matrix.size())) +
+            std::to_string((double(fixed_bits) + double(rows) * double(row_bits(0) + 1) + 5) / double(matrix.size())) +
             " bits per entry");
-    if (chosen_widths) *chosen_widths = allocation.widths;
+    if (chosen_widths) *chosen_widths = allocation;
     Approximation out{Tensor(matrix.shape()), fixed_bits + allocation.bits, {}, true};
     oneapi::tbb::parallel_for(std::size_t(0), rows, [&](std::size_t r) {
         quantize(r, &matrix.data()[r * cols], &out.reconstruction.data()[r * cols], allocation.widths[r]);
@@ -90,7 +98,7 @@ Approximation quantize_rows_at_mixed_widths(const Tensor& matrix, double bits_pe
         if (rows_at[b])
             widths += (widths.empty() ? "" : ", ") + std::to_string(rows_at[b]) + " rows at " + std::to_string(b);
     out.note = "widths: " + widths;
-    const int uniform = uniform_width(units, budget - 4);  // one 4-bit width for the matrix
+    const int uniform = uniform_width(units, budget - 5);  // a flag and one 4-bit width for the matrix
     if (uniform >= 0 && matrix.squared_norm() > 0) {
         double error = 0;
         for (const UnitCosts& unit : units) error += unit.squared_error[std::size_t(uniform)];

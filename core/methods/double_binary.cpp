@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "methods/dbf_stored_form.h"
 #include "methods/parallel_product.h"
 #include "tensor/float16.h"
 #include "tensor/random_tensor.h"
@@ -260,9 +261,6 @@ DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, 
     f.b = f.b.unaryExpr(&to_f16);
     Approximation& out = result.approximation;
     out.bits = dbf_bits(std::size_t(rows), std::size_t(cols), middle);
-    out.reconstruction = Tensor(matrix.shape());
-    const MatrixD product = f.a.asDiagonal() * parallel_product(f.s1 * f.m.asDiagonal(), f.s2) * f.b.asDiagonal();
-    Eigen::Map<RowMatrix>(out.reconstruction.data().data(), rows, cols) = product.cast<float>();
     result.factors = {std::vector<float>(f.a.begin(), f.a.end()), std::vector<float>(f.m.begin(), f.m.end()),
                       std::vector<float>(f.b.begin(), f.b.end()),
                       SignMatrix::from_entries(
@@ -271,6 +269,7 @@ DbfResult double_binary_factorisation(const Tensor& matrix, std::size_t middle, 
                       SignMatrix::from_entries(middle, std::size_t(cols), [&](std::size_t l, std::size_t c) {
                           return f.s2(Eigen::Index(l), Eigen::Index(c)) < 0;
                       })};
+    out.reconstruction = dbf_reconstruction(result.factors);  // as its stored form gives it back
     out.note = "k = " + std::to_string(middle) + ", " + std::to_string(options.iterations) + " iterations";
     return result;
 }

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <numbers>
 #include <random>
+#include <stdexcept>
+#include <string>
 
 #include <oneapi/tbb/parallel_for.h>
 
@@ -38,6 +40,9 @@ Matrix clip(const Matrix& x, float level) { return x.cwiseMax(-level).cwiseMin(l
 float rms(const Matrix& x) { return float(std::sqrt(double(x.squaredNorm()) / double(x.size()))); }
 
 float to_f16(float x) { return f16_bits_to_float(float_to_f16_bits(x)); }
+
+// The seed and the largest width c.
+constexpr std::uint64_t kFixedBits = 64 + 4;
 
 }  // namespace
 
@@ -139,8 +144,10 @@ FactorCodebooks codebooks_for(const Tensor& factor, int max_width) {
     return books;
 }
 
-// Row r of a factor at width b into `out`; returns its squared error.
-double quantize_row(const FactorCodebooks& books, std::size_t r, const float* in, float* out, std::size_t n, int b) {
+// Row r of a factor at width b into `out` (and, if given, its centroid indices into `codes`);
+// returns its squared error.
+double quantize_row(const FactorCodebooks& books, std::size_t r, const float* in, float* out, std::size_t n, int b,
+                    std::uint8_t* codes = nullptr) {
     double error = 0;
     if (b == 0) {
         double sum = 0;
@@ -156,6 +163,7 @@ double quantize_row(const FactorCodebooks& books, std::size_t r, const float* in
         // The nearest centroid: the first at or above x, or the one before it.
         auto k = std::size_t(std::lower_bound(centroids.begin(), centroids.end(), x) - centroids.begin());
         if (k == centroids.size() || (k > 0 && x - centroids[k - 1] <= centroids[k] - x)) --k;
+        if (codes) codes[i] = std::uint8_t(k);
         out[i] = centroids[k] * scale;
         error += double(in[i] - out[i]) * double(in[i] - out[i]);
     }
@@ -171,7 +179,7 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
     // Both factors store the tables of widths 1 … c: Σ 16·2^b.
     const auto tables_bits = [](int c) { return 2 * 16 * ((std::uint64_t(2) << c) - 2); };
     const double budget = bits_per_entry * double(matrix.size());
-    const double smallest = double(64 + 4 + 2 * rows * (row_bits(0) + 1));
+    const double smallest = double(kFixedBits + 5 + 2 * rows * (row_bits(0) + 1));
     if (smallest > budget)
         return unmet("width 0 in every row needs " + std::to_string(smallest / double(matrix.size())) +
                      " bits per entry");
@@ -199,7 +207,7 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
         std::vector<UnitCosts> capped = units;
         for (UnitCosts& unit : capped)
             unit.squared_error.resize(std::size_t(cap) + 1), unit.bits.resize(std::size_t(cap) + 1);
-        const RowWidths allocation = allocate_row_widths(capped, budget - 64.0 - double(tables_bits(cap)));
+        const RowWidths allocation = allocate_row_widths(capped, budget - double(kFixedBits + tables_bits(cap)));
         if (allocation.widths.empty()) break;
         double error = 0;
         for (std::size_t unit = 0; unit < units.size(); ++unit)
@@ -214,7 +222,7 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
                      best.widths[unit]);
     });
     Approximation out;
-    out.bits = 64 + tables_bits(best_cap) + best.bits;
+    out.bits = kFixedBits + tables_bits(best_cap) + best.bits;
     out.reconstruction = kashin_synthesis(stored[1], seed);
     for (std::size_t i = 0; i < matrix.size(); ++i) out.reconstruction[i] += stored[0][i];
     const auto mean_width = [&](std::size_t f) {
@@ -227,6 +235,64 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
                   best_cap);
     out.note = widths + std::to_string(split.rounds) + " rounds" +
                (split.converged ? "" : ", did not converge (remainder kept in U)");
+
+    BitWriter payload;
+    payload.put(seed, 64);
+    payload.put(std::uint64_t(best_cap), 4);
+    put_row_widths(payload, best);
+    for (const FactorCodebooks& book : books)
+        for (int b = 1; b <= best_cap; ++b)
+            for (float centroid : book.centroids[std::size_t(b)]) payload.put_f16(float_to_f16_bits(centroid));
+    std::vector<float> scratch(cols);
+    std::vector<std::uint8_t> codes(cols);
+    for (std::size_t unit = 0; unit < units.size(); ++unit) {
+        const std::size_t f = unit / rows, r = unit % rows;
+        const int b = best.widths[unit];
+        // The row's f16 absmax, or its f16 mean at width 0 (what quantize_row wrote).
+        payload.put_f16(float_to_f16_bits(b == 0 ? stored[f][r * cols] : books[f].row_scales[r]));
+        if (b == 0) continue;
+        quantize_row(books[f], r, factors[f]->data().data() + r * cols, scratch.data(), cols, b, codes.data());
+        for (std::size_t c = 0; c < cols; ++c) payload.put(codes[c], unsigned(b));
+    }
+    if (payload.bits_written() != out.bits)
+        throw std::logic_error("kashin: the stored form differs from its bit count");
+    out.payload = payload.finish();
+    return out;
+}
+
+Tensor load_kashin_quantization(std::span<const char> payload, const Shape& shape) {
+    constexpr int kMaxWidth = 8;
+    const auto fail = [](const std::string& problem) { throw std::invalid_argument("kashin payload: " + problem); };
+    const std::size_t rows = shape.at(0), cols = shape.at(1);
+    BitReader in(payload);
+    const std::uint64_t seed = in.get_u64();
+    const int cap = int(in.get(4));
+    if (!in.ok() || cap < 1 || cap > kMaxWidth) fail("bad header");
+    const std::vector<int> widths = get_row_widths(in, 2 * rows, cap);
+    if (widths.empty()) fail("bad width code");
+    std::uint64_t bits = in.consumed_bits() + 2 * 16 * ((std::uint64_t(2) << cap) - 2);
+    for (int b : widths) bits += 16 + std::uint64_t(b) * cols;
+    if ((bits + 7) / 8 != payload.size())
+        fail(std::to_string(payload.size()) + " bytes where its widths need " + std::to_string((bits + 7) / 8));
+    std::vector<float> centroids[2][kMaxWidth + 1];
+    for (auto& factor : centroids)
+        for (int b = 1; b <= cap; ++b)
+            for (std::size_t i = 0; i < (std::size_t(1) << b); ++i)
+                factor[b].push_back(f16_bits_to_float(std::uint16_t(in.get(16))));
+    Tensor stored[2] = {Tensor({rows, cols}), Tensor({rows, cols})};
+    for (std::size_t unit = 0; unit < 2 * rows; ++unit) {
+        const std::size_t f = unit / rows, r = unit % rows;
+        const int b = widths[unit];
+        const float scale = f16_bits_to_float(std::uint16_t(in.get(16)));
+        float* row = stored[f].data().data() + r * cols;
+        if (b == 0) {
+            std::fill(row, row + cols, scale);
+            continue;
+        }
+        for (std::size_t c = 0; c < cols; ++c) row[c] = centroids[f][b][std::size_t(in.get(unsigned(b)))] * scale;
+    }
+    Tensor out = kashin_synthesis(stored[1], seed);
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] += stored[0][i];
     return out;
 }
 

@@ -8,7 +8,10 @@
 // width 0 stores the row's f16 mean. The widths of all rows of U
 // and V are allocated together by reverse water-filling (bit_allocation.h): Q1 and Q2 are
 // orthogonal, so an error in V costs what it costs in U.
-// bits = 64 (the seed) + the width codes (allocate_row_widths) + Σ_rows (16 + b·n) + 2·Σ_{b ≤ c} 16·2^b.
+// bits = 64 (the seed) + 4 (c) + the width codes (allocate_row_widths) + Σ_rows (16 + b·n)
+//        + 2·Σ_{b ≤ c} 16·2^b.
+// Stored form, in that order: seed, c, the width code (rows of U, then of V), the tables (U's
+// widths 1 … c, then V's), then per row its f16 scale (or mean) and its b-bit centroid indices.
 //
 // The split is the greedy iterative truncation: clip the residual at K·rms into U, then clip
 // its image Q1 R Q2ᵀ at K·rms into V, and repeat until ‖R‖ ≤ 1e-6‖X‖ or 40 rounds. Whatever
@@ -16,6 +19,7 @@
 // and whether it converged are reported.
 
 #include <cstdint>
+#include <span>
 
 #include "methods/method.h"
 
@@ -37,6 +41,8 @@ KashinSplit kashin_split(const Tensor& matrix, std::uint64_t seed);
 Tensor kashin_synthesis(const Tensor& v, std::uint64_t seed);
 
 Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed);
+// The reconstruction from its stored form; throws std::invalid_argument.
+Tensor load_kashin_quantization(std::span<const char> payload, const Shape& shape);
 
 // The 2^b centroids of 1-D k-means on `values` (sorted ascending), rounded to f16, ascending.
 std::vector<float> kmeans_centroids(const std::vector<float>& sorted_values, int bits);

@@ -1,11 +1,16 @@
 #include "methods/method.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
 
+#include "io/bit_stream.h"
+#include "io/file_access.h"
+#include "io/scd_file.h"
 #include "methods/baselines.h"
 #include "methods/coefficient_refit.h"
+#include "methods/dbf_stored_form.h"
 #include "methods/double_binary.h"
 #include "methods/entries_apart.h"
 #include "methods/image_codecs.h"
@@ -14,6 +19,7 @@
 #include "methods/round_to_nearest.h"
 #include "methods/trellis_coded.h"
 #include "scd/decomposer.h"
+#include "tensor/float16.h"
 #include "tensor/memory_guard.h"
 
 namespace signcut {
@@ -29,7 +35,10 @@ Approximation per_matrix(const Tensor& a, const PerMatrix& method) {
         if (!part.met_budget) return part;
         total.bits += part.bits;
         total.note = part.note;
-        if (a.order() == 2) total.dbf_factors = std::move(part.dbf_factors);  // one matrix, as it is
+        if (a.order() == 2) {  // one matrix, as it is
+            total.dbf_factors = std::move(part.dbf_factors);
+            total.payload = std::move(part.payload);
+        }
         parts.push_back(std::move(part.reconstruction));
     }
     total.reconstruction = from_matrices(parts, a.shape());
@@ -48,10 +57,7 @@ double per_matrix_rate(const Shape& shape, const Bits& bits) {
 }
 
 Approximation signed_cuts(const Tensor& a, const MethodOptions& o, bool refit) {
-    DecomposeOptions options;
-    options.stop.bits_per_entry = o.bits_per_entry;
-    options.seed = o.seed;
-    options.outliers = o.outliers;
+    const DecomposeOptions options = decompose_options(o);
     Decomposer decomposer(a, options);
     decomposer.run();
     const Decomposition& d = decomposer.decomposition();
@@ -59,9 +65,14 @@ Approximation signed_cuts(const Tensor& a, const MethodOptions& o, bool refit) {
     Approximation out;
     out.bits = 8 * d.stored_bytes(d.width());
     out.reconstruction = d.reconstruct(d.width());
+    out.width = d.width();
     out.note = "w = " + std::to_string(d.width());
     if (d.outlier_count() > 0) out.note += ", " + std::to_string(d.outlier_count()) + " entries apart";
-    if (!refit) return out;
+    if (!refit) {
+        out.payload = encode_scd(d, d.width());
+        return out;
+    }
+    // No stored form: a refitted decomposition keeps no residual norms for a .scd header.
     const double greedy = relative_error(a, out.reconstruction);
     const auto coeffs = refit_coefficients(a, d);
     if (!coeffs) {
@@ -73,13 +84,46 @@ Approximation signed_cuts(const Tensor& a, const MethodOptions& o, bool refit) {
     return out;
 }
 
+// A .scd payload: the cuts of a tensor of `shape`, all of them.
+Tensor load_signed_cuts(std::span<const char> payload, const Shape& shape) {
+    Decomposition d;
+    try {
+        d = decode_scd(payload);
+    } catch (const FileError& error) {
+        throw std::invalid_argument(error.what());
+    }
+    if (d.shape() != shape)
+        throw std::invalid_argument("scd payload: shape " + shape_to_string(d.shape()) + " where the index says " +
+                                    shape_to_string(shape));
+    return d.reconstruct(d.width());
+}
+
 double one_cut_rate(const Shape& shape) {
     return 8.0 * double(scd_file_bytes(shape, 1, CoeffPrecision::f32)) / double(element_count(shape));
 }
 
 Approximation sixteen_bit(const Tensor& a, double bits_per_entry, bool brain_float) {
     if (bits_per_entry < 16.0) return unmet("needs 16 bits per entry");
-    return per_matrix(a, [&](const Tensor& m) { return brain_float ? round_to_bf16(m) : round_to_f16(m); });
+    Approximation out =
+        per_matrix(a, [&](const Tensor& m) { return brain_float ? round_to_bf16(m) : round_to_f16(m); });
+    BitWriter payload;  // every entry's 16 bits, in order
+    for (float x : a.data()) payload.put(brain_float ? float_to_bf16_bits(x) : float_to_f16_bits(x), 16);
+    out.payload = payload.finish();
+    return out;
+}
+
+template <bool brain_float>
+Tensor load_sixteen_bit(std::span<const char> payload, const Shape& shape) {
+    if (payload.size() != 2 * std::uint64_t(element_count(shape)))
+        throw std::invalid_argument("16-bit payload: " + std::to_string(payload.size()) + " bytes for " +
+                                    shape_to_string(shape));
+    Tensor out(shape);
+    BitReader in(payload);
+    for (float& x : out.data()) {
+        const auto bits = std::uint16_t(in.get(16));
+        x = brain_float ? bf16_bits_to_float(bits) : f16_bits_to_float(bits);
+    }
+    return out;
 }
 
 Approximation double_binary(const Tensor& a, const MethodOptions& o) {
@@ -102,6 +146,7 @@ Approximation double_binary(const Tensor& a, const MethodOptions& o) {
             trace += step;
         }
         result.approximation.note += "; error after iteration " + trace;
+        result.approximation.payload = dbf_payload(result.factors);
         result.approximation.dbf_factors = std::make_shared<const DbfFactors>(std::move(result.factors));
         return result.approximation;
     });
@@ -109,7 +154,8 @@ Approximation double_binary(const Tensor& a, const MethodOptions& o) {
 
 const std::vector<MethodInfo> kMethods = {
     {"scd", "Signed cuts: Σ c_j s_j ⊗ t_j with ±1 vectors, found greedily; w·(m+n) bits + w coefficients.", "#1f77b4",
-     one_cut_rate, [](const Tensor& a, const MethodOptions& o) { return signed_cuts(a, o, false); }},
+     one_cut_rate, [](const Tensor& a, const MethodOptions& o) { return signed_cuts(a, o, false); }, false, false,
+     load_signed_cuts},
     {"scd-refit", "The same signed cuts with all coefficients refitted by least squares: same bits, lower error.",
      "#17becf", one_cut_rate, [](const Tensor& a, const MethodOptions& o) { return signed_cuts(a, o, true); }},
     {"dbf",
@@ -117,7 +163,7 @@ const std::vector<MethodInfo> kMethods = {
      "with k middle columns, f16 scales.",
      "#d62728",
      [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t n) { return dbf_bits(m, n, 1); }); },
-     double_binary},
+     double_binary, false, false, load_double_binary},
     {"kashin",
      "Kashin quantisation: X = U + Q1ᵀVQ2 with small ∞-norms, U and V in rows at mixed widths with "
      "k-means centroids.",
@@ -126,7 +172,7 @@ const std::vector<MethodInfo> kMethods = {
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return kashin_quantization(m, o.bits_per_entry, o.seed); });
      },
-     false, true},
+     false, true, load_kashin_quantization},
     {"rtn",
      "Round to nearest, asymmetric min–max with an f16 scale and zero point per group (LLM convention), rows at "
      "mixed widths.",
@@ -135,7 +181,7 @@ const std::vector<MethodInfo> kMethods = {
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return round_to_nearest(m, o.bits_per_entry, o.group_size); });
      },
-     false, true},
+     false, true, load_round_to_nearest},
     {"rotq",
      "Random orthogonal rotation of every row (any length, no padding), then the Lloyd–Max quantiser for a Gaussian, "
      "rows at mixed widths.",
@@ -143,7 +189,8 @@ const std::vector<MethodInfo> kMethods = {
      [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 64 + 4 + m * 17; }); },
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return rotated_quantization(m, o.bits_per_entry, o.seed); });
-     }},
+     },
+     false, false, load_rotated_quantization},
     {"tcq",
      "Trellis-coded quantisation (QTIP's tail-biting bitshift trellis) after a random rotation of every row, rows at "
      "mixed widths by their energy.",
@@ -157,19 +204,23 @@ const std::vector<MethodInfo> kMethods = {
          options.seed = o.seed;
          return per_matrix(a,
                            [&](const Tensor& m) { return trellis_coded_quantization(m, o.bits_per_entry, options); });
-     }},
+     },
+     false, false, load_trellis_coded_quantization},
     {"bf16", "Round every entry to bfloat16: 16 bits per entry.", "#8c564b", [](const Shape&) { return 16.0; },
-     [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, true); }},
+     [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, true); }, false, false,
+     load_sixteen_bit<true>},
     {"f16", "Round every entry to IEEE half precision: 16 bits per entry.", "#e377c2",
      [](const Shape&) { return 16.0; },
-     [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, false); }},
+     [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, false); }, false, false,
+     load_sixteen_bit<false>},
     {"svd",
      "Truncated SVD with bf16 factors (16·k·(m+n) bits for rank k), the bits left over in one more component at int-b.",
      "#bcbd22",
      [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t n) { return 2 * (m + n) + 32; }); },
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return truncated_svd(m, o.bits_per_entry); });
-     }},
+     },
+     false, false, load_truncated_svd},
     // What the codecs exploit and a low-bit matrix format does not: the correlation of
     // neighbouring pixels (a spatial transform) and entropy coding. What they cost: decoding
     // before any use, where a product with sign matrices works on the stored bits directly.
@@ -198,10 +249,55 @@ const std::vector<MethodInfo> kMethods = {
 
 const std::vector<MethodInfo>& method_registry() { return kMethods; }
 
+DecomposeOptions decompose_options(const MethodOptions& o) {
+    DecomposeOptions options;
+    options.stop.bits_per_entry = o.bits_per_entry;
+    options.seed = o.seed;
+    options.outliers = o.outliers;
+    options.precision = o.precision;
+    options.threads = o.threads;
+    options.cancel = o.cancel;
+    return options;
+}
+
 const MethodInfo& find_method(std::string_view name) {
     for (const MethodInfo& method : kMethods)
         if (method.name == name) return method;
-    throw std::invalid_argument("unknown method '" + std::string(name) + "'");
+    throw std::invalid_argument("unknown method '" + std::string(name) + "' (known: " + joined_names(method_names()) +
+                                ")");
+}
+
+std::vector<std::string> storable_method_names() {
+    std::vector<std::string> names;
+    for (const MethodInfo& method : kMethods)
+        if (method.load) names.emplace_back(method.name);
+    return names;
+}
+
+std::string joined_names(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& name : names) out += (out.empty() ? "" : ", ") + name;
+    return out;
+}
+
+Tensor load_stored_form(std::string_view method, std::span<const char> payload, const Shape& shape,
+                        std::size_t entries_apart) {
+    const MethodInfo& info = find_method(method);
+    if (!info.load) throw std::invalid_argument("method " + std::string(method) + " has no stored form");
+    const bool any_order =
+        info.load == load_signed_cuts || info.load == load_sixteen_bit<true> || info.load == load_sixteen_bit<false>;
+    if (!any_order && shape.size() != 2)
+        throw std::invalid_argument(std::string(method) + " stores matrices, not a " + shape_to_string(shape) +
+                                    " tensor");
+    if (element_count(shape) == 0) throw std::invalid_argument("an empty tensor has no stored form");
+    if (!info.keeps_entries_apart && entries_apart > 0)
+        throw std::invalid_argument(std::string(method) + " keeps no entries apart");
+    Tensor out = info.keeps_entries_apart ? load_with_entries_apart(payload, shape, entries_apart, info.load)
+                                          : info.load(payload, shape);
+    // Every stored scale and value came from finite data: anything else is a damaged payload.
+    if (!std::all_of(out.data().begin(), out.data().end(), [](float x) { return std::isfinite(x); }))
+        throw std::invalid_argument(std::string(method) + " payload: it decodes to values that are not finite");
+    return out;
 }
 
 std::vector<std::string> method_names() {

@@ -22,17 +22,18 @@ std::size_t row_block(std::size_t pieces) { return std::max<std::size_t>(1, 256 
 }  // namespace
 
 void hadamard_transform_pieces(float* x, std::size_t count, std::size_t piece_length) {
+    // Pieces start … start + half − 1 are one contiguous run, as are their partners: one loop
+    // over half · piece_length floats (vectorised, even for pieces of one entry).
     for (std::size_t half = 1; half < count; half *= 2)
-        for (std::size_t start = 0; start < count; start += 2 * half)
-            for (std::size_t k = start; k < start + half; ++k) {
-                float* a = x + k * piece_length;
-                float* b = x + (k + half) * piece_length;
-                for (std::size_t j = 0; j < piece_length; ++j) {
-                    const float u = a[j], v = b[j];
-                    a[j] = u + v;
-                    b[j] = u - v;
-                }
+        for (std::size_t start = 0; start < count; start += 2 * half) {
+            float* a = x + start * piece_length;
+            float* b = a + half * piece_length;
+            for (std::size_t j = 0; j < half * piece_length; ++j) {
+                const float u = a[j], v = b[j];
+                a[j] = u + v;
+                b[j] = u - v;
             }
+        }
     const float scale = float(1.0 / std::sqrt(double(count)));
     for (std::size_t i = 0; i < count * piece_length; ++i) x[i] *= scale;
 }
@@ -63,12 +64,18 @@ void for_row_blocks(Tensor& matrix, std::size_t pieces_per_row, std::size_t r, c
 
 }  // namespace
 
+void RandomRotation::flip_signs(float* rows, std::size_t count) const {
+    const std::size_t n = length();
+    for (std::size_t row = 0; row < count; ++row)
+        for (std::size_t i = 0; i < n; ++i) rows[row * n + i] *= signs_[i];
+}
+
 void RandomRotation::rotate_rows(Tensor& matrix) const {
     const std::size_t n = length(), r = piece_length_;
     if (n == 0) return;
     const Eigen::Map<const RowMatrix> cosines(cosines_.data(), Eigen::Index(r), Eigen::Index(r));
     for_row_blocks(matrix, pieces_, r, [&](float* data, std::size_t count, Eigen::Map<RowMatrix> pieces) {
-        for (std::size_t i = 0; i < count * n; ++i) data[i] *= signs_[i % n];
+        flip_signs(data, count);
         if (r > 1) pieces = (pieces * cosines.transpose()).eval();  // every length-r piece times C_rᵀ
         for (std::size_t row = 0; row < count; ++row) hadamard_transform_pieces(data + row * n, pieces_, r);
     });
@@ -81,7 +88,7 @@ void RandomRotation::unrotate_rows(Tensor& matrix) const {
     for_row_blocks(matrix, pieces_, r, [&](float* data, std::size_t count, Eigen::Map<RowMatrix> pieces) {
         for (std::size_t row = 0; row < count; ++row) hadamard_transform_pieces(data + row * n, pieces_, r);  // H = H⁻¹
         if (r > 1) pieces = (pieces * cosines).eval();
-        for (std::size_t i = 0; i < count * n; ++i) data[i] *= signs_[i % n];
+        flip_signs(data, count);
     });
 }
 

@@ -25,6 +25,8 @@ public:
     void unrotate_rows(Tensor& matrix) const;
 
 private:
+    void flip_signs(float* rows, std::size_t count) const;  // D on `count` rows
+
     std::size_t pieces_;          // s
     std::size_t piece_length_;    // r
     std::vector<float> signs_;    // D

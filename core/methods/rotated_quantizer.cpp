@@ -6,6 +6,8 @@
 #include <mutex>
 #include <numbers>
 #include <random>
+#include <stdexcept>
+#include <string>
 
 #include "methods/bit_allocation.h"
 #include "methods/random_rotation.h"
@@ -47,6 +49,14 @@ const std::vector<double>& lloyd_max_gaussian_thresholds(int bits) {
     return thresholds;
 }
 
+constexpr int kMaxWidth = 8;
+
+// The level index of z for the b-bit quantiser.
+std::size_t level_index(double z, int b) {
+    const std::vector<double>& thresholds = lloyd_max_gaussian_thresholds(b);
+    return std::size_t(std::upper_bound(thresholds.begin(), thresholds.end(), z) - thresholds.begin());
+}
+
 }  // namespace
 
 const std::vector<double>& lloyd_max_gaussian_levels(int bits) {
@@ -59,7 +69,6 @@ const std::vector<double>& lloyd_max_gaussian_levels(int bits) {
 }
 
 Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed) {
-    constexpr int kMaxWidth = 8;
     const std::size_t cols = matrix.dim(1);
     const RandomRotation rotation(cols, seed);
     Tensor rotated = matrix;
@@ -80,23 +89,67 @@ Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, 
             return error;
         }
         const std::vector<double>& levels = lloyd_max_gaussian_levels(b);
-        const std::vector<double>& thresholds = lloyd_max_gaussian_thresholds(b);
         for (std::size_t c = 0; c < cols; ++c) {
-            const double z = double(in[c]) / double(sigma);
-            const auto index =
-                std::size_t(std::upper_bound(thresholds.begin(), thresholds.end(), z) - thresholds.begin());
-            out[c] = float(levels[index]) * sigma;
+            out[c] = float(levels[level_index(double(in[c]) / double(sigma), b)]) * sigma;
             error += double(in[c] - out[c]) * double(in[c] - out[c]);
         }
         return error;
     };
     const auto row_bits = [&](int b) { return 16 + std::uint64_t(b) * cols; };
-    const std::uint64_t fixed = 64 + 16 * means.size();
-    Approximation out = quantize_rows_at_mixed_widths(rotated, bits_per_entry, kMaxWidth, fixed, row_bits, quantize);
+    const std::uint64_t fixed = 64 + 1 + 16 * means.size();
+    RowWidths allocation;
+    Approximation out =
+        quantize_rows_at_mixed_widths(rotated, bits_per_entry, kMaxWidth, fixed, row_bits, quantize, &allocation);
     if (!out.met_budget) return out;
     rotation.unrotate_rows(out.reconstruction);
     put_back_row_means(out.reconstruction, means);
     if (!means.empty()) out.note = "row means apart; " + out.note;
+
+    BitWriter payload;
+    payload.put(seed, 64);
+    payload.put(!means.empty(), 1);
+    for (float mean : means) payload.put_f16(float_to_f16_bits(mean));
+    put_row_widths(payload, allocation);
+    for (std::size_t r = 0; r < sigmas.size(); ++r) {
+        const int b = allocation.widths[r];
+        payload.put_f16(float_to_f16_bits(sigmas[r]));
+        for (std::size_t c = 0; c < cols && b > 0; ++c)
+            payload.put(sigmas[r] == 0.0f ? 0 : level_index(double(rotated[r * cols + c]) / double(sigmas[r]), b),
+                        unsigned(b));
+    }
+    if (payload.bits_written() != out.bits) throw std::logic_error("rotq: the stored form differs from its bit count");
+    out.payload = payload.finish();
+    return out;
+}
+
+Tensor load_rotated_quantization(std::span<const char> payload, const Shape& shape) {
+    const std::size_t rows = shape.at(0), cols = shape.at(1);
+    BitReader in(payload);
+    const std::uint64_t seed = in.get_u64();
+    std::vector<float> means(in.get(1) ? rows : 0);
+    if (!in.ok() || 16 * std::uint64_t(means.size()) > in.remaining_bits())
+        throw std::invalid_argument("rotq payload: truncated header");
+    for (float& mean : means) mean = f16_bits_to_float(std::uint16_t(in.get(16)));
+    const std::vector<int> widths = get_row_widths(in, rows, kMaxWidth);
+    if (widths.empty()) throw std::invalid_argument("rotq payload: bad width code");
+    std::uint64_t bits = in.consumed_bits();
+    for (int b : widths) bits += 16 + std::uint64_t(b) * cols;
+    if ((bits + 7) / 8 != payload.size())
+        throw std::invalid_argument("rotq payload: " + std::to_string(payload.size()) +
+                                    " bytes where its widths need " + std::to_string((bits + 7) / 8));
+    Tensor out({rows, cols});
+    for (std::size_t r = 0; r < rows; ++r) {
+        const float sigma = f16_bits_to_float(std::uint16_t(in.get(16)));
+        const int b = widths[r];
+        if (b == 0) continue;
+        const std::vector<double>& levels = lloyd_max_gaussian_levels(b);
+        for (std::size_t c = 0; c < cols; ++c) {
+            const auto index = std::size_t(in.get(unsigned(b)));
+            out[r * cols + c] = sigma == 0.0f ? 0.0f : float(levels[index]) * sigma;
+        }
+    }
+    RandomRotation(cols, seed).unrotate_rows(out);
+    put_back_row_means(out, means);
     return out;
 }
 

@@ -5,10 +5,13 @@
 // width b is quantised with the b-bit Lloyd–Max quantiser for N(0, σ²), σ the row's rms in
 // f16. Rows get mixed widths 0 … 8 by reverse water-filling (bit_allocation.h):
 // Row means are stored apart (f16) when they hold a real share of the energy (row_means.h).
-// bits = 64 (the seed) + the width codes (allocate_row_widths) + Σ_rows (16 (σ) + b·n)
-//        (+ 16 a row for the means).
+// bits = 64 (the seed) + 1 (whether means are apart) + the width codes (allocate_row_widths)
+//        + Σ_rows (16 (σ) + b·n) (+ 16 a row for the means).
+// Stored form, in that order: seed, flag, the means, the width code, then per row σ and its
+// codes (indices of the levels, b bits each).
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "methods/method.h"
@@ -19,5 +22,7 @@ namespace signcut {
 const std::vector<double>& lloyd_max_gaussian_levels(int bits);
 
 Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed);
+// The reconstruction from its stored form; throws std::invalid_argument.
+Tensor load_rotated_quantization(std::span<const char> payload, const Shape& shape);
 
 }  // namespace signcut

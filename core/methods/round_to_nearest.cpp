@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include "methods/bit_allocation.h"
 #include "tensor/float16.h"
@@ -41,8 +43,7 @@ double rtn_quantize_group(const float* in, float* out, std::size_t n, int b, Rtn
     return error;
 }
 
-Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std::size_t group_size,
-                               std::vector<int>* row_widths) {
+Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std::size_t group_size) {
     const std::size_t cols = matrix.dim(1);
     const std::size_t group = group_size == 0 ? cols : std::min(group_size, cols);
     const std::size_t groups = (cols + group - 1) / group;
@@ -53,9 +54,50 @@ Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std:
             error += rtn_quantize_group(in + start, out + start, std::min(group, cols - start), b);
         return error;
     };
+    RowWidths allocation;
     Approximation out =
-        quantize_rows_at_mixed_widths(matrix, bits_per_entry, kMaxWidth, 0, row_bits, quantize, row_widths);
+        quantize_rows_at_mixed_widths(matrix, bits_per_entry, kMaxWidth, 0, row_bits, quantize, &allocation);
     if (out.met_budget && group < cols) out.note = "groups of " + std::to_string(group) + "; " + out.note;
+    if (!out.met_budget || group < cols) return out;
+    BitWriter payload;
+    put_row_widths(payload, allocation);
+    std::vector<float> scratch(cols);
+    std::vector<std::uint8_t> codes(cols);
+    for (std::size_t r = 0; r < matrix.dim(0); ++r) {
+        const int b = allocation.widths[r];
+        RtnGroup g;
+        rtn_quantize_group(&matrix.data()[r * cols], scratch.data(), cols, b, &g, codes.data());
+        payload.put_f16(float_to_f16_bits(g.zero));
+        if (b == 0) continue;
+        payload.put_f16(float_to_f16_bits(g.scale));
+        for (std::size_t c = 0; c < cols; ++c) payload.put(codes[c], unsigned(b));
+    }
+    if (payload.bits_written() != out.bits) throw std::logic_error("rtn: the stored form differs from its bit count");
+    out.payload = payload.finish();
+    return out;
+}
+
+Tensor load_round_to_nearest(std::span<const char> payload, const Shape& shape) {
+    const std::size_t rows = shape.at(0), cols = shape.at(1);
+    BitReader in(payload);
+    const std::vector<int> widths = get_row_widths(in, rows, kMaxWidth);
+    if (widths.empty()) throw std::invalid_argument("rtn payload: bad width code");
+    std::uint64_t bits = in.consumed_bits();
+    for (int b : widths) bits += b == 0 ? 16 : 32 + std::uint64_t(b) * cols;
+    if ((bits + 7) / 8 != payload.size())  // checked before the reconstruction is allocated
+        throw std::invalid_argument("rtn payload: " + std::to_string(payload.size()) + " bytes where its widths need " +
+                                    std::to_string((bits + 7) / 8));
+    Tensor out({rows, cols});
+    for (std::size_t r = 0; r < rows; ++r) {
+        float* row = &out.data()[r * cols];
+        const float zero = f16_bits_to_float(std::uint16_t(in.get(16)));
+        if (widths[r] == 0) {
+            std::fill(row, row + cols, zero);
+            continue;
+        }
+        const float scale = f16_bits_to_float(std::uint16_t(in.get(16)));
+        for (std::size_t c = 0; c < cols; ++c) row[c] = zero + float(in.get(unsigned(widths[r]))) * scale;
+    }
     return out;
 }
 

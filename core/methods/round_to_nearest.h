@@ -6,18 +6,22 @@
 // non-negative row (an image) uses every code. Width 0 stores the group's f16 mean alone.
 // Rows get mixed widths 0 … 8 by reverse water-filling (bit_allocation.h), with their width
 // codes (allocate_row_widths): bits = codes + Σ_rows Σ_groups (b·g + 32), or 16 per group at width 0.
+// Stored form (one group per row only): the width code, then per row and group the f16 zero
+// point and scale and the b-bit codes, or the f16 mean at width 0.
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "methods/method.h"
 
 namespace signcut {
 
-// `row_widths`, if given, receives each row's width (0 … 8).
-Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std::size_t group_size = 0,
-                               std::vector<int>* row_widths = nullptr);
+// With one group per row (group_size 0 or ≥ cols) the result holds the stored form.
+Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std::size_t group_size = 0);
+// The reconstruction from that stored form; throws std::invalid_argument.
+Tensor load_round_to_nearest(std::span<const char> payload, const Shape& shape);
 
 // How one group of n entries is stored at width b: for b ≥ 1 the f16 zero point and scale and
 // a code 0 … 2^b − 1 per entry (x̂ = zero + code·scale); for b = 0 the f16 mean alone, in `zero`.

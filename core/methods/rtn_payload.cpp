@@ -5,7 +5,6 @@
 #include <string>
 
 #include "io/byte_codec.h"
-#include "methods/round_to_nearest.h"
 #include "tensor/float16.h"
 
 namespace signcut {
@@ -15,61 +14,9 @@ constexpr char kMagic[4] = {'R', 'T', 'N', '1'};
 constexpr int kMaxWidth = 8;
 constexpr std::uint64_t kMaxEntries = std::uint64_t(1) << 40;
 
-// Appends b-bit values LSB first.
-class BitPacker {
-public:
-    void put(std::uint32_t value, int bits) {
-        for (int i = 0; i < bits; ++i) {
-            if (used_ % 8 == 0) bytes_.push_back(0);
-            if ((value >> i) & 1u)
-                bytes_.back() = char(static_cast<unsigned char>(bytes_.back()) | (1u << (used_ % 8)));
-            ++used_;
-        }
-    }
-    const std::vector<char>& bytes() const { return bytes_; }
-
-private:
-    std::vector<char> bytes_;
-    std::uint64_t used_ = 0;
-};
-
 std::size_t groups_of(std::size_t cols, std::size_t group) { return (cols + group - 1) / group; }
 
 }  // namespace
-
-RtnPayload encode_rtn_payload(const Tensor& matrix, double bits_per_entry, std::size_t group_size) {
-    if (matrix.order() != 2) throw std::invalid_argument("rtn stores matrices");
-    std::vector<int> widths;
-    RtnPayload out;
-    Approximation approximation = round_to_nearest(matrix, bits_per_entry, group_size, &widths);
-    if (!approximation.met_budget) return out;
-    const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
-    const std::size_t group = group_size == 0 ? cols : std::min(group_size, cols);
-    ByteWriter header;
-    header.put_bytes(kMagic, 4);
-    header.put(std::uint64_t(rows));
-    header.put(std::uint64_t(cols));
-    header.put(std::uint64_t(group));
-    for (int w : widths) header.put(std::uint8_t(w));
-    BitPacker codes;
-    std::vector<float> scratch(group);
-    std::vector<std::uint8_t> row_codes(group);
-    for (std::size_t r = 0; r < rows; ++r) {
-        for (std::size_t start = 0; start < cols; start += group) {
-            const std::size_t n = std::min(group, cols - start);
-            RtnGroup g;
-            rtn_quantize_group(&matrix.data()[r * cols + start], scratch.data(), n, widths[r], &g, row_codes.data());
-            header.put(float_to_f16_bits(g.zero));
-            if (widths[r] > 0) header.put(float_to_f16_bits(g.scale));
-            if (widths[r] > 0)
-                for (std::size_t i = 0; i < n; ++i) codes.put(row_codes[i], widths[r]);
-        }
-    }
-    out.bytes = header.bytes();
-    out.bytes.insert(out.bytes.end(), codes.bytes().begin(), codes.bytes().end());
-    out.reconstruction = std::move(approximation.reconstruction);
-    return out;
-}
 
 Tensor decode_rtn_payload(std::span<const char> payload) {
     const auto fail = [](const std::string& problem) { throw std::invalid_argument("rtn payload: " + problem); };

@@ -14,11 +14,16 @@
 //      about T entries, each quantised by the tail-biting bitshift trellis (trellis.h) at K
 //      bits per entry with one table scale per width, chosen on a sample of the sequences to
 //      minimise the error.
-// bits = 64 (seed) + 32 (σ_max or the rms) + 8 (L, T) + 16 per width in use (table scale)
+// bits = 64 (seed) + 32 (σ_max or the rms) + 8 (L, row scales or not, means or not, T)
+//        + 16 per width in use (table scale)
 //        + width codes (allocate_row_widths) + Σ_rows (8-bit scale if any + K_r·n)
 //        (+ 16 a row for the means) (+ the padding of a stream too short for L).
+// Stored form, in that order: the header, the means, the width code, the row scales, then per
+// width in use its table scale and its stream's symbols (K bits each), then K·n zero bits for
+// each row of zeros at a width K ≥ 1 (counted like any row, never read).
 
 #include <cstdint>
+#include <span>
 
 #include "methods/method.h"
 
@@ -31,5 +36,7 @@ struct TcqOptions {
 };
 
 Approximation trellis_coded_quantization(const Tensor& matrix, double bits_per_entry, const TcqOptions& options = {});
+// The reconstruction from its stored form; throws std::invalid_argument.
+Tensor load_trellis_coded_quantization(std::span<const char> payload, const Shape& shape);
 
 }  // namespace signcut

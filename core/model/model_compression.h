@@ -1,10 +1,13 @@
 #pragma once
 // Compressing a whole checkpoint: every selected float tensor of a checkpoint (a .safetensors
-// file, a Hugging Face index with its shards, or a folder holding either) is decomposed into
-// signed cuts (in parallel, within a memory budget), everything else is kept as it is, and the
-// result is one .scdz file. A run that is interrupted resumes where it stopped: each finished
-// tensor is saved at once (atomically) in OUT.scdz.parts/, and OUT.scdz itself only appears,
-// complete, at the end.
+// file, a Hugging Face index with its shards, or a folder holding either) is stored by a method
+// of the registry (signed cuts by default; in parallel, within a memory budget), everything
+// else is kept as it is, and the result is one .scdz file. The work is split in files with one
+// job each: compression_plan (what happens to each tensor, and its budget), global_allocation
+// (one budget for the whole checkpoint), stored_tensor (a tensor's stored form and back),
+// compression_schedule (running tensors within the memory limit) and checkpoint_assembly. A run that is interrupted
+// resumes where it stopped: each finished tensor is saved at once (atomically) in OUT.scdz.parts/, and OUT.scdz itself
+// only appears, complete, at the end.
 //
 // The work can be split among N processes on machines sharing a filesystem (options.shard):
 // each computes only its share of the tensors into OUT.scdz.parts/, and a last run with
@@ -29,8 +32,9 @@ namespace signcut {
 
 class ScdzReader;
 
-// How a tensor of order > 2 is decomposed: unfolded as n_0 × (the rest), as (the rest) ×
-// n_last, or as the order-k tensor itself.
+// How a tensor of order > 2 is decomposed, after dropping its axes of size 1 (a 1×1
+// convolution is a matrix): unfolded as n_0 × (the rest), as (the rest) × n_last, or as the
+// order-k tensor itself (signed cuts only; the other methods take n_0 × (the rest)).
 enum class FlattenRule { first, last, tensor };
 template <>
 struct EnumNames<FlattenRule> {
@@ -38,12 +42,30 @@ struct EnumNames<FlattenRule> {
         {{FlattenRule::first, "first"}, {FlattenRule::last, "last"}, {FlattenRule::tensor, "tensor"}}};
 };
 
+// uniform: every tensor gets bits_per_entry. global: bits_per_entry is the budget of the whole
+// checkpoint (of the tensors compressed), shared out by global_allocation.h.
+enum class BudgetAllocation { uniform, global };
+template <>
+struct EnumNames<BudgetAllocation> {
+    static constexpr std::array<EnumName<BudgetAllocation>, 2> names{
+        {{BudgetAllocation::uniform, "uniform"}, {BudgetAllocation::global, "global"}}};
+};
+// What a global allocation minimises: Σ of the tensors' squared relative errors, each tensor
+// counted once (tensors), or weighted by its entries (entries).
+enum class ErrorWeighting { tensors, entries };
+template <>
+struct EnumNames<ErrorWeighting> {
+    static constexpr std::array<EnumName<ErrorWeighting>, 2> names{
+        {{ErrorWeighting::tensors, "tensors"}, {ErrorWeighting::entries, "entries"}}};
+};
+
 struct ModelCompressionOptions {
-    double bits_per_entry = 8.0;  // budget per tensor, .scd headers included
-    // How tensors are stored: "scd" (signed cuts), "rtn" (round to nearest, methods/rtn_payload.h)
-    // or "best" (both tried on each tensor, the lower error kept). dbf, tcq and rotq have no
-    // stored form yet and are refused with std::invalid_argument.
+    double bits_per_entry = 8.0;  // budget per tensor (or of the whole checkpoint), everything stored included
+    // How tensors are stored: a method with a stored form (methods/method.h: storable_method_names)
+    // or "best" (every one of them on each tensor, the lowest error kept).
     std::string method = "scd";
+    BudgetAllocation allocate = BudgetAllocation::uniform;
+    ErrorWeighting weighting = ErrorWeighting::tensors;
     std::string include;  // ECMAScript regex on tensor names; empty: every tensor
     std::string exclude;  // empty: none
     FlattenRule flatten = FlattenRule::first;
@@ -51,12 +73,12 @@ struct ModelCompressionOptions {
     std::uint64_t seed = 1;
     CoeffPrecision precision = CoeffPrecision::f32;
     OutlierPolicy outliers{.automatic = true};  // scd: entries kept apart (scd/outliers.h)
-    int threads = 0;                 // 0: all cores
-    std::optional<ShardSpec> shard;  // compute only this share, assemble nothing
-    bool merge_only = false;         // compute nothing, assemble OUT.scdz from the finished parts
+    int threads = 0;                            // 0: all cores
+    std::optional<ShardSpec> shard;             // compute only this share, assemble nothing
+    bool merge_only = false;                    // compute nothing, assemble OUT.scdz from the finished parts
     // Set from another thread to stop the run: each running decomposition stops within one pass
-    // over its residual (DecomposeOptions::cancel), compress_model throws CompressionCancelled and OUT.scdz is not written
-    // (tensors finished before stay in OUT.scdz.parts/, for a later run to resume).
+    // over its residual (DecomposeOptions::cancel), compress_model throws CompressionCancelled and OUT.scdz is not
+    // written (tensors finished before stay in OUT.scdz.parts/, for a later run to resume).
     const std::atomic<bool>* cancel = nullptr;
 };
 
@@ -79,13 +101,12 @@ struct ModelProgress {
     double seconds = 0.0;
 };
 
-// Estimated peak memory of storing one tensor of `shape` (as decomposed) by signed cuts at the
-// options' budget: its f32 values, the decomposer's residual, what the matrix engine keeps beside
-// it and the cuts (the decomposition and its .scd bytes), the last two as Decomposer counts them.
+// Estimated peak memory of storing one tensor of `shape` (as planned) by the options' method at
+// their budget (model/stored_tensor.h: store_memory_bytes).
 std::uint64_t decomposition_memory_bytes(const Shape& shape, const ModelCompressionOptions& options);
 
 // Throws FileError for unreadable input or output, std::invalid_argument for bad options
-// (a bad regex, a tensor alone above the memory limit, parts of a run with other settings),
+// (an unknown method, a bad pattern, a tensor alone above the memory limit, parts of a run with other settings),
 // MissingPartsError when merge_only finds unfinished tensors. `progress` is called from worker
 // threads, one call at a time. Returns every tensor's report, or with options.shard only those
 // of the share.

@@ -6,6 +6,7 @@
 
 #include "io/safetensors_file.h"
 #include "io/scdz_file.h"
+#include "model/stored_tensor.h"
 
 namespace signcut {
 namespace {
@@ -22,7 +23,7 @@ std::vector<SafetensorsSpec> output_specs(const ScdzReader& reader, const std::s
 template <typename Writer>
 void write_tensors(const ScdzReader& reader, Writer& writer) {
     for (const ScdzEntry& e : reader.entries()) {
-        if (e.decomposed) writer.write_next(reader.tensor(e));
+        if (e.decomposed) writer.write_next(load_tensor(reader, e));
         else writer.write_next(reader.payload(e));
     }
     writer.commit();

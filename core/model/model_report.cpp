@@ -21,13 +21,16 @@ std::string report_kind(const TensorReport& r) { return r.decomposed ? "decompos
 void write_report_csv(const std::filesystem::path& path, const std::vector<TensorReport>& reports) {
     std::string csv =
         "name,dtype,shape,kind,method,decomposed_shape,width,bits_per_entry,relative_error,seconds,stored_bytes,shard,"
-        "resumed\n";
+        "resumed,budget,entries_apart,runner_up,runner_up_error,fallback_because\n";
     for (const TensorReport& r : reports) {
         csv += quoted(r.name) + "," + r.dtype + "," + shape_to_string(r.shape) + "," + quoted(report_kind(r)) + "," +
                r.method + "," + (r.decomposed ? shape_to_string(r.decomposed_shape) : "") + "," +
                std::to_string(r.width) + "," + std::to_string(r.bits_per_entry) + "," +
                std::to_string(r.relative_error) + "," + std::to_string(r.seconds) + "," +
-               std::to_string(r.stored_bytes) + "," + r.shard + "," + (r.resumed ? "yes" : "no") + "\n";
+               std::to_string(r.stored_bytes) + "," + r.shard + "," + (r.resumed ? "yes" : "no") + "," +
+               (r.decomposed ? std::to_string(r.budget) : "") + "," + std::to_string(r.entries_apart) + "," +
+               r.runner_up + "," + (r.runner_up.empty() ? "" : std::to_string(r.runner_up_error)) + "," +
+               quoted(r.fallback_because) + "\n";
     }
     write_file_atomically(path, std::vector<char>(csv.begin(), csv.end()));
 }

@@ -29,16 +29,22 @@ void for_each_report_field(const TensorReport& r, Visit&& visit) {
     visit("bits_per_entry", r.bits_per_entry, false);
     visit("stored_bytes", r.stored_bytes, false);
     visit("method", r.method, true);
+    visit("budget", r.budget, true);
     visit("decomposed_shape", r.decomposed_shape, true);
     visit("width", r.width, true);
     visit("relative_error", r.relative_error, true);
+    visit("entries_apart", r.entries_apart, true);
+    visit("runner_up", r.runner_up, true);
+    visit("runner_up_error", r.runner_up_error, true);
+    visit("fallback_because", r.fallback_because, true);
     visit("seconds", r.seconds, true);
     visit("shard", r.shard, true);
     visit("resumed", r.resumed, true);
 }
 
 // CSV with a header line: name, dtype, shape, kind, method, decomposed_shape, width,
-// bits_per_entry, relative_error, seconds, stored_bytes, shard, resumed. Written atomically.
+// bits_per_entry, relative_error, seconds, stored_bytes, shard, resumed, budget, entries_apart,
+// runner_up, runner_up_error, fallback_because. Written atomically.
 void write_report_csv(const std::filesystem::path& path, const std::vector<TensorReport>& reports);
 
 // The rows of for_each_report_field as a JSON array of objects. Written atomically.

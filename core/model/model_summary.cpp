@@ -75,8 +75,36 @@ std::string summary_text(const ModelSummary& s) {
     }
     text += "worst tensors\n";
     for (const TensorReport& r : s.worst) {
-        std::snprintf(line, sizeof line, "  %.4f  %s  %s, w = %zu, %.3f bits per entry\n", r.relative_error,
-                      r.name.c_str(), shape_to_string(r.shape).c_str(), r.width, r.bits_per_entry);
+        std::snprintf(line, sizeof line, "  %.4f  %s  %s, %s%s, %.3f bits per entry\n", r.relative_error,
+                      r.name.c_str(), shape_to_string(r.shape).c_str(), r.method.c_str(),
+                      r.method == "scd" ? (" w = " + std::to_string(r.width)).c_str() : "", r.bits_per_entry);
+        text += line;
+    }
+    return text;
+}
+
+std::string tensor_table_text(const std::vector<TensorReport>& reports) {
+    std::string text = "  method  budget  bits/e  error   tensor\n";
+    char line[1024];
+    for (const TensorReport& r : reports) {
+        if (!r.decomposed) {
+            std::snprintf(line, sizeof line, "  kept                          %s  %s%s\n", r.name.c_str(),
+                          shape_to_string(r.shape).c_str(),
+                          r.kept_because.empty() ? "" : (" (" + r.kept_because + ")").c_str());
+            text += line;
+            continue;
+        }
+        std::string notes;
+        if (!r.runner_up.empty()) {
+            char runner_up[96];
+            std::snprintf(runner_up, sizeof runner_up, "; runner-up %s %.4f", r.runner_up.c_str(), r.runner_up_error);
+            notes += runner_up;
+        }
+        if (r.entries_apart > 0) notes += "; " + std::to_string(r.entries_apart) + " entries apart";
+        if (!r.fallback_because.empty()) notes += "; " + r.fallback_because;
+        std::snprintf(line, sizeof line, "  %-6s  %6.2f  %6.3f  %.4f  %s  %s%s\n", r.method.c_str(), r.budget,
+                      r.bits_per_entry, r.relative_error, r.name.c_str(), shape_to_string(r.decomposed_shape).c_str(),
+                      notes.c_str());
         text += line;
     }
     return text;

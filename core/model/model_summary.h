@@ -28,4 +28,8 @@ ModelSummary summarize_model(const std::vector<TensorReport>& reports);
 // A few lines of plain text: counts, sizes, the histogram as bars, the worst ten.
 std::string summary_text(const ModelSummary& summary);
 
+// One line per tensor: its method, budget, bits per entry, error, name and stored shape (and
+// the runner-up, entries kept apart, why it fell back), or why it was kept.
+std::string tensor_table_text(const std::vector<TensorReport>& reports);
+
 }  // namespace signcut

@@ -9,7 +9,7 @@ namespace signcut {
 
 ShardSpec parse_shard_spec(const std::string& text) {
     const auto fail = [&] {
-        throw std::invalid_argument("--shard takes K/N with 0 <= K < N (e.g. 0/4), not '" + text + "'");
+        throw std::invalid_argument("a shard is K/N with 0 <= K < N (e.g. 0/4), not '" + text + "'");
     };
     const std::size_t slash = text.find('/');
     if (slash == std::string::npos) fail();

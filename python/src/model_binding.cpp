@@ -29,7 +29,8 @@ py::dict report_row(const TensorReport& r) {
 
 py::list compress(const std::filesystem::path& input, const std::filesystem::path& output,
                   std::optional<double> bits_per_entry, std::optional<double> fraction_of_bf16,
-                  const std::string& method, std::optional<std::string> include, std::optional<std::string> exclude,
+                  const std::string& method, const std::string& allocate, const std::string& weighting,
+                  std::optional<std::string> include, std::optional<std::string> exclude,
                   std::optional<std::string> shard, const py::object& progress) {
     if (bits_per_entry.has_value() == fraction_of_bf16.has_value())
         throw std::invalid_argument("give exactly one of bits_per_entry and fraction_of_bf16");
@@ -42,6 +43,12 @@ py::list compress(const std::filesystem::path& input, const std::filesystem::pat
     options.exclude = exclude.value_or("");
     options.cancel = &cancelled;
     options.method = method;  // checked by compress_model, with the CLI's message
+    const auto allocation = parse_enum<BudgetAllocation>(allocate);
+    if (!allocation) throw std::invalid_argument("allocate takes " + enum_choices<BudgetAllocation>());
+    options.allocate = *allocation;
+    const auto weights = parse_enum<ErrorWeighting>(weighting);
+    if (!weights) throw std::invalid_argument("weighting takes " + enum_choices<ErrorWeighting>());
+    options.weighting = *weights;
     if (shard) options.shard = parse_shard_spec(*shard);
 
     std::mutex mutex;  // the progress snapshot, written by core's worker threads
@@ -86,20 +93,26 @@ void expand(const std::filesystem::path& input, const std::filesystem::path& out
 void bind_model(py::module_& module) {
     module.def("compress_model", &compress, py::arg("src"), py::arg("out"), py::kw_only(),
                py::arg("bits_per_entry") = py::none(), py::arg("fraction_of_bf16") = py::none(),
-               py::arg("method") = "scd", py::arg("include") = py::none(), py::arg("exclude") = py::none(),
-               py::arg("shard") = py::none(), py::arg("progress") = py::none(),
+               py::arg("method") = "scd", py::arg("allocate") = "uniform", py::arg("weighting") = "tensors",
+               py::arg("include") = py::none(), py::arg("exclude") = py::none(), py::arg("shard") = py::none(),
+               py::arg("progress") = py::none(),
                R"(Compresses a checkpoint into one .scdz file, as signcut-cli compress-model.
 
 src: a .safetensors file, a Hugging Face *.safetensors.index.json with its shards, or a folder
 holding either.
 
-Every 2-D float tensor (higher orders as n_0 × the rest) is decomposed into signed cuts at the
-budget: exactly one of bits_per_entry or fraction_of_bf16 (0.5 = 8 bits per entry). include /
-exclude: regular expressions on tensor names. method: 'scd', 'rtn' or 'best' (the lower error
-of the two, per tensor). shard: 'K/N' computes only this process's share into out + '.parts/'
-and writes no out (a later call without shard assembles it), as --shard K/N. Returns one dict
-per tensor: name, dtype, shape, kind, decomposed, kept_because, bits_per_entry, stored_bytes,
-method, decomposed_shape, width, relative_error, seconds, shard, resumed (the rows of
+Every 2-D float tensor (higher orders with their axes of size 1 dropped, as n_0 × the rest) is
+stored by `method` at the budget: exactly one of bits_per_entry or fraction_of_bf16 (0.5 = 8 bits
+per entry). method: any method with a stored form (scd, dbf, kashin, rtn, rotq, tcq, bf16, f16,
+svd) or 'best' (every one of them per tensor, the lowest error kept, the runner-up reported).
+allocate: 'uniform' (the budget for every tensor) or 'global' (the budget of the whole
+checkpoint, shared out to minimise the sum of the tensors' squared relative errors, each counted
+once, or by entries with weighting='entries'; data-free: no activation statistics).
+include / exclude: regular expressions on tensor names. shard: 'K/N' computes only this process's
+share into out + '.parts/' and writes no out (a later call without shard assembles it), as
+--shard K/N. Returns one dict per tensor: name, dtype, shape, kind, decomposed, kept_because,
+bits_per_entry, stored_bytes, method, budget, decomposed_shape, width, relative_error,
+entries_apart, runner_up, runner_up_error, fallback_because, seconds, shard, resumed (the rows of
 signcut-cli's --report FILE.json).
 
 progress(tensors_done, tensors_total) is called at most every 100 ms. The GIL is released;

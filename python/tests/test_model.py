@@ -39,7 +39,7 @@ def test_compress_then_expand_gives_back_every_tensor(cli, tmp_path):
     decomposed = {r["name"]: r for r in rows if r["decomposed"]}
     assert decomposed and all(r["width"] > 0 and r["bits_per_entry"] <= 6 for r in decomposed.values())
     assert all("k_proj" not in name for name in decomposed)
-    assert any(r["kept_because"] == "matched by --exclude" for r in rows)
+    assert any(r["kept_because"] == "matched by the exclude pattern" for r in rows)
     assert all(done <= total for done, total in calls)
 
     signcut.expand_model(tmp_path / "tiny.scdz", tmp_path / "back.safetensors", dtype="f32")
@@ -54,6 +54,27 @@ def test_compress_then_expand_gives_back_every_tensor(cli, tmp_path):
             assert abs(error - decomposed[name]["relative_error"]) < 1e-3
         else:
             assert out_dtype == dtype and np.array_equal(out, values)
+
+
+def test_best_with_a_global_budget_names_each_tensors_method_and_budget(cli, tmp_path):
+    checkpoint = tmp_path / "tiny.safetensors"
+    cli("synthetic-checkpoint", checkpoint, "--layers", 1, "--hidden", 32, "--intermediate", 48)
+    rows = signcut.compress_model(checkpoint, tmp_path / "tiny.scdz", bits_per_entry=2, method="best",
+                                  allocate="global")
+    stored = [r for r in rows if r["decomposed"]]
+    entries = [int(np.prod(r["shape"])) for r in stored]
+    total = sum(r["bits_per_entry"] * n for r, n in zip(stored, entries))
+    assert 0.99 * 2 * sum(entries) <= total <= 2 * sum(entries)
+    assert all(r["method"] in ("scd", "dbf", "kashin", "rtn", "rotq", "tcq", "bf16", "f16", "svd") for r in stored)
+    assert all(r["budget"] > 0 and r["runner_up"] for r in stored if r["method"] != "bf16")
+    signcut.expand_model(tmp_path / "tiny.scdz", tmp_path / "back.safetensors", dtype="f32")
+    original, back = read_safetensors(checkpoint), read_safetensors(tmp_path / "back.safetensors")
+    for r in stored:
+        values, out = original[r["name"]][1], back[r["name"]][1]
+        error = np.linalg.norm(values - out) / np.linalg.norm(values)
+        assert abs(error - r["relative_error"]) <= 1e-4 * r["relative_error"] + 1e-7
+    with pytest.raises(ValueError, match="allocate takes"):
+        signcut.compress_model(checkpoint, tmp_path / "x.scdz", bits_per_entry=2, allocate="everywhere")
 
 
 def test_fraction_of_bf16_is_sixteen_bits_times_the_fraction(cli, tmp_path):

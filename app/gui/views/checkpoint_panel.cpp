@@ -17,7 +17,7 @@
 namespace signcut::gui {
 namespace {
 
-enum Column { kName, kShape, kWidth, kBits, kError, kColumns };
+enum Column { kName, kShape, kMethod, kBits, kError, kColumns };
 
 QString percent(double fraction) { return QString::number(100.0 * fraction, 'g', 3) + "%"; }
 
@@ -33,7 +33,7 @@ CheckpointPanel::CheckpointPanel(QWidget* parent) : QWidget(parent) {
     histogram_->setRenderHint(QPainter::Antialiasing);
     histogram_->setMinimumHeight(200);
     table_ = new QTableWidget(0, kColumns);
-    table_->setHorizontalHeaderLabels({"tensor", "shape", "w", "bits/entry", "rel. error"});
+    table_->setHorizontalHeaderLabels({"tensor", "shape", "method", "bits/entry", "rel. error"});
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -126,7 +126,10 @@ void CheckpointPanel::set_reports(const QString& file_name, const std::vector<Te
         name->setToolTip(QString::fromStdString(r.name) +
                          (r.decomposed ? "" : "\nkept as it was (" + QString::fromStdString(r.dtype) + ")"));
         set_cell(kShape, QString::fromStdString(shape_to_string(r.shape)));
-        set_cell(kWidth, r.decomposed ? QVariant(qulonglong(r.width)) : QVariant("kept"));
+        // Each tensor's method (and width, for signed cuts).
+        const QString method = QString::fromStdString(r.method) +
+                               (r.method == "scd" ? QString(", w = %1").arg(qulonglong(r.width)) : QString());
+        set_cell(kMethod, r.decomposed ? method : QString("kept"));
         set_cell(kBits, QString::number(r.bits_per_entry, 'f', 2));
         set_cell(kError, r.decomposed ? QVariant(std::round(r.relative_error * 1e5) / 1e5) : QVariant("-"));
     }
