@@ -51,9 +51,27 @@ private Q_SLOTS:
         // Just below each method's minimum rate: refused with the reason, never more bits.
         const Tensor a = gaussian_tensor({40, 50}, 2);
         for (const MethodInfo& method : method_registry()) {
-            const Approximation result = approximate(method.name, a, 0.99 * method.minimum_bits_per_entry(a.shape()));
+            const Approximation result = approximate(method.name, a, 0.99 * method.minimum_bits_per_entry(a.shape(), {}));
             QVERIFY2(!result.met_budget && !result.note.empty(), method.name.data());
         }
+    }
+
+    void eachMatrixMethodMeetsItsMinimumRate() {
+        // The registry's minimum is the method's own count of its smallest stored form (with the
+        // options that change it: tcq's L, rtn's groups), so a budget at it is met.
+        const Tensor a = gaussian_tensor({40, 50}, 2);
+        MethodOptions options;
+        for (int state_bits : {12, 9})
+            for (std::size_t group_size : {0, 16}) {
+                options.trellis_state_bits = state_bits;
+                options.group_size = group_size;
+                for (const MethodInfo& method : method_registry()) {
+                    if (method.images_only) continue;
+                    options.bits_per_entry = method.minimum_bits_per_entry(a.shape(), options) * (1 + 1e-9);
+                    const Approximation result = approximate(method.name, a, options);
+                    QVERIFY2(result.met_budget, (std::string(method.name) + ": " + result.note).c_str());
+                }
+            }
     }
 
     void errorFallsAsBitsGrow() {
@@ -199,8 +217,8 @@ private Q_SLOTS:
         for (const MethodInfo& method : method_registry()) {
             if (method.images_only) continue;  // refuse Gaussian data (test_image_codecs)
             for (double budget : {1.0, 2.0, 3.0, 4.0, 8.0, 16.0}) {
-                if (budget < method.minimum_bits_per_entry(a.shape())) continue;
-                if (budget > 8 && method.minimum_bits_per_entry(a.shape()) < 16) continue;  // 16 only for bf16/f16
+                if (budget < method.minimum_bits_per_entry(a.shape(), {})) continue;
+                if (budget > 8 && method.minimum_bits_per_entry(a.shape(), {}) < 16) continue;  // 16 only for bf16/f16
                 const Approximation result = approximate(method.name, a, budget);
                 const QString what = QString("%1 at %2 bits").arg(method.name.data()).arg(budget);
                 QVERIFY2(result.met_budget, qPrintable(what + ": " + QString::fromStdString(result.note)));
@@ -321,7 +339,7 @@ private Q_SLOTS:
         for (const MethodInfo& method : method_registry()) {
             QVERIFY(names.insert(std::string(method.name)).second);
             QVERIFY(!method.description.empty() && method.colour.size() == 7 && method.approximate);
-            QVERIFY(method.minimum_bits_per_entry({64, 48}) > 0);
+            QVERIFY(method.minimum_bits_per_entry({64, 48}, {}) > 0);
         }
         QVERIFY_THROWS_EXCEPTION(std::invalid_argument, find_method("no-such-method"));
         QCOMPARE(bits_above_iid_floor(2.0, 0.25), 0.0);  // exactly on the floor

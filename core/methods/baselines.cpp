@@ -42,6 +42,8 @@ Approximation round_to_bf16(const Tensor& matrix) {
     return a;
 }
 
+std::uint64_t svd_minimum_bits(std::size_t rows, std::size_t cols) { return kHeaderBits + 2 * (rows + cols) + 32; }
+
 TruncatedSvd::TruncatedSvd(const Tensor& matrix) : rows_(matrix.dim(0)), cols_(matrix.dim(1)) {
     const Eigen::Map<const RowMatrix> a(matrix.data().data(), Eigen::Index(rows_), Eigen::Index(cols_));
     const Eigen::BDCSVD<Eigen::MatrixXf> svd(a, Eigen::ComputeThinU | Eigen::ComputeThinV);

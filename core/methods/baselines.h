@@ -21,6 +21,8 @@ Approximation round_to_bf16(const Tensor& matrix);
 // those of V_k, then the extra component's two f16 scales, each before its b-bit codes
 // (v + 2^(b−1) − 1). The rank is what the length leaves.
 Approximation truncated_svd(const Tensor& matrix, double bits_per_entry);
+// The fewest bits of a stored form with anything in it: the extra component alone at b = 2.
+std::uint64_t svd_minimum_bits(std::size_t rows, std::size_t cols);
 // The reconstruction from its stored form; throws std::invalid_argument.
 Tensor load_truncated_svd(std::span<const char> payload, const Shape& shape);
 

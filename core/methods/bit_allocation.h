@@ -59,6 +59,13 @@ int uniform_width(const std::vector<UnitCosts>& units, double budget_bits);
 
 namespace signcut {
 
+// The fewest bits a matrix of `rows` rows at mixed widths stores: `fixed_bits`, every row at
+// width 0 (`row_bits_at_0` each) and the shortest width code (a flag, one 4-bit width, a bit a row).
+constexpr std::uint64_t mixed_widths_minimum_bits(std::size_t rows, std::uint64_t fixed_bits,
+                                                  std::uint64_t row_bits_at_0) {
+    return fixed_bits + 5 + std::uint64_t(rows) * (row_bits_at_0 + 1);
+}
+
 // A row-by-row quantiser at mixed widths. `quantize(row, in, out, width)` writes row `row`'s
 // reconstruction at `width` (0 … max_width) and returns its squared error; `row_bits(width)`
 // is what one row stores at that width (its width code aside); `fixed_bits` what the
@@ -84,7 +91,7 @@ Approximation quantize_rows_at_mixed_widths(const Tensor& matrix, double bits_pe
     if (allocation.widths.empty())
         return unmet(
             "width 0 in every row needs " +
-            std::to_string((double(fixed_bits) + double(rows) * double(row_bits(0) + 1) + 5) / double(matrix.size())) +
+            std::to_string(double(mixed_widths_minimum_bits(rows, fixed_bits, row_bits(0))) / double(matrix.size())) +
             " bits per entry");
     if (chosen_widths) *chosen_widths = allocation;
     Approximation out{Tensor(matrix.shape()), fixed_bits + allocation.bits, {}, true};

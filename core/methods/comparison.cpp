@@ -29,7 +29,7 @@ std::vector<PlannedPoint> comparison_plan(const ComparisonRequest& request, cons
     if (!request.curves || request.budgets.empty()) return plan;
     const auto [lowest, highest] = std::minmax_element(request.budgets.begin(), request.budgets.end());
     for (const std::string& method : request.methods) {
-        const double minimum = find_method(method).minimum_bits_per_entry(shape);
+        const double minimum = find_method(method).minimum_bits_per_entry(shape, request.options);
         for (double budget : curve_budgets(std::max(*lowest, minimum), *highest))
             if (std::find(request.budgets.begin(), request.budgets.end(), budget) == request.budgets.end())
                 plan.push_back({method, budget, true});

@@ -172,14 +172,22 @@ double quantize_row(const FactorCodebooks& books, std::size_t r, const float* in
 
 }  // namespace
 
+// A row at width 0 stores its f16 scale only.
+constexpr std::uint64_t kRowScaleBits = 16;
+
+// Both factors store the f16 tables of widths 1 … cap: Σ 16·2^b.
+constexpr std::uint64_t tables_bits(int cap) { return 2 * 16 * ((std::uint64_t(2) << cap) - 2); }
+
+std::uint64_t kashin_minimum_bits(std::size_t rows) {
+    return mixed_widths_minimum_bits(2 * rows, kFixedBits + tables_bits(1), kRowScaleBits);  // the rows of U and V
+}
+
 Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed) {
     constexpr int kMaxWidth = 8;
     const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
-    const auto row_bits = [&](int b) { return 16 + std::uint64_t(b) * cols; };
-    // Both factors store the tables of widths 1 … c: Σ 16·2^b.
-    const auto tables_bits = [](int c) { return 2 * 16 * ((std::uint64_t(2) << c) - 2); };
+    const auto row_bits = [&](int b) { return kRowScaleBits + std::uint64_t(b) * cols; };
     const double budget = bits_per_entry * double(matrix.size());
-    const double smallest = double(kFixedBits + 5 + 2 * rows * (row_bits(0) + 1));
+    const double smallest = double(kashin_minimum_bits(rows));
     if (smallest > budget)
         return unmet("width 0 in every row needs " + std::to_string(smallest / double(matrix.size())) +
                      " bits per entry");
@@ -270,7 +278,7 @@ Tensor load_kashin_quantization(std::span<const char> payload, const Shape& shap
     if (!in.ok() || cap < 1 || cap > kMaxWidth) fail("bad header");
     const std::vector<int> widths = get_row_widths(in, 2 * rows, cap);
     if (widths.empty()) fail("bad width code");
-    std::uint64_t bits = in.consumed_bits() + 2 * 16 * ((std::uint64_t(2) << cap) - 2);
+    std::uint64_t bits = in.consumed_bits() + tables_bits(cap);
     for (int b : widths) bits += 16 + std::uint64_t(b) * cols;
     if ((bits + 7) / 8 != payload.size())
         fail(std::to_string(payload.size()) + " bytes where its widths need " + std::to_string((bits + 7) / 8));

@@ -41,6 +41,8 @@ KashinSplit kashin_split(const Tensor& matrix, std::uint64_t seed);
 Tensor kashin_synthesis(const Tensor& v, std::uint64_t seed);
 
 Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed);
+// The fewest bits its stored form of a rows × cols matrix takes (every row of U and V at width 0).
+std::uint64_t kashin_minimum_bits(std::size_t rows);
 // The reconstruction from its stored form; throws std::invalid_argument.
 Tensor load_kashin_quantization(std::span<const char> payload, const Shape& shape);
 

@@ -98,8 +98,8 @@ Tensor load_signed_cuts(std::span<const char> payload, const Shape& shape) {
     return d.reconstruct(d.width());
 }
 
-double one_cut_rate(const Shape& shape) {
-    return 8.0 * double(scd_file_bytes(shape, 1, CoeffPrecision::f32)) / double(element_count(shape));
+double one_cut_rate(const Shape& shape, const MethodOptions& options) {
+    return 8.0 * double(scd_file_bytes(shape, 1, options.precision)) / double(element_count(shape));
 }
 
 Approximation sixteen_bit(const Tensor& a, double bits_per_entry, bool brain_float) {
@@ -162,13 +162,17 @@ const std::vector<MethodInfo> kMethods = {
      "Double binary factorisation diag(a)·S1·diag(m)·S2·diag(b) (Boža & Macko), fitted by ADMM: two ±1 matrices "
      "with k middle columns, f16 scales.",
      "#d62728",
-     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t n) { return dbf_bits(m, n, 1); }); },
+     [](const Shape& s, const MethodOptions&) {
+         return per_matrix_rate(s, [](std::size_t m, std::size_t n) { return dbf_bits(m, n, 1); });
+     },
      double_binary, false, false, load_double_binary},
     {"kashin",
      "Kashin quantisation: X = U + Q1ᵀVQ2 with small ∞-norms, U and V in rows at mixed widths with "
      "k-means centroids.",
      "#9467bd",
-     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 64 + 4 + 2 * 17 * m; }); },
+     [](const Shape& s, const MethodOptions&) {
+         return per_matrix_rate(s, [](std::size_t m, std::size_t) { return kashin_minimum_bits(m); });
+     },
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return kashin_quantization(m, o.bits_per_entry, o.seed); });
      },
@@ -177,7 +181,9 @@ const std::vector<MethodInfo> kMethods = {
      "Round to nearest, asymmetric min–max with an f16 scale and zero point per group (LLM convention), rows at "
      "mixed widths.",
      "#ff7f0e",
-     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 4 + m * 17; }); },
+     [](const Shape& s, const MethodOptions& o) {
+         return per_matrix_rate(s, [&](std::size_t m, std::size_t n) { return rtn_minimum_bits(m, n, o.group_size); });
+     },
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return round_to_nearest(m, o.bits_per_entry, o.group_size); });
      },
@@ -186,7 +192,9 @@ const std::vector<MethodInfo> kMethods = {
      "Random orthogonal rotation of every row (any length, no padding), then the Lloyd–Max quantiser for a Gaussian, "
      "rows at mixed widths.",
      "#2ca02c",
-     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 64 + 4 + m * 17; }); },
+     [](const Shape& s, const MethodOptions&) {
+         return per_matrix_rate(s, [](std::size_t m, std::size_t) { return rotq_minimum_bits(m); });
+     },
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return rotated_quantization(m, o.bits_per_entry, o.seed); });
      },
@@ -195,8 +203,8 @@ const std::vector<MethodInfo> kMethods = {
      "Trellis-coded quantisation (QTIP's tail-biting bitshift trellis) after a random rotation of every row, rows at "
      "mixed widths by their energy.",
      "#e7298a",
-     [](const Shape& s) {
-         return per_matrix_rate(s, [](std::size_t m, std::size_t) { return 104 + 8 * (16 + 12) + 4 + m; });
+     [](const Shape& s, const MethodOptions& o) {
+         return per_matrix_rate(s, [&](std::size_t m, std::size_t) { return tcq_minimum_bits(m, o.trellis_state_bits); });
      },
      [](const Tensor& a, const MethodOptions& o) {
          TcqOptions options;
@@ -206,17 +214,19 @@ const std::vector<MethodInfo> kMethods = {
                            [&](const Tensor& m) { return trellis_coded_quantization(m, o.bits_per_entry, options); });
      },
      false, false, load_trellis_coded_quantization},
-    {"bf16", "Round every entry to bfloat16: 16 bits per entry.", "#8c564b", [](const Shape&) { return 16.0; },
+    {"bf16", "Round every entry to bfloat16: 16 bits per entry.", "#8c564b", [](const Shape&, const MethodOptions&) { return 16.0; },
      [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, true); }, false, false,
      load_sixteen_bit<true>},
     {"f16", "Round every entry to IEEE half precision: 16 bits per entry.", "#e377c2",
-     [](const Shape&) { return 16.0; },
+     [](const Shape&, const MethodOptions&) { return 16.0; },
      [](const Tensor& a, const MethodOptions& o) { return sixteen_bit(a, o.bits_per_entry, false); }, false, false,
      load_sixteen_bit<false>},
     {"svd",
      "Truncated SVD with bf16 factors (16·k·(m+n) bits for rank k), the bits left over in one more component at int-b.",
      "#bcbd22",
-     [](const Shape& s) { return per_matrix_rate(s, [](std::size_t m, std::size_t n) { return 2 * (m + n) + 32; }); },
+     [](const Shape& s, const MethodOptions&) {
+         return per_matrix_rate(s, [](std::size_t m, std::size_t n) { return svd_minimum_bits(m, n); });
+     },
      [](const Tensor& a, const MethodOptions& o) {
          return per_matrix(a, [&](const Tensor& m) { return truncated_svd(m, o.bits_per_entry); });
      },
@@ -227,20 +237,20 @@ const std::vector<MethodInfo> kMethods = {
     {"jpeg",
      "JPEG (libjpeg, 4:2:0, optimised Huffman tables) at the largest quality whose whole file fits; pictures only. "
      "8×8 DCTs and entropy coding exploit neighbouring pixels, but the file must be decoded before any use.",
-     "#e6ab02", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::jpeg); },
+     "#e6ab02", [](const Shape& s, const MethodOptions&) { return codec_minimum_bits_per_entry(s, ImageCodec::jpeg); },
      [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::jpeg, o.bits_per_entry); },
      true},
     {"webp",
      "WebP (libwebp, lossy) at the largest quality whose whole file fits; pictures only. Block prediction and "
      "arithmetic coding exploit neighbouring pixels; signed cuts instead need no decoding: A·x is a sum of sign "
      "products.",
-     "#008080", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::webp); },
+     "#008080", [](const Shape& s, const MethodOptions&) { return codec_minimum_bits_per_entry(s, ImageCodec::webp); },
      [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::webp, o.bits_per_entry); },
      true},
     {"png",
      "Lossless PNG (compression 9), the reference point: error 0 at its own rate, refused below it (the note says "
      "the rate); pictures only.",
-     "#555555", [](const Shape& s) { return codec_minimum_bits_per_entry(s, ImageCodec::png); },
+     "#555555", [](const Shape& s, const MethodOptions&) { return codec_minimum_bits_per_entry(s, ImageCodec::png); },
      [](const Tensor& a, const MethodOptions& o) { return codec_at_budget(a, ImageCodec::png, o.bits_per_entry); },
      true},
 };

@@ -70,7 +70,8 @@ struct MethodInfo {
     std::string_view description;  // one line, for legends, tooltips and --help
     std::string_view colour;       // "#rrggbb", the same in every chart
     // The smallest budget (bits per entry) any stored form of the method meets on this shape.
-    double (*minimum_bits_per_entry)(const Shape& shape);
+    // (From each method's own count of its stored form; tcq's depends on its L, rtn's on groups.)
+    double (*minimum_bits_per_entry)(const Shape& shape, const MethodOptions& options);
     Approximation (*approximate)(const Tensor& a, const MethodOptions& options);
     // A codec for pictures (methods/image_codecs.h): refuses other data, and its bits follow
     // its quality steps, so it may fill less of a budget than the matrix methods.

@@ -50,6 +50,10 @@ const std::vector<double>& lloyd_max_gaussian_thresholds(int bits) {
 }
 
 constexpr int kMaxWidth = 8;
+// Stored once: the rotation's seed and whether row means are kept apart (16 bits each if so).
+constexpr std::uint64_t kFixedBits = 64 + 1;
+// A row stores its f16 σ beside its b-bit levels.
+constexpr std::uint64_t kRowScaleBits = 16;
 
 // The level index of z for the b-bit quantiser.
 std::size_t level_index(double z, int b) {
@@ -58,6 +62,8 @@ std::size_t level_index(double z, int b) {
 }
 
 }  // namespace
+
+std::uint64_t rotq_minimum_bits(std::size_t rows) { return mixed_widths_minimum_bits(rows, kFixedBits, kRowScaleBits); }
 
 const std::vector<double>& lloyd_max_gaussian_levels(int bits) {
     static std::array<std::vector<double>, 9> cache;
@@ -95,8 +101,8 @@ Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, 
         }
         return error;
     };
-    const auto row_bits = [&](int b) { return 16 + std::uint64_t(b) * cols; };
-    const std::uint64_t fixed = 64 + 1 + 16 * means.size();
+    const auto row_bits = [&](int b) { return kRowScaleBits + std::uint64_t(b) * cols; };
+    const std::uint64_t fixed = kFixedBits + 16 * means.size();
     RowWidths allocation;
     Approximation out =
         quantize_rows_at_mixed_widths(rotated, bits_per_entry, kMaxWidth, fixed, row_bits, quantize, &allocation);

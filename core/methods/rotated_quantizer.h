@@ -22,6 +22,8 @@ namespace signcut {
 const std::vector<double>& lloyd_max_gaussian_levels(int bits);
 
 Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, std::uint64_t seed);
+// The fewest bits it stores for a matrix of `rows` rows (every row at width 0, no row means).
+std::uint64_t rotq_minimum_bits(std::size_t rows);
 // The reconstruction from its stored form; throws std::invalid_argument.
 Tensor load_rotated_quantization(std::span<const char> payload, const Shape& shape);
 

@@ -15,7 +15,18 @@ constexpr int kMaxWidth = 8;
 
 float to_f16(float x) { return f16_bits_to_float(float_to_f16_bits(x)); }
 
+// A row at width b: its b-bit codes and an f16 scale and zero point a group; at width 0 only
+// an f16 value a group.
+std::uint64_t row_bits_at(int b, std::size_t cols, std::size_t groups) {
+    return b == 0 ? 16 * groups : std::uint64_t(b) * cols + 32 * groups;
+}
+
 }  // namespace
+
+std::uint64_t rtn_minimum_bits(std::size_t rows, std::size_t cols, std::size_t group_size) {
+    const std::size_t group = group_size == 0 ? cols : std::min(group_size, cols);
+    return mixed_widths_minimum_bits(rows, 0, row_bits_at(0, cols, (cols + group - 1) / group));
+}
 
 double rtn_quantize_group(const float* in, float* out, std::size_t n, int b, RtnGroup* group, std::uint8_t* codes) {
     double error = 0;
@@ -47,7 +58,7 @@ Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std:
     const std::size_t cols = matrix.dim(1);
     const std::size_t group = group_size == 0 ? cols : std::min(group_size, cols);
     const std::size_t groups = (cols + group - 1) / group;
-    const auto row_bits = [&](int b) { return (b == 0 ? 16 * groups : std::uint64_t(b) * cols + 32 * groups); };
+    const auto row_bits = [&](int b) { return row_bits_at(b, cols, groups); };
     const auto quantize = [&](std::size_t, const float* in, float* out, int b) {
         double error = 0;
         for (std::size_t start = 0; start < cols; start += group)

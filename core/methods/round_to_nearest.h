@@ -20,6 +20,8 @@ namespace signcut {
 
 // With one group per row (group_size 0 or ≥ cols) the result holds the stored form.
 Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std::size_t group_size = 0);
+// The fewest bits it stores for a rows × cols matrix (every row at width 0).
+std::uint64_t rtn_minimum_bits(std::size_t rows, std::size_t cols, std::size_t group_size = 0);
 // The reconstruction from that stored form; throws std::invalid_argument.
 Tensor load_round_to_nearest(std::span<const char> payload, const Shape& shape);
 

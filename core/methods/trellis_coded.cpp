@@ -164,11 +164,23 @@ Coded code_rows(const Tensor& rotated, const std::vector<double>& energy, bool r
 
 }  // namespace
 
+namespace {
+
+// Each width in use stores a table scale, and a stream too short for the state is padded:
+// both are reserved before the allocation (8 · 16 bits, and up to L bits per width).
+std::uint64_t fixed_bits(int state_bits) {
+    return kHeaderBits + kMaxWidth * (kTableScaleBits + std::uint64_t(state_bits));
+}
+
+}  // namespace
+
+std::uint64_t tcq_minimum_bits(std::size_t rows, int state_bits) {
+    return mixed_widths_minimum_bits(rows, fixed_bits(state_bits), 0);
+}
+
 Approximation trellis_coded_quantization(const Tensor& matrix, double bits_per_entry, const TcqOptions& options) {
     const std::size_t rows = matrix.dim(0), cols = matrix.dim(1);
-    // Each width in use stores a table scale, and a stream too short for the state is padded:
-    // both are reserved before the allocation (8 · 16 bits, and up to L bits per width).
-    const std::uint64_t fixed = kHeaderBits + kMaxWidth * (kTableScaleBits + std::uint64_t(options.state_bits));
+    const std::uint64_t fixed = fixed_bits(options.state_bits);
     const RandomRotation rotation(cols, options.seed);
     Tensor rotated = matrix;
     std::vector<float> means = take_out_row_means(rotated);
@@ -186,7 +198,8 @@ Approximation trellis_coded_quantization(const Tensor& matrix, double bits_per_e
 
     Coded best = code_rows(rotated, energy, false, budget, options);
     if (best.rows.size() == 0)
-        return unmet("width 0 in every row needs " + std::to_string(double(fixed + 5 + rows) / double(matrix.size())) +
+        return unmet("width 0 in every row needs " +
+                     std::to_string(double(tcq_minimum_bits(rows, options.state_bits)) / double(matrix.size())) +
                      " bits per entry");
     Coded scaled = code_rows(rotated, energy, true, budget, options);
     if (scaled.rows.size() > 0 && scaled.squared_error < best.squared_error) best = std::move(scaled);

@@ -36,6 +36,8 @@ struct TcqOptions {
 };
 
 Approximation trellis_coded_quantization(const Tensor& matrix, double bits_per_entry, const TcqOptions& options = {});
+// The fewest bits it stores for a matrix of `rows` rows at L = state_bits (every row at width 0).
+std::uint64_t tcq_minimum_bits(std::size_t rows, int state_bits);
 // The reconstruction from its stored form; throws std::invalid_argument.
 Tensor load_trellis_coded_quantization(std::span<const char> payload, const Shape& shape);
 

@@ -26,7 +26,7 @@ std::string why_unstorable(const Shape& planned, const std::vector<std::string>&
     std::string why;
     for (const std::string& method : methods) {
         const Shape shape = stored_shape(method, planned);
-        double needs = find_method(method).minimum_bits_per_entry(shape);
+        double needs = find_method(method).minimum_bits_per_entry(shape, method_options(options, budget));
         if (method == "scd") {
             if (width_for_bits_per_entry(shape, budget, options.precision) > 0) return {};
             needs = 8.0 * double(scd_file_bytes(shape, 1, options.precision)) / double(element_count(shape));
