@@ -3,7 +3,6 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -21,8 +20,11 @@
 #include <utility>
 
 #include "charts/chart_export.h"
+#include "charts/comparison_chart.h"
+#include "charts/error_chart.h"
 #include "explorer_document.h"
-#include "io/file_formats.h"
+#include "export_actions.h"
+#include "file_actions.h"
 #include "methods/method.h"
 #include "views/checkpoint_panel.h"
 #include "views/image_view.h"
@@ -59,6 +61,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setAcceptDrops(true);
 
     document_ = new ExplorerDocument(this);
+    files_ = new FileActions(this);
+    connect(files_, &FileActions::open_requested, this, &MainWindow::open_file);
+    connect(files_, &FileActions::failed, this, &MainWindow::report_error);
+    exports_ = new ExportActions(document_, this);
+    connect(exports_, &ExportActions::saved, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 5000);
+    });
+    connect(exports_, &ExportActions::failed, this, &MainWindow::report_error);
     explore_ = new ExploreView(document_);
     comparison_ = new ComparisonView;
     tabs_ = new QTabWidget;
@@ -183,20 +193,22 @@ std::size_t MainWindow::displayed_width() const { return document_->width(); }
 void MainWindow::build_menus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open"), working_folder(document_->path()),
-                                                          QString::fromStdString(open_dialog_filter()));
+        const QString path = files_->ask_open_path(document_->path());
         if (!path.isEmpty()) open_file(path);
     });
-    recent_menu_ = file->addMenu(tr("Open &Recent"));
-    rebuild_recent_menu();
+    files_->set_recent_menu(file->addMenu(tr("Open &Recent")));
     file->addSeparator();
-    file->addAction(tr("Export &reconstruction…"), QKeySequence::Save, this, &MainWindow::export_reconstruction);
-    file->addAction(tr("Export &decomposition (.scd)…"), QKeySequence("Ctrl+Shift+S"), this,
-                    &MainWindow::export_decomposition);
-    file->addAction(tr("Export error &curve (.csv)…"), QKeySequence("Ctrl+E"), this, &MainWindow::export_curve);
-    file->addAction(tr("Export c&hart (.png, .svg)…"), QKeySequence("Ctrl+Shift+E"), this, &MainWindow::export_chart);
-    file->addAction(tr("Export &animation (.mp4, .gif)…"), QKeySequence("Ctrl+Shift+A"), this,
-                    &MainWindow::export_animation);
+    file->addAction(tr("Export &reconstruction…"), QKeySequence::Save, exports_, &ExportActions::export_reconstruction);
+    file->addAction(tr("Export &decomposition (.scd)…"), QKeySequence("Ctrl+Shift+S"), exports_,
+                    &ExportActions::export_decomposition);
+    file->addAction(tr("Export error &curve (.csv)…"), QKeySequence("Ctrl+E"), exports_, &ExportActions::export_curve);
+    file->addAction(tr("Export c&hart (.png, .svg)…"), QKeySequence("Ctrl+Shift+E"), this, [this] {
+        // The chart of the tab shown: Compare's, or the error curve's.
+        if (tabs_->currentIndex() == kCompareTab) exports_->export_chart(*comparison_->chart(), "compare-chart");
+        else exports_->export_chart(*explore_->chart(), "error-chart");
+    });
+    file->addAction(tr("Export &animation (.mp4, .gif)…"), QKeySequence("Ctrl+Shift+A"), exports_,
+                    &ExportActions::export_animation);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -261,13 +273,10 @@ void MainWindow::refresh_teaching_tab() {
     if (tab != kCutTab) return;
     if (!snapshot || !input)
         return cut_view_->clear(tr("Stepping through a cut needs the original data: open an image or a matrix"));
-    Tensor residual = input->tensor;
     if (input->tensor.shape() != snapshot->shape()) return;  // a decomposition of other data
     cut_view_->set_computed(snapshot->width());
     const std::size_t width = std::min(cut_view_->chosen_width(), snapshot->width());
-    ReconstructionCursor cursor;  // none kept: the next call may be about another run
-    const Tensor& approx = cursor.at(*snapshot, width);
-    for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
+    Tensor residual = document_->residual(width);
     QString note = tr("(choose another cut above)");
     bool photo = document_->is_photo();
     if (snapshot->split_channels) {  // each channel has its own cuts: show the red one's
@@ -276,6 +285,12 @@ void MainWindow::refresh_teaching_tab() {
         note = tr("of the red channel (the colour setting decomposes each channel on its own)");
     }
     cut_view_->set_residual(std::move(residual), width, settings_->options(), photo, note);
+}
+
+void MainWindow::set_dialogs_enabled(bool enabled) {
+    dialogs_enabled_ = enabled;
+    files_->set_dialogs_enabled(enabled);
+    exports_->set_dialogs_enabled(enabled);
 }
 
 void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(width); }
