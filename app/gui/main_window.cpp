@@ -71,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(exports_, &ExportActions::failed, this, &MainWindow::report_error);
     explore_ = new ExploreView(document_);
     comparison_ = new ComparisonView;
+    comparison_->follow(*document_);
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
     tabs_->addTab(explore_, tr("Explore"));
@@ -86,7 +87,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         cut_view_->choose_cut(j + 1);
         show_tab(kCutTab);
     });
-    svd_view_ = new SvdComparisonView;
+    svd_view_ = new SvdComparisonView(document_);
     tabs_->addTab(cut_view_, tr("Inside one cut"));
     tabs_->setTabToolTip(kCutTab, tr("One cut (the first, or any chosen), found step by step"));
     tabs_->addTab(gallery_, tr("Cut gallery"));
@@ -337,7 +338,6 @@ void MainWindow::reset_zooms() {
 
 void MainWindow::on_snapshot(bool first) {
     const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
-    svd_view_->set_snapshot(snapshot);
     const std::size_t width = snapshot->width();
     explore_->show_snapshot(*snapshot);
     const std::size_t limit = document_->job()->max_width;

@@ -33,9 +33,6 @@ void MainWindow::show_decomposition(Decomposition decomposition, const QString& 
     const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
     const Decomposition& d = snapshot->parts().front();
     explore_->show_loaded(snapshot);
-    comparison_->clear_input(
-        tr("A decomposition file stores the cuts only: open the original data to compare methods"));
-    svd_view_->clear(tr("A decomposition file stores the cuts only: open the original data to compare with the SVD"));
     setWindowTitle(title + " — signcut");
     if (QFileInfo(path).suffix().toLower() == "scd") files_->remember_recent(path);
     show_width(d.width());
@@ -116,8 +113,6 @@ bool MainWindow::open_file(const QString& path) {
     explore_->set_input_shape(a.shape(), colour);
     setWindowTitle(QFileInfo(path).fileName() + " — signcut");
     files_->remember_recent(path);
-    comparison_->set_input(document_->input_tensor(), photo, QFileInfo(path).fileName());
-    svd_view_->set_input(document_->input_tensor(), colour);
     if (!input.notes.empty()) statusBar()->showMessage(QString::fromStdString(input.notes.front()), 5000);
     restart();
     return true;

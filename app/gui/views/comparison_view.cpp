@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -20,6 +21,7 @@
 
 #include "charts/comparison_chart.h"
 #include "comparison_document.h"
+#include "explorer_document.h"
 #include "views/colour_scale.h"
 #include "views/comparison_table_model.h"
 #include "views/image_view.h"
@@ -221,6 +223,14 @@ void ComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo, 
 void ComparisonView::clear_input(const QString& why) {
     no_input_ = why;
     document_->clear_input();
+}
+
+void ComparisonView::follow(const ExplorerDocument& explorer) {
+    connect(&explorer, &ExplorerDocument::input_changed, this, [this, &explorer] {
+        if (explorer.input())
+            set_input(explorer.input_tensor(), explorer.is_photo(), QFileInfo(explorer.path()).fileName());
+        else clear_input(tr("A decomposition file stores the cuts only: open the original data to compare methods"));
+    });
 }
 
 void ComparisonView::on_input_changed() {

@@ -24,6 +24,7 @@ namespace signcut::gui {
 
 class ComparisonChart;
 class ComparisonDocument;
+class ExplorerDocument;
 enum class ComparisonMeasure;
 class ComparisonTableModel;
 class ImageView;
@@ -38,6 +39,8 @@ public:
     void set_input(std::shared_ptr<const Tensor> input, bool photo, const QString& name);
     // No data to compare (e.g. a .scd file alone): says why.
     void clear_input(const QString& why);
+    // From now on compares the explorer's input: each input it loads (none for a .scd file alone).
+    void follow(const ExplorerDocument& explorer);
 
     // Starts (again) with the budgets and methods chosen in the controls.
     void run();
