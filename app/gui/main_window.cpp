@@ -28,6 +28,7 @@
 #include "methods/method.h"
 #include "views/checkpoint_panel.h"
 #include "views/image_view.h"
+#include "teaching_tabs.h"
 #include "tour_dialog.h"
 #include "views/comparison_view.h"
 #include "views/cut_gallery_view.h"
@@ -39,23 +40,6 @@
 #include "views/tensor_image.h"
 
 namespace signcut::gui {
-namespace {
-
-// Why a run stopped, in words (the engine's names are identifiers: stop_reason_name).
-QString stop_reason_text(const QString& reason) {
-    static const std::map<QString, const char*> words = {
-        {"width", QT_TRANSLATE_NOOP("MainWindow", "Reached the width asked for")},
-        {"bits_per_entry", QT_TRANSLATE_NOOP("MainWindow", "Reached the bit budget")},
-        {"target_error", QT_TRANSLATE_NOOP("MainWindow", "Reached the target error")},
-        {"exhausted", QT_TRANSLATE_NOOP("MainWindow", "Fitted exactly (nothing left to cut)")},
-        {"cancelled", QT_TRANSLATE_NOOP("MainWindow", "Cancelled")},
-    };
-    const auto found = words.find(reason);
-    return found == words.end() ? reason : MainWindow::tr(found->second);
-}
-
-}  // namespace
-
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("signcut"));
     setAcceptDrops(true);
@@ -81,12 +65,6 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     cut_view_ = new CutStepperView;
     gallery_ = new CutGalleryView;
     connect(cut_view_, &CutStepperView::cut_chosen, this, &MainWindow::refresh_teaching_tab);
-    connect(gallery_, &CutGalleryView::cut_clicked, this, [this](std::size_t j) {
-        if (!document_->snapshot()) return;
-        cut_view_->set_computed(document_->snapshot()->width());
-        cut_view_->choose_cut(j + 1);
-        show_tab(kCutTab);
-    });
     svd_view_ = new SvdComparisonView(document_);
     tabs_->addTab(cut_view_, tr("Inside one cut"));
     tabs_->setTabToolTip(kCutTab, tr("One cut (the first, or any chosen), found step by step"));
@@ -112,6 +90,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     }
 
     settings_ = new SettingsPanel;
+    teaching_ = new TeachingTabs(document_, settings_, cut_view_, gallery_, this);
+    connect(teaching_, &TeachingTabs::cut_view_wanted, this, [this] { show_tab(kCutTab); });
     connect(settings_, &SettingsPanel::restart_requested, this, &MainWindow::restart);
     auto* panel = new QWidget;
     auto* panel_layout = new QVBoxLayout(panel);
@@ -239,7 +219,7 @@ void MainWindow::build_menus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Tour"), this, &MainWindow::show_tour);
-    help->addAction(tr("&About signcut"), this, &MainWindow::show_about);
+    help->addAction(tr("&About signcut"), this, [this] { show_about(this); });
 }
 
 void MainWindow::show_tab(Tab tab) { tabs_->setCurrentIndex(tab); }
@@ -262,31 +242,7 @@ bool MainWindow::is_playing() const { return explore_->is_playing(); }
 
 void MainWindow::set_log_width(bool on) { explore_->set_log_width(on); }
 
-void MainWindow::refresh_teaching_tab() {
-    const int tab = tabs_->currentIndex();
-    const Snapshot* snapshot = document_->snapshot();
-    const LoadedInput* input = document_->input();
-    if (tab == kGalleryTab) {
-        if (snapshot && !snapshot->parts().empty())
-            gallery_->set_decomposition(snapshot->parts().front(), document_->is_photo() && !snapshot->split_channels);
-        else gallery_->clear(tr("Decompose something to see its cuts"));
-    }
-    if (tab != kCutTab) return;
-    if (!snapshot || !input)
-        return cut_view_->clear(tr("Stepping through a cut needs the original data: open an image or a matrix"));
-    if (input->tensor.shape() != snapshot->shape()) return;  // a decomposition of other data
-    cut_view_->set_computed(snapshot->width());
-    const std::size_t width = std::min(cut_view_->chosen_width(), snapshot->width());
-    Tensor residual = document_->residual(width);
-    QString note = tr("(choose another cut above)");
-    bool photo = document_->is_photo();
-    if (snapshot->split_channels) {  // each channel has its own cuts: show the red one's
-        residual = as_matrices(residual).front();
-        photo = false;
-        note = tr("of the red channel (the colour setting decomposes each channel on its own)");
-    }
-    cut_view_->set_residual(std::move(residual), width, settings_->options(), photo, note);
-}
+void MainWindow::refresh_teaching_tab() { teaching_->refresh(tabs_->currentWidget()); }
 
 void MainWindow::set_dialogs_enabled(bool enabled) {
     dialogs_enabled_ = enabled;
@@ -391,17 +347,6 @@ void MainWindow::report_error(const QString& message) {
     last_error_ = message;
     statusBar()->showMessage(message, 10000);
     if (dialogs_enabled_) QMessageBox::warning(this, "signcut", message);
-}
-
-void MainWindow::show_about() {
-    QMessageBox::about(
-        this, tr("About signcut"),
-        tr("<h3>signcut</h3>"
-           "<p>Signed cut decompositions: A ≈ Σ<sub>j≤w</sub> c<sub>j</sub> · x<sub>j</sub> ⊗ y<sub>j</sub> (⊗ …) "
-           "with every x, y a vector of ±1, found greedily by alternating sign maximisation (a modification of "
-           "Frieze–Kannan cut decompositions). Width w costs w·(Σ n<sub>i</sub>) bits plus w coefficients.</p>"
-           "<p>Bundled photo: <i>Chelsea the cat</i> by Stefan van der Walt, CC0 (no copyright restrictions), "
-           "from the scikit-image sample data.</p>"));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -37,6 +37,7 @@ class ExploreView;
 struct Job;
 class ImageView;
 class SettingsPanel;
+class TeachingTabs;
 class ZoomLink;
 
 class MainWindow : public QMainWindow {
@@ -114,10 +115,10 @@ private:
     void reset_zooms();
     // Brings the teaching tab on display up to date with the data and width shown.
     void refresh_teaching_tab();
-    void show_about();
 
     ExplorerDocument* document_;
     FileActions* files_;
+    TeachingTabs* teaching_;
     ExportActions* exports_;
     bool tour_pending_ = false;     // a first start: play once the tour closes
     bool start_after_tour_ = false;  // a run asked for while the tour was pending
