@@ -73,21 +73,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabs_->addTab(svd_view_, tr("SVD vs cuts"));
     tabs_->setTabToolTip(kSvdTab, tr("Truncated SVD and signed cuts at the same memory"));
     setCentralWidget(tabs_);
-    // One zoom for the pictures of a tab (Explore, Compare, SVD vs cuts): its panes zoom and pan
-    // together, and one can be shown alone. Each tab keeps its own: Compare's magnified corner
-    // does not follow into SVD vs cuts.
-    const QList<ImageView*> compare_panes = comparison_->findChildren<ImageView*>();
-    const QList<ImageView*> svd_panes = svd_view_->findChildren<ImageView*>();
-    const std::pair<Tab, std::vector<ImageView*>> tab_panes[] = {
-        {kExploreTab, explore_->panes()},
-        {kCompareTab, std::vector<ImageView*>(compare_panes.begin(), compare_panes.end())},
-        {kSvdTab, std::vector<ImageView*>(svd_panes.begin(), svd_panes.end())}};
-    for (const auto& [tab, panes] : tab_panes) {
-        auto* zoom = new ZoomLink(this);
-        zooms_[tab] = zoom;
-        for (ImageView* pane : panes) pane->set_zoom_link(zoom);
-        make_enlargeable(panes);
-    }
+    // One zoom for the pictures of a tab (Explore, Compare, SVD vs cuts). Each tab keeps its own:
+    // Compare's magnified corner does not follow into SVD vs cuts.
+    zooms_ = {{kExploreTab, link_panes(explore_->panes(), this)},
+              {kCompareTab, link_panes(panes_in(*comparison_), this)},
+              {kSvdTab, link_panes(panes_in(*svd_view_), this)}};
 
     settings_ = new SettingsPanel;
     teaching_ = new TeachingTabs(document_, settings_, cut_view_, gallery_, this);
