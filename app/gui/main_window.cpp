@@ -3,12 +3,9 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QProgressBar>
 #include <QScreen>
-#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -28,6 +25,7 @@
 #include "methods/method.h"
 #include "views/checkpoint_panel.h"
 #include "views/image_view.h"
+#include "run_status.h"
 #include "teaching_tabs.h"
 #include "tour_dialog.h"
 #include "views/comparison_view.h"
@@ -105,21 +103,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     // Compare has its own status line, progress and Cancel: the bar's are the decomposition's.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         run_dock_->setVisible(index == kExploreTab);
-        progress_->setVisible(index != kCompareTab);
-        cancel_button_->setVisible(index != kCompareTab);
-        if (index == kCompareTab) statusBar()->clearMessage();
-        else statusBar()->showMessage(run_status_);
+        run_status_->set_compare_shown(index == kCompareTab);
         refresh_teaching_tab();
     });
-
-    progress_ = new QProgressBar;
-    progress_->setMaximumWidth(240);
-    progress_->setRange(0, 1000);
-    cancel_button_ = new QPushButton(tr("Cancel (Esc)"));
-    cancel_button_->setEnabled(false);
-    connect(cancel_button_, &QPushButton::clicked, this, &MainWindow::cancel);
-    statusBar()->addPermanentWidget(progress_);
-    statusBar()->addPermanentWidget(cancel_button_);
+    run_status_ = new RunStatus(document_, statusBar());
+    connect(run_status_, &RunStatus::cancel_requested, this, &MainWindow::cancel);
 
     build_menus();
     settings_->load_settings();
@@ -146,10 +134,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             [this] {
                 if (!document_->plain_running()) Q_EMIT reference_curve_finished();
             });
-    connect(document_, &ExplorerDocument::error_occurred, this, [this](const QString& message) {
-        cancel_button_->setEnabled(false);
-        report_error(message);
-    });
+    connect(document_, &ExplorerDocument::error_occurred, this, &MainWindow::report_error);
 }
 
 MainWindow::~MainWindow() = default;
@@ -246,31 +231,20 @@ void MainWindow::restart() {
     // On a first start the run waits for the tour: the audience sees it grow, not its end.
     if (tour_pending_ && dialogs_enabled_) {
         start_after_tour_ = true;
-        return show_run_status(tr("The decomposition starts when the tour closes"));
+        return run_status_->show(tr("The decomposition starts when the tour closes"));
     }
     document_->start(settings_->split_channels(), settings_->options());
 }
 
 void MainWindow::on_job_started(const Job& job) {
     explore_->start_job(job);
-    cancel_button_->setEnabled(true);
-    progress_->setValue(0);
-    show_run_status(
-        tr("Decomposing %1 (%2)…")
-            .arg(QFileInfo(document_->path()).fileName(), QString::fromStdString(shape_to_string(job.input.shape()))));
-    progress_->setFormat("%p%");  // after a cancel it read "cancelled"
     set_playing(!(tour_pending_ && dialogs_enabled_));
 }
 
 void MainWindow::cancel() {
     // Esc stops what the tab shown is computing: Compare's run there, else the decomposition.
     if (tabs_->currentIndex() == kCompareTab && comparison_->is_running()) return comparison_->cancel();
-    if (document_->cancel()) show_run_status(tr("Cancelling…"));
-}
-
-void MainWindow::show_run_status(const QString& text) {
-    run_status_ = text;
-    if (tabs_->currentIndex() != kCompareTab) statusBar()->showMessage(text);
+    if (document_->cancel()) run_status_->show(tr("Cancelling…"));
 }
 
 ZoomLink* MainWindow::zoom() const {
@@ -286,25 +260,11 @@ void MainWindow::on_snapshot(bool first) {
     const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
     const std::size_t width = snapshot->width();
     explore_->show_snapshot(*snapshot);
-    const std::size_t limit = document_->job()->max_width;
-    const bool complete = snapshot->finished && snapshot->stop_reason != "cancelled";  // a cancel is not 100 %
-    progress_->setValue(complete ? 1000 : int(1000.0 * double(width) / double(std::max<std::size_t>(limit, 1))));
     if (first && (is_playing() || tour_pending_)) show_width(0);  // playback starts from the empty picture
     else if (!is_playing() && document_->width() == 0 && !tour_pending_) show_width(width);
 }
 
 void MainWindow::on_job_finished() {
-    const Snapshot& snapshot = *document_->snapshot();
-    cancel_button_->setEnabled(false);
-    show_run_status(tr("%1 at w = %2 after %3 s: %4 cuts/s")
-                        .arg(stop_reason_text(snapshot.stop_reason))
-                        .arg(snapshot.width())
-                        .arg(snapshot.seconds, 0, 'f', 2)
-                        .arg(snapshot.seconds > 0 ? double(snapshot.width()) / snapshot.seconds : 0.0, 0, 'f', 0));
-    if (snapshot.stop_reason == "cancelled") {  // not left at the fraction it had reached
-        progress_->setValue(0);
-        progress_->setFormat(tr("cancelled"));
-    }
     explore_->refresh_numbers();
     if (tabs_->currentIndex() == kGalleryTab) refresh_teaching_tab();
     Q_EMIT computation_finished();

@@ -1,8 +1,8 @@
 #pragma once
 // The explorer window, a shell around the document and its views: the tabs (Explore, Compare
-// methods, Inside one cut, Cut gallery, SVD vs cuts), the Run and Checkpoint docks, menus,
-// status bar with progress and Cancel; what is opened is shown here (FileActions opens it,
-// ExportActions exports).
+// methods, Inside one cut, Cut gallery, SVD vs cuts), the Run and Checkpoint docks, menus and
+// the status bar (RunStatus); what is opened is shown here (FileActions opens it, ExportActions
+// exports).
 
 #include <QMainWindow>
 #include <QPoint>
@@ -14,8 +14,6 @@
 #include "snapshot.h"
 #include "io/load_input.h"
 
-class QProgressBar;
-class QPushButton;
 class QSlider;
 class QSpinBox;
 class QMenu;
@@ -36,6 +34,7 @@ class FileActions;
 class ExploreView;
 struct Job;
 class ImageView;
+class RunStatus;
 class SettingsPanel;
 class TeachingTabs;
 class ZoomLink;
@@ -110,8 +109,6 @@ private:
     void on_snapshot(bool first);
     void on_job_finished();
     void report_error(const QString& message);
-    // The decomposition's status line (kept while Compare, which has its own, is shown).
-    void show_run_status(const QString& text);
     void reset_zooms();
     // Brings the teaching tab on display up to date with the data and width shown.
     void refresh_teaching_tab();
@@ -124,7 +121,6 @@ private:
     bool start_after_tour_ = false;  // a run asked for while the tour was pending
     bool dialogs_enabled_ = true;
     QString last_error_;
-    QString run_status_;
 
     // Widgets
     ExploreView* explore_;
@@ -138,8 +134,7 @@ private:
     CheckpointPanel* checkpoint_panel_;
     SettingsPanel* settings_;
     std::map<Tab, ZoomLink*> zooms_;
-    QProgressBar* progress_;
-    QPushButton* cancel_button_;
+    RunStatus* run_status_;
 };
 
 }  // namespace signcut::gui

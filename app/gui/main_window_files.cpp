@@ -5,7 +5,6 @@
 #include <QDropEvent>
 #include <QFileInfo>
 #include <QMimeData>
-#include <QProgressBar>
 #include <QStatusBar>
 #include <QUrl>
 
@@ -16,6 +15,7 @@
 #include "io/scd_file.h"
 #include "io/scdz_file.h"
 #include "main_window.h"
+#include "run_status.h"
 #include "views/checkpoint_panel.h"
 #include "views/comparison_view.h"
 #include "views/explore_view.h"
@@ -37,8 +37,7 @@ void MainWindow::show_decomposition(Decomposition decomposition, const QString& 
     if (QFileInfo(path).suffix().toLower() == "scd") files_->remember_recent(path);
     show_width(d.width());
     explore_->refresh_views();
-    progress_->setValue(1000);
-    show_run_status(tr("Loaded %1 cuts of %2").arg(d.width()).arg(title));
+    run_status_->show_loaded(tr("Loaded %1 cuts of %2").arg(d.width()).arg(title));
     Q_EMIT computation_finished();  // nothing to compute: the file holds the cuts
 }
 
