@@ -153,4 +153,19 @@ void ExplorerDocument::set_width(std::size_t width) {
 
 const Tensor& ExplorerDocument::reconstruction() const { return cursor_.at(*snapshot_, width_); }
 
+namespace {
+Tensor minus(const Tensor& a, const Tensor& b) {
+    Tensor difference = a;
+    for (std::size_t i = 0; i < difference.size(); ++i) difference[i] -= b[i];
+    return difference;
+}
+}  // namespace
+
+Tensor ExplorerDocument::residual() const { return minus(input_->tensor, reconstruction()); }
+
+Tensor ExplorerDocument::residual(std::size_t width) const {
+    ReconstructionCursor cursor;  // none kept: the width shown keeps its cursor
+    return minus(input_->tensor, cursor.at(*snapshot_, width));
+}
+
 }  // namespace signcut::gui

@@ -58,6 +58,10 @@ public:
     void set_width(std::size_t width);
     // The reconstruction at width() (the snapshot must exist); moved by differences.
     const Tensor& reconstruction() const;
+    // The input minus its reconstruction, at width() or at another width (computed afresh);
+    // needs an input and a snapshot of its shape.
+    Tensor residual() const;
+    Tensor residual(std::size_t width) const;
 
 Q_SIGNALS:
     // A new input or decomposition file replaced the old data (no snapshot yet for an input).

@@ -3,13 +3,9 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QFileDialog>
-#include <QFileInfo>
 #include <QMenuBar>
 #include <QMessageBox>
-#include <QProgressBar>
 #include <QScreen>
-#include <QPushButton>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -21,11 +17,16 @@
 #include <utility>
 
 #include "charts/chart_export.h"
+#include "charts/comparison_chart.h"
+#include "charts/error_chart.h"
 #include "explorer_document.h"
-#include "io/file_formats.h"
+#include "export_actions.h"
+#include "file_actions.h"
 #include "methods/method.h"
 #include "views/checkpoint_panel.h"
 #include "views/image_view.h"
+#include "run_status.h"
+#include "teaching_tabs.h"
 #include "tour_dialog.h"
 #include "views/comparison_view.h"
 #include "views/cut_gallery_view.h"
@@ -37,30 +38,22 @@
 #include "views/tensor_image.h"
 
 namespace signcut::gui {
-namespace {
-
-// Why a run stopped, in words (the engine's names are identifiers: stop_reason_name).
-QString stop_reason_text(const QString& reason) {
-    static const std::map<QString, const char*> words = {
-        {"width", QT_TRANSLATE_NOOP("MainWindow", "Reached the width asked for")},
-        {"bits_per_entry", QT_TRANSLATE_NOOP("MainWindow", "Reached the bit budget")},
-        {"target_error", QT_TRANSLATE_NOOP("MainWindow", "Reached the target error")},
-        {"exhausted", QT_TRANSLATE_NOOP("MainWindow", "Fitted exactly (nothing left to cut)")},
-        {"cancelled", QT_TRANSLATE_NOOP("MainWindow", "Cancelled")},
-    };
-    const auto found = words.find(reason);
-    return found == words.end() ? reason : MainWindow::tr(found->second);
-}
-
-}  // namespace
-
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setWindowTitle(tr("signcut"));
     setAcceptDrops(true);
 
     document_ = new ExplorerDocument(this);
+    files_ = new FileActions(this);
+    connect(files_, &FileActions::open_requested, this, &MainWindow::open_file);
+    connect(files_, &FileActions::failed, this, &MainWindow::report_error);
+    exports_ = new ExportActions(document_, this);
+    connect(exports_, &ExportActions::saved, this, [this](const QString& message) {
+        statusBar()->showMessage(message, 5000);
+    });
+    connect(exports_, &ExportActions::failed, this, &MainWindow::report_error);
     explore_ = new ExploreView(document_);
     comparison_ = new ComparisonView;
+    comparison_->follow(*document_);
     tabs_ = new QTabWidget;
     tabs_->setDocumentMode(true);
     tabs_->addTab(explore_, tr("Explore"));
@@ -70,13 +63,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     cut_view_ = new CutStepperView;
     gallery_ = new CutGalleryView;
     connect(cut_view_, &CutStepperView::cut_chosen, this, &MainWindow::refresh_teaching_tab);
-    connect(gallery_, &CutGalleryView::cut_clicked, this, [this](std::size_t j) {
-        if (!document_->snapshot()) return;
-        cut_view_->set_computed(document_->snapshot()->width());
-        cut_view_->choose_cut(j + 1);
-        show_tab(kCutTab);
-    });
-    svd_view_ = new SvdComparisonView;
+    svd_view_ = new SvdComparisonView(document_);
     tabs_->addTab(cut_view_, tr("Inside one cut"));
     tabs_->setTabToolTip(kCutTab, tr("One cut (the first, or any chosen), found step by step"));
     tabs_->addTab(gallery_, tr("Cut gallery"));
@@ -84,23 +71,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     tabs_->addTab(svd_view_, tr("SVD vs cuts"));
     tabs_->setTabToolTip(kSvdTab, tr("Truncated SVD and signed cuts at the same memory"));
     setCentralWidget(tabs_);
-    // One zoom for the pictures of a tab (Explore, Compare, SVD vs cuts): its panes zoom and pan
-    // together, and one can be shown alone. Each tab keeps its own: Compare's magnified corner
-    // does not follow into SVD vs cuts.
-    const QList<ImageView*> compare_panes = comparison_->findChildren<ImageView*>();
-    const QList<ImageView*> svd_panes = svd_view_->findChildren<ImageView*>();
-    const std::pair<Tab, std::vector<ImageView*>> tab_panes[] = {
-        {kExploreTab, explore_->panes()},
-        {kCompareTab, std::vector<ImageView*>(compare_panes.begin(), compare_panes.end())},
-        {kSvdTab, std::vector<ImageView*>(svd_panes.begin(), svd_panes.end())}};
-    for (const auto& [tab, panes] : tab_panes) {
-        auto* zoom = new ZoomLink(this);
-        zooms_[tab] = zoom;
-        for (ImageView* pane : panes) pane->set_zoom_link(zoom);
-        make_enlargeable(panes);
-    }
+    // One zoom for the pictures of a tab (Explore, Compare, SVD vs cuts). Each tab keeps its own:
+    // Compare's magnified corner does not follow into SVD vs cuts.
+    zooms_ = {{kExploreTab, link_panes(explore_->panes(), this)},
+              {kCompareTab, link_panes(panes_in(*comparison_), this)},
+              {kSvdTab, link_panes(panes_in(*svd_view_), this)}};
 
     settings_ = new SettingsPanel;
+    teaching_ = new TeachingTabs(document_, settings_, cut_view_, gallery_, this);
+    connect(teaching_, &TeachingTabs::cut_view_wanted, this, [this] { show_tab(kCutTab); });
     connect(settings_, &SettingsPanel::restart_requested, this, &MainWindow::restart);
     auto* panel = new QWidget;
     auto* panel_layout = new QVBoxLayout(panel);
@@ -124,21 +103,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     // Compare has its own status line, progress and Cancel: the bar's are the decomposition's.
     connect(tabs_, &QTabWidget::currentChanged, this, [this](int index) {
         run_dock_->setVisible(index == kExploreTab);
-        progress_->setVisible(index != kCompareTab);
-        cancel_button_->setVisible(index != kCompareTab);
-        if (index == kCompareTab) statusBar()->clearMessage();
-        else statusBar()->showMessage(run_status_);
+        run_status_->set_compare_shown(index == kCompareTab);
         refresh_teaching_tab();
     });
-
-    progress_ = new QProgressBar;
-    progress_->setMaximumWidth(240);
-    progress_->setRange(0, 1000);
-    cancel_button_ = new QPushButton(tr("Cancel (Esc)"));
-    cancel_button_->setEnabled(false);
-    connect(cancel_button_, &QPushButton::clicked, this, &MainWindow::cancel);
-    statusBar()->addPermanentWidget(progress_);
-    statusBar()->addPermanentWidget(cancel_button_);
+    run_status_ = new RunStatus(document_, statusBar());
+    connect(run_status_, &RunStatus::cancel_requested, this, &MainWindow::cancel);
 
     build_menus();
     settings_->load_settings();
@@ -165,10 +134,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
             [this] {
                 if (!document_->plain_running()) Q_EMIT reference_curve_finished();
             });
-    connect(document_, &ExplorerDocument::error_occurred, this, [this](const QString& message) {
-        cancel_button_->setEnabled(false);
-        report_error(message);
-    });
+    connect(document_, &ExplorerDocument::error_occurred, this, &MainWindow::report_error);
 }
 
 MainWindow::~MainWindow() = default;
@@ -183,20 +149,22 @@ std::size_t MainWindow::displayed_width() const { return document_->width(); }
 void MainWindow::build_menus() {
     QMenu* file = menuBar()->addMenu(tr("&File"));
     file->addAction(tr("&Open…"), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open"), working_folder(document_->path()),
-                                                          QString::fromStdString(open_dialog_filter()));
+        const QString path = files_->ask_open_path(document_->path());
         if (!path.isEmpty()) open_file(path);
     });
-    recent_menu_ = file->addMenu(tr("Open &Recent"));
-    rebuild_recent_menu();
+    files_->set_recent_menu(file->addMenu(tr("Open &Recent")));
     file->addSeparator();
-    file->addAction(tr("Export &reconstruction…"), QKeySequence::Save, this, &MainWindow::export_reconstruction);
-    file->addAction(tr("Export &decomposition (.scd)…"), QKeySequence("Ctrl+Shift+S"), this,
-                    &MainWindow::export_decomposition);
-    file->addAction(tr("Export error &curve (.csv)…"), QKeySequence("Ctrl+E"), this, &MainWindow::export_curve);
-    file->addAction(tr("Export c&hart (.png, .svg)…"), QKeySequence("Ctrl+Shift+E"), this, &MainWindow::export_chart);
-    file->addAction(tr("Export &animation (.mp4, .gif)…"), QKeySequence("Ctrl+Shift+A"), this,
-                    &MainWindow::export_animation);
+    file->addAction(tr("Export &reconstruction…"), QKeySequence::Save, exports_, &ExportActions::export_reconstruction);
+    file->addAction(tr("Export &decomposition (.scd)…"), QKeySequence("Ctrl+Shift+S"), exports_,
+                    &ExportActions::export_decomposition);
+    file->addAction(tr("Export error &curve (.csv)…"), QKeySequence("Ctrl+E"), exports_, &ExportActions::export_curve);
+    file->addAction(tr("Export c&hart (.png, .svg)…"), QKeySequence("Ctrl+Shift+E"), this, [this] {
+        // The chart of the tab shown: Compare's, or the error curve's.
+        if (tabs_->currentIndex() == kCompareTab) exports_->export_chart(*comparison_->chart(), "compare-chart");
+        else exports_->export_chart(*explore_->chart(), "error-chart");
+    });
+    file->addAction(tr("Export &animation (.mp4, .gif)…"), QKeySequence("Ctrl+Shift+A"), exports_,
+                    &ExportActions::export_animation);
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -226,7 +194,7 @@ void MainWindow::build_menus() {
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Tour"), this, &MainWindow::show_tour);
-    help->addAction(tr("&About signcut"), this, &MainWindow::show_about);
+    help->addAction(tr("&About signcut"), this, [this] { show_about(this); });
 }
 
 void MainWindow::show_tab(Tab tab) { tabs_->setCurrentIndex(tab); }
@@ -249,33 +217,12 @@ bool MainWindow::is_playing() const { return explore_->is_playing(); }
 
 void MainWindow::set_log_width(bool on) { explore_->set_log_width(on); }
 
-void MainWindow::refresh_teaching_tab() {
-    const int tab = tabs_->currentIndex();
-    const Snapshot* snapshot = document_->snapshot();
-    const LoadedInput* input = document_->input();
-    if (tab == kGalleryTab) {
-        if (snapshot && !snapshot->parts().empty())
-            gallery_->set_decomposition(snapshot->parts().front(), document_->is_photo() && !snapshot->split_channels);
-        else gallery_->clear(tr("Decompose something to see its cuts"));
-    }
-    if (tab != kCutTab) return;
-    if (!snapshot || !input)
-        return cut_view_->clear(tr("Stepping through a cut needs the original data: open an image or a matrix"));
-    Tensor residual = input->tensor;
-    if (input->tensor.shape() != snapshot->shape()) return;  // a decomposition of other data
-    cut_view_->set_computed(snapshot->width());
-    const std::size_t width = std::min(cut_view_->chosen_width(), snapshot->width());
-    ReconstructionCursor cursor;  // none kept: the next call may be about another run
-    const Tensor& approx = cursor.at(*snapshot, width);
-    for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
-    QString note = tr("(choose another cut above)");
-    bool photo = document_->is_photo();
-    if (snapshot->split_channels) {  // each channel has its own cuts: show the red one's
-        residual = as_matrices(residual).front();
-        photo = false;
-        note = tr("of the red channel (the colour setting decomposes each channel on its own)");
-    }
-    cut_view_->set_residual(std::move(residual), width, settings_->options(), photo, note);
+void MainWindow::refresh_teaching_tab() { teaching_->refresh(tabs_->currentWidget()); }
+
+void MainWindow::set_dialogs_enabled(bool enabled) {
+    dialogs_enabled_ = enabled;
+    files_->set_dialogs_enabled(enabled);
+    exports_->set_dialogs_enabled(enabled);
 }
 
 void MainWindow::set_width_rule(std::size_t width) { settings_->set_width_rule(width); }
@@ -284,31 +231,20 @@ void MainWindow::restart() {
     // On a first start the run waits for the tour: the audience sees it grow, not its end.
     if (tour_pending_ && dialogs_enabled_) {
         start_after_tour_ = true;
-        return show_run_status(tr("The decomposition starts when the tour closes"));
+        return run_status_->show(tr("The decomposition starts when the tour closes"));
     }
     document_->start(settings_->split_channels(), settings_->options());
 }
 
 void MainWindow::on_job_started(const Job& job) {
     explore_->start_job(job);
-    cancel_button_->setEnabled(true);
-    progress_->setValue(0);
-    show_run_status(
-        tr("Decomposing %1 (%2)…")
-            .arg(QFileInfo(document_->path()).fileName(), QString::fromStdString(shape_to_string(job.input.shape()))));
-    progress_->setFormat("%p%");  // after a cancel it read "cancelled"
     set_playing(!(tour_pending_ && dialogs_enabled_));
 }
 
 void MainWindow::cancel() {
     // Esc stops what the tab shown is computing: Compare's run there, else the decomposition.
     if (tabs_->currentIndex() == kCompareTab && comparison_->is_running()) return comparison_->cancel();
-    if (document_->cancel()) show_run_status(tr("Cancelling…"));
-}
-
-void MainWindow::show_run_status(const QString& text) {
-    run_status_ = text;
-    if (tabs_->currentIndex() != kCompareTab) statusBar()->showMessage(text);
+    if (document_->cancel()) run_status_->show(tr("Cancelling…"));
 }
 
 ZoomLink* MainWindow::zoom() const {
@@ -322,28 +258,13 @@ void MainWindow::reset_zooms() {
 
 void MainWindow::on_snapshot(bool first) {
     const std::shared_ptr<const Snapshot> snapshot = document_->shared_snapshot();
-    svd_view_->set_snapshot(snapshot);
     const std::size_t width = snapshot->width();
     explore_->show_snapshot(*snapshot);
-    const std::size_t limit = document_->job()->max_width;
-    const bool complete = snapshot->finished && snapshot->stop_reason != "cancelled";  // a cancel is not 100 %
-    progress_->setValue(complete ? 1000 : int(1000.0 * double(width) / double(std::max<std::size_t>(limit, 1))));
     if (first && (is_playing() || tour_pending_)) show_width(0);  // playback starts from the empty picture
     else if (!is_playing() && document_->width() == 0 && !tour_pending_) show_width(width);
 }
 
 void MainWindow::on_job_finished() {
-    const Snapshot& snapshot = *document_->snapshot();
-    cancel_button_->setEnabled(false);
-    show_run_status(tr("%1 at w = %2 after %3 s: %4 cuts/s")
-                        .arg(stop_reason_text(snapshot.stop_reason))
-                        .arg(snapshot.width())
-                        .arg(snapshot.seconds, 0, 'f', 2)
-                        .arg(snapshot.seconds > 0 ? double(snapshot.width()) / snapshot.seconds : 0.0, 0, 'f', 0));
-    if (snapshot.stop_reason == "cancelled") {  // not left at the fraction it had reached
-        progress_->setValue(0);
-        progress_->setFormat(tr("cancelled"));
-    }
     explore_->refresh_numbers();
     if (tabs_->currentIndex() == kGalleryTab) refresh_teaching_tab();
     Q_EMIT computation_finished();
@@ -376,17 +297,6 @@ void MainWindow::report_error(const QString& message) {
     last_error_ = message;
     statusBar()->showMessage(message, 10000);
     if (dialogs_enabled_) QMessageBox::warning(this, "signcut", message);
-}
-
-void MainWindow::show_about() {
-    QMessageBox::about(
-        this, tr("About signcut"),
-        tr("<h3>signcut</h3>"
-           "<p>Signed cut decompositions: A ≈ Σ<sub>j≤w</sub> c<sub>j</sub> · x<sub>j</sub> ⊗ y<sub>j</sub> (⊗ …) "
-           "with every x, y a vector of ±1, found greedily by alternating sign maximisation (a modification of "
-           "Frieze–Kannan cut decompositions). Width w costs w·(Σ n<sub>i</sub>) bits plus w coefficients.</p>"
-           "<p>Bundled photo: <i>Chelsea the cat</i> by Stefan van der Walt, CC0 (no copyright restrictions), "
-           "from the scikit-image sample data.</p>"));
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

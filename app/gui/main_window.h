@@ -1,7 +1,8 @@
 #pragma once
 // The explorer window, a shell around the document and its views: the tabs (Explore, Compare
-// methods, Inside one cut, Cut gallery, SVD vs cuts), the Run and Checkpoint docks, menus,
-// status bar with progress and Cancel, opening files and exporting.
+// methods, Inside one cut, Cut gallery, SVD vs cuts), the Run and Checkpoint docks, menus and
+// the status bar (RunStatus); what is opened is shown here (FileActions opens it, ExportActions
+// exports).
 
 #include <QMainWindow>
 #include <QPoint>
@@ -13,8 +14,6 @@
 #include "snapshot.h"
 #include "io/load_input.h"
 
-class QProgressBar;
-class QPushButton;
 class QSlider;
 class QSpinBox;
 class QMenu;
@@ -30,10 +29,14 @@ class SvdComparisonView;
 class ComparisonView;
 class ErrorChart;
 class ExplorerDocument;
+class ExportActions;
+class FileActions;
 class ExploreView;
 struct Job;
 class ImageView;
+class RunStatus;
 class SettingsPanel;
+class TeachingTabs;
 class ZoomLink;
 
 class MainWindow : public QMainWindow {
@@ -45,7 +48,7 @@ public:
     // Loads an image, array or .scd file and starts decomposing it. On failure the current
     // data stays; the error is shown (or only kept in last_error() when dialogs are off).
     bool open_file(const QString& path);
-    void set_dialogs_enabled(bool enabled) { dialogs_enabled_ = enabled; }
+    void set_dialogs_enabled(bool enabled);
     void set_width_rule(std::size_t width);
 
     void restart();
@@ -106,29 +109,18 @@ private:
     void on_snapshot(bool first);
     void on_job_finished();
     void report_error(const QString& message);
-    // The decomposition's status line (kept while Compare, which has its own, is shown).
-    void show_run_status(const QString& text);
     void reset_zooms();
-    void remember_recent(const QString& path);
-    void rebuild_recent_menu();
-    bool confirm_size(LoadedInput& input, const QString& path);
-    // NaN/Inf in the input: replaced by 0 if the user agrees, else nothing is loaded.
-    bool confirm_finite(LoadedInput& input, const QString& path);
-    void export_reconstruction();
-    void export_decomposition();
-    void export_curve();
-    void export_chart();
-    void export_animation();
     // Brings the teaching tab on display up to date with the data and width shown.
     void refresh_teaching_tab();
-    void show_about();
 
     ExplorerDocument* document_;
+    FileActions* files_;
+    TeachingTabs* teaching_;
+    ExportActions* exports_;
     bool tour_pending_ = false;     // a first start: play once the tour closes
     bool start_after_tour_ = false;  // a run asked for while the tour was pending
     bool dialogs_enabled_ = true;
     QString last_error_;
-    QString run_status_;
 
     // Widgets
     ExploreView* explore_;
@@ -142,10 +134,7 @@ private:
     CheckpointPanel* checkpoint_panel_;
     SettingsPanel* settings_;
     std::map<Tab, ZoomLink*> zooms_;
-    QProgressBar* progress_;
-    QPushButton* cancel_button_;
-    QMenu* recent_menu_;
-
+    RunStatus* run_status_;
 };
 
 }  // namespace signcut::gui

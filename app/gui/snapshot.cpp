@@ -1,13 +1,29 @@
 #include "snapshot.h"
 
+#include <QCoreApplication>
+
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 #include "methods/method.h"
 #include "scd/per_channel.h"
 
 namespace signcut::gui {
+
+// Why a run stopped, in words (the engine's names are identifiers: stop_reason_name).
+QString stop_reason_text(const QString& reason) {
+    static const std::map<QString, const char*> words = {
+        {"width", QT_TRANSLATE_NOOP("Snapshot", "Reached the width asked for")},
+        {"bits_per_entry", QT_TRANSLATE_NOOP("Snapshot", "Reached the bit budget")},
+        {"target_error", QT_TRANSLATE_NOOP("Snapshot", "Reached the target error")},
+        {"exhausted", QT_TRANSLATE_NOOP("Snapshot", "Fitted exactly (nothing left to cut)")},
+        {"cancelled", QT_TRANSLATE_NOOP("Snapshot", "Cancelled")},
+    };
+    const auto found = words.find(reason);
+    return found == words.end() ? reason : QCoreApplication::translate("Snapshot", found->second);
+}
 
 std::shared_ptr<const Snapshot> Snapshot::loaded(Decomposition decomposition) {
     auto snapshot = std::make_shared<Snapshot>();

@@ -81,4 +81,7 @@ private:
     bool valid_ = false;
 };
 
+// Why a run stopped (Snapshot::stop_reason, an engine identifier: stop_reason_name), in words.
+QString stop_reason_text(const QString& reason);
+
 }  // namespace signcut::gui

@@ -1,8 +1,9 @@
 #include "tour_dialog.h"
 
 #include <QHBoxLayout>
-#include <QPixmap>
 #include <QLabel>
+#include <QMessageBox>
+#include <QPixmap>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -128,6 +129,17 @@ void TourDialog::show_page(int page) {
     position_->setText(QString("%1 of %2").arg(page + 1).arg(pages_->count()));
     back_->setEnabled(page > 0);
     next_->setEnabled(page + 1 < pages_->count());
+}
+
+void show_about(QWidget* parent) {
+    QMessageBox::about(
+        parent, QObject::tr("About signcut"),
+        QObject::tr("<h3>signcut</h3>"
+                    "<p>Signed cut decompositions: A ≈ Σ<sub>j≤w</sub> c<sub>j</sub> · x<sub>j</sub> ⊗ y<sub>j</sub> (⊗ …) "
+                    "with every x, y a vector of ±1, found greedily by alternating sign maximisation (a modification of "
+                    "Frieze–Kannan cut decompositions). Width w costs w·(Σ n<sub>i</sub>) bits plus w coefficients.</p>"
+                    "<p>Bundled photo: <i>Chelsea the cat</i> by Stefan van der Walt, CC0 (no copyright restrictions), "
+                    "from the scikit-image sample data.</p>"));
 }
 
 }  // namespace signcut::gui

@@ -25,4 +25,7 @@ private:
     QPushButton* next_;
 };
 
+// Help > About: what signcut computes, and the bundled photo's licence.
+void show_about(QWidget* parent);
+
 }  // namespace signcut::gui

@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -11,7 +12,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
-#include <QTableWidget>
+#include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -19,7 +20,10 @@
 #include <stdexcept>
 
 #include "charts/comparison_chart.h"
+#include "comparison_document.h"
+#include "explorer_document.h"
 #include "views/colour_scale.h"
+#include "views/comparison_table_model.h"
 #include "views/image_view.h"
 #include "views/tensor_image.h"
 
@@ -31,13 +35,6 @@ const char* const kCutsTitle = "Signed cuts at the same budget";
 
 const QString kCuts = "scd";
 const char* kDefaultBudgets = "1,2,4,8,16";
-enum Column { kMethod, kBudget, kBits, kError, kPsnr, kSsim, kAboveFloor, kSeconds, kNote, kColumns };
-
-const QString kMeasuresTip =
-    "On pictures (values in [0, 1], or [0, 255]: the data range L): PSNR = 10·log₁₀(L² / MSE) over every "
-    "entry, ∞ for an exact copy; SSIM (Wang et al. 2004) on the luminance 0.299 R + 0.587 G + 0.114 B, "
-    "11×11 Gaussian window of σ = 1.5, K1 = 0.01, K2 = 0.03, averaged where the window fits; 1 for an exact copy. "
-    "'-' on other data.";
 
 // A menu of checkable entries that stays open while they are ticked: picking five methods is
 // five clicks, not five menu openings.
@@ -71,19 +68,8 @@ std::vector<double> parse_budgets(const QString& text) {
 
 }  // namespace
 
-ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
-    qRegisterMetaType<std::shared_ptr<const ComparisonJob>>();
-    qRegisterMetaType<std::shared_ptr<const ComparisonPoint>>();
-    qRegisterMetaType<std::shared_ptr<const ComparisonFloors>>();
-    worker_.on(&ComparisonWorker::floors_ready, this, &ComparisonView::on_floors);
-    worker_.on(&ComparisonWorker::point_ready, this, &ComparisonView::on_point);
-    worker_.on(&ComparisonWorker::finished, this, &ComparisonView::on_finished);
-    worker_.on(&ComparisonWorker::universality_ready, this, [this](quint64 job, const QString& text) {
-        if (job != job_id_ || !running_) return;
-        universality_->setText(text);
-        universality_->show();
-    });
-
+ComparisonView::ComparisonView(QWidget* parent)
+    : QWidget(parent), document_(new ComparisonDocument(this)), rows_(new ComparisonTableModel(document_, this)) {
     // The choices are remembered (QSettings "compare/…") when the user makes them.
     QSettings settings;
     budgets_ = new QLineEdit(settings.value("compare/budgets", kDefaultBudgets).toString());
@@ -127,7 +113,7 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     measure_->addItem(tr("relative error"), int(ComparisonMeasure::relative_error));
     measure_->addItem(tr("PSNR"), int(ComparisonMeasure::psnr));
     measure_->addItem(tr("SSIM"), int(ComparisonMeasure::ssim));
-    measure_->setToolTip(kMeasuresTip);
+    measure_->setToolTip(comparison_measures_tip());
     measure_->setCurrentIndex(std::clamp(settings.value("compare/measure", 0).toInt(), 0, measure_->count() - 1));
     connect(measure_, &QComboBox::activated, this, [](int index) { QSettings().setValue("compare/measure", index); });
     run_button_ = new QPushButton(tr("Run"));
@@ -157,23 +143,8 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     chart_->set_measure(ComparisonMeasure(measure_->currentData().toInt()));
     picked_view_ = new ImageView(kPickedTitle);
     cuts_view_ = new ImageView(kCutsTitle);
-    table_ = new QTableWidget(0, kColumns);
-    // Short headers (the table shares the row with two pictures), each explained in its tooltip.
-    const std::pair<QString, QString> headers[kColumns] = {
-        {tr("method"), tr("The method")},
-        {tr("budget"), tr("The bits per entry asked for")},
-        {tr("bits"), tr("Bits per entry used, everything stored (signs, scales, headers)")},
-        {tr("error"), tr("Relative error ‖A − Â‖ / ‖A‖")},
-        {tr("PSNR"), tr("Peak signal-to-noise ratio in dB, on pictures")},
-        {tr("SSIM"), tr("Structural similarity of the luminance, on pictures")},
-        {tr("+floor"), tr("Bits above the i.i.d. Gaussian floor: bits per entry + log₂(relative error)")},
-        {tr("s"), tr("Seconds to compute")},
-        {tr("note"), tr("What the method did at this budget")}};
-    for (int column = 0; column < kColumns; ++column) {
-        auto* header = new QTableWidgetItem(headers[column].first);
-        header->setToolTip(headers[column].second);
-        table_->setHorizontalHeaderItem(column, header);
-    }
+    table_ = new QTableView;
+    table_->setModel(rows_);
     table_->verticalHeader()->setVisible(false);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -182,8 +153,9 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     table_->horizontalHeader()->setStretchLastSection(true);
     table_->setWordWrap(false);  // the full note is in each row's tooltip
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
-    connect(table_, &QTableWidget::cellClicked, this, [this](int row, int) {
-        pick(table_->item(row, kMethod)->text(), table_->item(row, kBudget)->data(Qt::UserRole).toDouble());
+    connect(table_, &QTableView::clicked, this, [this](const QModelIndex& index) {
+        const ComparisonPoint& point = rows_->point(index.row());
+        pick(point.method, point.budget);
     });
 
     auto* pictures = new QSplitter(Qt::Horizontal);
@@ -213,36 +185,64 @@ ComparisonView::ComparisonView(QWidget* parent) : QWidget(parent) {
     layout->addLayout(controls);
     layout->addWidget(universality_);
     layout->addWidget(vertical, 1);
+
+    connect(document_, &ComparisonDocument::input_changed, this, &ComparisonView::on_input_changed);
+    connect(document_, &ComparisonDocument::run_started, this, &ComparisonView::on_run_started);
+    connect(document_, &ComparisonDocument::floors_ready, chart_,
+            [this](std::shared_ptr<const ComparisonFloors> floors) { chart_->set_floors(*floors); });
+    connect(document_, &ComparisonDocument::point_added, this, &ComparisonView::on_point);
+    connect(document_, &ComparisonDocument::universality_ready, this, [this](const QString& text) {
+        universality_->setText(text);
+        universality_->show();
+    });
+    connect(document_, &ComparisonDocument::cancelled, this, [this] {
+        cancel_button_->setEnabled(false);
+        set_status(tr("Cancelled after %1 of %2 points").arg(points().size()).arg(document_->expected_points()));
+    });
+    connect(document_, &ComparisonDocument::comparison_finished, this, [this] {
+        cancel_button_->setEnabled(false);
+        set_status(tr("Done: %1 points on %2").arg(points().size()).arg(document_->name()));
+        Q_EMIT comparison_finished();
+    });
+    connect(document_, &ComparisonDocument::comparison_stopped, this, &ComparisonView::comparison_stopped);
     clear_input(tr("Open an image or a matrix to compare the methods on it"));
 }
 
-ComparisonView::~ComparisonView() { worker_->supersede(job_id_ + 1); }
+ComparisonView::~ComparisonView() = default;
+
+bool ComparisonView::is_running() const { return document_->is_running(); }
+
+const std::vector<std::shared_ptr<const ComparisonPoint>>& ComparisonView::points() const {
+    return document_->points();
+}
 
 void ComparisonView::set_input(std::shared_ptr<const Tensor> input, bool photo, const QString& name) {
-    cancel();
-    input_ = std::move(input);
-    photo_ = photo;
-    name_ = name;
-    scale_limit_ = photo ? 0.0f : abs_quantile(*input_);
-    points_.clear();
-    table_->setRowCount(0);
-    universality_->hide();
-    chart_->reset(parse_budgets(budgets_->text()));
-    reset_previews(tr("Nothing is computed until you press Run: every method chosen, at every budget"));
-    run_button_->setEnabled(true);
-    set_status(tr("Press Run (or Enter in the budgets) to compare the methods on %1").arg(name_));
+    document_->set_input(std::move(input), photo, name);
 }
 
 void ComparisonView::clear_input(const QString& why) {
-    cancel();
-    input_.reset();
-    points_.clear();
-    table_->setRowCount(0);
+    no_input_ = why;
+    document_->clear_input();
+}
+
+void ComparisonView::follow(const ExplorerDocument& explorer) {
+    connect(&explorer, &ExplorerDocument::input_changed, this, [this, &explorer] {
+        if (explorer.input())
+            set_input(explorer.input_tensor(), explorer.is_photo(), QFileInfo(explorer.path()).fileName());
+        else clear_input(tr("A decomposition file stores the cuts only: open the original data to compare methods"));
+    });
+}
+
+void ComparisonView::on_input_changed() {
+    const Tensor* input = document_->input();
+    scale_limit_ = input && !document_->is_photo() ? abs_quantile(*input) : 0.0f;
     universality_->hide();
     chart_->reset(parse_budgets(budgets_->text()));
-    reset_previews(why);
-    run_button_->setEnabled(false);
-    set_status(why);
+    reset_previews(input ? tr("Nothing is computed until you press Run: every method chosen, at every budget")
+                         : no_input_);
+    run_button_->setEnabled(input != nullptr);
+    set_status(input ? tr("Press Run (or Enter in the budgets) to compare the methods on %1").arg(document_->name())
+                     : no_input_);
 }
 
 void ComparisonView::reset_previews(const QString& placeholder) {
@@ -274,117 +274,49 @@ QStringList ComparisonView::chosen_methods() const {
 }
 
 void ComparisonView::run() {
-    if (!input_) return;
+    if (!document_->input()) return;
     const std::vector<double> budgets = parse_budgets(budgets_->text());
     if (budgets.empty()) {
         set_status(tr("Budgets: give positive numbers of bits per entry, e.g. 1,2,4,8"));
         return;
     }
-    cancel();
-    auto job = std::make_shared<ComparisonJob>();
-    job->id = ++job_id_;
-    job->input = input_;
-    job->methods = chosen_methods();
-    job->budgets = budgets;
-    job->curves = curves_->isChecked();
-    worker_->supersede(job->id);
-    running_ = true;
-    expected_points_ = comparison_plan(*job).size();
-    points_.clear();
-    table_->setRowCount(0);
+    document_->run(chosen_methods(), budgets, curves_->isChecked());
+}
+
+void ComparisonView::cancel() { document_->cancel(); }
+
+void ComparisonView::on_run_started(const std::vector<double>& budgets) {
     universality_->hide();
     chart_->reset(budgets);
     picked_method_.clear();
     picked_view_->set_placeholder(tr("Computing…"));
     cuts_view_->set_placeholder("");
     cancel_button_->setEnabled(true);
-    set_status(tr("Computing %1 points on %2…").arg(expected_points_).arg(name_));
-    worker_.run(std::shared_ptr<const ComparisonJob>(job));
-}
-
-void ComparisonView::cancel() {
-    if (!running_) return;
-    worker_->supersede(job_id_ + 1);  // the point in progress finishes; its result is dropped
-    running_ = false;
-    cancel_button_->setEnabled(false);
-    set_status(tr("Cancelled after %1 of %2 points").arg(points_.size()).arg(expected_points_));
-}
-
-void ComparisonView::on_floors(std::shared_ptr<const ComparisonFloors> floors) {
-    if (floors->job == job_id_ && running_) chart_->set_floors(*floors);
+    set_status(tr("Computing %1 points on %2…").arg(document_->expected_points()).arg(document_->name()));
 }
 
 void ComparisonView::on_point(std::shared_ptr<const ComparisonPoint> point) {
-    if (point->job != job_id_ || !running_) return;  // from a run that was cancelled or replaced
-    points_.push_back(point);
     chart_->add_point(*point);
-    if (!point->on_curve) add_table_row(*point);
-    set_status(QString("%1 of %2 points on %3…").arg(points_.size()).arg(expected_points_).arg(name_));
+    set_status(QString("%1 of %2 points on %3…")
+                   .arg(points().size())
+                   .arg(document_->expected_points())
+                   .arg(document_->name()));
     if (picked_method_.isEmpty() && point->met_budget && point->method != kCuts) pick(point->method, point->budget);
     else if (point->method == kCuts && point->budget == picked_budget_) refresh_picked();
-}
-
-void ComparisonView::on_finished(quint64 job) {
-    if (job != job_id_) return;
-    if (!running_) {  // the run was cancelled; its results so far arrived before this and were dropped
-        Q_EMIT comparison_stopped();
-        return;
-    }
-    running_ = false;
-    cancel_button_->setEnabled(false);
-    set_status(tr("Done: %1 points on %2").arg(points_.size()).arg(name_));
-    Q_EMIT comparison_finished();
-}
-
-void ComparisonView::add_table_row(const ComparisonPoint& point) {
-    const int row = table_->rowCount();
-    table_->insertRow(row);
-    const auto cell = [&](int column, const QString& text) {
-        auto* item = new QTableWidgetItem(text);
-        item->setToolTip(point.note.isEmpty() ? comparison_description(point.method) : point.note);
-        if (column != kMethod && column != kNote) item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        table_->setItem(row, column, item);
-        return item;
-    };
-    cell(kMethod, point.method);
-    cell(kBudget, QString::number(point.budget))->setData(Qt::UserRole, point.budget);
-    cell(kBits, point.met_budget ? QString::number(point.bits_per_entry, 'f', 3) : "-");
-    cell(kError, point.met_budget ? QString::number(point.relative_error, 'g', 4) : "-");
-    cell(kAboveFloor,
-         point.met_budget && point.relative_error > 0 ? QString::number(point.bits_above_iid_floor, 'f', 2) : "-")
-        ->setToolTip(tr("bits per entry + log₂(relative error): the bits spent beyond what the i.i.d. Gaussian "
-                        "floor needs for the same error (below 0 on data with structure the floor ignores)"));
-    const QString exact = point.met_budget && point.relative_error == 0 ? " (an exact copy)" : "";
-    cell(kPsnr, !point.psnr_db               ? "-"
-                : std::isinf(*point.psnr_db) ? "∞"
-                                             : QString::number(*point.psnr_db, 'f', 2))
-        ->setToolTip(kMeasuresTip + exact);
-    cell(kSsim, point.ssim ? QString::number(*point.ssim, 'f', 4) : "-")->setToolTip(kMeasuresTip + exact);
-    cell(kSeconds, QString::number(point.seconds, 'f', 2));
-    cell(kNote, point.note);
-}
-
-const ComparisonPoint* ComparisonView::find_point(const QString& method, double budget) const {
-    for (const auto& point : points_)
-        if (point->method == method && point->budget == budget) return point.get();
-    return nullptr;
 }
 
 void ComparisonView::pick(const QString& method, double budget) {
     picked_method_ = method;
     picked_budget_ = budget;
     chart_->set_picked(method, budget);
-    for (int row = 0; row < table_->rowCount(); ++row)
-        if (table_->item(row, kMethod)->text() == method &&
-            table_->item(row, kBudget)->data(Qt::UserRole).toDouble() == budget)
-            table_->selectRow(row);
+    if (const int row = rows_->row_of(method, budget); row >= 0) table_->selectRow(row);
     refresh_picked();
 }
 
 void ComparisonView::refresh_picked() {
     if (picked_method_.isEmpty()) return;
-    show_point(picked_view_, find_point(picked_method_, picked_budget_), picked_method_, picked_budget_);
-    show_point(cuts_view_, find_point(kCuts, picked_budget_), kCuts, picked_budget_);
+    show_point(picked_view_, document_->find_point(picked_method_, picked_budget_), picked_method_, picked_budget_);
+    show_point(cuts_view_, document_->find_point(kCuts, picked_budget_), kCuts, picked_budget_);
 }
 
 void ComparisonView::show_point(ImageView* view, const ComparisonPoint* point, const QString& method, double budget) {
@@ -403,7 +335,7 @@ void ComparisonView::show_point(ImageView* view, const ComparisonPoint* point, c
                         .arg(measures)
                         .arg(point->bits_per_entry, 0, 'f', 2));
     const Tensor& r = *point->reconstruction;
-    if (photo_) {
+    if (document_->is_photo()) {
         view->set_image(photo_image(r));
         view->set_legend(-1);
     } else {

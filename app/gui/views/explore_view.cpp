@@ -211,8 +211,7 @@ void ExploreView::refresh_views() {
     }
     original_view_->set_markers(kept_apart_pixels(*snapshot, document_->width()));
     if (!input) return;
-    Tensor residual = input->tensor;
-    for (std::size_t i = 0; i < residual.size(); ++i) residual[i] -= approx[i];
+    const Tensor residual = document_->residual();
     // A colour photo's residual: its mean over the channels, on its own scale (nothing to share with).
     show_heat_map(residual_view_, photo && residual.order() == 3 ? channel_mean(residual) : matrix_shown(residual));
 }

@@ -250,4 +250,16 @@ void make_enlargeable(const std::vector<ImageView*>& panes) {
         });
 }
 
+ZoomLink* link_panes(const std::vector<ImageView*>& panes, QObject* parent) {
+    auto* zoom = new ZoomLink(parent);
+    for (ImageView* pane : panes) pane->set_zoom_link(zoom);
+    make_enlargeable(panes);
+    return zoom;
+}
+
+std::vector<ImageView*> panes_in(const QWidget& widget) {
+    const QList<ImageView*> panes = widget.findChildren<ImageView*>();
+    return {panes.begin(), panes.end()};
+}
+
 }  // namespace signcut::gui

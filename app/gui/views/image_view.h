@@ -86,5 +86,9 @@ private:
 // Panes of which one at a time can be shown alone: its enlarge request hides the others, the
 // next one shows them all again.
 void make_enlargeable(const std::vector<ImageView*>& panes);
+// One zoom for the pictures of a tab: they zoom and pan together, and one can be shown alone.
+ZoomLink* link_panes(const std::vector<ImageView*>& panes, QObject* parent);
+// The pictures inside `widget`.
+std::vector<ImageView*> panes_in(const QWidget& widget);
 
 }  // namespace signcut::gui

@@ -11,6 +11,7 @@
 
 #include <cmath>
 
+#include "explorer_document.h"
 #include "methods/method.h"
 #include "views/colour_scale.h"
 #include "views/image_view.h"
@@ -25,7 +26,8 @@ constexpr double kSweepSeconds = 15.0;  // Play: 0.1 to 16 bits per entry, each 
 
 }  // namespace
 
-SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
+SvdComparisonView::SvdComparisonView(const ExplorerDocument* document, QWidget* parent)
+    : QWidget(parent), document_(document) {
     slider_ = new QSlider(Qt::Horizontal);
     slider_->setRange(int(kMinBits * kSliderSteps), int(kMaxBits * kSliderSteps));
     slider_->setValue(2 * kSliderSteps);
@@ -64,11 +66,22 @@ SvdComparisonView::SvdComparisonView(QWidget* parent) : QWidget(parent) {
     layout->addLayout(row);
     layout->addWidget(pictures, 1);
     clear(tr("Open an image or a matrix to compare with the SVD"));
+    connect(document_, &ExplorerDocument::input_changed, this, &SvdComparisonView::on_input_changed);
+    connect(document_, &ExplorerDocument::snapshot_changed, this, [this](bool first) {
+        if (first) cursor_.reset();  // another job's cuts
+        if (isVisible()) refresh();
+    });
+}
+
+void SvdComparisonView::on_input_changed() {
+    if (!document_->input())
+        return clear(tr("A decomposition file stores the cuts only: open the original data to compare with the SVD"));
+    const bool photo = document_->is_photo();
+    set_input(document_->input_tensor(), photo && looks_like_photo(document_->input()->tensor.shape()));
 }
 
 void SvdComparisonView::clear(const QString& why) {
     input_.reset();
-    snapshot_.reset();
     svds_.clear();
     set_playing(false);
     // Nothing of the old data stays: not its pictures, nor the numbers in their titles.
@@ -86,14 +99,7 @@ void SvdComparisonView::set_input(std::shared_ptr<const Tensor> input, bool phot
     photo_ = photo;
     scale_limit_ = photo ? 0.0f : abs_quantile(*input_);
     svds_.clear();
-    snapshot_.reset();
     cursor_.reset();
-    if (isVisible()) refresh();
-}
-
-void SvdComparisonView::set_snapshot(std::shared_ptr<const Snapshot> snapshot) {
-    if (!snapshot_ || snapshot->job != snapshot_->job) cursor_.reset();
-    snapshot_ = std::move(snapshot);
     if (isVisible()) refresh();
 }
 
@@ -147,16 +153,17 @@ void SvdComparisonView::refresh() {
         svd_view_->set_placeholder(tr("Rank 1 in bf16 needs more than %1 bits per entry").arg(bits, 0, 'f', 1));
     }
     // Signed cuts: the widest computed width within the same bits.
-    if (!snapshot_ || snapshot_->width() == 0)
+    const Snapshot* snapshot = document_->snapshot();
+    if (!snapshot || snapshot->width() == 0)
         return cuts_view_->set_placeholder(tr("The explorer has not computed any cuts yet"));
-    const double entries = double(snapshot_->entries());
+    const double entries = double(snapshot->entries());
     std::size_t w = 0;
-    while (w < snapshot_->width() && 8.0 * double(snapshot_->stored_bytes(w + 1)) / entries <= bits) ++w;
+    while (w < snapshot->width() && 8.0 * double(snapshot->stored_bytes(w + 1)) / entries <= bits) ++w;
     cuts_width_ = w;
-    cuts_error_ = snapshot_->relative_error(w);
-    draw(cuts_view_, cursor_.at(*snapshot_, w));
-    const double used = 8.0 * double(snapshot_->stored_bytes(w)) / entries;
-    const bool short_of_budget = w == snapshot_->width() && used + 0.05 < bits;
+    cuts_error_ = snapshot->relative_error(w);
+    draw(cuts_view_, cursor_.at(*snapshot, w));
+    const double used = 8.0 * double(snapshot->stored_bytes(w)) / entries;
+    const bool short_of_budget = w == snapshot->width() && used + 0.05 < bits;
     cuts_view_->set_title(tr("Cuts w = %1: error %2, %3 bits/entry%4")
                               .arg(w)
                               .arg(cuts_error_, 0, 'g', 3)

@@ -1,7 +1,7 @@
 #pragma once
 // Signed cuts against the classic SVD image-compression demo at equal memory: one bits
 // slider, the original, the truncated SVD (bf16 factors) and the signed cuts of the explorer's
-// run at the same bits side by side, both errors. Play sweeps the memory from 0.1 to 16 bits
+// run (ExplorerDocument's, observed) at the same bits side by side, both errors. Play sweeps the memory from 0.1 to 16 bits
 // per entry in log time (15 s, every doubling the same time, from the bottom unless resumed):
 // the lesson in motion.
 
@@ -22,16 +22,14 @@ class QToolButton;
 
 namespace signcut::gui {
 
+class ExplorerDocument;
 class ImageView;
 
 class SvdComparisonView : public QWidget {
     Q_OBJECT
 public:
-    explicit SvdComparisonView(QWidget* parent = nullptr);
+    explicit SvdComparisonView(const ExplorerDocument* document, QWidget* parent = nullptr);
 
-    void set_input(std::shared_ptr<const Tensor> input, bool photo);
-    void set_snapshot(std::shared_ptr<const Snapshot> snapshot);
-    void clear(const QString& why);
     void set_bits(double bits_per_entry);
     double bits() const;
     double svd_error() const { return svd_error_; }
@@ -44,11 +42,14 @@ protected:
     void showEvent(QShowEvent* event) override;
 
 private:
+    void on_input_changed();
+    void set_input(std::shared_ptr<const Tensor> input, bool photo);
+    void clear(const QString& why);
     void refresh();
     void tick();
 
+    const ExplorerDocument* document_;
     std::shared_ptr<const Tensor> input_;
-    std::shared_ptr<const Snapshot> snapshot_;
     bool photo_ = false;
     float scale_limit_ = 0.0f;  // the heat maps' colour scale, shared (colour_scale.h)
     std::vector<TruncatedSvd> svds_;  // one per matrix of as_matrices(input), computed when first needed

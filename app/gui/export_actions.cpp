@@ -1,4 +1,5 @@
-// File > Export: the reconstruction, the decomposition, the error curve, the chart and the animation.
+#include "export_actions.h"
+
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
@@ -11,47 +12,45 @@
 #include <QSpinBox>
 #include <QFileInfo>
 #include <QSaveFile>
-#include <QStatusBar>
 
 #include "animation/reconstruction_animation.h"
 #include "charts/chart_export.h"
-#include "charts/comparison_chart.h"
-#include "charts/error_chart.h"
+#include "charts/chart_view.h"
 #include "explorer_document.h"
 #include "io/curve_file.h"
 #include "io/file_formats.h"
 #include "io/load_input.h"
 #include "io/scd_file.h"
-#include "main_window.h"
-#include "views/comparison_view.h"
-#include "views/explore_view.h"
 
 namespace signcut::gui {
 
-void MainWindow::export_reconstruction() {
+ExportActions::ExportActions(const ExplorerDocument* document, QWidget* window)
+    : QObject(window), document_(document), window_(window) {}
+
+void ExportActions::export_reconstruction() {
     if (!document_->snapshot()) return;
     const bool photo = document_->is_photo();
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export reconstruction"),
+        window_, tr("Export reconstruction"),
         suggested_path(document_->path(), QString("w%1").arg(document_->width()), photo ? "png" : "npy"),
         QString::fromStdString(photo ? name_filters({FileFormatId::png, FileFormatId::npy})
                                      : name_filters({FileFormatId::npy})));
     if (path.isEmpty()) return;
     try {
         save_output(path.toStdString(), document_->reconstruction());
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        Q_EMIT saved(tr("Saved %1").arg(path));
     } catch (const std::exception& error) {
-        report_error(error.what());
+        Q_EMIT failed(QString::fromUtf8(error.what()));
     }
 }
 
-void MainWindow::export_decomposition() {
+void ExportActions::export_decomposition() {
     const Snapshot* snapshot = document_->snapshot();
     if (!snapshot) return;
     const std::vector<Decomposition>& parts = snapshot->parts();
     const std::size_t width = document_->width();
     const QString path =
-        QFileDialog::getSaveFileName(this, tr("Export decomposition"),
+        QFileDialog::getSaveFileName(window_, tr("Export decomposition"),
                                      suggested_path(document_->path(), QString("w%1").arg(document_->width()), "scd"),
                                      QString::fromStdString(name_filters({FileFormatId::scd})));
     if (path.isEmpty()) return;
@@ -65,15 +64,15 @@ void MainWindow::export_decomposition() {
                 write_scd((info.path() + "/" + info.completeBaseName() + "." + names[c] + ".scd").toStdString(),
                           parts[c], width);
         }
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        Q_EMIT saved(tr("Saved %1").arg(path));
     } catch (const std::exception& error) {
-        report_error(error.what());
+        Q_EMIT failed(QString::fromUtf8(error.what()));
     }
 }
 
-void MainWindow::export_curve() {
+void ExportActions::export_curve() {
     if (!document_->snapshot()) return;
-    const QString path = QFileDialog::getSaveFileName(this, tr("Export error curve"),
+    const QString path = QFileDialog::getSaveFileName(window_, tr("Export error curve"),
                                                       suggested_path(document_->path(), "error-curve", "csv"),
                                                       QString::fromStdString(name_filters({FileFormatId::csv})));
     if (path.isEmpty()) return;
@@ -82,21 +81,18 @@ void MainWindow::export_curve() {
         write_error_curve(path.toStdString(),
                           {s->width(), s->entries(), [s](std::size_t w) { return s->stored_bytes(w); },
                            [s](std::size_t w) { return s->relative_error(w); }});
-        statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+        Q_EMIT saved(tr("Saved %1").arg(path));
     } catch (const std::exception& error) {
-        report_error(error.what());
+        Q_EMIT failed(QString::fromUtf8(error.what()));
     }
 }
 
-void MainWindow::export_chart() {
-    // The chart of the tab shown: Compare's, or the error curve's.
-    const bool compare = tabs_->currentIndex() == kCompareTab;
-    const ChartView* view = compare ? static_cast<const ChartView*>(comparison_->chart()) : explore_->chart();
+void ExportActions::export_chart(const ChartView& chart, const QString& stem) {
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export chart"), suggested_path(document_->path(), compare ? "compare-chart" : "error-chart", "png"),
+        window_, tr("Export chart"), suggested_path(document_->path(), stem, "png"),
         QString::fromStdString(name_filters({FileFormatId::png, FileFormatId::svg})));
     if (path.isEmpty()) return;
-    QDialog dialog(this);
+    QDialog dialog(window_);
     dialog.setWindowTitle(tr("Chart size"));
     auto* width = new QSpinBox;
     width->setRange(16, 16384);
@@ -123,25 +119,25 @@ void MainWindow::export_chart() {
     form->addRow(buttons);
     if (dialogs_enabled_ && dialog.exec() != QDialog::Accepted) return;
     try {
-        view->export_to(path, QSize(width->value(), height->value()), scale->value());
-        statusBar()->showMessage(tr("Saved %1 (%2 × %3)").arg(path).arg(width->value()).arg(height->value()), 5000);
+        chart.export_to(path, QSize(width->value(), height->value()), scale->value());
+        Q_EMIT saved(tr("Saved %1 (%2 × %3)").arg(path).arg(width->value()).arg(height->value()));
     } catch (const std::exception& error) {
-        report_error(QString::fromUtf8(error.what()));
+        Q_EMIT failed(QString::fromUtf8(error.what()));
     }
 }
 
-void MainWindow::export_animation() {
+void ExportActions::export_animation() {
     const Snapshot* snapshot = document_->snapshot();
     if (!snapshot || snapshot->width() == 0)
-        return report_error(tr("Nothing to animate yet: decompose something first"));
+        return Q_EMIT failed(tr("Nothing to animate yet: decompose something first"));
     if (snapshot->parts().size() != 1)
-        return report_error(
+        return Q_EMIT failed(
             tr("Animations are made of one decomposition: set Colour to one order-3 tensor and restart"));
     const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export animation"), suggested_path(document_->path(), "animation", "mp4"),
+        window_, tr("Export animation"), suggested_path(document_->path(), "animation", "mp4"),
         QString::fromStdString(name_filters({FileFormatId::mp4, FileFormatId::gif})));
     if (path.isEmpty()) return;
-    QDialog dialog(this);
+    QDialog dialog(window_);
     dialog.setWindowTitle(tr("Animation"));
     auto* frames = new QSpinBox;
     frames->setRange(2, 2000);
@@ -186,10 +182,10 @@ void MainWindow::export_animation() {
     try {
         const int written = write_animation(path.toStdString(), snapshot->parts().front(), options);
         QApplication::restoreOverrideCursor();
-        statusBar()->showMessage(tr("Saved %1 frames to %2").arg(written).arg(path), 5000);
+        Q_EMIT saved(tr("Saved %1 frames to %2").arg(written).arg(path));
     } catch (const std::exception& error) {
         QApplication::restoreOverrideCursor();
-        report_error(error.what());
+        Q_EMIT failed(QString::fromUtf8(error.what()));
     }
 }
 
