@@ -76,8 +76,10 @@ ComparisonView::ComparisonView(QWidget* parent)
     budgets_->setToolTip(tr("Bit budgets per entry, comma separated; every method gets the same budgets"));
     budgets_->setMaximumWidth(160);
     connect(budgets_, &QLineEdit::returnPressed, this, &ComparisonView::run);
-    connect(budgets_, &QLineEdit::editingFinished, this,
-            [this] { QSettings().setValue("compare/budgets", budgets_->text()); });
+    // The line edit, not the view, in the slot: it also finishes editing when it loses focus as
+    // the window closes, after ~ComparisonView has run (UBSan's vptr check caught `this` there).
+    connect(budgets_, &QLineEdit::editingFinished, budgets_,
+            [edit = budgets_] { QSettings().setValue("compare/budgets", edit->text()); });
     methods_button_ = new QToolButton;
     methods_button_->setText(tr("Methods"));
     methods_button_->setPopupMode(QToolButton::InstantPopup);
