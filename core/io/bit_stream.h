@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace signcut {
@@ -34,6 +36,13 @@ public:
         pending_ = 0;
         filled_ = 0;
         return std::move(bytes_);
+    }
+    // finish() for a stored form that must hold exactly `counted` bits (what its method counts
+    // and budgets); std::logic_error naming `method` otherwise: a bug, never bad input.
+    std::vector<char> finish_exactly(std::uint64_t counted, const std::string& method) {
+        if (bits_written_ != counted)
+            throw std::logic_error(method + ": the stored form differs from its bit count");
+        return finish();
     }
 
 private:

@@ -103,9 +103,8 @@ Approximation TruncatedSvd::at_bits(double bits_per_entry) const {
                                (extra > 0 ? std::uint64_t(extra) * (rows_ + cols_) + 32 : 0);
     const std::string note =
         "rank " + std::to_string(rank) + (extra > 0 ? " + one at int" + std::to_string(extra) : "");
-    if (payload.bits_written() != bits) throw std::logic_error("svd: the stored form differs from its bit count");
     Approximation out{product_of(left, right), bits, note, true};
-    out.payload = payload.finish();
+    out.payload = payload.finish_exactly(bits, "svd");
     return out;
 }
 

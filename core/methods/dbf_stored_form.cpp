@@ -42,9 +42,7 @@ std::vector<char> dbf_payload(const DbfFactors& f) {
     for (const SignMatrix* s : {&f.s1, &f.s2})
         for (std::size_t r = 0; r < s->rows(); ++r)
             for (std::size_t c = 0; c < s->cols(); ++c) out.put(s->is_negative(r, c), 1);
-    if (out.bits_written() != dbf_bits(f.rows(), f.cols(), f.middle()))
-        throw std::logic_error("dbf: the stored form differs from its bit count");
-    return out.finish();
+    return out.finish_exactly(dbf_bits(f.rows(), f.cols(), f.middle()), "dbf");
 }
 
 DbfFactors load_dbf_factors(std::span<const char> payload, const Shape& shape) {

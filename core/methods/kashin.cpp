@@ -262,9 +262,7 @@ Approximation kashin_quantization(const Tensor& matrix, double bits_per_entry, s
         quantize_row(books[f], r, factors[f]->data().data() + r * cols, scratch.data(), cols, b, codes.data());
         for (std::size_t c = 0; c < cols; ++c) payload.put(codes[c], unsigned(b));
     }
-    if (payload.bits_written() != out.bits)
-        throw std::logic_error("kashin: the stored form differs from its bit count");
-    out.payload = payload.finish();
+    out.payload = payload.finish_exactly(out.bits, "kashin");
     return out;
 }
 

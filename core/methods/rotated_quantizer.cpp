@@ -123,8 +123,7 @@ Approximation rotated_quantization(const Tensor& matrix, double bits_per_entry, 
             payload.put(sigmas[r] == 0.0f ? 0 : level_index(double(rotated[r * cols + c]) / double(sigmas[r]), b),
                         unsigned(b));
     }
-    if (payload.bits_written() != out.bits) throw std::logic_error("rotq: the stored form differs from its bit count");
-    out.payload = payload.finish();
+    out.payload = payload.finish_exactly(out.bits, "rotq");
     return out;
 }
 

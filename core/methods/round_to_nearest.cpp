@@ -83,8 +83,7 @@ Approximation round_to_nearest(const Tensor& matrix, double bits_per_entry, std:
         payload.put_f16(float_to_f16_bits(g.scale));
         for (std::size_t c = 0; c < cols; ++c) payload.put(codes[c], unsigned(b));
     }
-    if (payload.bits_written() != out.bits) throw std::logic_error("rtn: the stored form differs from its bit count");
-    out.payload = payload.finish();
+    out.payload = payload.finish_exactly(out.bits, "rtn");
     return out;
 }
 

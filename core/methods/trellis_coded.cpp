@@ -231,8 +231,7 @@ Approximation trellis_coded_quantization(const Tensor& matrix, double bits_per_e
     for (std::size_t r = 0; r < rows; ++r)
         if (best.allocation.widths[r] > 0 && row_scale(best, r) == 0.0f)
             for (std::size_t c = 0; c < cols; ++c) payload.put(0, unsigned(best.allocation.widths[r]));
-    if (payload.bits_written() != out.bits) throw std::logic_error("tcq: the stored form differs from its bit count");
-    out.payload = payload.finish();
+    out.payload = payload.finish_exactly(out.bits, "tcq");
     return out;
 }
 
