@@ -6,10 +6,14 @@
 #include <chrono>
 #include <cmath>
 #include <thread>
+#include <vector>
+
+#include <oneapi/tbb/task_arena.h>
 
 #include "scd/decomposer.h"
 #include "scd/matrix_cut_engine.h"
 #include "scd/sign_bits.h"
+#include "scd/spin_team.h"
 #include "tensor/random_tensor.h"
 #include "test_support.h"
 
@@ -128,7 +132,7 @@ private Q_SLOTS:
 
     void threadCountDoesNotChangeTheCuts() {
         for (const Shape& shape :
-             {Shape{300, 200}, Shape{1100, 900}, Shape{60, 90, 3}}) {  // 1100: parallel grouped flips
+             {Shape{300, 200}, Shape{1100, 900}, Shape{60, 90, 3}, Shape{200, 300, 3}}) {  // 1100: parallel grouped flips
             const Tensor a = gaussian_tensor(shape, 8);
             DecomposeOptions options = width_options(40);
             options.threads = 1;
@@ -137,6 +141,48 @@ private Q_SLOTS:
                 options.threads = threads;
                 QVERIFY(identical(decompose(a, options), one));
             }
+        }
+    }
+
+    void spinTeamRunsEveryPieceOnceAndStopsOnAThrow() {
+        // Thousands of small loops in a row, as a cut's flips post them, on two threads and on one:
+        // every piece runs exactly once and each loop is complete when for_each_piece returns.
+        for (int threads : {1, 2}) {
+            oneapi::tbb::task_arena arena(threads);
+            arena.execute([&] {
+                SpinTeam team;
+                std::vector<std::atomic<std::size_t>> last_loop(64);  // the loop that last ran piece p
+                std::atomic<std::size_t> runs{0}, served{0};  // served: pieces run by another thread
+                std::size_t expected = 0;
+                bool complete = true;
+                const std::thread::id caller = std::this_thread::get_id();
+                team.serve_during([&] {
+                    QCOMPARE(team.serving(), team.threads() > 1);
+                    for (std::size_t loop = 1; loop <= 5000; ++loop) {
+                        const std::size_t pieces = 1 + loop % last_loop.size();
+                        team.for_each_piece(pieces, [&](std::size_t p) {
+                            volatile float work = 0.0f;  // a microsecond or so, as a flip's piece
+                            for (int k = 0; k < 500; ++k) work = work + 1.0f;
+                            last_loop[p].store(loop);
+                            runs.fetch_add(1);
+                            if (std::this_thread::get_id() != caller) served.fetch_add(1);
+                        });
+                        expected += pieces;
+                        for (std::size_t p = 0; p < pieces; ++p) complete = complete && last_loop[p].load() == loop;
+                    }
+                });
+                QVERIFY(complete);
+                QCOMPARE(runs.load(), expected);
+                // Other threads take pieces only when a core is free for them; say how many did.
+                qInfo("%d thread(s): %zu of %zu pieces run by the serving threads", threads, served.load(), expected);
+                QVERIFY(!team.serving());
+                // A throwing body stops the servants; the team serves again afterwards.
+                QVERIFY_THROWS_EXCEPTION(std::runtime_error,
+                                         team.serve_during([] { throw std::runtime_error("stop"); }));
+                std::atomic<int> after{0};
+                team.serve_during([&] { team.for_each_piece(5, [&](std::size_t) { after.fetch_add(1); }); });
+                QCOMPARE(after.load(), 5);
+            });
         }
     }
 

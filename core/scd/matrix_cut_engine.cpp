@@ -15,19 +15,28 @@
 namespace signcut {
 namespace {
 
-// Below this many floats of work a task switch costs more than it saves: waking a oneTBB
-// worker in this VM takes tens of microseconds. On 1024² (first 3000 cuts, 2 threads) the
-// engine took 0.41 ms per cut at 2^14 floats, 0.33 at 2^16 and 0.30 at 2^18.
+// Below this many floats of work a oneTBB wake-up costs more than it saves: waking a worker
+// in these VMs takes tens of microseconds. On 1024² (first 3000 cuts, 2 threads) the engine
+// took 0.41 ms per cut at 2^14 floats, 0.33 at 2^16 and 0.30 at 2^18.
 constexpr std::size_t kParallelFloats = std::size_t(1) << 18;
+// The same while a cut's SpinTeam serves (its threads are awake and take a piece within about
+// a microsecond). Below it a flip stays on one thread: the cat at 2^13, 2^14, 2^15 and 2^16
+// floats, 2 threads, took 1.57, 1.41, 1.33 and 1.34 s (docs/performance.md).
+constexpr std::size_t kTeamFloats = std::size_t(1) << 15;
 
-// Runs body(begin, end) over [0, length) in pieces of `piece` (the last one shorter).
-// Each entry (or row) is computed by the same operations whichever piece holds it, so
-// the split changes only the speed.
+// Runs body(begin, end) over [0, length) on the team's threads when the work pays for it: in
+// pieces of `piece` (the last one shorter), or in one piece per thread when only a serving team
+// makes it worth splitting (fewer handoffs). Each entry (or row) is computed by the same
+// operations whichever piece holds it, so the split changes only the speed.
 template <typename Body>
-void for_pieces(std::size_t length, std::size_t piece, std::size_t floats_of_work, const Body& body) {
-    if (floats_of_work < kParallelFloats || length <= piece) return body(std::size_t(0), length);
-    tbb::parallel_for(std::size_t(0), (length + piece - 1) / piece,
-                      [&](std::size_t p) { body(p * piece, std::min(length, (p + 1) * piece)); });
+void for_pieces(SpinTeam& team, std::size_t length, std::size_t piece, std::size_t floats_of_work, const Body& body) {
+    if (floats_of_work < kParallelFloats) {
+        if (!team.serving() || floats_of_work < kTeamFloats) return body(std::size_t(0), length);
+        piece = std::max(piece, (length / team.threads() + 15) / 16 * 16);
+    }
+    if (length <= piece) return body(std::size_t(0), length);
+    team.for_each_piece((length + piece - 1) / piece,
+                        [&](std::size_t p) { body(p * piece, std::min(length, (p + 1) * piece)); });
 }
 
 // Image entries per piece: an eighth of the image, whole cache lines, at least 256.
@@ -219,14 +228,14 @@ void MatrixCutEngine::refresh_images() {
     floats_streamed_ += 2 * rows_ * line;
     // h and g of the +1 signs and every start's (R t0)/2, from scratch; the other kept levels
     // begin as the +1 state.
-    for_pieces(rows_, row_piece(line), rows_ * line, [&](std::size_t i0, std::size_t i1) {
+    for_pieces(team_, rows_, row_piece(line), rows_ * line, [&](std::size_t i0, std::size_t i1) {
         for (std::size_t i = i0; i < i1; ++i) {
             line_images(&r_[i * line], t_, cols_, &h_[i * channels_]);
             for (std::size_t pool = 0; pool < kStartPool; ++pool)
                 line_images(&r_[i * line], kept(pool, 0).signs, cols_, &kept(pool, 0).image[i * channels_]);
         }
     });
-    for_pieces(cols_, row_piece(column), rows_ * line, [&](std::size_t k0, std::size_t k1) {
+    for_pieces(team_, cols_, row_piece(column), rows_ * line, [&](std::size_t k0, std::size_t k1) {
         for (std::size_t k = k0; k < k1; ++k) line_images(&rt_[k * column], s_, rows_, &g_[k * channels_]);
     });
     for (std::size_t pool = 0; pool < kStartPool; ++pool)
@@ -315,7 +324,7 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
         return std::span(flipped_).subspan(g * kFlipGroup, std::min(kFlipGroup, flipped_.size() - g * kFlipGroup));
     };
     if (groups == 1) {  // the common case late in a cut: one pass, the image in cache
-        for_pieces(length, image_piece(length), (flipped_.size() + table_count) * length,
+        for_pieces(team_, length, image_piece(length), (flipped_.size() + table_count) * length,
                    [&](std::size_t i0, std::size_t i1) {
                        add_flipped(kernels_, image.data(), lines, length, group(0), new_signs, i0, i1);
                        add_corrections(i0, i1);
@@ -323,12 +332,12 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     } else {
         // Group 0 goes straight into the image, group g > 0 into its own zeroed buffer;
         // the groups run in parallel, then the buffers are added in group order.
-        tbb::parallel_for(std::size_t(0), groups, [&](std::size_t g) {
+        team_.for_each_piece(groups, [&](std::size_t g) {
             float* target = g == 0 ? image.data() : &group_sums_[(g - 1) * length];
             if (g > 0) std::fill(target, target + length, 0.0f);
             add_flipped(kernels_, target, lines, length, group(g), new_signs, 0, length);
         });
-        for_pieces(length, image_piece(length), (groups + table_count) * length, [&](std::size_t i0, std::size_t i1) {
+        for_pieces(team_, length, image_piece(length), (groups + table_count) * length, [&](std::size_t i0, std::size_t i1) {
             const float* sums[kMaxAccumulateRows];
             const bool keep[kMaxAccumulateRows] = {};
             for (std::size_t first = 1; first < groups; first += kMaxAccumulateRows) {
@@ -379,6 +388,12 @@ void MatrixCutEngine::half_step(bool rows, std::size_t level, const std::vector<
 }
 
 FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::function<bool()>& cancelled) {
+    FoundCut cut;
+    team_.serve_during([&] { cut = alternate(max_iterations, cancelled); });
+    return cut;
+}
+
+FoundCut MatrixCutEngine::alternate(int max_iterations, const std::function<bool()>& cancelled) {
     FoundCut cut;
     const std::size_t pool = cuts_ % kStartPool;
     if (channels_ > 1) u_ = seeded_cut_start(r_.shape(), seed_, cuts_).at(2);
@@ -495,7 +510,7 @@ void MatrixCutEngine::apply_pending() {
         const std::uint8_t* line_patterns = by_rows ? row_patterns_.data() : col_patterns_.data();
         const std::uint8_t* entry_patterns = by_rows ? col_entries().data() : row_entries().data();
         // patterns_[(g · 16 + p) · length …]: the vector of group g for pattern p.
-        tbb::parallel_for(std::size_t(0), groups * kTableEntries, [&](std::size_t index) {
+        team_.for_each_piece(groups * kTableEntries, [&](std::size_t index) {
             const std::size_t g = index / kTableEntries, p = index % kTableEntries;
             const std::size_t count = std::min(kCutsPerPattern, pending_count_ - g * kCutsPerPattern);
             if (p >> count) return;  // a pattern of cuts this group does not have
@@ -505,7 +520,7 @@ void MatrixCutEngine::apply_pending() {
             const float* table[] = {by_pattern[p][g]};
             kernels_.add_table_lookups(out, indices, table, 1, length);
         });
-        for_pieces(lines, row_piece(length), lines * length, [&](std::size_t r0, std::size_t r1) {
+        for_pieces(team_, lines, row_piece(length), lines * length, [&](std::size_t r0, std::size_t r1) {
             const float* vectors[kPatternGroups];
             const bool keep[kPatternGroups] = {};
             for (std::size_t r = r0; r < r1; ++r) {

@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "scd/cut_engine.h"
+#include "scd/spin_team.h"
 #include "simd/kernels.h"
 #include "tensor/tensor.h"
 
@@ -89,6 +90,8 @@ public:
     std::uint64_t floats_streamed() const override { return floats_streamed_; }
 
 private:
+    // find_cut's alternation, while the team serves its flips.
+    FoundCut alternate(int max_iterations, const std::function<bool()>& cancelled);
     // Moves s (rows) or t to new signs, updating the other side's image by the flipped
     // lines and, for the waiting cuts, by their sign agreement counts.
     void flip(bool rows, const std::vector<std::uint64_t>& new_signs);
@@ -113,6 +116,7 @@ private:
 
     const Kernels& kernels_;
     std::uint64_t seed_;
+    SpinTeam team_;  // the arena's threads, together over each cut's flips
     std::vector<float> channel_signs_;   // u as ±1, for combined_signs
     std::vector<double> channel_sums_;   // z, for find_cut
     std::size_t rows_, cols_, channels_;
