@@ -151,7 +151,7 @@ private Q_SLOTS:
             oneapi::tbb::task_arena arena(threads);
             arena.execute([&] {
                 SpinTeam team;
-                std::vector<std::atomic<std::size_t>> last_loop(64);  // the loop that last ran piece p
+                std::vector<std::atomic<std::size_t>> last_loop(4);  // the loop that last ran piece p
                 std::atomic<std::size_t> runs{0}, served{0};  // served: pieces run by another thread
                 std::size_t expected = 0;
                 bool complete = true;
@@ -159,10 +159,13 @@ private Q_SLOTS:
                 team.serve_during([&] {
                     QCOMPARE(team.serving(), team.threads() > 1);
                     for (std::size_t loop = 1; loop <= 5000; ++loop) {
-                        const std::size_t pieces = 1 + loop % last_loop.size();
+                        const std::size_t pieces = 1 + loop % 4;  // few: a slow serving piece outlasts the caller's
                         team.for_each_piece(pieces, [&](std::size_t p) {
-                            volatile float work = 0.0f;  // a microsecond or so, as a flip's piece
-                            for (int k = 0; k < 500; ++k) work = work + 1.0f;
+                            // A microsecond or so, as a flip's piece; ten times that on a serving
+                            // thread, whose pieces must still be done when the loop returns.
+                            const int work_units = std::this_thread::get_id() == caller ? 500 : 5000;
+                            volatile float work = 0.0f;
+                            for (int k = 0; k < work_units; ++k) work = work + 1.0f;
                             last_loop[p].store(loop);
                             runs.fetch_add(1);
                             if (std::this_thread::get_id() != caller) served.fetch_add(1);

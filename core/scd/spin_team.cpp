@@ -56,7 +56,7 @@ bool SpinTeam::run_one(std::uint64_t& ticket) {
     if (!ticket_.compare_exchange_weak(ticket, ticket + 1, std::memory_order_acq_rel, std::memory_order_acquire))
         return true;
     // The job cannot end before this piece is done, so its body stays valid until then.
-    (*piece_)(std::size_t(next));
+    call_(body_, std::size_t(next));
     done_.fetch_add(1, std::memory_order_release);
     ticket = ticket_.load(std::memory_order_acquire);
     return true;
@@ -75,15 +75,15 @@ void SpinTeam::serve() {
     }
 }
 
-void SpinTeam::for_each_piece(std::size_t pieces, const std::function<void(std::size_t)>& piece) {
+void SpinTeam::run_pieces(std::size_t pieces, PieceCall call, const void* body) {
     if (pieces > kPieceMask) throw std::length_error("SpinTeam: more than 65535 pieces in one loop");
     if (!serving_) {
-        if (pieces == 1) return piece(0);
-        oneapi::tbb::parallel_for(std::size_t(0), pieces, [&](std::size_t p) { piece(p); });
+        if (pieces == 1) return call(body, 0);
+        oneapi::tbb::parallel_for(std::size_t(0), pieces, [&](std::size_t p) { call(body, p); });
         return;
     }
-    // Every piece of the last job is done (below), so no other thread reads piece_ or done_ now.
-    piece_ = &piece;
+    // Every piece of the last job is done (below), so no other thread reads the job or done_ now.
+    call_ = call, body_ = body;
     done_.store(0, std::memory_order_relaxed);
     const std::uint64_t job = (ticket_.load(std::memory_order_relaxed) >> kJobShift) + 1;
     std::uint64_t ticket = job << kJobShift | std::uint64_t(pieces) << kPieceBits;

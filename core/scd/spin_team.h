@@ -26,7 +26,10 @@ public:
     // serve_during, the serving threads; returns when all have run. Outside serve_during the
     // pieces go to a oneTBB parallel_for. Called from serve_during's thread only (a piece must
     // not post loops of its own).
-    void for_each_piece(std::size_t pieces, const std::function<void(std::size_t)>& piece);
+    template <typename Piece>
+    void for_each_piece(std::size_t pieces, const Piece& piece) {
+        run_pieces(pieces, [](const void* body, std::size_t p) { (*static_cast<const Piece*>(body))(p); }, &piece);
+    }
 
     // Whether other threads are serving now (loops too small for a oneTBB wake-up pay then).
     bool serving() const { return serving_; }
@@ -40,12 +43,16 @@ private:
     // one of a later job.
     static constexpr unsigned kPieceBits = 16, kJobShift = 2 * kPieceBits;
     static constexpr std::uint64_t kPieceMask = (std::uint64_t(1) << kPieceBits) - 1;
+    // for_each_piece without a std::function (whose copy of a lambda may allocate) per loop.
+    using PieceCall = void (*)(const void* body, std::size_t piece);
+    void run_pieces(std::size_t pieces, PieceCall call, const void* body);
     void serve();                                 // a servant's loop, until stopping_
     bool run_one(std::uint64_t& ticket);          // claims and runs one piece of `ticket`'s job
     std::atomic<std::uint64_t> ticket_{0};
     std::atomic<std::size_t> done_{0};            // pieces of the current job finished
     std::atomic<bool> stopping_{false};
-    const std::function<void(std::size_t)>* piece_ = nullptr;  // the current job's body
+    PieceCall call_ = nullptr;  // the current job: call_(body_, piece)
+    const void* body_ = nullptr;
     bool serving_ = false;
 };
 
