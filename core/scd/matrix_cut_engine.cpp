@@ -20,8 +20,8 @@ namespace {
 // took 0.41 ms per cut at 2^14 floats, 0.33 at 2^16 and 0.30 at 2^18.
 constexpr std::size_t kParallelFloats = std::size_t(1) << 18;
 // The same while a cut's SpinTeam serves (its threads are awake and take a piece within about
-// a microsecond). Below it a flip stays on one thread: the cat at 2^13, 2^14, 2^15 and 2^16
-// floats, 2 threads, took 1.57, 1.41, 1.33 and 1.34 s (docs/performance.md).
+// a microsecond). Below it a flip stays on one thread: `decompose` of the cat on 2 threads took
+// 1.41, 1.36, 1.33 and 1.34 s from 2^13, 2^14, 2^15 and 2^16 floats (docs/performance.md).
 constexpr std::size_t kTeamFloats = std::size_t(1) << 15;
 
 // Runs body(begin, end) over [0, length) on the team's threads when the work pays for it: in
