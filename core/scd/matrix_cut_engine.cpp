@@ -419,15 +419,15 @@ FoundCut MatrixCutEngine::alternate(int max_iterations, const std::function<bool
             if (channels_ == 3) {  // a photo's, in registers
                 double z0 = 0.0, z1 = 0.0, z2 = 0.0;
                 for (std::size_t i = 0; i < rows_; ++i) {
-                    const double sign = is_negative(s_, i) ? -1.0 : 1.0;
-                    z0 += sign * double(h_[3 * i]), z1 += sign * double(h_[3 * i + 1]), z2 += sign * double(h_[3 * i + 2]);
+                    const double s_i = sign_value<double>(s_.data(), i);
+                    z0 += s_i * double(h_[3 * i]), z1 += s_i * double(h_[3 * i + 1]), z2 += s_i * double(h_[3 * i + 2]);
                 }
                 channel_sums_ = {z0, z1, z2};
             } else {
                 for (std::size_t i = 0; i < rows_; ++i) {
-                    const double sign = is_negative(s_, i) ? -1.0 : 1.0;
+                    const double s_i = sign_value<double>(s_.data(), i);
                     for (std::size_t k = 0; k < channels_; ++k)
-                        channel_sums_[k] += sign * double(h_[i * channels_ + k]);
+                        channel_sums_[k] += s_i * double(h_[i * channels_ + k]);
                 }
             }
             for (std::size_t k = 0; k < channels_; ++k) {
