@@ -396,7 +396,7 @@ FoundCut MatrixCutEngine::find_cut(int max_iterations, const std::function<bool(
 FoundCut MatrixCutEngine::alternate(int max_iterations, const std::function<bool()>& cancelled) {
     FoundCut cut;
     const std::size_t pool = cuts_ % kStartPool;
-    if (channels_ > 1) u_ = seeded_cut_start(r_.shape(), seed_, cuts_).at(2);
+    if (channels_ > 1) u_ = seeded_channel_start(r_.shape(), seed_, cuts_);
     double value = -1.0;
     std::size_t level = 1;
     const std::vector<float>* t_image = &kept(pool, 0).image;  // t0's: the first s needs no pass at all
