@@ -1,4 +1,5 @@
 // The scalar reference kernels. The SIMD twins must match these bit for bit.
+#include <algorithm>
 #include <cmath>
 
 #include "simd/kernels.h"
@@ -65,6 +66,7 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
 [[gnu::always_inline]] inline void viterbi_loop(const float* costs, const float* values, float x, int state_bits,
                                                 int bits_per_entry, float* next_costs, std::uint8_t* choices) {
     const std::size_t groups = std::size_t(1) << (state_bits - bits_per_entry);  // 2^(L−K)
+    if (choices) std::fill_n(choices, viterbi_choice_bytes(state_bits, bits_per_entry), std::uint8_t(0));
     for (std::size_t p = 0; p < groups; ++p) {
         float best = 0.0f;
         int choice = 0;
@@ -75,7 +77,11 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
             if (j == 0 || c < best) best = c, choice = j;
         }
         next_costs[p] = best;
-        choices[p] = std::uint8_t(choice);
+        if (!choices) continue;
+        for (int b = 0; b < bits_per_entry; ++b) {  // bit b of the choice to bit b·groups + p
+            const std::size_t bit = std::size_t(b) * groups + p;
+            choices[bit >> 3] |= std::uint8_t(((choice >> b) & 1) << (bit & 7));
+        }
     }
 }
 
