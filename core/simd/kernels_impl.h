@@ -236,11 +236,11 @@ constexpr std::size_t viterbi_block() {
     return (std::size_t(1) << kBits) < S::kLanes ? std::size_t(1) << kBits : 1;
 }
 
-// Lane l holds costs[(s + l) >> K], the group of state s + l, for s = first + part·kLanes (first
-// a multiple of viterbi_block·kLanes).
+// Lane l holds block_costs[(part·kLanes + l) >> K], the group of state s + l for the states
+// s = first + part·kLanes … of a block (first a multiple of viterbi_block·kLanes, block_costs
+// = costs + (first >> K)).
 template <class S, int kBits>
-[[gnu::always_inline]] inline typename S::vec group_costs(const float* costs, std::size_t first, std::size_t part) {
-    const float* block_costs = costs + (first >> kBits);
+[[gnu::always_inline]] inline typename S::vec group_costs(const float* block_costs, std::size_t part) {
     if constexpr ((std::size_t(1) << kBits) >= S::kLanes) return S::broadcast(block_costs[(part * S::kLanes) >> kBits]);
     else return S::template repeat_each<kBits>(block_costs, part);  // all kLanes costs of the block read
 }
@@ -279,21 +279,23 @@ template <class S, int kDepth, bool kChoices, class Candidate>
 }
 
 // kLanes groups p … p+kLanes−1 of the step (p = first + part·kLanes): their 2^K candidates in
-// trees of at most 8, the trees' results merged in order of j.
+// trees of at most 8, the trees' results merged in order of j. Candidate j's states are
+// j·2^(L−K) further on in the values, their groups j·2^(L−2K) further on in the costs.
 template <class S, int kBits, bool kChoices>
 [[gnu::always_inline]] inline void viterbi_vector(const float* costs, const float* values, typename S::vec xs,
                                                   std::size_t groups, std::size_t first, std::size_t part,
                                                   float* next_costs, std::uint8_t* choices) {
-    const auto candidate = [&](int j) __attribute__((always_inline)) {  // fma(x − v, x − v, group cost) for states s … s+kLanes−1
-        const std::size_t s = first + std::size_t(j) * groups;
-        const typename S::vec d = S::sub(xs, S::load(values + s + part * S::kLanes));
-        return S::fmadd(d, d, group_costs<S, kBits>(costs, s, part));
+    const std::size_t p = first + part * S::kLanes;
+    const float* const block_costs = costs + (first >> kBits);
+    const auto candidate = [&](int j) __attribute__((always_inline)) {  // fma(x − v, x − v, group cost)
+        const typename S::vec d = S::sub(xs, S::load(values + p + std::size_t(j) * groups));
+        return S::fmadd(d, d, group_costs<S, kBits>(block_costs + std::size_t(j) * (groups >> kBits), part));
     };
     constexpr int kDepth = kBits < 3 ? kBits : 3;
     const Least<S, kDepth> head = least_of<S, kDepth, kChoices>(candidate, 0);
     typename S::vec best = head.cost;
     std::array<std::uint32_t, kBits> bits{};
-    for (int b = 0; b < kDepth; ++b) bits[b] = head.bits[b];
+    for (int b = 0; b < kDepth; ++b) bits[b] = head.bits[b];  // (std::copy kept bits in memory)
     for (int tree = 1; tree < 1 << (kBits - kDepth); ++tree) {  // K > 3: trees j = 8·tree …
         const Least<S, kDepth> next = least_of<S, kDepth, kChoices>(candidate, tree << kDepth);
         if constexpr (kChoices) {
@@ -305,14 +307,11 @@ template <class S, int kBits, bool kChoices>
         }
         best = S::min(next.cost, best);
     }
-    const std::size_t p = first + part * S::kLanes;
     S::store(next_costs + p, best);
     if constexpr (kChoices)
         for (int b = 0; b < kBits; ++b) {  // the kLanes bits of plane b from bit b·groups + p, a byte boundary
-            // One word of exactly kLanes bits: a wider load of bits[] could not take what two
-            // narrower stores just wrote from the store buffer.
             const std::conditional_t<S::kLanes == 8, std::uint8_t, std::uint16_t> word(bits[b]);
-            std::memcpy(choices + (std::size_t(b) * groups + p) / 8, &word, sizeof word);
+            std::memcpy(choices + std::size_t(b) * (groups / 8) + p / 8, &word, sizeof word);
         }
 }
 
