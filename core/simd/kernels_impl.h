@@ -280,16 +280,20 @@ template <class S, int kDepth, bool kChoices, class Candidate>
 
 // kLanes groups p … p+kLanes−1 of the step (p = first + part·kLanes): their 2^K candidates in
 // trees of at most 8, the trees' results merged in order of j. Candidate j's states are
-// j·2^(L−K) further on in the values, their groups j·2^(L−2K) further on in the costs.
+// j·2^(L−K) further on in the values.
 template <class S, int kBits, bool kChoices>
 [[gnu::always_inline]] inline void viterbi_vector(const float* costs, const float* values, typename S::vec xs,
                                                   std::size_t groups, std::size_t first, std::size_t part,
                                                   float* next_costs, std::uint8_t* choices) {
     const std::size_t p = first + part * S::kLanes;
-    const float* const block_costs = costs + (first >> kBits);
     const auto candidate = [&](int j) __attribute__((always_inline)) {  // fma(x − v, x − v, group cost)
         const typename S::vec d = S::sub(xs, S::load(values + p + std::size_t(j) * groups));
-        return S::fmadd(d, d, group_costs<S, kBits>(block_costs + std::size_t(j) * (groups >> kBits), part));
+        // The groups of the states first + j·2^(L−K) …; with blocks (2^K < kLanes) 2^(L−K) is a
+        // multiple of 2^K, and the sum splits into a fixed offset per j.
+        const float* block_costs = viterbi_block<S, kBits>() > 1
+                                       ? costs + (first >> kBits) + std::size_t(j) * (groups >> kBits)
+                                       : costs + ((first + std::size_t(j) * groups) >> kBits);
+        return S::fmadd(d, d, group_costs<S, kBits>(block_costs, part));
     };
     constexpr int kDepth = kBits < 3 ? kBits : 3;
     const Least<S, kDepth> head = least_of<S, kDepth, kChoices>(candidate, 0);
