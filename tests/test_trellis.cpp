@@ -184,8 +184,8 @@ private Q_SLOTS:
                         std::vector<std::uint8_t> choices(reference_choices.size());
                         kernels_for(isa).viterbi_step(costs.data(), values.data(), x, l, k, next.data(),
                                                       choices.data());
-                        kernels_for(isa).viterbi_step(costs.data(), values.data(), x, l, k,
-                                                      next_without_choices.data(), nullptr);  // the costs only
+                        kernels_for(isa).viterbi_step(costs.data(), values.data(), x, l, k, next_without_choices.data(),
+                                                      nullptr);  // the costs only
                         const QString where = QString("%1, L=%2, K=%3").arg(isa_name(isa).data()).arg(l).arg(k);
                         QVERIFY2(same_bits(next, reference), qPrintable(where));
                         QVERIFY2(same_bits(next_without_choices, reference), qPrintable(where));

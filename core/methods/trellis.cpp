@@ -116,7 +116,8 @@ public:
         const std::size_t middle = n / 2;
         rotated_.resize(n);
         for (std::size_t i = 0; i < n; ++i) rotated_[i] = x[(i + n - middle) % n];  // rotated_[middle] = x_0
-        best_path(rotated_.data(), n, std::nullopt, middle);  // only state_middle is needed
+        // Only state_middle is needed: no choices before it, no backtrack past it.
+        best_path(rotated_.data(), n, std::nullopt, middle);
         return quantize_with_overlap(x, n, states_[middle] >> bits_, symbols, reconstruction);
     }
 

@@ -246,7 +246,9 @@ template <class S, int kBits>
 }
 
 // (a & where) | (b & ~where), lane by lane on lane masks.
-inline std::uint32_t pick_bits(std::uint32_t where, std::uint32_t a, std::uint32_t b) { return (a & where) | (b & ~where); }
+inline std::uint32_t pick_bits(std::uint32_t where, std::uint32_t a, std::uint32_t b) {
+    return (a & where) | (b & ~where);
+}
 
 // The least of 2^kDepth candidate costs and, if kChoices, the index of the earliest candidate
 // attaining it, bit b of it in every lane as the lane mask bits[b].
@@ -299,7 +301,7 @@ template <class S, int kBits, bool kChoices>
     const Least<S, kDepth> head = least_of<S, kDepth, kChoices>(candidate, 0);
     typename S::vec best = head.cost;
     std::array<std::uint32_t, kBits> bits{};
-    for (int b = 0; b < kDepth; ++b) bits[b] = head.bits[b];  // (std::copy kept bits in memory)
+    for (int b = 0; b < kDepth; ++b) bits[b] = head.bits[b];    // (std::copy kept bits in memory)
     for (int tree = 1; tree < 1 << (kBits - kDepth); ++tree) {  // K > 3: trees j = 8·tree …
         const Least<S, kDepth> next = least_of<S, kDepth, kChoices>(candidate, tree << kDepth);
         if constexpr (kChoices) {
@@ -327,7 +329,8 @@ void viterbi_step_fixed(const float* costs, const float* values, float x, std::s
     for (std::size_t first = 0; first < groups; first += kBlock * S::kLanes)
         [&]<std::size_t... kPart>(std::index_sequence<kPart...>) __attribute__((always_inline)) {
             (viterbi_vector<S, kBits, kChoices>(costs, values, xs, groups, first, kPart, next_costs, choices), ...);
-        }(std::make_index_sequence<kBlock>());
+        }
+    (std::make_index_sequence<kBlock>());
 }
 
 template <class S>
