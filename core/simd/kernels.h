@@ -76,6 +76,7 @@ struct Kernels {
     // stored in bit planes (viterbi_choice reads them back): bit b of choice_p is bit b·2^(L−K) + p
     // of `choices`, lowest bit first in each byte, viterbi_choice_bytes(L, K) bytes in all. The
     // planes let a SIMD twin store a comparison's lane mask as it is. Null `choices`: the costs only.
+    // No candidate may cost NaN (x and values finite, costs ≥ 0 or +∞), or "smallest j" is moot.
     void (*viterbi_step)(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
                          float* next_costs, std::uint8_t* choices);
 };

@@ -10,7 +10,6 @@
 
 #include <immintrin.h>
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -259,8 +258,8 @@ struct Least {
 };
 
 // Candidates first … first + 2^kDepth − 1 by a balanced tree: each pair keeps its earlier half
-// unless the later one is strictly less, so a tie keeps the smallest j, as the scalar twin's run
-// over j does; the least value is the same whatever the order (no NaN, no −0 among costs). A
+// unless the later one is strictly less, so each lane ends on the smallest j attaining the least
+// cost, the very candidate the scalar twin's run over j keeps (candidate costs are never NaN). A
 // tree takes one comparison per candidate and turns it into lane bits, where a run over j would
 // also blend a vector of indices per candidate.
 template <class S, int kDepth, bool kChoices, class Candidate>
@@ -301,7 +300,7 @@ template <class S, int kBits, bool kChoices>
     const Least<S, kDepth> head = least_of<S, kDepth, kChoices>(candidate, 0);
     typename S::vec best = head.cost;
     std::array<std::uint32_t, kBits> bits{};
-    for (int b = 0; b < kDepth; ++b) bits[b] = head.bits[b];    // (std::copy kept bits in memory)
+    for (int b = 0; b < kDepth; ++b) bits[b] = head.bits[b];    // (a std::copy left bits[] in memory)
     for (int tree = 1; tree < 1 << (kBits - kDepth); ++tree) {  // K > 3: trees j = 8·tree …
         const Least<S, kDepth> next = least_of<S, kDepth, kChoices>(candidate, tree << kDepth);
         if constexpr (kChoices) {
