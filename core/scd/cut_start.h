@@ -27,15 +27,15 @@ inline std::uint64_t mix_seed(std::uint64_t x) {
     return x ^ (x >> 31);
 }
 
-// The start of cut `cut_index`: mode 1 (the columns' t) from pool entry cut_index mod
-// kStartPool, later modes (a photo's channel signs u, …) drawn afresh for every cut. They
-// cost the engine nothing to change, and channel signs repeated with the pool cost accuracy
-// (300×451×3 N(0,1) at the bf16-equal width: error 0.0033 with them, 0.00081 fresh).
 // The generator of cut `cut_index`'s fresh modes (2, 3, …).
 inline std::mt19937_64 fresh_start_generator(std::uint64_t seed, std::size_t cut_index) {
     return std::mt19937_64(mix_seed(mix_seed(seed) ^ mix_seed(cut_index)));
 }
 
+// The start of cut `cut_index`: mode 1 (the columns' t) from pool entry cut_index mod
+// kStartPool, later modes (a photo's channel signs u, …) drawn afresh for every cut. They
+// cost the engine nothing to change, and channel signs repeated with the pool cost accuracy
+// (300×451×3 N(0,1) at the bf16-equal width: error 0.0033 with them, 0.00081 fresh).
 inline std::vector<std::vector<std::uint64_t>> seeded_cut_start(const Shape& shape, std::uint64_t seed,
                                                                 std::size_t cut_index) {
     std::vector<std::vector<std::uint64_t>> start(shape.size());
