@@ -46,10 +46,18 @@ export SIGNCUT_CLI=$cli
 array=$(sbatch --parsable --array=0-3 --mem=1G --output="$work/shard-%a.log" \
     "$source_dir/scripts/slurm/compress-model.sbatch" "$work/model" "$work/array.scdz" "${options[@]}")
 # Bounded here, so that a stuck job ends the script normally and the trap stops the daemons
-# (150 s, times SIGNCUT_TEST_TIME_SCALE for slower builds, as the C++ tests' latency bounds).
+# (150 s, times SIGNCUT_TEST_TIME_SCALE for slower builds, as the C++ tests' latency bounds),
+# and 30 s before CTest's own limit (SIGNCUT_CTEST_TIMEOUT), which would kill the script
+# without its trap.
 scale=${SIGNCUT_TEST_TIME_SCALE:-1}
 ((scale >= 1)) || scale=1
-timeout $((150 * scale)) sbatch --wait --dependency="afterok:$array" --mem=1G --output="$work/merge.log" \
+wait_seconds=$((150 * scale))
+if [[ -n ${SIGNCUT_CTEST_TIMEOUT:-} ]]; then
+    left=$((SIGNCUT_CTEST_TIMEOUT - SECONDS - 30))
+    ((left < wait_seconds)) && wait_seconds=$left
+    ((wait_seconds >= 1)) || wait_seconds=1  # timeout 0 would mean no bound at all
+fi
+timeout "$wait_seconds" sbatch --wait --dependency="afterok:$array" --mem=1G --output="$work/merge.log" \
     "$source_dir/scripts/slurm/compress-model.sbatch" --merge "$work/model" "$work/array.scdz" "${options[@]}"
 
 for k in 0 1 2 3; do

@@ -4,7 +4,7 @@
 # with a generated munge key and slurm.conf, every state file, log and pid file in DIR.
 #
 #   scripts/slurm/local-cluster.sh start DIR   prints "export SLURM_CONF=DIR/slurm.conf"
-#   scripts/slurm/local-cluster.sh stop DIR    stops the three daemons it started, by their pids
+#   scripts/slurm/local-cluster.sh stop DIR    cancels its jobs, stops the three daemons it started, by their pids
 #
 # Run as root (SlurmUser=root): it is meant for a throwaway machine or container, not for a
 # host that already runs Slurm.
@@ -14,6 +14,15 @@ action=${1:?usage: local-cluster.sh start|stop DIR}
 dir=$(realpath -m "${2:?usage: local-cluster.sh start|stop DIR}")
 
 stop() {
+    # The cluster's jobs first: their steps outlive slurmd, and a task would compute on after a
+    # caller gave up on it.
+    if [[ -s $dir/slurmctld.pid ]] && kill -0 "$(cat "$dir/slurmctld.pid")" 2>/dev/null; then
+        SLURM_CONF=$dir/slurm.conf scancel --full --user="$(id -un)" 2>/dev/null || true
+        for _ in $(seq 50); do
+            [[ -z $(SLURM_CONF=$dir/slurm.conf squeue --noheader 2>/dev/null) ]] && break
+            sleep 0.1
+        done
+    fi
     # Each daemon by the pid recorded when it was started; munged last (the others use it).
     for daemon in slurmd slurmctld munged; do
         local file="$dir/$daemon.pid"
