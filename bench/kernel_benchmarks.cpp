@@ -133,12 +133,13 @@ void viterbi_steps(benchmark::State& state, const Kernels& kernels) {
     const Tensor x = gaussian_tensor({length}, 5);
     const std::vector<float>& values = trellis_table(state_bits);
     std::vector<float> costs(states, 0.0f), next_costs(states);
-    std::vector<std::uint8_t> choices(length * (states >> bits));
+    const std::size_t choice_bytes = viterbi_choice_bytes(state_bits, bits);
+    std::vector<std::uint8_t> choices(length * choice_bytes);
     for (auto _ : state) {
         std::fill(costs.begin(), costs.end(), 0.0f);
         for (std::size_t t = 0; t < length; ++t) {
             kernels.viterbi_step(costs.data(), values.data(), x[t], state_bits, bits, next_costs.data(),
-                                 choices.data() + t * (states >> bits));
+                                 choices.data() + t * choice_bytes);
             std::swap(costs, next_costs);
         }
         benchmark::DoNotOptimize(costs.data());

@@ -10,8 +10,12 @@
 
 #include <immintrin.h>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
+#include <utility>
 
 #include "simd/kernel_row_count.h"
 #include "simd/kernels.h"
@@ -222,45 +226,122 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
     }
 }
 
-// Lane l holds costs[(s + l) >> K], the group of state s + l (s a multiple of kLanes).
+// How many vectors of groups viterbi_step_fixed takes at once: while 2^K < kLanes, a vector's
+// states span kLanes >> K groups of costs, and 2^K vectors together span one whole vector of
+// costs, which each of them loads and spreads with one permute; otherwise each vector's states
+// lie in one group, its cost a broadcast.
 template <class S, int kBits>
-typename S::vec group_costs(const float* costs, std::size_t s) {
-    const float* first = costs + (s >> kBits);
-    if constexpr ((std::size_t(1) << kBits) >= S::kLanes) return S::broadcast(*first);  // one group for every lane
-    else return S::template repeat_each<kBits>(first);  // kLanes >> K groups, each over 2^K lanes
+constexpr std::size_t viterbi_block() {
+    return (std::size_t(1) << kBits) < S::kLanes ? std::size_t(1) << kBits : 1;
 }
 
-// kLanes groups p … p+kLanes−1 at a time, their 2^K candidate states j after j.
+// Lane l holds block_costs[(part·kLanes + l) >> K], the group of state s + l for the states
+// s = first + part·kLanes … of a block (first a multiple of viterbi_block·kLanes, block_costs
+// = costs + (first >> K)).
 template <class S, int kBits>
+[[gnu::always_inline]] inline typename S::vec group_costs(const float* block_costs, std::size_t part) {
+    if constexpr ((std::size_t(1) << kBits) >= S::kLanes) return S::broadcast(block_costs[(part * S::kLanes) >> kBits]);
+    else return S::template repeat_each<kBits>(block_costs, part);  // all kLanes costs of the block read
+}
+
+// (a & where) | (b & ~where), lane by lane on lane masks.
+inline std::uint32_t pick_bits(std::uint32_t where, std::uint32_t a, std::uint32_t b) {
+    return (a & where) | (b & ~where);
+}
+
+// The least of 2^kDepth candidate costs and, if kChoices, the index of the earliest candidate
+// attaining it, bit b of it in every lane as the lane mask bits[b].
+template <class S, int kDepth>
+struct Least {
+    typename S::vec cost;
+    std::array<std::uint32_t, kDepth> bits;
+};
+
+// Candidates first … first + 2^kDepth − 1 by a balanced tree: each pair keeps its earlier half
+// unless the later one is strictly less, so each lane ends on the smallest j attaining the least
+// cost, the very candidate the scalar twin's run over j keeps (candidate costs are never NaN). A
+// tree takes one comparison per candidate and turns it into lane bits, where a run over j would
+// also blend a vector of indices per candidate.
+template <class S, int kDepth, bool kChoices, class Candidate>
+[[gnu::always_inline]] inline Least<S, kDepth> least_of(const Candidate& candidate, int first) {
+    if constexpr (kDepth == 0) {
+        return {candidate(first), {}};
+    } else {
+        const Least<S, kDepth - 1> early = least_of<S, kDepth - 1, kChoices>(candidate, first);
+        const Least<S, kDepth - 1> late = least_of<S, kDepth - 1, kChoices>(candidate, first + (1 << (kDepth - 1)));
+        Least<S, kDepth> both{S::min(late.cost, early.cost), {}};  // late < early ? late : early
+        if constexpr (kChoices) {
+            const std::uint32_t later = S::lane_bits(S::less(late.cost, early.cost));
+            for (int b = 0; b + 1 < kDepth; ++b) both.bits[b] = pick_bits(later, late.bits[b], early.bits[b]);
+            both.bits[kDepth - 1] = later;
+        }
+        return both;
+    }
+}
+
+// kLanes groups p … p+kLanes−1 of the step (p = first + part·kLanes): their 2^K candidates in
+// trees of at most 8, the trees' results merged in order of j. Candidate j's states are
+// j·2^(L−K) further on in the values.
+template <class S, int kBits, bool kChoices>
+[[gnu::always_inline]] inline void viterbi_vector(const float* costs, const float* values, typename S::vec xs,
+                                                  std::size_t groups, std::size_t first, std::size_t part,
+                                                  float* next_costs, std::uint8_t* choices) {
+    const std::size_t p = first + part * S::kLanes;
+    const auto candidate = [&](int j) __attribute__((always_inline)) {  // fma(x − v, x − v, group cost)
+        const typename S::vec d = S::sub(xs, S::load(values + p + std::size_t(j) * groups));
+        // The groups of the states first + j·2^(L−K) …; with blocks (2^K < kLanes) 2^(L−K) is a
+        // multiple of 2^K, and the sum splits into a fixed offset per j.
+        const float* block_costs = viterbi_block<S, kBits>() > 1
+                                       ? costs + (first >> kBits) + std::size_t(j) * (groups >> kBits)
+                                       : costs + ((first + std::size_t(j) * groups) >> kBits);
+        return S::fmadd(d, d, group_costs<S, kBits>(block_costs, part));
+    };
+    constexpr int kDepth = kBits < 3 ? kBits : 3;
+    const Least<S, kDepth> head = least_of<S, kDepth, kChoices>(candidate, 0);
+    typename S::vec best = head.cost;
+    std::array<std::uint32_t, kBits> bits{};
+    for (int b = 0; b < kDepth; ++b) bits[b] = head.bits[b];    // (a std::copy left bits[] in memory)
+    for (int tree = 1; tree < 1 << (kBits - kDepth); ++tree) {  // K > 3: trees j = 8·tree …
+        const Least<S, kDepth> next = least_of<S, kDepth, kChoices>(candidate, tree << kDepth);
+        if constexpr (kChoices) {
+            const std::uint32_t later = S::lane_bits(S::less(next.cost, best));
+            for (int b = 0; b < kBits; ++b) {
+                const std::uint32_t late_bit = b < kDepth ? next.bits[b] : ((tree >> (b - kDepth)) & 1 ? ~0u : 0u);
+                bits[b] = pick_bits(later, late_bit, bits[b]);
+            }
+        }
+        best = S::min(next.cost, best);
+    }
+    S::store(next_costs + p, best);
+    if constexpr (kChoices)
+        for (int b = 0; b < kBits; ++b) {  // the kLanes bits of plane b from bit b·groups + p, a byte boundary
+            const std::conditional_t<S::kLanes == 8, std::uint8_t, std::uint16_t> word(bits[b]);
+            std::memcpy(choices + std::size_t(b) * (groups / 8) + p / 8, &word, sizeof word);
+        }
+}
+
+template <class S, int kBits, bool kChoices>
 void viterbi_step_fixed(const float* costs, const float* values, float x, std::size_t groups, float* next_costs,
                         std::uint8_t* choices) {
     const typename S::vec xs = S::broadcast(x);
-    const auto candidate = [&](std::size_t s) {  // fma(x − v, x − v, group cost) for states s … s+kLanes−1
-        const typename S::vec d = S::sub(xs, S::load(values + s));
-        return S::fmadd(d, d, group_costs<S, kBits>(costs, s));
-    };
-    for (std::size_t p = 0; p < groups; p += S::kLanes) {
-        typename S::vec best = candidate(p);
-        typename S::ivec choice = S::zero_int();
-        for (int j = 1; j < (1 << kBits); ++j) {
-            const typename S::vec c = candidate(p + std::size_t(j) * groups);
-            const typename S::mask lower = S::less(c, best);
-            best = S::min(c, best);  // c < best ? c : best: the earlier j keeps a tie
-            choice = S::select(lower, S::broadcast_int(j), choice);
+    constexpr std::size_t kBlock = viterbi_block<S, kBits>();
+    for (std::size_t first = 0; first < groups; first += kBlock * S::kLanes)
+        [&]<std::size_t... kPart>(std::index_sequence<kPart...>) __attribute__((always_inline)) {
+            (viterbi_vector<S, kBits, kChoices>(costs, values, xs, groups, first, kPart, next_costs, choices), ...);
         }
-        S::store(next_costs + p, best);
-        S::store_low_bytes(choices + p, choice);
-    }
+    (std::make_index_sequence<kBlock>());
 }
 
 template <class S>
 void viterbi_step(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
                   float* next_costs, std::uint8_t* choices) {
     const std::size_t groups = std::size_t(1) << (state_bits - bits_per_entry);
-    if (groups < S::kLanes)  // fewer groups than lanes
-        return scalar_kernels().viterbi_step(costs, values, x, state_bits, bits_per_entry, next_costs, choices);
     detail::with_row_count<8>(std::size_t(bits_per_entry), [&](auto bits) {  // K as a template parameter
-        viterbi_step_fixed<S, int(decltype(bits)::value)>(costs, values, x, groups, next_costs, choices);
+        constexpr int kBits = int(decltype(bits)::value);
+        if (groups < viterbi_block<S, kBits>() * S::kLanes)  // fewer groups than one block: too small to matter
+            return scalar_kernels().viterbi_step(costs, values, x, state_bits, bits_per_entry, next_costs, choices);
+        if (choices) viterbi_step_fixed<S, kBits, true>(costs, values, x, groups, next_costs, choices);
+        else viterbi_step_fixed<S, kBits, false>(costs, values, x, groups, next_costs, nullptr);
     });
 }
 
