@@ -74,8 +74,9 @@ struct Kernels {
     //   next_costs[p] = min_j fma(x − values[s], x − values[s], costs[s >> K])   (one rounding on every path)
     //   choice_p      = the smallest j attaining it (the top K bits of the chosen s),
     // stored in bit planes (viterbi_choice reads them back): bit b of choice_p is bit b·2^(L−K) + p
-    // of `choices`, lowest bit first in each byte, viterbi_choice_bytes(L, K) bytes in all. The
-    // planes let a SIMD twin store a comparison's lane mask as it is. Null `choices`: the costs only.
+    // of `choices`, lowest bit first in each byte, viterbi_choice_bytes(L, K) bytes in all: a SIMD
+    // twin takes bit b of its lanes' choices with one lane-mask instruction and stores it as it is.
+    // Null `choices`: the costs only.
     // No candidate may cost NaN (x and values finite, costs ≥ 0 or +∞), or "smallest j" is moot.
     void (*viterbi_step)(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
                          float* next_costs, std::uint8_t* choices);

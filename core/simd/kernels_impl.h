@@ -10,12 +10,10 @@
 
 #include <immintrin.h>
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <type_traits>
-#include <utility>
 
 #include "simd/kernel_row_count.h"
 #include "simd/kernels.h"
@@ -235,89 +233,52 @@ constexpr std::size_t viterbi_block() {
     return (std::size_t(1) << kBits) < S::kLanes ? std::size_t(1) << kBits : 1;
 }
 
-// Lane l holds block_costs[(part·kLanes + l) >> K], the group of state s + l for the states
-// s = first + part·kLanes … of a block (first a multiple of viterbi_block·kLanes, block_costs
-// = costs + (first >> K)).
+// The kLanes bits of a lane mask to the bytes at `to`.
+template <class S>
+[[gnu::always_inline]] inline void store_plane(std::uint8_t* to, std::uint32_t bits) {
+    const std::conditional_t<S::kLanes == 8, std::uint8_t, std::uint16_t> word(bits);
+    std::memcpy(to, &word, sizeof word);
+}
+
+// Candidate j of the kLanes groups p … p+kLanes−1 (p = first + part·kLanes), whose states are
+// p + j·2^(L−K) …: fma(x − v, x − v, the group cost). Every argument is a value and the
+// choices an integer vector: under AddressSanitizer closures, returned structs and arrays of
+// lane masks live in checked stack memory, which made an earlier step of this loop 40 times
+// slower there than in a release build.
 template <class S, int kBits>
-[[gnu::always_inline]] inline typename S::vec group_costs(const float* block_costs, std::size_t part) {
-    if constexpr ((std::size_t(1) << kBits) >= S::kLanes) return S::broadcast(block_costs[(part * S::kLanes) >> kBits]);
-    else return S::template repeat_each<kBits>(block_costs, part);  // all kLanes costs of the block read
-}
-
-// (a & where) | (b & ~where), lane by lane on lane masks.
-inline std::uint32_t pick_bits(std::uint32_t where, std::uint32_t a, std::uint32_t b) {
-    return (a & where) | (b & ~where);
-}
-
-// The least of 2^kDepth candidate costs and, if kChoices, the index of the earliest candidate
-// attaining it, bit b of it in every lane as the lane mask bits[b].
-template <class S, int kDepth>
-struct Least {
-    typename S::vec cost;
-    std::array<std::uint32_t, kDepth> bits;
-};
-
-// Candidates first … first + 2^kDepth − 1 by a balanced tree: each pair keeps its earlier half
-// unless the later one is strictly less, so each lane ends on the smallest j attaining the least
-// cost, the very candidate the scalar twin's run over j keeps (candidate costs are never NaN). A
-// tree takes one comparison per candidate and turns it into lane bits, where a run over j would
-// also blend a vector of indices per candidate.
-template <class S, int kDepth, bool kChoices, class Candidate>
-[[gnu::always_inline]] inline Least<S, kDepth> least_of(const Candidate& candidate, int first) {
-    if constexpr (kDepth == 0) {
-        return {candidate(first), {}};
-    } else {
-        const Least<S, kDepth - 1> early = least_of<S, kDepth - 1, kChoices>(candidate, first);
-        const Least<S, kDepth - 1> late = least_of<S, kDepth - 1, kChoices>(candidate, first + (1 << (kDepth - 1)));
-        Least<S, kDepth> both{S::min(late.cost, early.cost), {}};  // late < early ? late : early
-        if constexpr (kChoices) {
-            const std::uint32_t later = S::lane_bits(S::less(late.cost, early.cost));
-            for (int b = 0; b + 1 < kDepth; ++b) both.bits[b] = pick_bits(later, late.bits[b], early.bits[b]);
-            both.bits[kDepth - 1] = later;
-        }
-        return both;
+[[gnu::always_inline]] inline typename S::vec viterbi_candidate(const float* costs, const float* values,
+                                                                typename S::vec xs, std::size_t groups,
+                                                                std::size_t first, std::size_t part, int j) {
+    const std::size_t p = first + part * S::kLanes;
+    const typename S::vec d = S::sub(xs, S::load(values + p + std::size_t(j) * groups));
+    if constexpr ((std::size_t(1) << kBits) >= S::kLanes) {  // one group for every lane
+        return S::fmadd(d, d, S::broadcast(costs[(p + std::size_t(j) * groups) >> kBits]));
+    } else {  // a block: 2^(L−K) is a multiple of 2^K, so the groups of j lie j·2^(L−2K) further on
+        const float* block_costs = costs + (first >> kBits) + std::size_t(j) * (groups >> kBits);
+        return S::fmadd(d, d, S::template repeat_each<kBits>(block_costs, part));  // all kLanes costs read
     }
 }
 
-// kLanes groups p … p+kLanes−1 of the step (p = first + part·kLanes): their 2^K candidates in
-// trees of at most 8, the trees' results merged in order of j. Candidate j's states are
-// j·2^(L−K) further on in the values.
+// kLanes groups of the step, their 2^K candidates j after j. A lane's choice moves to j where
+// candidate j is strictly less than the least before it, so each lane ends on the smallest j
+// attaining the least cost, the very choice of the scalar twin (candidate costs are never NaN).
+// Bit b of the lanes' choices, taken by one lane-mask instruction, is the kLanes bits of plane b.
 template <class S, int kBits, bool kChoices>
 [[gnu::always_inline]] inline void viterbi_vector(const float* costs, const float* values, typename S::vec xs,
                                                   std::size_t groups, std::size_t first, std::size_t part,
                                                   float* next_costs, std::uint8_t* choices) {
-    const std::size_t p = first + part * S::kLanes;
-    const auto candidate = [&](int j) __attribute__((always_inline)) {  // fma(x − v, x − v, group cost)
-        const typename S::vec d = S::sub(xs, S::load(values + p + std::size_t(j) * groups));
-        // The groups of the states first + j·2^(L−K) …; with blocks (2^K < kLanes) 2^(L−K) is a
-        // multiple of 2^K, and the sum splits into a fixed offset per j.
-        const float* block_costs = viterbi_block<S, kBits>() > 1
-                                       ? costs + (first >> kBits) + std::size_t(j) * (groups >> kBits)
-                                       : costs + ((first + std::size_t(j) * groups) >> kBits);
-        return S::fmadd(d, d, group_costs<S, kBits>(block_costs, part));
-    };
-    constexpr int kDepth = kBits < 3 ? kBits : 3;
-    const Least<S, kDepth> head = least_of<S, kDepth, kChoices>(candidate, 0);
-    typename S::vec best = head.cost;
-    std::array<std::uint32_t, kBits> bits{};
-    for (int b = 0; b < kDepth; ++b) bits[b] = head.bits[b];    // (a std::copy left bits[] in memory)
-    for (int tree = 1; tree < 1 << (kBits - kDepth); ++tree) {  // K > 3: trees j = 8·tree …
-        const Least<S, kDepth> next = least_of<S, kDepth, kChoices>(candidate, tree << kDepth);
-        if constexpr (kChoices) {
-            const std::uint32_t later = S::lane_bits(S::less(next.cost, best));
-            for (int b = 0; b < kBits; ++b) {
-                const std::uint32_t late_bit = b < kDepth ? next.bits[b] : ((tree >> (b - kDepth)) & 1 ? ~0u : 0u);
-                bits[b] = pick_bits(later, late_bit, bits[b]);
-            }
-        }
-        best = S::min(next.cost, best);
+    typename S::vec best = viterbi_candidate<S, kBits>(costs, values, xs, groups, first, part, 0);
+    typename S::ivec choice = S::zero_int();
+    for (int j = 1; j < 1 << kBits; ++j) {
+        const typename S::vec candidate = viterbi_candidate<S, kBits>(costs, values, xs, groups, first, part, j);
+        if constexpr (kChoices) choice = S::raise_where(S::less(candidate, best), S::broadcast_int(j), choice);
+        best = S::min(candidate, best);  // candidate < best ? candidate : best: the earlier j keeps a tie
     }
+    const std::size_t p = first + part * S::kLanes;
     S::store(next_costs + p, best);
     if constexpr (kChoices)
-        for (int b = 0; b < kBits; ++b) {  // the kLanes bits of plane b from bit b·groups + p, a byte boundary
-            const std::conditional_t<S::kLanes == 8, std::uint8_t, std::uint16_t> word(bits[b]);
-            std::memcpy(choices + std::size_t(b) * (groups / 8) + p / 8, &word, sizeof word);
-        }
+        for (int b = 0; b < kBits; ++b)  // plane b from bit b·groups + p, a byte boundary
+            store_plane<S>(choices + std::size_t(b) * (groups / 8) + p / 8, S::lane_bits(choice, b));
 }
 
 template <class S, int kBits, bool kChoices>
@@ -326,10 +287,8 @@ void viterbi_step_fixed(const float* costs, const float* values, float x, std::s
     const typename S::vec xs = S::broadcast(x);
     constexpr std::size_t kBlock = viterbi_block<S, kBits>();
     for (std::size_t first = 0; first < groups; first += kBlock * S::kLanes)
-        [&]<std::size_t... kPart>(std::index_sequence<kPart...>) __attribute__((always_inline)) {
-            (viterbi_vector<S, kBits, kChoices>(costs, values, xs, groups, first, kPart, next_costs, choices), ...);
-        }
-    (std::make_index_sequence<kBlock>());
+        for (std::size_t part = 0; part < kBlock; ++part)
+            viterbi_vector<S, kBits, kChoices>(costs, values, xs, groups, first, part, next_costs, choices);
 }
 
 template <class S>

@@ -76,8 +76,17 @@ struct Avx2 {
     static constexpr std::size_t kLookupVectors = 1;
 
     static mask less(vec a, vec b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
-    // Bit l set where lane l of the comparison holds.
-    static std::uint32_t lane_bits(mask m) { return std::uint32_t(_mm256_movemask_ps(m)); }
+    static ivec broadcast_int(int c) { return _mm256_set1_epi32(c); }
+    static ivec zero_int() { return _mm256_setzero_si256(); }
+    // Lanes of m to `above`, which exceeds every lane of v, the others as in v: a max of two
+    // one-uop instructions where a blend takes two uops on many x86 cores.
+    static ivec raise_where(mask m, ivec above, ivec v) {
+        return _mm256_max_epi32(v, _mm256_and_si256(_mm256_castps_si256(m), above));
+    }
+    // Bit l set where bit b of lane l is.
+    static std::uint32_t lane_bits(ivec v, int b) {
+        return std::uint32_t(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_sll_epi32(v, _mm_cvtsi32_si128(31 - b)))));
+    }
     // Lane l = p[(part·kLanes + l) >> kBits] (2^kBits < kLanes), from the whole vector p[0, kLanes):
     // kLanes >> kBits of its values, each over 2^kBits lanes.
     template <int kBits>

@@ -69,8 +69,14 @@ struct Avx512 {
     static constexpr std::size_t kLookupVectors = 3;
 
     static mask less(vec a, vec b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
-    // Bit l set where lane l of the comparison holds.
-    static std::uint32_t lane_bits(mask m) { return std::uint32_t(m); }
+    static ivec broadcast_int(int c) { return _mm512_set1_epi32(c); }
+    static ivec zero_int() { return _mm512_setzero_si512(); }
+    // Lanes of m to `above` (which exceeds every lane of v), the others as in v.
+    static ivec raise_where(mask m, ivec above, ivec v) { return _mm512_mask_mov_epi32(v, m, above); }
+    // Bit l set where bit b of lane l is.
+    static std::uint32_t lane_bits(ivec v, int b) {
+        return std::uint32_t(_mm512_test_epi32_mask(v, _mm512_set1_epi32(1 << b)));
+    }
     // Lane l = p[(part·kLanes + l) >> kBits] (2^kBits < kLanes), from the whole vector p[0, kLanes):
     // kLanes >> kBits of its values, each over 2^kBits lanes.
     template <int kBits>
