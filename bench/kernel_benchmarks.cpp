@@ -125,20 +125,21 @@ void sign_product_lookup(benchmark::State& state, const Kernels& kernels) {
     state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(rows * kProductColumns));
 }
 
-// Viterbi steps of the bitshift trellis at K = 2 and L = range(0): one step per entry, over a
-// 256-entry N(0, 1) sequence (items = entries).
+// Viterbi steps of the bitshift trellis at L = range(0) and K = range(1): one step per entry,
+// over a 256-entry N(0, 1) sequence (items = entries).
 void viterbi_steps(benchmark::State& state, const Kernels& kernels) {
-    const int state_bits = int(state.range(0)), bits = 2;
+    const int state_bits = int(state.range(0)), bits = int(state.range(1));
     const std::size_t states = std::size_t(1) << state_bits, length = 256;
     const Tensor x = gaussian_tensor({length}, 5);
     const std::vector<float>& values = trellis_table(state_bits);
     std::vector<float> costs(states, 0.0f), next_costs(states);
-    std::vector<std::uint8_t> choices(length * (states >> bits));
+    const std::size_t choice_bytes = viterbi_choice_bytes(state_bits, bits);
+    std::vector<std::uint8_t> choices(length * choice_bytes);
     for (auto _ : state) {
         std::fill(costs.begin(), costs.end(), 0.0f);
         for (std::size_t t = 0; t < length; ++t) {
             kernels.viterbi_step(costs.data(), values.data(), x[t], state_bits, bits, next_costs.data(),
-                                 choices.data() + t * (states >> bits));
+                                 choices.data() + t * choice_bytes);
             std::swap(costs, next_costs);
         }
         benchmark::DoNotOptimize(costs.data());
@@ -195,12 +196,12 @@ int main(int argc, char** argv) {
     register_per_isa("TableLookups", table_lookups);
     register_per_isa("SignProductMasked", sign_product_masked);
     register_per_isa("SignProductLookup", sign_product_lookup);
-    for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512})  // Arg = L
+    for (Isa isa : {Isa::scalar, Isa::avx2, Isa::avx512})  // Args = L, K
         if (isa_supported(isa))
             benchmark::RegisterBenchmark(("ViterbiSteps/" + std::string(isa_name(isa))).c_str(),
                                          [isa](benchmark::State& state) { viterbi_steps(state, kernels_for(isa)); })
-                ->Arg(12)
-                ->Arg(16);
+                ->ArgsProduct({{12}, {1, 2, 3, 4, 8}})
+                ->Args({16, 2});
     benchmark::Initialize(&argc, argv);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();

@@ -176,16 +176,19 @@ private Q_SLOTS:
                     for (float& v : values) v = ties ? 0.5f * (float(rng() % 9) - 4.0f) : normal(rng);
                     const float x = ties ? 0.5f : normal(rng);
                     std::vector<float> reference(groups);
-                    std::vector<std::uint8_t> reference_choices(groups);
+                    std::vector<std::uint8_t> reference_choices(viterbi_choice_bytes(l, k));
                     scalar_kernels().viterbi_step(costs.data(), values.data(), x, l, k, reference.data(),
                                                   reference_choices.data());
                     for (Isa isa : paths) {
-                        std::vector<float> next(groups);
-                        std::vector<std::uint8_t> choices(groups);
+                        std::vector<float> next(groups), next_without_choices(groups);
+                        std::vector<std::uint8_t> choices(reference_choices.size());
                         kernels_for(isa).viterbi_step(costs.data(), values.data(), x, l, k, next.data(),
                                                       choices.data());
+                        kernels_for(isa).viterbi_step(costs.data(), values.data(), x, l, k, next_without_choices.data(),
+                                                      nullptr);  // the costs only
                         const QString where = QString("%1, L=%2, K=%3").arg(isa_name(isa).data()).arg(l).arg(k);
                         QVERIFY2(same_bits(next, reference), qPrintable(where));
+                        QVERIFY2(same_bits(next_without_choices, reference), qPrintable(where));
                         QVERIFY2(choices == reference_choices, qPrintable(where));
                     }
                 }

@@ -99,6 +99,7 @@ public:
         : bits_(code.bits_per_entry),
           state_bits_(code.state_bits),
           groups_(std::size_t(1) << (state_bits_ - bits_)),
+          choice_bytes_(viterbi_choice_bytes(state_bits_, bits_)),
           kernels_(active_kernels()),
           values_(trellis_table(state_bits_)),
           costs_(groups_),
@@ -115,7 +116,8 @@ public:
         const std::size_t middle = n / 2;
         rotated_.resize(n);
         for (std::size_t i = 0; i < n; ++i) rotated_[i] = x[(i + n - middle) % n];  // rotated_[middle] = x_0
-        best_path(rotated_.data(), n, std::nullopt);
+        // Only state_middle is needed: no choices before it, no backtrack past it.
+        best_path(rotated_.data(), n, std::nullopt, middle);
         return quantize_with_overlap(x, n, states_[middle] >> bits_, symbols, reconstruction);
     }
 
@@ -123,7 +125,7 @@ public:
     // ends in a state whose low L−K bits are the overlap: a closed stream.
     double quantize_with_overlap(const float* x, std::size_t n, std::uint32_t overlap, std::uint8_t* symbols,
                                  float* reconstruction) {
-        best_path(x, n, overlap);
+        best_path(x, n, overlap, 0);
         double error = 0.0;
         for (std::size_t t = 0; t < n; ++t) {
             symbols[t] = std::uint8_t(states_[t] & ((1u << bits_) - 1));
@@ -135,35 +137,38 @@ public:
     }
 
 private:
-    // Fills states_[0, n) with the path of least Σ (x_t − v[state_t])²: from state_{−1} =
+    // Fills states_[first, n) with the path of least Σ (x_t − v[state_t])²: from state_{−1} =
     // overlap to a state ending in the overlap's bits if one is given, between any states if not.
-    void best_path(const float* x, std::size_t n, std::optional<std::uint32_t> overlap) {
+    // The steps before `first` keep no choices: the backtrack stops at state_first.
+    void best_path(const float* x, std::size_t n, std::optional<std::uint32_t> overlap, std::size_t first) {
         // costs_[g]: the least cost of a path whose last state ends in the bits g; before x_0
         // that last state is state_{−1}, of which only these bits reach state_0.
         std::fill(costs_.begin(), costs_.end(), overlap ? std::numeric_limits<float>::infinity() : 0.0f);
         if (overlap) costs_[*overlap] = 0.0f;
-        choices_.resize(n * groups_);
+        choices_.resize((n - first) * choice_bytes_);
         for (std::size_t t = 0; t < n; ++t) {
-            kernels_.viterbi_step(costs_.data(), values_.data(), x[t], state_bits_, bits_, next_costs_.data(),
-                                  choices_.data() + t * groups_);
+            std::uint8_t* choices = t < first ? nullptr : choices_.data() + (t - first) * choice_bytes_;
+            kernels_.viterbi_step(costs_.data(), values_.data(), x[t], state_bits_, bits_, next_costs_.data(), choices);
             std::swap(costs_, next_costs_);
         }
         // The low bits of state_{n−1}: the overlap, or the best group (the smallest on ties).
         std::size_t group =
             overlap ? *overlap : std::size_t(std::min_element(costs_.begin(), costs_.end()) - costs_.begin());
         states_.resize(n);
-        for (std::size_t t = n; t-- > 0;) {  // state_t = group + j·2^(L−K), j chosen at step t
-            const std::size_t state = group + choices_[t * groups_ + group] * groups_;
+        for (std::size_t t = n; t-- > first;) {  // state_t = group + j·2^(L−K), j chosen at step t
+            const std::uint8_t* choices = choices_.data() + (t - first) * choice_bytes_;
+            const std::size_t state = group + viterbi_choice(choices, state_bits_, bits_, group) * groups_;
             states_[t] = std::uint32_t(state);
             group = state >> bits_;  // the low bits of state_{t−1}
         }
     }
 
     int bits_, state_bits_;
-    std::size_t groups_;  // 2^(L−K)
+    std::size_t groups_;        // 2^(L−K)
+    std::size_t choice_bytes_;  // one step's choices: K bit planes of 2^(L−K) bits (simd/kernels.h)
     const Kernels& kernels_;
     std::vector<float> values_, costs_, next_costs_, rotated_;  // values_: 2^L; costs: 2^(L−K)
-    std::vector<std::uint8_t> choices_;  // step t's choices for every group, 2^(L−K) bytes a step
+    std::vector<std::uint8_t> choices_;  // the choices of steps first … n−1, choice_bytes_ a step
     std::vector<std::uint32_t> states_;
 };
 

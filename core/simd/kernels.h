@@ -72,10 +72,31 @@ struct Kernels {
     // least cost of a path whose last state has low L−K bits g. The states for x with low bits p
     // are s = p + j·2^(L−K), j < 2^K, and s follows the states of group s >> K, so for p < 2^(L−K)
     //   next_costs[p] = min_j fma(x − values[s], x − values[s], costs[s >> K])   (one rounding on every path)
-    //   choices[p]    = the smallest j attaining it (the top K bits of the chosen s).
+    //   choice_p      = the smallest j attaining it (the top K bits of the chosen s),
+    // stored in bit planes (viterbi_choice reads them back): bit b of choice_p is bit b·2^(L−K) + p
+    // of `choices`, lowest bit first in each byte, viterbi_choice_bytes(L, K) bytes in all: a SIMD
+    // twin takes bit b of its lanes' choices with one lane-mask instruction and stores it as it is.
+    // Null `choices`: the costs only.
+    // No candidate may cost NaN (x and values finite, costs ≥ 0 or +∞), or "smallest j" is moot.
     void (*viterbi_step)(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
                          float* next_costs, std::uint8_t* choices);
 };
+
+// The bytes of one Viterbi step's choices: K bits for each of the 2^(L−K) groups.
+inline std::size_t viterbi_choice_bytes(int state_bits, int bits_per_entry) {
+    return ((std::size_t(bits_per_entry) << (state_bits - bits_per_entry)) + 7) / 8;
+}
+
+// choice_p of one step's choices (see Kernels::viterbi_step).
+inline unsigned viterbi_choice(const std::uint8_t* choices, int state_bits, int bits_per_entry, std::size_t p) {
+    const std::size_t groups = std::size_t(1) << (state_bits - bits_per_entry);
+    unsigned choice = 0;
+    for (int b = 0; b < bits_per_entry; ++b) {
+        const std::size_t bit = std::size_t(b) * groups + p;
+        choice |= unsigned((choices[bit >> 3] >> (bit & 7)) & 1u) << b;
+    }
+    return choice;
+}
 
 inline std::string_view isa_name(Isa isa) { return to_string(isa); }
 bool isa_supported(Isa isa);

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
+#include <type_traits>
 
 #include "simd/kernel_row_count.h"
 #include "simd/kernels.h"
@@ -222,45 +224,83 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
     }
 }
 
-// Lane l holds costs[(s + l) >> K], the group of state s + l (s a multiple of kLanes).
+// How many vectors of groups viterbi_step_fixed takes at once: while 2^K < kLanes, a vector's
+// states span kLanes >> K groups of costs, and 2^K vectors together span one whole vector of
+// costs, which each of them loads and spreads with one permute; otherwise each vector's states
+// lie in one group, its cost a broadcast.
 template <class S, int kBits>
-typename S::vec group_costs(const float* costs, std::size_t s) {
-    const float* first = costs + (s >> kBits);
-    if constexpr ((std::size_t(1) << kBits) >= S::kLanes) return S::broadcast(*first);  // one group for every lane
-    else return S::template repeat_each<kBits>(first);  // kLanes >> K groups, each over 2^K lanes
+constexpr std::size_t viterbi_block() {
+    return (std::size_t(1) << kBits) < S::kLanes ? std::size_t(1) << kBits : 1;
 }
 
-// kLanes groups p … p+kLanes−1 at a time, their 2^K candidate states j after j.
+// The kLanes bits of a lane mask to the bytes at `to`.
+template <class S>
+[[gnu::always_inline]] inline void store_plane(std::uint8_t* to, std::uint32_t bits) {
+    const std::conditional_t<S::kLanes == 8, std::uint8_t, std::uint16_t> word(bits);
+    std::memcpy(to, &word, sizeof word);
+}
+
+// Candidate j of the kLanes groups p … p+kLanes−1 (p = first + part·kLanes), whose states are
+// p + j·2^(L−K) …: fma(x − v, x − v, the group cost). Every argument is a value and the
+// choices an integer vector: under AddressSanitizer closures, returned structs and arrays of
+// lane masks live in checked stack memory, which made an earlier step of this loop 40 times
+// slower there than in a release build.
 template <class S, int kBits>
+[[gnu::always_inline]] inline typename S::vec viterbi_candidate(const float* costs, const float* values,
+                                                                typename S::vec xs, std::size_t groups,
+                                                                std::size_t first, std::size_t part, int j) {
+    const std::size_t p = first + part * S::kLanes;
+    const typename S::vec d = S::sub(xs, S::load(values + p + std::size_t(j) * groups));
+    if constexpr ((std::size_t(1) << kBits) >= S::kLanes) {  // one group for every lane
+        return S::fmadd(d, d, S::broadcast(costs[(p + std::size_t(j) * groups) >> kBits]));
+    } else {  // a block: 2^(L−K) is a multiple of 2^K, so the groups of j lie j·2^(L−2K) further on
+        const float* block_costs = costs + (first >> kBits) + std::size_t(j) * (groups >> kBits);
+        return S::fmadd(d, d, S::template repeat_each<kBits>(block_costs, part));  // all kLanes costs read
+    }
+}
+
+// kLanes groups of the step, their 2^K candidates j after j. A lane's choice moves to j where
+// candidate j is strictly less than the least before it, so each lane ends on the smallest j
+// attaining the least cost, the very choice of the scalar twin (candidate costs are never NaN).
+// Bit b of the lanes' choices, taken by one lane-mask instruction, is the kLanes bits of plane b.
+template <class S, int kBits, bool kChoices>
+[[gnu::always_inline]] inline void viterbi_vector(const float* costs, const float* values, typename S::vec xs,
+                                                  std::size_t groups, std::size_t first, std::size_t part,
+                                                  float* next_costs, std::uint8_t* choices) {
+    typename S::vec best = viterbi_candidate<S, kBits>(costs, values, xs, groups, first, part, 0);
+    typename S::ivec choice = S::zero_int();
+    for (int j = 1; j < 1 << kBits; ++j) {
+        const typename S::vec candidate = viterbi_candidate<S, kBits>(costs, values, xs, groups, first, part, j);
+        if constexpr (kChoices) choice = S::raise_where(S::less(candidate, best), S::broadcast_int(j), choice);
+        best = S::min(candidate, best);  // candidate < best ? candidate : best: the earlier j keeps a tie
+    }
+    const std::size_t p = first + part * S::kLanes;
+    S::store(next_costs + p, best);
+    if constexpr (kChoices)
+        for (int b = 0; b < kBits; ++b)  // plane b from bit b·groups + p, a byte boundary
+            store_plane<S>(choices + std::size_t(b) * (groups / 8) + p / 8, S::lane_bits(choice, b));
+}
+
+template <class S, int kBits, bool kChoices>
 void viterbi_step_fixed(const float* costs, const float* values, float x, std::size_t groups, float* next_costs,
                         std::uint8_t* choices) {
     const typename S::vec xs = S::broadcast(x);
-    const auto candidate = [&](std::size_t s) {  // fma(x − v, x − v, group cost) for states s … s+kLanes−1
-        const typename S::vec d = S::sub(xs, S::load(values + s));
-        return S::fmadd(d, d, group_costs<S, kBits>(costs, s));
-    };
-    for (std::size_t p = 0; p < groups; p += S::kLanes) {
-        typename S::vec best = candidate(p);
-        typename S::ivec choice = S::zero_int();
-        for (int j = 1; j < (1 << kBits); ++j) {
-            const typename S::vec c = candidate(p + std::size_t(j) * groups);
-            const typename S::mask lower = S::less(c, best);
-            best = S::min(c, best);  // c < best ? c : best: the earlier j keeps a tie
-            choice = S::select(lower, S::broadcast_int(j), choice);
-        }
-        S::store(next_costs + p, best);
-        S::store_low_bytes(choices + p, choice);
-    }
+    constexpr std::size_t kBlock = viterbi_block<S, kBits>();
+    for (std::size_t first = 0; first < groups; first += kBlock * S::kLanes)
+        for (std::size_t part = 0; part < kBlock; ++part)
+            viterbi_vector<S, kBits, kChoices>(costs, values, xs, groups, first, part, next_costs, choices);
 }
 
 template <class S>
 void viterbi_step(const float* costs, const float* values, float x, int state_bits, int bits_per_entry,
                   float* next_costs, std::uint8_t* choices) {
     const std::size_t groups = std::size_t(1) << (state_bits - bits_per_entry);
-    if (groups < S::kLanes)  // fewer groups than lanes
-        return scalar_kernels().viterbi_step(costs, values, x, state_bits, bits_per_entry, next_costs, choices);
     detail::with_row_count<8>(std::size_t(bits_per_entry), [&](auto bits) {  // K as a template parameter
-        viterbi_step_fixed<S, int(decltype(bits)::value)>(costs, values, x, groups, next_costs, choices);
+        constexpr int kBits = int(decltype(bits)::value);
+        if (groups < viterbi_block<S, kBits>() * S::kLanes)  // fewer groups than one block: too small to matter
+            return scalar_kernels().viterbi_step(costs, values, x, state_bits, bits_per_entry, next_costs, choices);
+        if (choices) viterbi_step_fixed<S, kBits, true>(costs, values, x, groups, next_costs, choices);
+        else viterbi_step_fixed<S, kBits, false>(costs, values, x, groups, next_costs, nullptr);
     });
 }
 

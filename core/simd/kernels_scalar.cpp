@@ -1,4 +1,5 @@
 // The scalar reference kernels. The SIMD twins must match these bit for bit.
+#include <algorithm>
 #include <cmath>
 
 #include "simd/kernels.h"
@@ -60,22 +61,48 @@ void add_signed_constant(float* row, const std::uint64_t* signs, float c, std::s
     for (std::size_t i = 0; i < n; ++i) row[i] += apply_sign(c, (signs[i >> 6] >> (i & 63)) & 1u);
 }
 
+// Bit b of each byte of `run`, as one byte: the multiply moves bit 8i of the masked word to bit
+// 56 + i (the partial products land on distinct bits, so nothing carries).
+inline std::uint8_t bit_of_each_byte(std::uint64_t run, int b) {
+    return std::uint8_t((((run >> b) & 0x0101010101010101ull) * 0x0102040810204080ull) >> 56);
+}
+
+// The choices of groups first … first+7 (byte i of `run`, zero past the last group) into the
+// bit planes: bit b of choice i to bit b·groups + first + i.
+void store_choice_planes(std::uint8_t* choices, std::size_t groups, int bits_per_entry, std::size_t first,
+                         std::uint64_t run) {
+    if (groups >= 8) {  // each plane starts on a byte
+        for (int b = 0; b < bits_per_entry; ++b)
+            choices[(std::size_t(b) * groups + first) / 8] = bit_of_each_byte(run, b);
+        return;
+    }
+    std::uint32_t word = 0;  // fewer than 8 groups: K·groups ≤ 32 bits in all
+    for (int b = 0; b < bits_per_entry; ++b) word |= std::uint32_t(bit_of_each_byte(run, b)) << (b * int(groups));
+    for (std::size_t i = 0; i < (std::size_t(bits_per_entry) * groups + 7) / 8; ++i)
+        choices[i] = std::uint8_t(word >> (8 * i));
+}
+
 // The fma is explicit on every path: GCC contracts a separate d·d and + cost into one FMA in
 // the twins built with -mfma (its default -ffp-contract=fast), so only an fma everywhere rounds alike.
 [[gnu::always_inline]] inline void viterbi_loop(const float* costs, const float* values, float x, int state_bits,
                                                 int bits_per_entry, float* next_costs, std::uint8_t* choices) {
     const std::size_t groups = std::size_t(1) << (state_bits - bits_per_entry);  // 2^(L−K)
-    for (std::size_t p = 0; p < groups; ++p) {
-        float best = 0.0f;
-        int choice = 0;
-        for (int j = 0; j < 1 << bits_per_entry; ++j) {
-            const std::size_t s = p + std::size_t(j) * groups;
-            const float d = x - values[s];
-            const float c = std::fma(d, d, costs[s >> bits_per_entry]);
-            if (j == 0 || c < best) best = c, choice = j;
+    for (std::size_t first = 0; first < groups; first += 8) {
+        std::uint64_t run = 0;  // the choices of groups first … first+7, a byte each
+        const std::size_t end = std::min(first + 8, groups);
+        for (std::size_t p = first; p < end; ++p) {
+            float best = 0.0f;
+            int choice = 0;
+            for (int j = 0; j < 1 << bits_per_entry; ++j) {
+                const std::size_t s = p + std::size_t(j) * groups;
+                const float d = x - values[s];
+                const float c = std::fma(d, d, costs[s >> bits_per_entry]);
+                if (j == 0 || c < best) best = c, choice = j;
+            }
+            next_costs[p] = best;
+            run |= std::uint64_t(choice) << (8 * (p - first));
         }
-        next_costs[p] = best;
-        choices[p] = std::uint8_t(choice);
+        if (choices) store_choice_planes(choices, groups, bits_per_entry, first, run);
     }
 }
 

@@ -78,24 +78,22 @@ struct Avx2 {
     static mask less(vec a, vec b) { return _mm256_cmp_ps(a, b, _CMP_LT_OQ); }
     static ivec broadcast_int(int c) { return _mm256_set1_epi32(c); }
     static ivec zero_int() { return _mm256_setzero_si256(); }
-    static ivec select(mask m, ivec if_set, ivec otherwise) {
-        return _mm256_blendv_epi8(otherwise, if_set, _mm256_castps_si256(m));
+    // Lanes of m to `above`, which exceeds every lane of v, the others as in v: a max of two
+    // one-uop instructions where a blend takes two uops on many x86 cores.
+    static ivec raise_where(mask m, ivec above, ivec v) {
+        return _mm256_max_epi32(v, _mm256_and_si256(_mm256_castps_si256(m), above));
     }
-    // Byte 0 of each lane to p[0..7].
-    static void store_low_bytes(std::uint8_t* p, ivec v) {
-        const __m256i low_bytes = _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8,
-                                                   12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
-        const __m256i bytes = _mm256_shuffle_epi8(v, low_bytes);  // to the low dword of each 128-bit half
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(p),
-                         _mm_unpacklo_epi32(_mm256_castsi256_si128(bytes), _mm256_extracti128_si256(bytes, 1)));
+    // Bit l set where bit b of lane l is.
+    static std::uint32_t lane_bits(ivec v, int b) {
+        return std::uint32_t(_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_sll_epi32(v, _mm_cvtsi32_si128(31 - b)))));
     }
-    // Lane l = p[l >> kBits] (2^kBits < kLanes): kLanes >> kBits values, each over 2^kBits lanes.
+    // Lane l = p[(part·kLanes + l) >> kBits] (2^kBits < kLanes), from the whole vector p[0, kLanes):
+    // kLanes >> kBits of its values, each over 2^kBits lanes.
     template <int kBits>
-    static vec repeat_each(const float* p) {
-        const __m128 few =
-            kBits == 1 ? _mm_loadu_ps(p) : _mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p)));
+    static vec repeat_each(const float* p, std::size_t part) {
         const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-        return _mm256_permutevar8x32_ps(_mm256_zextps128_ps256(few), _mm256_srli_epi32(lane, kBits));
+        const __m256i index = _mm256_srli_epi32(_mm256_add_epi32(lane, _mm256_set1_epi32(int(part * kLanes))), kBits);
+        return _mm256_permutevar8x32_ps(load(p), index);
     }
 
     // Lanes l + (l + 8) of a 16-lane accumulator (two vectors): the first step of the canonical fold.

@@ -71,21 +71,19 @@ struct Avx512 {
     static mask less(vec a, vec b) { return _mm512_cmp_ps_mask(a, b, _CMP_LT_OQ); }
     static ivec broadcast_int(int c) { return _mm512_set1_epi32(c); }
     static ivec zero_int() { return _mm512_setzero_si512(); }
-    static ivec select(mask m, ivec if_set, ivec otherwise) { return _mm512_mask_mov_epi32(otherwise, m, if_set); }
-    // Byte 0 of each lane to p[0..15].
-    static void store_low_bytes(std::uint8_t* p, ivec v) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtepi32_epi8(v));
+    // Lanes of m to `above` (which exceeds every lane of v), the others as in v.
+    static ivec raise_where(mask m, ivec above, ivec v) { return _mm512_mask_mov_epi32(v, m, above); }
+    // Bit l set where bit b of lane l is.
+    static std::uint32_t lane_bits(ivec v, int b) {
+        return std::uint32_t(_mm512_test_epi32_mask(v, _mm512_set1_epi32(1 << b)));
     }
-    // Lane l = p[l >> kBits] (2^kBits < kLanes): kLanes >> kBits values, each over 2^kBits lanes.
+    // Lane l = p[(part·kLanes + l) >> kBits] (2^kBits < kLanes), from the whole vector p[0, kLanes):
+    // kLanes >> kBits of its values, each over 2^kBits lanes.
     template <int kBits>
-    static vec repeat_each(const float* p) {
-        const __m512 few = [p] {
-            if constexpr (kBits == 1) return _mm512_zextps256_ps512(_mm256_loadu_ps(p));
-            else if constexpr (kBits == 2) return _mm512_zextps128_ps512(_mm_loadu_ps(p));
-            else return _mm512_zextps128_ps512(_mm_castsi128_ps(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))));
-        }();
+    static vec repeat_each(const float* p, std::size_t part) {
         const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
-        return _mm512_permutexvar_ps(_mm512_srli_epi32(lane, kBits), few);
+        const __m512i index = _mm512_srli_epi32(_mm512_add_epi32(lane, _mm512_set1_epi32(int(part * kLanes))), kBits);
+        return _mm512_permutexvar_ps(index, load(p));
     }
 
     // Lanes l + (l + 8) of a 16-lane accumulator (one vector): the first step of the canonical fold.
