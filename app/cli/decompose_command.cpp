@@ -61,6 +61,10 @@ int decompose_command(const QStringList& arguments) {
         {"target-error", "Stop when ‖A − Â‖/‖A‖ ≤ E (capped at the f32-equal width).", "E"},
         {"seed", "Random seed of the sign initialisation (default 1).", "S", "1"},
         {"threads", "Worker threads (default: all cores).", "N", "0"},
+        {"memory",
+         "fast (default: the residual kept twice, row-major and transposed) or low (once: half the memory, "
+         "the same cuts, slower).",
+         "fast|low", "fast"},
         {"precision", "Coefficient storage: f32 (default), f16 or bf16.", "P", "f32"},
         {"outliers",
          "Entries kept apart from the cuts, stored exactly: auto (default; each entry that buys more error per bit "
@@ -85,6 +89,9 @@ int decompose_command(const QStringList& arguments) {
     if (parser.isSet("target-error")) options.stop.target_relative_error = parse_double(parser, "target-error");
     options.seed = parse_count(parser, "seed");
     options.threads = int(parse_count(parser, "threads"));
+    const auto memory = parse_enum<EngineMemory>(parser.value("memory").toStdString());
+    if (!memory) throw UsageError("--memory takes " + enum_choices<EngineMemory>());
+    options.memory = *memory;
     options.max_iterations = int(parse_count(parser, "max-iterations"));
     options.precision = parse_precision(parser.value("precision"));
     options.outliers = parse_outliers(parser);

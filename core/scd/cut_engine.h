@@ -10,9 +10,19 @@
 #include <span>
 #include <vector>
 
+#include "tensor/enum_names.h"
 #include "tensor/tensor.h"
 
 namespace signcut {
+
+// Whether MatrixCutEngine keeps Rᵀ beside R: fast (columns stream contiguously) or low (R
+// only: half the memory, the same cuts bit for bit, column flips slower).
+enum class EngineMemory { fast, low };
+template <>
+struct EnumNames<EngineMemory> {
+    static constexpr std::array<EnumName<EngineMemory>, 2> names{
+        {{EngineMemory::fast, "fast"}, {EngineMemory::low, "low"}}};
+};
 
 struct FoundCut {
     std::vector<std::vector<std::uint64_t>> signs;  // packed signs (sign_bits.h) per mode, input order

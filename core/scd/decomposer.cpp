@@ -69,7 +69,8 @@ Decomposer::Decomposer(Tensor input, DecomposeOptions options)
         for (std::uint64_t i : apart) apart_values.push_back(input[i]);
     }
     arena_->execute([&] {
-        if (incremental) engine_ = std::make_unique<MatrixCutEngine>(std::move(input), kernels_, options_.seed);
+        if (incremental)
+            engine_ = std::make_unique<MatrixCutEngine>(std::move(input), kernels_, options_.seed, options_.memory);
         else engine_ = std::make_unique<ContractionCutEngine>(std::move(input), kernels_, options_.seed);
         if (!apart.empty()) take_apart(apart, apart_values);
     });
@@ -204,7 +205,7 @@ std::uint64_t decomposer_memory_bytes(const Shape& shape, const DecomposeOptions
     // The input becomes the residual; the matrix engine keeps more beside it; then the cuts
     // (the decomposition, and as much again for a file or a copy of it).
     const std::uint64_t engine =
-        MatrixCutEngine::suits(shape) ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(shape)) : 0;
+        MatrixCutEngine::suits(shape) ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(shape, options.memory)) : 0;
     return engine + 2 * scd_file_bytes(shape, width_limit(shape, options), options.precision);
 }
 

@@ -35,6 +35,9 @@ struct DecomposeOptions {
     OutlierPolicy outliers;            // entries kept apart (outliers.h); none by default: the plain algorithm
     int threads = 0;                   // 0: all cores
     const Kernels* kernels = nullptr;  // nullptr: active_kernels()
+    // Whether a matrix or photo keeps Rᵀ beside the residual (fast) or not (low: half the
+    // memory, the same cuts bit for bit); see MatrixCutEngine.
+    EngineMemory memory = EngineMemory::fast;
     // Set from another thread, it stops the run as cancel() does (within one pass): for callers
     // that hold a flag of their own rather than the Decomposer.
     const std::atomic<bool>* cancel = nullptr;
