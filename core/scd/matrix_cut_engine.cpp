@@ -154,7 +154,7 @@ std::size_t MatrixCutEngine::extra_floats(const Shape& shape, EngineMemory memor
     const std::size_t channels = shape.size() > 2 ? shape[2] : 1;
     const std::size_t longest = std::max(shape[0], shape[1]) * channels;
     const std::size_t groups = (std::max(shape[0], shape[1]) + kFlipGroup - 1) / kFlipGroup;
-    return (memory == EngineMemory::fast ? shape[0] * shape[1] * channels : 0) +
+    return (memory != EngineMemory::low ? shape[0] * shape[1] * channels : 0) +
            (kPatternGroups * kTableEntries + groups - 1 + kStartPool * kStartLevels) * longest;
 }
 
