@@ -260,8 +260,7 @@ void MatrixCutEngine::line_images_kept(const float* line, bool row_of_r, std::si
         float* current = &(row_of_r ? h_ : g_)[index * channels_];
         if (row_of_r) {
             const std::uint64_t* bits[] = {t_.data(), kept(pool, 0).signs.data(), kept(pool, 2).signs.data()};
-            float* images[] = {current, &kept(pool, 0).image[index * channels_],
-                               &kept(pool, 2).image[index * channels_]};
+            float* images[] = {current, &kept(pool, 0).image[index * channels_], &kept(pool, 2).image[index * channels_]};
             return channel_images<3, 3>(line, bits, count, images);
         }
         const std::uint64_t* bits[] = {s_.data(), kept(pool, 1).signs.data()};
@@ -332,7 +331,8 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
     };
     if (from_rows) {
         flip_columns_from_rows(new_signs, add_corrections);
-        return std::copy(new_signs.begin(), new_signs.end(), signs.begin()), void();
+        std::copy(new_signs.begin(), new_signs.end(), signs.begin());
+        return;
     }
 
     const std::size_t groups = (flipped_.size() + kFlipGroup - 1) / kFlipGroup;
@@ -353,18 +353,16 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
             if (g > 0) std::fill(target, target + length, 0.0f);
             add_flipped(kernels_, target, lines, length, group(g), new_signs, 0, length);
         });
-        for_pieces(team_, length, image_piece(length), (groups + table_count) * length,
-                   [&](std::size_t i0, std::size_t i1) {
-                       const float* sums[kMaxAccumulateRows];
-                       const bool keep[kMaxAccumulateRows] = {};
-                       for (std::size_t first = 1; first < groups; first += kMaxAccumulateRows) {
-                           const std::size_t count = std::min(kMaxAccumulateRows, groups - first);
-                           for (std::size_t r = 0; r < count; ++r)
-                               sums[r] = &group_sums_[(first + r - 1) * length] + i0;
-                           kernels_.accumulate_rows(image.data() + i0, sums, keep, count, i1 - i0);
-                       }
-                       add_corrections(i0, i1);
-                   });
+        for_pieces(team_, length, image_piece(length), (groups + table_count) * length, [&](std::size_t i0, std::size_t i1) {
+            const float* sums[kMaxAccumulateRows];
+            const bool keep[kMaxAccumulateRows] = {};
+            for (std::size_t first = 1; first < groups; first += kMaxAccumulateRows) {
+                const std::size_t count = std::min(kMaxAccumulateRows, groups - first);
+                for (std::size_t r = 0; r < count; ++r) sums[r] = &group_sums_[(first + r - 1) * length] + i0;
+                kernels_.accumulate_rows(image.data() + i0, sums, keep, count, i1 - i0);
+            }
+            add_corrections(i0, i1);
+        });
     }
     std::copy(new_signs.begin(), new_signs.end(), signs.begin());
 }
@@ -496,7 +494,8 @@ FoundCut MatrixCutEngine::alternate(int max_iterations, const std::function<bool
             } else {
                 for (std::size_t i = 0; i < rows_; ++i) {
                     const double s_i = sign_value<double>(s_.data(), i);
-                    for (std::size_t k = 0; k < channels_; ++k) channel_sums_[k] += s_i * double(h_[i * channels_ + k]);
+                    for (std::size_t k = 0; k < channels_; ++k)
+                        channel_sums_[k] += s_i * double(h_[i * channels_ + k]);
                 }
             }
             for (std::size_t k = 0; k < channels_; ++k) {

@@ -92,7 +92,8 @@ public:
     void subtract_entries(std::span<const std::uint64_t> indices, std::span<const float> values) override;
     // The current residual (a copy; the waiting cuts applied to it).
     Tensor residual() const override;
-    // Floats of R or Rᵀ read or written so far (the memory traffic that bounds the speed).
+    // Floats of R or Rᵀ read or written so far (the memory traffic that bounds the speed);
+    // without Rᵀ a column flip counts the whole 16-float lines of R it touches.
     std::uint64_t floats_streamed() const override { return floats_streamed_; }
 
 private:
@@ -127,9 +128,9 @@ private:
 
     const Kernels& kernels_;
     std::uint64_t seed_;
-    SpinTeam team_;                     // the arena's threads, together over each cut's flips
-    std::vector<float> channel_signs_;  // u as ±1, for combined_signs
-    std::vector<double> channel_sums_;  // z, for find_cut
+    SpinTeam team_;  // the arena's threads, together over each cut's flips
+    std::vector<float> channel_signs_;   // u as ±1, for combined_signs
+    std::vector<double> channel_sums_;   // z, for find_cut
     std::size_t rows_, cols_, channels_;
     Tensor r_, rt_;  // R (rows × cols × c) and Rᵀ (cols × rows × c; empty with EngineMemory::low)
     std::vector<std::uint64_t> s_, t_, u_;  // current sign vectors
