@@ -12,7 +12,7 @@ namespace signcut {
 
 // image[(i − i0)·c + k] += ±R[i, columns[f], k] for f = 0, 1, … in order (− where bit columns[f]
 // of `signs` is set), rows i in [i0, i1): per entry the adds of accumulate_rows over the rows
-// columns[f] of Rᵀ. The rows run side by side (independent chains), column after column.
+// columns[f] of Rᵀ. Several rows run side by side (independent chains).
 void add_columns(const float* r, std::size_t line, std::size_t channels, std::size_t i0, std::size_t i1,
                  std::span<const std::size_t> columns, const std::uint64_t* signs, float* image);
 
