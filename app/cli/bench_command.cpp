@@ -100,6 +100,7 @@ int bench_command(const QStringList& arguments) {
         {"input", "Benchmark on this file instead (e.g. the cat photo).", "FILE"},
         {"width", "Cuts to time (default: the width whose storage equals a bf16 copy).", "W"},
         {"threads", "Engine threads (default: all cores).", "T", "0"},
+        {"memory", "The engine's memory: auto (default), fast (R and Rᵀ) or low (R only).", "auto|fast|low", "auto"},
         {"compare-width", "Cuts timed for the scalar and straightforward runs (default min(W, 200)).", "K"},
         {"seed", "Seed of the matrix and of the cuts (default 1).", "S", "1"},
         {"json", "Print one JSON object."},
@@ -125,6 +126,7 @@ int bench_command(const QStringList& arguments) {
     DecomposeOptions options;
     options.seed = seed;
     options.threads = int(parse_count(parser, "threads"));
+    options.memory = parse_engine_memory(parser);
     const std::size_t width =
         parser.isSet("width") ? parse_count(parser, "width") : width_limit(input.shape(), DecomposeOptions{});
     const std::size_t compare =
@@ -161,6 +163,7 @@ int bench_command(const QStringList& arguments) {
         {"width", qint64(done)},
         {"threads", threads},
         {"kernels", QString::fromUtf8(isa_name(active_kernels().isa))},
+        {"memory", QString::fromUtf8(to_string(engine_memory(input.shape(), options)))},
         {"gemv_kernels", QString::fromStdString(dense_product_kernels())},
         {"seconds", engine.time_at.back()},
         {"setup_seconds", engine.setup_seconds},

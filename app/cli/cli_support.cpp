@@ -47,6 +47,12 @@ OutlierPolicy parse_outliers(const QCommandLineParser& parser) {
     }
 }
 
+EngineMemory parse_engine_memory(const QCommandLineParser& parser) {
+    const auto memory = parse_enum<EngineMemory>(parser.value("memory").toStdString());
+    if (!memory) throw UsageError("--memory takes " + enum_choices<EngineMemory>());
+    return *memory;
+}
+
 void print_json(const QJsonObject& object) {
     std::fputs(QJsonDocument(object).toJson(QJsonDocument::Compact).constData(), stdout);
     std::fputc('\n', stdout);

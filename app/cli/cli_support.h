@@ -11,6 +11,7 @@
 
 #include "tensor/tensor.h"
 
+#include "scd/cut_engine.h"
 #include "scd/outliers.h"
 
 namespace signcut::cli {
@@ -31,6 +32,8 @@ double parse_double(const QCommandLineParser& parser, const QString& option);
 std::size_t parse_count(const QCommandLineParser& parser, const QString& option);
 // --outliers auto|0|K (scd/outliers.h).
 OutlierPolicy parse_outliers(const QCommandLineParser& parser);
+// --memory auto|fast|low (EngineMemory, scd/cut_engine.h).
+EngineMemory parse_engine_memory(const QCommandLineParser& parser);
 
 // --bits: a comma-separated list of positive budgets.
 std::vector<double> parse_budgets(const QString& text);

@@ -61,6 +61,10 @@ int decompose_command(const QStringList& arguments) {
         {"target-error", "Stop when ‖A − Â‖/‖A‖ ≤ E (capped at the f32-equal width).", "E"},
         {"seed", "Random seed of the sign initialisation (default 1).", "S", "1"},
         {"threads", "Worker threads (default: all cores).", "N", "0"},
+        {"memory",
+         "How often the residual is kept: fast (twice, row-major and transposed), low (once: half the memory, "
+         "the same cuts, slower) or auto (default: fast if it fits under the memory limit, else low).",
+         "auto|fast|low", "auto"},
         {"precision", "Coefficient storage: f32 (default), f16 or bf16.", "P", "f32"},
         {"outliers",
          "Entries kept apart from the cuts, stored exactly: auto (default; each entry that buys more error per bit "
@@ -85,6 +89,7 @@ int decompose_command(const QStringList& arguments) {
     if (parser.isSet("target-error")) options.stop.target_relative_error = parse_double(parser, "target-error");
     options.seed = parse_count(parser, "seed");
     options.threads = int(parse_count(parser, "threads"));
+    options.memory = parse_engine_memory(parser);
     options.max_iterations = int(parse_count(parser, "max-iterations"));
     options.precision = parse_precision(parser.value("precision"));
     options.outliers = parse_outliers(parser);
@@ -96,6 +101,7 @@ int decompose_command(const QStringList& arguments) {
             input.notes.push_back(std::to_string(replaced) + " NaN or infinite entries replaced by 0");
     for (const std::string& note : input.notes) std::fprintf(stderr, "signcut-cli decompose: note: %s\n", note.c_str());
 
+    const EngineMemory memory = engine_memory(input.tensor.shape(), options);
     QElapsedTimer timer;
     timer.start();
     Decomposer decomposer(std::move(input.tensor), options);  // the input becomes the residual: no copy
@@ -135,6 +141,7 @@ int decompose_command(const QStringList& arguments) {
             {"precision", precision_name(options.precision)},
             {"outliers", qint64(d.outlier_count(w))},
             {"kernels", QString::fromUtf8(isa_name(active_kernels().isa))},
+            {"memory", QString::fromUtf8(to_string(memory))},
         });
         return 0;
     }

@@ -14,7 +14,7 @@
 
 namespace signcut {
 
-std::vector<char> read_file_bytes(const std::filesystem::path& path, std::uint64_t max_bytes) {
+std::uint64_t checked_file_size(const std::filesystem::path& path, std::uint64_t max_bytes) {
     std::error_code error;
     const auto status = std::filesystem::status(path, error);
     if (error || !std::filesystem::exists(status)) throw FileError(path, "no such file");
@@ -24,9 +24,19 @@ std::vector<char> read_file_bytes(const std::filesystem::path& path, std::uint64
     if (size > max_bytes)
         throw FileError(path, "file of " + std::to_string(size) + " bytes exceeds the limit of " +
                                   std::to_string(max_bytes) + " bytes");
-    require_memory(2 * size, "reading " + path.string());  // its bytes and what they decode to
+    return size;
+}
+
+std::ifstream open_for_reading(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw FileError(path, std::string("cannot open: ") + std::strerror(errno));
+    return in;
+}
+
+std::vector<char> read_file_bytes(const std::filesystem::path& path, std::uint64_t max_bytes) {
+    const std::uint64_t size = checked_file_size(path, max_bytes);
+    require_memory(2 * size, "reading " + path.string());  // its bytes and what they decode to
+    std::ifstream in = open_for_reading(path);
     std::vector<char> bytes(size);
     in.read(bytes.data(), std::streamsize(size));
     if (std::uint64_t(in.gcount()) != size) throw FileError(path, "read fewer bytes than the file size");

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +20,11 @@ public:
 
 // Default bound on any file read whole into memory (4 GiB).
 inline constexpr std::uint64_t kDefaultMaxFileBytes = std::uint64_t(4) << 30;
+
+// The size of a regular file; throws FileError if it is missing, not a regular file or larger than max_bytes.
+std::uint64_t checked_file_size(const std::filesystem::path& path, std::uint64_t max_bytes = kDefaultMaxFileBytes);
+// The file opened for binary reading; throws FileError if it cannot be opened.
+std::ifstream open_for_reading(const std::filesystem::path& path);
 
 // Reads the whole file; throws FileError if it is missing, not a regular file or larger than max_bytes.
 std::vector<char> read_file_bytes(const std::filesystem::path& path, std::uint64_t max_bytes = kDefaultMaxFileBytes);

@@ -10,6 +10,7 @@
 
 #include "io/byte_codec.h"
 #include "io/file_access.h"
+#include "tensor/memory_guard.h"
 #include "tensor/float16.h"
 
 namespace signcut {
@@ -186,14 +187,18 @@ float decode_item(const char* p, const NpyHeader& header) {
     }
 }
 
-}  // namespace
-
-Tensor decode_npy(std::span<const char> bytes, const std::filesystem::path& source) {
+// The header of a .npy file of `total_bytes` bytes whose first bytes are `prefix` (the whole
+// header at least, when the file has one), checked against the file's size.
+struct NpyLayout {
+    NpyHeader header;
+    std::size_t data_offset = 0, count = 0;
+};
+NpyLayout read_layout(std::span<const char> prefix, std::uint64_t total_bytes, const std::filesystem::path& source) {
     static_assert(std::endian::native == std::endian::little, "signcut assumes a little-endian machine");
     const auto fail = [&](const std::string& problem) { return FileError(source, problem); };
-    if (bytes.size() < 10 || !std::equal(kMagic, kMagic + 6, bytes.begin()))
+    if (prefix.size() < 10 || !std::equal(kMagic, kMagic + 6, prefix.begin()))
         throw fail("not a .npy file (bad magic bytes)");
-    ByteReader in(bytes.subspan(6));
+    ByteReader in(prefix.subspan(6));
     const auto major = in.get<std::uint8_t>();
     in.get<std::uint8_t>();  // minor version
     if (major < 1 || major > 3) throw fail("unsupported .npy format version " + std::to_string(major));
@@ -201,19 +206,22 @@ Tensor decode_npy(std::span<const char> bytes, const std::filesystem::path& sour
     if (!in.ok() || header_bytes > kMaxHeaderBytes || header_bytes > in.remaining())
         throw fail("truncated or oversized .npy header");
     const std::span<const char> header_text = in.get_bytes(header_bytes);
-    const NpyHeader header = parse_header(std::string_view(header_text.data(), header_text.size()), source);
+    NpyLayout layout;
+    layout.header = parse_header(std::string_view(header_text.data(), header_text.size()), source);
+    layout.data_offset = (major == 1 ? 10 : 12) + header_bytes;
+    layout.count = element_count(layout.header.shape);
+    const std::uint64_t data_bytes = std::uint64_t(layout.count) * layout.header.item_bytes;
+    const std::uint64_t remaining = total_bytes - layout.data_offset;
+    if (remaining < data_bytes)
+        throw fail("truncated: shape " + shape_to_string(layout.header.shape) + " needs " + std::to_string(data_bytes) +
+                   " data bytes, found " + std::to_string(remaining));
+    if (remaining > data_bytes)
+        throw fail(std::to_string(remaining - data_bytes) + " unexpected bytes after the array data");
+    return layout;
+}
 
-    const std::size_t count = element_count(header.shape);
-    const std::uint64_t data_bytes = std::uint64_t(count) * header.item_bytes;
-    if (in.remaining() < data_bytes)
-        throw fail("truncated: shape " + shape_to_string(header.shape) + " needs " + std::to_string(data_bytes) +
-                   " data bytes, found " + std::to_string(in.remaining()));
-    if (in.remaining() > data_bytes)
-        throw fail(std::to_string(in.remaining() - data_bytes) + " unexpected bytes after the array data");
-    const char* data = in.get_bytes(std::size_t(data_bytes)).data();
-
-    FloatBuffer values(count);
-    for (std::size_t i = 0; i < count; ++i) values[i] = decode_item(data + i * header.item_bytes, header);
+// The tensor of decoded values in the file's order.
+Tensor arrange(const NpyHeader& header, FloatBuffer values) {
     if (!header.fortran_order) return Tensor(header.shape, std::move(values));
     // Fortran order is the C order of the reversed shape; reverse the modes back.
     Shape reversed(header.shape.rbegin(), header.shape.rend());
@@ -222,7 +230,41 @@ Tensor decode_npy(std::span<const char> bytes, const std::filesystem::path& sour
     return Tensor(std::move(reversed), std::move(values)).permuted(order);
 }
 
-Tensor read_npy(const std::filesystem::path& path) { return decode_npy(read_file_bytes(path), path); }
+}  // namespace
+
+Tensor decode_npy(std::span<const char> bytes, const std::filesystem::path& source) {
+    const NpyLayout layout = read_layout(bytes, bytes.size(), source);
+    const char* data = bytes.data() + layout.data_offset;
+    FloatBuffer values(layout.count);
+    for (std::size_t i = 0; i < layout.count; ++i)
+        values[i] = decode_item(data + i * layout.header.item_bytes, layout.header);
+    return arrange(layout.header, std::move(values));
+}
+
+// The data is read in chunks straight into the values, so reading never holds the file's bytes
+// and their floats at once (a 64 MiB matrix peaked at twice its size before).
+Tensor read_npy(const std::filesystem::path& path) {
+    const std::uint64_t size = checked_file_size(path);
+    std::ifstream in = open_for_reading(path);
+    std::vector<char> chunk(std::size_t(std::min<std::uint64_t>(size, 12 + kMaxHeaderBytes)));
+    in.read(chunk.data(), std::streamsize(chunk.size()));
+    if (std::size_t(in.gcount()) != chunk.size()) throw FileError(path, "read fewer bytes than the file size");
+    const NpyLayout layout = read_layout(chunk, size, path);
+    const std::size_t item_bytes = layout.header.item_bytes;
+    require_memory(std::uint64_t(layout.count) * sizeof(float), "reading " + path.string());
+    FloatBuffer values(layout.count);
+    in.seekg(std::streamoff(layout.data_offset));
+    constexpr std::size_t kChunkItems = std::size_t(1) << 18;
+    chunk.resize(kChunkItems * item_bytes);
+    for (std::size_t first = 0; first < layout.count; first += kChunkItems) {
+        const std::size_t items = std::min(kChunkItems, layout.count - first);
+        in.read(chunk.data(), std::streamsize(items * item_bytes));
+        if (std::size_t(in.gcount()) != items * item_bytes)
+            throw FileError(path, "read fewer bytes than the file size");
+        for (std::size_t i = 0; i < items; ++i) values[first + i] = decode_item(&chunk[i * item_bytes], layout.header);
+    }
+    return arrange(layout.header, std::move(values));
+}
 
 std::vector<char> encode_npy(const Tensor& tensor) {
     std::string dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (";

@@ -10,9 +10,20 @@
 #include <span>
 #include <vector>
 
+#include "tensor/enum_names.h"
 #include "tensor/tensor.h"
 
 namespace signcut {
+
+// Whether MatrixCutEngine keeps Rᵀ beside R: fast (columns stream contiguously) or low (R
+// only: half the memory, the same cuts bit for bit, column flips slower); automatic is fast
+// when that fits under the memory limit (memory_guard.h), else low.
+enum class EngineMemory { automatic, fast, low };
+template <>
+struct EnumNames<EngineMemory> {
+    static constexpr std::array<EnumName<EngineMemory>, 3> names{
+        {{EngineMemory::automatic, "auto"}, {EngineMemory::fast, "fast"}, {EngineMemory::low, "low"}}};
+};
 
 struct FoundCut {
     std::vector<std::vector<std::uint64_t>> signs;  // packed signs (sign_bits.h) per mode, input order

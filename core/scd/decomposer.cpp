@@ -54,6 +54,7 @@ constexpr double kOutlierGainMargin = 2.0;
 Decomposer::Decomposer(Tensor input, DecomposeOptions options)
     : options_(options), kernels_(options.kernels ? *options.kernels : active_kernels()) {
     check_options(input, options_);
+    options_.memory = engine_memory(input.shape(), options_);
     require_memory(decomposer_memory_bytes(input.shape(), options_),
                    "decomposing a " + shape_to_string(input.shape()) + " tensor");
     const bool incremental = MatrixCutEngine::suits(input.shape());
@@ -69,7 +70,8 @@ Decomposer::Decomposer(Tensor input, DecomposeOptions options)
         for (std::uint64_t i : apart) apart_values.push_back(input[i]);
     }
     arena_->execute([&] {
-        if (incremental) engine_ = std::make_unique<MatrixCutEngine>(std::move(input), kernels_, options_.seed);
+        if (incremental)
+            engine_ = std::make_unique<MatrixCutEngine>(std::move(input), kernels_, options_.seed, options_.memory);
         else engine_ = std::make_unique<ContractionCutEngine>(std::move(input), kernels_, options_.seed);
         if (!apart.empty()) take_apart(apart, apart_values);
     });
@@ -204,8 +206,20 @@ std::uint64_t decomposer_memory_bytes(const Shape& shape, const DecomposeOptions
     // The input becomes the residual; the matrix engine keeps more beside it; then the cuts
     // (the decomposition, and as much again for a file or a copy of it).
     const std::uint64_t engine =
-        MatrixCutEngine::suits(shape) ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(shape)) : 0;
+        MatrixCutEngine::suits(shape)
+            ? 4 * std::uint64_t(MatrixCutEngine::extra_floats(shape, engine_memory(shape, options)))
+            : 0;
     return engine + 2 * scd_file_bytes(shape, width_limit(shape, options), options.precision);
+}
+
+EngineMemory engine_memory(const Shape& shape, const DecomposeOptions& options) {
+    if (options.memory != EngineMemory::automatic) return options.memory;
+    DecomposeOptions fast = options;
+    fast.memory = EngineMemory::fast;
+    const std::uint64_t input =
+        4 * std::uint64_t(std::accumulate(shape.begin(), shape.end(), std::size_t(1), std::multiplies<>()));
+    return input + decomposer_memory_bytes(shape, fast) <= memory_limit_bytes() ? EngineMemory::fast
+                                                                                : EngineMemory::low;
 }
 
 std::size_t width_limit(const Shape& shape, const DecomposeOptions& options, StopReason* reason, std::size_t outliers,

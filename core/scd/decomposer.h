@@ -35,6 +35,10 @@ struct DecomposeOptions {
     OutlierPolicy outliers;            // entries kept apart (outliers.h); none by default: the plain algorithm
     int threads = 0;                   // 0: all cores
     const Kernels* kernels = nullptr;  // nullptr: active_kernels()
+    // Whether a matrix or photo keeps Rᵀ beside the residual (fast) or not (low: half the
+    // memory, the same cuts bit for bit, slower); automatic: fast if it fits under the memory
+    // limit. See MatrixCutEngine and engine_memory().
+    EngineMemory memory = EngineMemory::automatic;
     // Set from another thread, it stops the run as cancel() does (within one pass): for callers
     // that hold a flag of their own rather than the Decomposer.
     const std::atomic<bool>* cancel = nullptr;
@@ -126,6 +130,9 @@ std::size_t width_limit(const Shape& shape, const DecomposeOptions& options, Sto
 // Bytes a Decomposer needs beside the input it is given (which becomes its residual): what the
 // engine keeps and the cuts, twice. The one memory estimate of a decomposition.
 std::uint64_t decomposer_memory_bytes(const Shape& shape, const DecomposeOptions& options);
+// options.memory, with automatic resolved: fast when the input and what decomposing it with
+// fast takes beside it fit under memory_limit_bytes(), else low.
+EngineMemory engine_memory(const Shape& shape, const DecomposeOptions& options);
 
 // Runs a whole decomposition; a convenience over Decomposer.
 Decomposition decompose(const Tensor& input, const DecomposeOptions& options);

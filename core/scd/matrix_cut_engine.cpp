@@ -7,6 +7,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "scd/column_sums.h"
 #include "scd/contraction.h"
 #include "scd/cut_start.h"
 #include "scd/outliers.h"
@@ -41,6 +42,12 @@ void for_pieces(SpinTeam& team, std::size_t length, std::size_t piece, std::size
 
 // Image entries per piece: an eighth of the image, whole cache lines, at least 256.
 std::size_t image_piece(std::size_t length) { return std::max<std::size_t>(256, (length / 8 + 15) / 16 * 16); }
+
+// Rows whose image entries one add_columns call keeps side by side (independent chains).
+constexpr std::size_t kFlipBlockRows = 16;
+// Columns of a piece of column_images: about 256 floats of each row (the 16 lanes of two
+// images, 32 KiB, stay in cache).
+std::size_t column_piece(std::size_t channels) { return std::max<std::size_t>(16, 256 / channels); }
 
 // Matrix rows per piece: about 64 Ki floats.
 std::size_t row_piece(std::size_t length) { return std::max<std::size_t>(1, (std::size_t(1) << 16) / length); }
@@ -143,11 +150,11 @@ void channel_images(const float* row, const std::uint64_t* const* signs, std::si
 
 }  // namespace
 
-std::size_t MatrixCutEngine::extra_floats(const Shape& shape) {
+std::size_t MatrixCutEngine::extra_floats(const Shape& shape, EngineMemory memory) {
     const std::size_t channels = shape.size() > 2 ? shape[2] : 1;
     const std::size_t longest = std::max(shape[0], shape[1]) * channels;
     const std::size_t groups = (std::max(shape[0], shape[1]) + kFlipGroup - 1) / kFlipGroup;
-    return shape[0] * shape[1] * channels +
+    return (memory != EngineMemory::low ? shape[0] * shape[1] * channels : 0) +
            (kPatternGroups * kTableEntries + groups - 1 + kStartPool * kStartLevels) * longest;
 }
 
@@ -158,14 +165,15 @@ bool MatrixCutEngine::suits(const Shape& shape) {
     return beside <= std::max<std::size_t>(std::size_t(1) << 24, entries / 8);
 }
 
-MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uint64_t seed)
+MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uint64_t seed, EngineMemory memory)
     : kernels_(kernels),
       seed_(seed),
       rows_(tensor.dim(0)),
       cols_(tensor.dim(1)),
       channels_(tensor.order() > 2 ? tensor.dim(2) : 1),
       r_(std::move(tensor)),
-      rt_(channels_ > 1 ? Shape{cols_, rows_, channels_} : Shape{cols_, rows_}),
+      rt_(memory == EngineMemory::low ? Tensor()
+                                      : Tensor(channels_ > 1 ? Shape{cols_, rows_, channels_} : Shape{cols_, rows_})),
       s_(words_for_bits(rows_), 0),
       t_(words_for_bits(cols_), 0),
       u_(words_for_bits(channels_), 0),
@@ -199,7 +207,7 @@ MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uin
         kept(pool, 0).signs = start.at(1);
         kept(pool, 0).image.resize(h_.size());
     }
-    transpose(r_, rt_, rows_, cols_, channels_);
+    if (rt_.size() > 0) transpose(r_, rt_, rows_, cols_, channels_);
     refresh_images();
 }
 
@@ -235,9 +243,11 @@ void MatrixCutEngine::refresh_images() {
                 line_images(&r_[i * line], kept(pool, 0).signs, cols_, &kept(pool, 0).image[i * channels_]);
         }
     });
-    for_pieces(team_, cols_, row_piece(column), rows_ * line, [&](std::size_t k0, std::size_t k1) {
-        for (std::size_t k = k0; k < k1; ++k) line_images(&rt_[k * column], s_, rows_, &g_[k * channels_]);
-    });
+    if (rt_.size() == 0) column_images_from_rows(std::nullopt);
+    else
+        for_pieces(team_, cols_, row_piece(column), rows_ * line, [&](std::size_t k0, std::size_t k1) {
+            for (std::size_t k = k0; k < k1; ++k) line_images(&rt_[k * column], s_, rows_, &g_[k * channels_]);
+        });
     for (std::size_t pool = 0; pool < kStartPool; ++pool)
         for (std::size_t level = 1; level < kStartLevels; ++level)
             kept(pool, level) = level % 2 ? Level{s_, g_} : Level{t_, h_};
@@ -296,7 +306,8 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
             flipped_.push_back(w * 64 + std::size_t(std::countr_zero(bits)));
     }
     if (flipped_.empty()) return;
-    floats_streamed_ += flipped_.size() * length;
+    const bool from_rows = !rows && rt_.size() == 0;  // a column flip without Rᵀ
+    if (!from_rows) floats_streamed_ += flipped_.size() * length;
 
     // R_true = R − Σ_j c_j s_j t_jᵀ, so the image also moves by −c_j · overlap_j · (the
     // cut's other sign vector), overlap_j = Σ over flipped entries of new sign · cut sign;
@@ -318,6 +329,11 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
             indices[g] = &other_patterns[g * length + i0], table_rows[g] = tables[g];
         kernels_.add_table_lookups(image.data() + i0, indices, table_rows, table_count, i1 - i0);
     };
+    if (from_rows) {
+        flip_columns_from_rows(new_signs, add_corrections);
+        std::copy(new_signs.begin(), new_signs.end(), signs.begin());
+        return;
+    }
 
     const std::size_t groups = (flipped_.size() + kFlipGroup - 1) / kFlipGroup;
     const auto group = [&](std::size_t g) {
@@ -349,6 +365,58 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
         });
     }
     std::copy(new_signs.begin(), new_signs.end(), signs.begin());
+}
+
+void MatrixCutEngine::flip_columns_from_rows(const std::vector<std::uint64_t>& new_signs,
+                                             const std::function<void(std::size_t, std::size_t)>& add_corrections) {
+    // Each image entry adds its flipped columns as flip does from Rᵀ: group 0 straight into h,
+    // group g > 0 into a sum from +0 that is then added to h, the groups in order; then the
+    // waiting cuts' corrections. The columns of one row are scattered, so whole cache lines of
+    // R are read for them: count those as streamed.
+    std::size_t blocks = 0;  // distinct 16-float blocks of a row holding flipped entries
+    for (std::size_t f = 0, last = ~std::size_t(0); f < flipped_.size(); ++f) {
+        const std::size_t first = flipped_[f] * channels_ / 16, end = (flipped_[f] * channels_ + channels_ - 1) / 16;
+        blocks += end - first + 1 - (first == last);
+        last = end;
+    }
+    floats_streamed_ += rows_ * std::min(blocks * 16, cols_ * channels_);
+    const std::size_t groups = (flipped_.size() + kFlipGroup - 1) / kFlipGroup;
+    const float* r = r_.data().data();
+    const std::size_t line = cols_ * channels_;
+    for_pieces(team_, rows_, image_piece(rows_), (flipped_.size() + pattern_groups()) * h_.size(),
+               [&](std::size_t i0, std::size_t i1) {
+                   std::vector<float> group_sum;
+                   for (std::size_t b0 = i0; b0 < i1; b0 += kFlipBlockRows) {
+                       const std::size_t b1 = std::min(i1, b0 + kFlipBlockRows), n = (b1 - b0) * channels_;
+                       float* block = &h_[b0 * channels_];
+                       for (std::size_t g = 0; g < groups; ++g) {
+                           const auto group = std::span(flipped_).subspan(
+                               g * kFlipGroup, std::min(kFlipGroup, flipped_.size() - g * kFlipGroup));
+                           if (g == 0) {
+                               add_columns(r, line, channels_, b0, b1, group, new_signs.data(), block);
+                               continue;
+                           }
+                           group_sum.assign(n, 0.0f);
+                           add_columns(r, line, channels_, b0, b1, group, new_signs.data(), group_sum.data());
+                           kernels_.accumulate(block, group_sum.data(), false, n);
+                       }
+                   }
+                   add_corrections(i0 * channels_, i1 * channels_);
+               });
+}
+
+void MatrixCutEngine::column_images_from_rows(std::optional<std::size_t> pool) {
+    const std::uint64_t* signs[kMaxColumnImages] = {s_.data()};
+    const std::size_t count = pool ? 2 : 1;
+    static_assert(kStartLevels == 3 && kMaxColumnImages >= 2, "one s-side kept level beside g");
+    if (pool) signs[1] = kept(*pool, 1).signs.data();
+    const std::size_t line = cols_ * channels_;
+    for_pieces(team_, cols_, column_piece(channels_), rows_ * line, [&](std::size_t k0, std::size_t k1) {
+        float* images[kMaxColumnImages];
+        images[0] = &g_[k0 * channels_];
+        if (pool) images[1] = &kept(*pool, 1).image[k0 * channels_];
+        column_images(r_.data().data(), rows_, line, channels_, k0, k1, signs, count, images);
+    });
 }
 
 void MatrixCutEngine::gather_states(bool rows, const std::vector<std::uint64_t>& x) {
@@ -487,7 +555,8 @@ void MatrixCutEngine::subtract(const FoundCut& cut, float coeff) {
 
 void MatrixCutEngine::apply_pending() {
     if (pending_count_ == 0) return;
-    floats_streamed_ += 4 * r_.size();  // R and Rᵀ, each read and written once
+    // R and Rᵀ, each read and written once; without Rᵀ, R read again for the column images.
+    floats_streamed_ += (rt_.size() > 0 ? 4 : 3) * r_.size();
     // Row i of R −= Σ_j c_j s_j[i] · t_j. That sum depends on i only through the signs
     // s_j[i], so it is built once per sign pattern of each group of kCutsPerPattern cuts,
     // and each row adds one pattern vector per group. An entry k of the vector for
@@ -534,7 +603,8 @@ void MatrixCutEngine::apply_pending() {
         });
     };
     apply(r_, true);
-    apply(rt_, false);
+    if (rt_.size() > 0) apply(rt_, false);
+    else column_images_from_rows(exact_pool);
     pending_count_ = 0;
     // ‖R‖² from the rows just written, while they were in cache: no pass of its own.
     squared_norm_ = 0.0;
@@ -571,7 +641,7 @@ void MatrixCutEngine::subtract_entries(std::span<const std::uint64_t> indices, s
         const std::size_t i = index / line, j = index % line / channels_, k = index % channels_;
         const float v = values[e];
         r_[index] -= v;
-        rt_[(j * rows_ + i) * channels_ + k] -= v;
+        if (rt_.size() > 0) rt_[(j * rows_ + i) * channels_ + k] -= v;
         h_[i * channels_ + k] -= 0.5f * v * sign(t_, j);
         g_[j * channels_ + k] -= 0.5f * v * sign(s_, i);
         for (std::size_t pool = 0; pool < kStartPool; ++pool)

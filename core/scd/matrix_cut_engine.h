@@ -5,12 +5,15 @@
 // s takes the sign of Σ_k u_k h[i,k], and the channel signs u those of z_k = Σ_i s_i h[i,k],
 // which need no pass over R at all.
 //
-// It keeps the applied residual R twice, row-major (R) and transposed (Rᵀ), so rows and
-// columns both stream contiguously, and its half images h = (R t)/2 and g = (Rᵀ s)/2 of
-// the current sign vectors. When signs flip, only the flipped rows or columns are read:
-// flipping t_k changes R t by 2 t_k R[:,k]. New cuts are not applied to R at once: up to
-// kPendingCuts of them wait and are applied together in one pass over R and one over Rᵀ
-// (which also recomputes images exactly and sums ‖R‖²). The true residual is R − Σ_j c_j s_j t_jᵀ
+// It keeps the applied residual R row-major and, by default (EngineMemory::fast), transposed
+// too (Rᵀ), so rows and columns both stream contiguously, and its half images h = (R t)/2 and
+// g = (Rᵀ s)/2 of the current sign vectors. When signs flip, only the flipped rows or columns
+// are read: flipping t_k changes R t by 2 t_k R[:,k]. New cuts are not applied to R at once: up
+// to kPendingCuts of them wait and are applied together in one pass over R and one over Rᵀ
+// (which also recomputes images exactly and sums ‖R‖²). With EngineMemory::low there is no Rᵀ:
+// a column flip reads the flipped columns out of R's rows and g is summed down R's columns
+// (column_sums.h), each entry by the same operations in the same order, so the cuts are the
+// same bit for bit, in half the memory. The true residual is R − Σ_j c_j s_j t_jᵀ
 // over the waiting cuts j; the images h, g are kept for the true residual: when columns K
 // flip, h also moves by −Σ_j c_j (Σ_{k∈K} t_k t_j[k]) s_j, the sign agreement counts being
 // popcounts. That sum depends on a row only through the waiting cuts' signs there, so it
@@ -28,6 +31,8 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -56,9 +61,9 @@ public:
     // level 1 the s it gave, level 2 the next t. Keeping more did not flip fewer lines.
     static constexpr std::size_t kStartLevels = 3;
 
-    // Floats the engine keeps beside the input: Rᵀ, the waiting cuts' pattern vectors and
-    // the partial images of large flips.
-    static std::size_t extra_floats(const Shape& shape);
+    // Floats the engine keeps beside the input: Rᵀ (EngineMemory::fast), the waiting cuts'
+    // pattern vectors and the partial images of large flips.
+    static std::size_t extra_floats(const Shape& shape, EngineMemory memory = EngineMemory::fast);
     // Whether the engine takes this shape: a matrix or an order-3 tensor whose pattern
     // vectors and partial images stay small beside it (at most 16 Mi floats or an eighth
     // of the input; a very long, thin shape goes to the general path instead).
@@ -66,7 +71,8 @@ public:
 
     // A matrix, or an order-3 tensor (its last mode the channels); see suits(). Cut j starts
     // from the seeded start j of cut_start.h: t0 from the pool and, for c > 1, channel signs u0.
-    MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uint64_t seed);
+    MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uint64_t seed,
+                    EngineMemory memory = EngineMemory::fast);
 
     std::size_t rows() const { return rows_; }
     std::size_t cols() const { return cols_; }
@@ -86,7 +92,8 @@ public:
     void subtract_entries(std::span<const std::uint64_t> indices, std::span<const float> values) override;
     // The current residual (a copy; the waiting cuts applied to it).
     Tensor residual() const override;
-    // Floats of R or Rᵀ read or written so far (the memory traffic that bounds the speed).
+    // Floats of R or Rᵀ read or written so far (the memory traffic that bounds the speed);
+    // without Rᵀ a column flip counts the whole 16-float lines of R it touches.
     std::uint64_t floats_streamed() const override { return floats_streamed_; }
 
 private:
@@ -101,6 +108,11 @@ private:
     // Lists in states_ the kept states of side s (rows) or t and the current one (last), and
     // their agreements ⟨x, state⟩ with `x` in agreements_ (one POPCNT kernel call).
     void gather_states(bool rows, const std::vector<std::uint64_t>& x);
+    // A column flip without Rᵀ: each block of rows sums its flipped columns out of R.
+    void flip_columns_from_rows(const std::vector<std::uint64_t>& new_signs,
+                                const std::function<void(std::size_t, std::size_t)>& add_corrections);
+    // g, and the s-side kept image of start `pool` if given, summed down R's columns (no Rᵀ).
+    void column_images_from_rows(std::optional<std::size_t> pool);
     // Applies the waiting cuts to R and Rᵀ and recomputes the current images and one start's
     // kept ones from the new rows.
     void apply_pending();
@@ -120,7 +132,7 @@ private:
     std::vector<float> channel_signs_;   // u as ±1, for combined_signs
     std::vector<double> channel_sums_;   // z, for find_cut
     std::size_t rows_, cols_, channels_;
-    Tensor r_, rt_;                         // R (rows × cols × c) and Rᵀ (cols × rows × c)
+    Tensor r_, rt_;  // R (rows × cols × c) and Rᵀ (cols × rows × c; empty with EngineMemory::low)
     std::vector<std::uint64_t> s_, t_, u_;  // current sign vectors
     std::vector<float> h_, g_;              // (R t)/2 and (Rᵀ s)/2 of the true residual, c channels each
     // The kept half-steps of every start: even levels a t and its h, odd levels an s and its

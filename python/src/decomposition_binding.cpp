@@ -41,7 +41,8 @@ py::array_t<float> matmul(const DecompositionResult& r, const py::object& x) {
 DecompositionResult decompose(const py::object& a, std::optional<std::int64_t> width,
                               std::optional<double> bits_per_entry, std::optional<double> target_error,
                               std::int64_t seed, const std::string& precision, const py::object& outliers,
-                              std::optional<std::int64_t> threads, const py::object& progress) {
+                              std::optional<std::int64_t> threads, const std::string& memory,
+                              const py::object& progress) {
     DecomposeOptions options;
     options.outliers = parse_outliers(outliers);
     if (width) options.stop.width = whole_number("width", *width);
@@ -51,6 +52,9 @@ DecompositionResult decompose(const py::object& a, std::optional<std::int64_t> w
     options.precision = parse_precision(precision);
     if (threads && *threads < 1) throw std::invalid_argument("threads must be positive (None: all cores)");
     options.threads = threads ? int(*threads) : 0;
+    const auto engine_memory = parse_enum<EngineMemory>(memory);
+    if (!engine_memory) throw std::invalid_argument("memory takes " + enum_choices<EngineMemory>());
+    options.memory = *engine_memory;
     if (!progress.is_none() && !PyCallable_Check(progress.ptr()))
         throw std::invalid_argument("progress must be a callable progress(width, relative_error)");
     ArrayInput input(a);
@@ -221,7 +225,7 @@ ValueError when x's length is not n.)")
     module.def("decompose", &decompose, py::arg("a"), py::kw_only(), py::arg("width") = py::none(),
                py::arg("bits_per_entry") = py::none(), py::arg("target_error") = py::none(), py::arg("seed") = 1,
                py::arg("precision") = "f32", py::arg("outliers") = "auto", py::arg("threads") = py::none(),
-               py::arg("progress") = py::none(),
+               py::arg("memory") = "auto", py::arg("progress") = py::none(),
                R"(Greedy signed cut decomposition of a numpy array of any order ≥ 1.
 
 Stop rules (the first reached wins): width (cuts), bits_per_entry (of the .scd file, headers
@@ -230,8 +234,10 @@ Without one it stops at the width whose storage equals a bf16 copy, as signcut-c
 seed: the sign initialisation's seed; precision: coefficient storage 'f32', 'f16' or 'bf16';
 outliers: entries kept apart from the cuts and stored exactly (their bits count in the budget):
 'auto' (each entry that buys more error per bit than a cut), 0 (none: the plain algorithm) or a
-count K (the K largest |a|, before cutting); see Decomposition.outliers. threads: worker threads (None: all cores). The same input, seed and options give the same
-cuts as signcut-cli, bit for bit.
+count K (the K largest |a|, before cutting); see Decomposition.outliers. threads: worker threads (None: all cores). memory: 'fast' (a matrix or
+photo's residual kept twice, row-major and transposed), 'low' (once: half the memory, slower) or
+'auto' (fast if it fits under the memory limit); the cuts are the same either way. The same input,
+seed and options give the same cuts as signcut-cli, bit for bit.
 
 progress(width, relative_error), if given, is called at most every 100 ms from the calling
 thread. The GIL is released while computing; Ctrl-C raises KeyboardInterrupt within 0.5 s.

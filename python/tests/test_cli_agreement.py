@@ -29,6 +29,17 @@ def test_decomposition_of_an_npy_file_matches_the_cli_byte_for_byte(cli, tmp_pat
     assert [f"{e:.9g}" for e in d.relative_errors] == read_curve(tmp_path / "cli.csv")
 
 
+def test_low_memory_gives_the_cuts_of_the_fast_engine(cli, tmp_path):
+    npy = tmp_path / "g.npy"
+    cli("gaussian", "70x300", "--out", npy, "--seed", "2")
+    cli("decompose", npy, "--width", 40, "--memory", "fast", "--out", tmp_path / "cli.scd")
+    d = signcut.decompose(np.load(npy), width=40, memory="low")
+    d.save(tmp_path / "py.scd")
+    assert (tmp_path / "py.scd").read_bytes() == (tmp_path / "cli.scd").read_bytes()
+    with pytest.raises(ValueError, match="memory takes auto, fast or low"):
+        signcut.decompose(np.load(npy), width=1, memory="small")
+
+
 def test_the_cat_at_a_bit_budget_matches_the_cli(cli, cat_path, tmp_path):
     cli("decompose", cat_path, "--bits-per-entry", 0.5, "--precision", "bf16", "--out", tmp_path / "cli.scd")
     d = signcut.decompose(signcut.load_input(cat_path), bits_per_entry=0.5, precision="bf16")
