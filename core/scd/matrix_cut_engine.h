@@ -164,7 +164,8 @@ private:
     std::vector<std::uint8_t> row_patterns_, col_patterns_, row_entry_patterns_, col_entry_patterns_;
     const std::vector<std::uint8_t>& row_entries() const { return channels_ > 1 ? row_entry_patterns_ : row_patterns_; }
     const std::vector<std::uint8_t>& col_entries() const { return channels_ > 1 ? col_entry_patterns_ : col_patterns_; }
-    // Scratch, sized once so the alternation allocates nothing.
+    // Scratch, sized once so the alternation allocates nothing (but for EngineMemory::low: a
+    // piece's partial sums, up to 32 KB, per flip of more than 128 columns and per apply pass).
     std::vector<std::uint64_t> next_s_, next_t_, changed_, su_, tu_;
     std::vector<std::size_t> flipped_;
     std::vector<std::uint64_t> every_row_, every_col_;  // all bits set: the mask of a whole side
