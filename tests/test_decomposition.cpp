@@ -28,16 +28,6 @@ DecomposeOptions width_options(std::size_t width, std::uint64_t seed = 7) {
     return options;
 }
 
-bool identical(const Decomposition& a, const Decomposition& b) {
-    if (a.width() != b.width() || a.shape() != b.shape()) return false;
-    for (std::size_t j = 0; j < a.width(); ++j) {
-        if (std::memcmp(&a.coeffs()[j], &b.coeffs()[j], sizeof(float)) != 0) return false;
-        for (std::size_t m = 0; m < a.order(); ++m)
-            if (!std::equal(a.signs(j, m).begin(), a.signs(j, m).end(), b.signs(j, m).begin())) return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 class DecompositionTest : public QObject {
@@ -125,7 +115,7 @@ private Q_SLOTS:
             const Decomposition reference = decompose(a, options);
             for (Isa isa : paths) {
                 options.kernels = &kernels_for(isa);
-                QVERIFY2(identical(decompose(a, options), reference), isa_name(isa).data());
+                QVERIFY2(testing::identical(decompose(a, options), reference), isa_name(isa).data());
             }
         }
     }
@@ -139,7 +129,7 @@ private Q_SLOTS:
             const Decomposition one = decompose(a, options);
             for (int threads : {2, 3, 8}) {
                 options.threads = threads;
-                QVERIFY(identical(decompose(a, options), one));
+                QVERIFY(testing::identical(decompose(a, options), one));
             }
         }
     }
@@ -206,8 +196,8 @@ private Q_SLOTS:
 
     void seedSelectsTheStartAndIsReproducible() {
         const Tensor a = gaussian_tensor({40, 40}, 9);
-        QVERIFY(identical(decompose(a, width_options(20, 1)), decompose(a, width_options(20, 1))));
-        QVERIFY(!identical(decompose(a, width_options(20, 1)), decompose(a, width_options(20, 2))));
+        QVERIFY(testing::identical(decompose(a, width_options(20, 1)), decompose(a, width_options(20, 1))));
+        QVERIFY(!testing::identical(decompose(a, width_options(20, 1)), decompose(a, width_options(20, 2))));
     }
 
     void orderOneCutIsTheSignOfTheVector() {
@@ -318,7 +308,7 @@ private Q_SLOTS:
         QVERIFY(std::equal(copy.data().begin(), copy.data().end(), owner.data().begin()));
         // The decomposer overwrites its own copy, never the viewed memory.
         const Decomposition from_view = decompose(view, width_options(20));
-        QVERIFY(identical(from_view, decompose(owner, width_options(20))));
+        QVERIFY(testing::identical(from_view, decompose(owner, width_options(20))));
         QVERIFY(std::equal(view.data().begin(), view.data().end(), copy.data().begin()));
     }
 

@@ -3,7 +3,6 @@
 // on every SIMD path and thread count; automatic picks it only when Rᵀ does not fit.
 #include <QTest>
 
-#include <cstring>
 #include <vector>
 
 #include "scd/column_sums.h"
@@ -15,21 +14,6 @@
 using namespace signcut;
 
 namespace {
-
-bool identical(const Decomposition& a, const Decomposition& b) {
-    if (a.width() != b.width() || a.shape() != b.shape() || a.outlier_count(a.width()) != b.outlier_count(b.width()))
-        return false;
-    for (std::size_t j = 0; j < a.width(); ++j) {
-        if (std::memcmp(&a.coeffs()[j], &b.coeffs()[j], sizeof(float)) != 0) return false;
-        for (std::size_t m = 0; m < a.order(); ++m)
-            if (!std::equal(a.signs(j, m).begin(), a.signs(j, m).end(), b.signs(j, m).begin())) return false;
-    }
-    return true;
-}
-
-bool same_bits(std::span<const float> a, std::span<const float> b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
 
 // Random ±1 bits for n entries (the tail bits clear).
 std::vector<std::uint64_t> random_signs(std::size_t n, std::uint64_t seed) {
@@ -80,12 +64,12 @@ private Q_SLOTS:
             float* second[] = {&image[half * c], &image2[half * c]};
             column_images(r.data().data(), rows, cols * c, c, 0, half, signs, 2, first);
             column_images(r.data().data(), rows, cols * c, c, half, cols, signs, 2, second);
-            QVERIFY2(same_bits(image, expected), shape_to_string(shape).c_str());
+            QVERIFY2(testing::same_bits(image, expected), shape_to_string(shape).c_str());
             std::vector<float> alone(cols * c);
             float* only[] = {alone.data()};
             const std::uint64_t* other[] = {s2.data()};
             column_images(r.data().data(), rows, cols * c, c, 0, cols, other, 1, only);
-            QVERIFY(same_bits(image2, alone));
+            QVERIFY(testing::same_bits(image2, alone));
         }
     }
 
@@ -110,7 +94,7 @@ private Q_SLOTS:
             const std::size_t split = rows / 3;  // two blocks of rows
             add_columns(r.data().data(), cols * c, c, 0, split, columns, signs.data(), image.data());
             add_columns(r.data().data(), cols * c, c, split, rows, columns, signs.data(), &image[split * c]);
-            QVERIFY2(same_bits(image, expected), shape_to_string(shape).c_str());
+            QVERIFY2(testing::same_bits(image, expected), shape_to_string(shape).c_str());
         }
     }
 
@@ -131,7 +115,7 @@ private Q_SLOTS:
                 for (int threads : {1, 2, 3}) {
                     options.kernels = &kernels_for(isa);
                     options.threads = threads;
-                    QVERIFY2(identical(decompose(a, options), fast), shape_to_string(shape).c_str());
+                    QVERIFY2(testing::identical(decompose(a, options), fast), shape_to_string(shape).c_str());
                 }
         }
     }
@@ -147,8 +131,8 @@ private Q_SLOTS:
         options.memory = EngineMemory::low;
         Decomposer low(a, options);
         low.run();
-        QVERIFY(identical(low.decomposition(), fast.decomposition()));
-        QVERIFY(same_bits(low.residual().data(), fast.residual().data()));
+        QVERIFY(testing::identical(low.decomposition(), fast.decomposition()));
+        QVERIFY(testing::same_bits(low.residual().data(), fast.residual().data()));
     }
 
     void automaticIsFastUnlessRTransposedDoesNotFit() {

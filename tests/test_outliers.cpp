@@ -3,7 +3,6 @@
 #include <QTest>
 
 #include <cmath>
-#include <cstring>
 
 #include "io/byte_codec.h"
 #include "io/file_access.h"
@@ -34,18 +33,6 @@ double measured_error(const Tensor& a, const Decomposition& d, std::size_t w) {
     double residual = 0.0;
     for (std::size_t i = 0; i < a.size(); ++i) residual += std::pow(double(a[i]) - approx[i], 2);
     return std::sqrt(residual / a.squared_norm());
-}
-
-bool identical(const Decomposition& a, const Decomposition& b) {
-    if (a.width() != b.width() || a.outlier_count() != b.outlier_count()) return false;
-    for (std::size_t j = 0; j < a.width(); ++j)
-        for (std::size_t m = 0; m < a.order(); ++m)
-            if (!std::equal(a.signs(j, m).begin(), a.signs(j, m).end(), b.signs(j, m).begin())) return false;
-    const auto same_bytes = [](auto x, auto y) {  // floats bit for bit
-        return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size_bytes()) == 0);
-    };
-    return same_bytes(a.coeffs(), b.coeffs()) && same_bytes(a.outlier_indices(), b.outlier_indices()) &&
-           same_bytes(a.outlier_values(), b.outlier_values()) && same_bytes(a.outlier_widths(), b.outlier_widths());
 }
 
 void reseal(std::vector<char>& bytes) {
@@ -88,7 +75,7 @@ private Q_SLOTS:
         const Tensor a = gaussian_tensor({200, 150}, 11);
         const Decomposition automatic = decompose(a, budget(8, kAuto)), plain = decompose(a, budget(8, {}));
         QCOMPARE(automatic.outlier_count(), std::size_t(0));
-        QVERIFY(identical(automatic, plain));
+        QVERIFY(testing::identical(automatic, plain));
     }
 
     void aFixedCountTakesTheLargestBeforeCutting() {
@@ -137,12 +124,13 @@ private Q_SLOTS:
         for (int threads : {1, 2, 8}) {
             DecomposeOptions options = budget(4, kAuto);
             options.threads = threads;
-            QVERIFY2(identical(decompose(a, options), reference), qPrintable(QString("%1 threads").arg(threads)));
+            QVERIFY2(testing::identical(decompose(a, options), reference),
+                     qPrintable(QString("%1 threads").arg(threads)));
         }
         for (Isa isa : testing::runnable_paths({Isa::scalar, Isa::avx2, Isa::avx512})) {
             DecomposeOptions options = budget(4, kAuto);
             options.kernels = &kernels_for(isa);
-            QVERIFY2(identical(decompose(a, options), reference), isa_name(isa).data());
+            QVERIFY2(testing::identical(decompose(a, options), reference), isa_name(isa).data());
         }
     }
 
@@ -156,7 +144,7 @@ private Q_SLOTS:
             QCOMPARE(bytes[4], char(2));
             QCOMPARE(std::uint64_t(bytes.size()), d.stored_bytes(d.width()));
             const Decomposition back = decode_scd(bytes);
-            QVERIFY(identical(back, d));
+            QVERIFY(testing::identical(back, d));
             QVERIFY(std::abs(back.relative_error(d.width()) - d.relative_error(d.width())) < 1e-9);
             QVERIFY(std::abs(back.relative_error(d.width() / 2) - d.relative_error(d.width() / 2)) < 1e-3);
             // A prefix keeps the entries kept apart by then.
@@ -167,7 +155,7 @@ private Q_SLOTS:
         const Decomposition plain = decompose(a, budget(2, {}));
         const std::vector<char> v1 = encode_scd(plain, plain.width());
         QCOMPARE(v1[4], char(1));
-        QVERIFY(identical(decode_scd(v1), plain));
+        QVERIFY(testing::identical(decode_scd(v1), plain));
     }
 
     void aCorruptSectionGetsAClearError() {

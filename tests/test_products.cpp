@@ -61,10 +61,6 @@ std::vector<float> product(const SignMatrix& m, const std::vector<float>& x, std
     return y;
 }
 
-bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-}
-
 // ‖y − reference‖ / ‖reference‖ with `dense` (rows × cols, row-major) times x computed in double.
 double relative_difference_to_dense(const Tensor& dense, std::size_t rows, std::size_t cols, const float* x,
                                     std::size_t batch, const float* y) {
@@ -106,11 +102,12 @@ private Q_SLOTS:
                         std::vector<float> acc = start;
                         kernels_for(isa).add_sign_tile_lookups(acc.data(), acc_stride, tiles.data(), tile_stride,
                                                                blocks, tables.data(), table_stride, vectors, groups);
-                        QVERIFY2(same_bits(acc, reference), qPrintable(QString("%1, %2 groups, %3 blocks, %4 vectors")
-                                                                           .arg(isa_name(isa).data())
-                                                                           .arg(groups)
-                                                                           .arg(blocks)
-                                                                           .arg(vectors)));
+                        QVERIFY2(testing::same_bits(acc, reference),
+                                 qPrintable(QString("%1, %2 groups, %3 blocks, %4 vectors")
+                                                .arg(isa_name(isa).data())
+                                                .arg(groups)
+                                                .arg(blocks)
+                                                .arg(vectors)));
                     }
                 }
     }
@@ -161,7 +158,7 @@ private Q_SLOTS:
                 const std::vector<float> reference = product(m, x, batch, scalar_kernels());
                 for (Isa isa : paths)
                     QVERIFY2(
-                        same_bits(product(m, x, batch, kernels_for(isa)), reference),
+                        testing::same_bits(product(m, x, batch, kernels_for(isa)), reference),
                         qPrintable(QString("%1, %2 rows, batch %3").arg(isa_name(isa).data()).arg(rows).arg(batch)));
             }
     }
@@ -177,7 +174,7 @@ private Q_SLOTS:
                 for (std::size_t c = 0; c < cols; ++c) column[c] = x[c * batch + v];
                 const std::vector<float> alone = product(m, column, 1);
                 for (std::size_t r = 0; r < rows; ++r) expected_column[r] = y[r * batch + v];
-                QVERIFY2(same_bits(alone, expected_column),
+                QVERIFY2(testing::same_bits(alone, expected_column),
                          qPrintable(QString("batch %1, vector %2").arg(batch).arg(v)));
             }
         }
@@ -199,7 +196,7 @@ private Q_SLOTS:
             for (std::size_t c = 0; c < 70; ++c) column[c] = x[c * batch + v];
             p.apply(column, 1, alone);
             for (std::size_t r = 0; r < 40; ++r) expected[r] = y[r * batch + v];
-            QVERIFY2(same_bits(alone, expected), qPrintable(QString("vector %1").arg(v)));
+            QVERIFY2(testing::same_bits(alone, expected), qPrintable(QString("vector %1").arg(v)));
         }
     }
 
@@ -212,7 +209,7 @@ private Q_SLOTS:
             std::vector<float> y;
             arena.execute([&] { y = product(m, x, 4); });
             if (first.empty()) first = y;
-            QVERIFY2(same_bits(y, first), qPrintable(QString("%1 threads").arg(threads)));
+            QVERIFY2(testing::same_bits(y, first), qPrintable(QString("%1 threads").arg(threads)));
         }
     }
 

@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -56,10 +55,6 @@ class TrellisTest : public QObject {
         return tail & ((1u << (code.state_bits - code.bits_per_entry)) - 1);
     }
 
-    static bool same_bits(const std::vector<float>& a, const std::vector<float>& b) {
-        return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(float)) == 0;
-    }
-
 private Q_SLOTS:
     void tableHoldsTheGaussianQuantilesInAFixedOrder() {
         for (int l : {2, 8, 12, 16}) {
@@ -87,7 +82,7 @@ private Q_SLOTS:
                 for (auto& s : symbols) s = std::uint8_t(rng() % (1u << code.bits_per_entry));
                 std::vector<float> out(n);
                 trellis_decode(code, symbols.data(), n, 0.75f, out.data());
-                QVERIFY(same_bits(out, decode_by_definition(code, symbols, 0.75f)));
+                QVERIFY(testing::same_bits(out, decode_by_definition(code, symbols, 0.75f)));
             }
         }
     }
@@ -187,8 +182,8 @@ private Q_SLOTS:
                         kernels_for(isa).viterbi_step(costs.data(), values.data(), x, l, k, next_without_choices.data(),
                                                       nullptr);  // the costs only
                         const QString where = QString("%1, L=%2, K=%3").arg(isa_name(isa).data()).arg(l).arg(k);
-                        QVERIFY2(same_bits(next, reference), qPrintable(where));
-                        QVERIFY2(same_bits(next_without_choices, reference), qPrintable(where));
+                        QVERIFY2(testing::same_bits(next, reference), qPrintable(where));
+                        QVERIFY2(testing::same_bits(next_without_choices, reference), qPrintable(where));
                         QVERIFY2(choices == reference_choices, qPrintable(where));
                     }
                 }
@@ -215,7 +210,7 @@ private Q_SLOTS:
         const std::vector<double> errors2 = run(2, symbols2, reconstruction2);
         QVERIFY(errors1 == errors2);
         QVERIFY(symbols1 == symbols2);
-        QVERIFY(same_bits(reconstruction1, reconstruction2));
+        QVERIFY(testing::same_bits(reconstruction1, reconstruction2));
         std::size_t begin = 0;
         for (std::size_t i = 0; i < lengths.size(); begin += lengths[i++]) {  // each as trellis_quantize alone
             std::vector<std::uint8_t> symbols(lengths[i]);
