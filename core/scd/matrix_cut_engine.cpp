@@ -207,7 +207,7 @@ MatrixCutEngine::MatrixCutEngine(Tensor tensor, const Kernels& kernels, std::uin
         kept(pool, 0).signs = start.at(1);
         kept(pool, 0).image.resize(h_.size());
     }
-    if (rt_.size() > 0) transpose(r_, rt_, rows_, cols_, channels_);
+    if (keeps_transpose()) transpose(r_, rt_, rows_, cols_, channels_);
     refresh_images();
 }
 
@@ -243,7 +243,7 @@ void MatrixCutEngine::refresh_images() {
                 line_images(&r_[i * line], kept(pool, 0).signs, cols_, &kept(pool, 0).image[i * channels_]);
         }
     });
-    if (rt_.size() == 0) column_images_from_rows(std::nullopt);
+    if (!keeps_transpose()) column_images_from_rows(std::nullopt);
     else
         for_pieces(team_, cols_, row_piece(column), rows_ * line, [&](std::size_t k0, std::size_t k1) {
             for (std::size_t k = k0; k < k1; ++k) line_images(&rt_[k * column], s_, rows_, &g_[k * channels_]);
@@ -306,7 +306,7 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
             flipped_.push_back(w * 64 + std::size_t(std::countr_zero(bits)));
     }
     if (flipped_.empty()) return;
-    const bool from_rows = !rows && rt_.size() == 0;  // a column flip without Rᵀ
+    const bool from_rows = !rows && !keeps_transpose();  // a column flip without Rᵀ
     if (!from_rows) floats_streamed_ += flipped_.size() * length;
 
     // R_true = R − Σ_j c_j s_j t_jᵀ, so the image also moves by −c_j · overlap_j · (the
@@ -335,14 +335,11 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
         return;
     }
 
-    const std::size_t groups = (flipped_.size() + kFlipGroup - 1) / kFlipGroup;
-    const auto group = [&](std::size_t g) {
-        return std::span(flipped_).subspan(g * kFlipGroup, std::min(kFlipGroup, flipped_.size() - g * kFlipGroup));
-    };
+    const std::size_t groups = flip_groups();
     if (groups == 1) {  // the common case late in a cut: one pass, the image in cache
         for_pieces(team_, length, image_piece(length), (flipped_.size() + table_count) * length,
                    [&](std::size_t i0, std::size_t i1) {
-                       add_flipped(kernels_, image.data(), lines, length, group(0), new_signs, i0, i1);
+                       add_flipped(kernels_, image.data(), lines, length, flip_group(0), new_signs, i0, i1);
                        add_corrections(i0, i1);
                    });
     } else {
@@ -351,7 +348,7 @@ void MatrixCutEngine::flip(bool rows, const std::vector<std::uint64_t>& new_sign
         team_.for_each_piece(groups, [&](std::size_t g) {
             float* target = g == 0 ? image.data() : &group_sums_[(g - 1) * length];
             if (g > 0) std::fill(target, target + length, 0.0f);
-            add_flipped(kernels_, target, lines, length, group(g), new_signs, 0, length);
+            add_flipped(kernels_, target, lines, length, flip_group(g), new_signs, 0, length);
         });
         for_pieces(team_, length, image_piece(length), (groups + table_count) * length, [&](std::size_t i0, std::size_t i1) {
             const float* sums[kMaxAccumulateRows];
@@ -380,7 +377,7 @@ void MatrixCutEngine::flip_columns_from_rows(const std::vector<std::uint64_t>& n
         last = end;
     }
     floats_streamed_ += rows_ * std::min(blocks * 16, cols_ * channels_);
-    const std::size_t groups = (flipped_.size() + kFlipGroup - 1) / kFlipGroup;
+    const std::size_t groups = flip_groups();
     const float* r = r_.data().data();
     const std::size_t line = cols_ * channels_;
     for_pieces(team_, rows_, image_piece(rows_), (flipped_.size() + pattern_groups()) * h_.size(),
@@ -390,14 +387,12 @@ void MatrixCutEngine::flip_columns_from_rows(const std::vector<std::uint64_t>& n
                        const std::size_t b1 = std::min(i1, b0 + kFlipBlockRows), n = (b1 - b0) * channels_;
                        float* block = &h_[b0 * channels_];
                        for (std::size_t g = 0; g < groups; ++g) {
-                           const auto group = std::span(flipped_).subspan(
-                               g * kFlipGroup, std::min(kFlipGroup, flipped_.size() - g * kFlipGroup));
                            if (g == 0) {
-                               add_columns(r, line, channels_, b0, b1, group, new_signs.data(), block);
+                               add_columns(r, line, channels_, b0, b1, flip_group(0), new_signs.data(), block);
                                continue;
                            }
                            group_sum.assign(n, 0.0f);
-                           add_columns(r, line, channels_, b0, b1, group, new_signs.data(), group_sum.data());
+                           add_columns(r, line, channels_, b0, b1, flip_group(g), new_signs.data(), group_sum.data());
                            kernels_.accumulate(block, group_sum.data(), false, n);
                        }
                    }
@@ -556,7 +551,7 @@ void MatrixCutEngine::subtract(const FoundCut& cut, float coeff) {
 void MatrixCutEngine::apply_pending() {
     if (pending_count_ == 0) return;
     // R and Rᵀ, each read and written once; without Rᵀ, R read again for the column images.
-    floats_streamed_ += (rt_.size() > 0 ? 4 : 3) * r_.size();
+    floats_streamed_ += (keeps_transpose() ? 4 : 3) * r_.size();
     // Row i of R −= Σ_j c_j s_j[i] · t_j. That sum depends on i only through the signs
     // s_j[i], so it is built once per sign pattern of each group of kCutsPerPattern cuts,
     // and each row adds one pattern vector per group. An entry k of the vector for
@@ -603,7 +598,7 @@ void MatrixCutEngine::apply_pending() {
         });
     };
     apply(r_, true);
-    if (rt_.size() > 0) apply(rt_, false);
+    if (keeps_transpose()) apply(rt_, false);
     else column_images_from_rows(exact_pool);
     pending_count_ = 0;
     // ‖R‖² from the rows just written, while they were in cache: no pass of its own.
@@ -641,7 +636,7 @@ void MatrixCutEngine::subtract_entries(std::span<const std::uint64_t> indices, s
         const std::size_t i = index / line, j = index % line / channels_, k = index % channels_;
         const float v = values[e];
         r_[index] -= v;
-        if (rt_.size() > 0) rt_[(j * rows_ + i) * channels_ + k] -= v;
+        if (keeps_transpose()) rt_[(j * rows_ + i) * channels_ + k] -= v;
         h_[i * channels_ + k] -= 0.5f * v * sign(t_, j);
         g_[j * channels_ + k] -= 0.5f * v * sign(s_, i);
         for (std::size_t pool = 0; pool < kStartPool; ++pool)

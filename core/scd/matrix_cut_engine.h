@@ -29,6 +29,7 @@
 // whichever thread does it (flipped lines are summed in fixed groups of kFlipGroup, each
 // group into its own buffer), so results do not depend on the thread count.
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <functional>
@@ -108,6 +109,13 @@ private:
     // Lists in states_ the kept states of side s (rows) or t and the current one (last), and
     // their agreements ⟨x, state⟩ with `x` in agreements_ (one POPCNT kernel call).
     void gather_states(bool rows, const std::vector<std::uint64_t>& x);
+    // Whether Rᵀ is kept (EngineMemory::fast).
+    bool keeps_transpose() const { return rt_.size() > 0; }
+    // The flipped lines of one flip in its fixed groups of kFlipGroup: how many, and group g.
+    std::size_t flip_groups() const { return (flipped_.size() + kFlipGroup - 1) / kFlipGroup; }
+    std::span<const std::size_t> flip_group(std::size_t g) const {
+        return std::span(flipped_).subspan(g * kFlipGroup, std::min(kFlipGroup, flipped_.size() - g * kFlipGroup));
+    }
     // A column flip without Rᵀ: each block of rows sums its flipped columns out of R.
     void flip_columns_from_rows(const std::vector<std::uint64_t>& new_signs,
                                 const std::function<void(std::size_t, std::size_t)>& add_corrections);
@@ -128,9 +136,9 @@ private:
 
     const Kernels& kernels_;
     std::uint64_t seed_;
-    SpinTeam team_;  // the arena's threads, together over each cut's flips
-    std::vector<float> channel_signs_;   // u as ±1, for combined_signs
-    std::vector<double> channel_sums_;   // z, for find_cut
+    SpinTeam team_;                     // the arena's threads, together over each cut's flips
+    std::vector<float> channel_signs_;  // u as ±1, for combined_signs
+    std::vector<double> channel_sums_;  // z, for find_cut
     std::size_t rows_, cols_, channels_;
     Tensor r_, rt_;  // R (rows × cols × c) and Rᵀ (cols × rows × c; empty with EngineMemory::low)
     std::vector<std::uint64_t> s_, t_, u_;  // current sign vectors
